@@ -1,0 +1,83 @@
+using Anvil.Registry.Runs;
+using Anvil.Registry.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Anvil.Registry.Tests.Storage;
+
+public sealed class SqliteDatabaseTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly FakeTimeProvider _clock = new();
+
+    private string DatabasePath => Path.Combine(_temp.Path, "registry.db");
+
+    [Fact]
+    public void ConnectionsUseWalForeignKeysAndABusyTimeout()
+    {
+        using var connection = new SqliteDatabase(DatabasePath, _clock).Open();
+
+        Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
+        Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys"));
+        Assert.Equal((long)SqliteDatabase.BusyTimeoutMilliseconds, Scalar(connection, "PRAGMA busy_timeout"));
+    }
+
+    [Fact]
+    public void EveryMigrationIsRecordedOnceAcrossOpens()
+    {
+        _ = new SqliteDatabase(DatabasePath, _clock);
+        using var connection = new SqliteDatabase(DatabasePath, _clock).Open();
+
+        Assert.Equal((long)Migrations.All.Count, Scalar(connection, "SELECT COUNT(*) FROM schema_version"));
+        Assert.Equal((long)Migrations.All[^1].Version, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public void FailedMigrationLeavesTheDatabaseAsItWas()
+    {
+        Migration[] migrations = [new(1, "good", "CREATE TABLE a (x INTEGER);"), new(2, "bad", "CREATE TABLE oops (")];
+        using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        connection.Open();
+
+        Assert.Throws<SqliteException>(() => SchemaMigrator.Migrate(connection, migrations, DatabasePath, _clock.Now));
+
+        Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('a', 'schema_version')"));
+    }
+
+    [Fact]
+    public void DatabaseFromANewerAnvilIsRefusedWithHowToFixIt()
+    {
+        using (var connection = new SqliteDatabase(DatabasePath, _clock).Open())
+        {
+            connection.Execute("INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', 'x')");
+        }
+
+        var error = Assert.Throws<RegistryException>(() => new SqliteDatabase(DatabasePath, _clock));
+
+        Assert.Contains("is at schema version 999", error.Message);
+        Assert.Contains("Upgrade Anvil", error.Message);
+    }
+
+    [Fact]
+    public void ForeignKeysRejectMetricsOfAnUnknownRun()
+    {
+        using var connection = new SqliteDatabase(DatabasePath, _clock).Open();
+        Assert.Throws<SqliteException>(() => connection.Execute(
+            "INSERT INTO run_metrics (run_id, key, value) VALUES ('nope', 'k', 1.0)"));
+    }
+
+    [Fact]
+    public void RunStoreOpensTheDatabaseInTheAnvilHome()
+    {
+        var home = new AnvilHome(_temp.Path);
+        _ = new SqliteRunStore(home, _clock);
+        Assert.True(File.Exists(home.DatabasePath));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.Command(sql);
+        return command.ExecuteScalar();
+    }
+}
