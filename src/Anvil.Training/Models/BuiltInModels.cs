@@ -1,0 +1,71 @@
+namespace Anvil.Training.Models;
+
+/// <summary>
+/// Model specs that ship with Anvil, adapted to any input shape and class list.
+/// <list type="bullet">
+/// <item><c>seed-cnn</c>: the Keras CNN of the article Anvil comes from — Conv32-Pool-Conv64-Pool-Conv64-Dense64-softmax.</item>
+/// <item><c>resnet-small</c>: a small ResNet-style network with batch norm; the default recipe's model.</item>
+/// <item><c>mlp</c>: flatten, two hidden dense layers with dropout.</item>
+/// </list>
+/// </summary>
+/// <example>
+/// <code>var spec = BuiltInModels.Create("seed-cnn", [1, 28, 28], ["cat", "dog"]);</code>
+/// </example>
+public static class BuiltInModels
+{
+    /// <summary>Names accepted by <see cref="Create"/>.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["resnet-small", "seed-cnn", "mlp"];
+
+    /// <summary>True when <paramref name="name"/> is a built-in model.</summary>
+    public static bool Contains(string name) => Names.Contains(name);
+
+    /// <summary>The named spec for the given input shape and classes.</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
+    public static ModelSpec Create(string name, int[] inputShape, string[] classNames)
+    {
+        IReadOnlyList<LayerSpec> layers = name switch
+        {
+            "seed-cnn" => SeedCnn(),
+            "resnet-small" => ResNetSmall(),
+            "mlp" => Mlp(),
+            _ => throw new ArgumentException($"Unknown model '{name}'. Use one of: {string.Join(", ", Names)}, or the path of a JSON spec.", nameof(name)),
+        };
+        return new ModelSpec { Name = name, InputShape = inputShape, ClassNames = classNames, Layers = layers };
+    }
+
+    private static LayerSpec[] SeedCnn() =>
+    [
+        new() { Type = LayerTypes.Conv2d, Filters = 32, Kernel = 3, Activation = "relu" },
+        new() { Type = LayerTypes.MaxPool2d, Size = 2 },
+        new() { Type = LayerTypes.Conv2d, Filters = 64, Kernel = 3, Activation = "relu" },
+        new() { Type = LayerTypes.MaxPool2d, Size = 2 },
+        new() { Type = LayerTypes.Conv2d, Filters = 64, Kernel = 3, Activation = "relu" },
+        new() { Type = LayerTypes.Flatten },
+        new() { Type = LayerTypes.Dense, Units = 64, Activation = "relu" },
+        new() { Type = LayerTypes.Dense, Activation = "softmax" },
+    ];
+
+    // Downsample early: on 28x28 inputs most of the cost of a conv net is at full resolution,
+    // so the stem pools at once and the residual blocks work at 14x14 and 7x7.
+    private static LayerSpec[] ResNetSmall() =>
+    [
+        new() { Type = LayerTypes.Conv2d, Filters = 32, Kernel = 3, Padding = "same", BatchNorm = true, Activation = "relu" },
+        new() { Type = LayerTypes.MaxPool2d, Size = 2 },
+        new() { Type = LayerTypes.Conv2d, Filters = 64, Kernel = 3, Padding = "same", BatchNorm = true, Activation = "relu" },
+        new() { Type = LayerTypes.Residual, Filters = 64 },
+        new() { Type = LayerTypes.MaxPool2d, Size = 2 },
+        new() { Type = LayerTypes.Conv2d, Filters = 128, Kernel = 3, Padding = "same", BatchNorm = true, Activation = "relu" },
+        new() { Type = LayerTypes.Residual, Filters = 128 },
+        new() { Type = LayerTypes.GlobalAvgPool },
+        new() { Type = LayerTypes.Dense, Activation = "softmax" },
+    ];
+
+    private static LayerSpec[] Mlp() =>
+    [
+        new() { Type = LayerTypes.Flatten },
+        new() { Type = LayerTypes.Dense, Units = 256, Activation = "relu" },
+        new() { Type = LayerTypes.Dropout, Rate = 0.2 },
+        new() { Type = LayerTypes.Dense, Units = 128, Activation = "relu" },
+        new() { Type = LayerTypes.Dense, Activation = "softmax" },
+    ];
+}

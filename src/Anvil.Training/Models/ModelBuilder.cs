@@ -1,0 +1,70 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Anvil.Training.Models;
+
+/// <summary>
+/// Turns a <see cref="ModelSpec"/> into a TorchSharp module, inferring every layer's input shape
+/// from the spec's input shape (so "dense" after "flatten" needs no input size).
+/// </summary>
+/// <example>
+/// <code>using var model = ModelBuilder.Build(BuiltInModels.Create("seed-cnn", [1, 28, 28], classNames));</code>
+/// </example>
+public static class ModelBuilder
+{
+    /// <summary>Builds the module; weights are initialised from TorchSharp's current random seed.</summary>
+    /// <exception cref="InvalidDataException">A layer does not fit the shape it receives, or the spec is invalid.</exception>
+    public static SpecModel Build(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var layers = new List<(string, Module<Tensor, Tensor>)>();
+        Walk(spec, (index, layer, module) => layers.Add(($"{index:D2}_{layer.Type}", module)));
+        return new SpecModel(spec, Sequential(layers));
+    }
+
+    /// <summary>Validates the spec and returns the model's output shape without allocating weights.</summary>
+    public static long[] InferOutputShape(ModelSpec spec) => Walk(spec, onLayer: null);
+
+    private static long[] Walk(ModelSpec spec, Action<int, LayerSpec, Module<Tensor, Tensor>>? onLayer)
+    {
+        ValidateHeader(spec);
+        var shape = spec.InputShape.Select(d => (long)d).ToArray();
+        var lastDense = LastIndexOf(spec.Layers, LayerTypes.Dense);
+        for (var i = 0; i < spec.Layers.Count; i++)
+        {
+            var layer = spec.Layers[i];
+            var context = new LayerContext(i, layer, shape, spec.ClassNames.Length, IsLast: i == spec.Layers.Count - 1, IsLastDense: i == lastDense);
+            var (module, output) = LayerFactory.Create(context, build: onLayer is not null);
+            if (module is not null)
+                onLayer!(i, layer, module);
+            shape = output;
+        }
+        if (shape.Length != 1 || shape[0] != spec.ClassNames.Length)
+            throw new InvalidDataException(
+                $"Model '{spec.Name}' outputs shape [{string.Join(", ", shape)}] but must output [{spec.ClassNames.Length}], one score per class. End the layers with {{\"type\": \"dense\"}} (units default to the class count).");
+        return shape;
+    }
+
+    private static void ValidateHeader(ModelSpec spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec.Name))
+            throw new InvalidDataException("A model spec needs a non-empty \"name\".");
+        if (spec.InputShape is not { Length: 1 or 3 } || spec.InputShape.Any(d => d <= 0))
+            throw new InvalidDataException($"Model '{spec.Name}': input_shape must be [C, H, W] for images or [F] for feature vectors, with positive sizes; got [{string.Join(", ", spec.InputShape ?? [])}].");
+        if (spec.ClassNames is not { Length: >= 2 })
+            throw new InvalidDataException($"Model '{spec.Name}': class_names must list at least 2 classes.");
+        if (spec.Layers is not { Count: > 0 })
+            throw new InvalidDataException($"Model '{spec.Name}': layers is empty; list at least one layer.");
+        if (spec.Preprocessing is { } p && (p.Mean.Length != p.Std.Length || p.Mean.Length != spec.InputShape[0] || p.Std.Any(s => !(s > 0))))
+            throw new InvalidDataException($"Model '{spec.Name}': preprocessing needs one mean and one positive std per channel ({spec.InputShape[0]}).");
+    }
+
+    private static int LastIndexOf(IReadOnlyList<LayerSpec> layers, string type)
+    {
+        for (var i = layers.Count - 1; i >= 0; i--)
+            if (layers[i].Type == type)
+                return i;
+        return -1;
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Anvil.Training.Models;
+
+/// <summary>
+/// A model described as data: input shape, class names, preprocessing and layers. The same spec
+/// builds the TorchSharp module for training and, later, the exported graph for serving.
+/// </summary>
+/// <example>
+/// <code>
+/// var spec = ModelSpec.Load("my-model.json");
+/// using var model = ModelBuilder.Build(spec);
+/// </code>
+/// </example>
+public sealed record ModelSpec
+{
+    /// <summary>Short name, e.g. "seed-cnn".</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Shape of one input sample: [C, H, W] for images, [F] for feature vectors.</summary>
+    public required int[] InputShape { get; init; }
+
+    /// <summary>Class names, indexed by label; the model outputs one score per class.</summary>
+    public required string[] ClassNames { get; init; }
+
+    /// <summary>Input preprocessing, set once normalisation is fitted on the training split.</summary>
+    public PreprocessingSpec? Preprocessing { get; init; }
+
+    /// <summary>Layers in order. The model returns logits; a final "softmax" is applied at prediction time.</summary>
+    public required IReadOnlyList<LayerSpec> Layers { get; init; }
+
+    internal static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        WriteIndented = true,
+    };
+
+    /// <summary>Reads and validates a spec from a JSON file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid spec; the message says which field and why.</exception>
+    public static ModelSpec Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Model spec '{path}' does not exist. Pass a built-in model name ({string.Join(", ", BuiltInModels.Names)}) or the path of a JSON spec.", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses and validates a spec from JSON text; <paramref name="source"/> names it in errors.</summary>
+    public static ModelSpec Parse(string json, string source = "model spec")
+    {
+        ModelSpec? spec;
+        try
+        {
+            spec = JsonSerializer.Deserialize<ModelSpec>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source} is not a valid model spec: {e.Message}", e);
+        }
+        if (spec is null)
+            throw new InvalidDataException($"{source} is empty; expected a JSON object with name, input_shape, class_names and layers.");
+        ModelBuilder.InferOutputShape(spec); // validates every layer against the shapes it receives
+        return spec;
+    }
+
+    /// <summary>The spec as indented JSON (snake_case field names).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    /// <summary>Writes the spec as JSON.</summary>
+    public void Save(string path) => File.WriteAllText(path, ToJson());
+}
