@@ -1,0 +1,29 @@
+namespace Anvil.Training.Data;
+
+/// <summary>
+/// How <see cref="ImageFolderReader"/> decodes images. All images of a data set share one size,
+/// so a batch is a slice of one (N, C, H, W) tensor.
+/// </summary>
+/// <example>
+/// <code>var options = new ImageFolderOptions { Width = 64, Height = 64, Resize = true };</code>
+/// </example>
+public sealed record ImageFolderOptions
+{
+    /// <summary>Expected width in pixels; null takes the width of the first image.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>Expected height in pixels; null takes the height of the first image.</summary>
+    public int? Height { get; init; }
+
+    /// <summary>Resize images of another size (bilinear) instead of rejecting them.</summary>
+    public bool Resize { get; init; }
+
+    /// <summary>Channels of the output tensor.</summary>
+    public ImageChannels Channels { get; init; } = ImageChannels.Rgb;
+
+    /// <summary>Largest accepted file, in bytes (default 32 MiB).</summary>
+    public long MaxFileBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>Largest accepted image, in pixels, checked from the header before decoding (default 40 megapixels).</summary>
+    public long MaxPixels { get; init; } = 40_000_000;
+}
