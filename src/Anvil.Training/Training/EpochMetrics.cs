@@ -15,4 +15,8 @@ public sealed record EpochMetrics(
     double? ValidationLoss,
     double? ValidationAccuracy,
     double LearningRate,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>TorchSharp tensors alive on the training thread at the end of the epoch; flat across epochs when nothing leaks.</summary>
+    public long LiveTensors { get; init; }
+}

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using Anvil.Cli.Pipeline;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>The options that choose a run's data, shared by train and cv.</summary>
+internal sealed class DataOptions
+{
+    public Option<string> Data { get; } = new("--data")
+    {
+        Description = "fashion-mnist (built in), a .csv file (numeric features and a label column) or an image folder (one sub-folder per class).",
+        DefaultValueFactory = _ => DataSource.FashionMnistName,
+    };
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Directory holding the Fashion-MNIST .gz files (default: $ANVIL_FASHION_MNIST, then /usr/share/datasets/fashion-mnist)." };
+    public Option<string?> Test { get; } = new("--test") { Description = "A separate test set (CSV file or image folder); without it 20% of --data is held out." };
+    public Option<string?> LabelColumn { get; } = new("--label-column") { Description = "CSV column holding the class label." };
+    public Option<int?> Limit { get; } = new("--limit") { Description = "Use only the first N samples of the training and test sets (a fast dev run)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Data);
+        command.Options.Add(DataDir);
+        command.Options.Add(Test);
+        command.Options.Add(LabelColumn);
+        command.Options.Add(Limit);
+    }
+
+    public DataSource Read(ParseResult p) => new(p.GetValue(Data)!, p.GetValue(DataDir), p.GetValue(Test), p.GetValue(LabelColumn));
+}

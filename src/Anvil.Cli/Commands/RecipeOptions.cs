@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Anvil.Training.Training;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>Options that override the recipe, shared by train and cv.</summary>
+internal sealed class RecipeOptions
+{
+    public Option<string?> Model { get; } = new("--model") { Description = "resnet-small (default), seed-cnn, mlp, or the path of a JSON model spec. seed-cnn also selects the article's recipe (Adam, batch 64)." };
+    public Option<string?> RecipeFile { get; } = new("--recipe") { Description = "A JSON recipe file; options given on the command line override its fields." };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Number of epochs." };
+    public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Samples per batch." };
+    public Option<double?> LearningRate { get; } = new("--lr") { Description = "Peak learning rate." };
+    public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "sgd, adam or adamw." };
+    public Option<string?> Schedule { get; } = new("--schedule") { Description = "constant, onecycle or cosine." };
+    public Option<double?> ValidationFraction { get; } = new("--validation-fraction") { Description = "Share of the training data held out for per-epoch validation (0 to 1)." };
+    public Option<int?> Seed { get; } = new("--seed") { Description = "Random seed for weights, shuffling and augmentation." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed })
+            command.Options.Add(option);
+    }
+
+    public Recipe Read(ParseResult p)
+    {
+        var file = p.GetValue(RecipeFile);
+        var model = p.GetValue(Model);
+        var recipe = file is not null
+            ? Recipe.FromJson(File.Exists(file) ? File.ReadAllText(file) : throw new FileNotFoundException($"Recipe file '{file}' does not exist.", file), file)
+            : Recipe.ForModel(model ?? Recipe.Default.Model);
+        recipe = recipe with
+        {
+            Model = model ?? recipe.Model,
+            Epochs = p.GetValue(Epochs) ?? recipe.Epochs,
+            BatchSize = p.GetValue(BatchSize) ?? recipe.BatchSize,
+            LearningRate = p.GetValue(LearningRate) ?? recipe.LearningRate,
+            Optimizer = p.GetValue(Optimizer) ?? recipe.Optimizer,
+            Schedule = p.GetValue(Schedule) ?? recipe.Schedule,
+            ValidationFraction = p.GetValue(ValidationFraction) ?? recipe.ValidationFraction,
+            Seed = p.GetValue(Seed) ?? recipe.Seed,
+        };
+        recipe.Validate();
+        return recipe;
+    }
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Anvil.Cli.Pipeline;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>`anvil train`: trains a recipe, evaluates it on the test set and records the run.</summary>
+internal static class TrainCommand
+{
+    public static Command Create(Func<Registry.Runs.IRunStore> openStore)
+    {
+        var data = new DataOptions();
+        var recipe = new RecipeOptions();
+        var name = new Option<string?>("--name") { Description = "Run name (default: MODEL-DATA)." };
+        var resume = new Option<string?>("--resume") { Description = "Resume an interrupted or crashed run (id or unique prefix) from its last checkpoint." };
+        var patience = new Option<int?>("--patience") { Description = "Stop early after this many epochs without improvement (val_loss, or loss without validation)." };
+        var json = new Option<bool>("--json") { Description = "End with one JSON line of results on stdout." };
+        var command = new Command("train", "Train a model (default: the default recipe on Fashion-MNIST), evaluate it and write plots.");
+        data.AddTo(command);
+        recipe.AddTo(command);
+        foreach (var option in new Option[] { name, resume, patience, json })
+            command.Options.Add(option);
+        command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
+        {
+            var pipeline = new TrainingPipeline(openStore(), Console.Error, interactive: !Console.IsErrorRedirected);
+            var summary = p.GetValue(resume) is { } runId
+                ? pipeline.Resume(runId, cancellationToken)
+                : pipeline.Train(data.Read(p), recipe.Read(p), p.GetValue(name), new TrainingLimits(p.GetValue(data.Limit), p.GetValue(patience)), cancellationToken);
+            RunReport.Print(summary, p.GetValue(json));
+            return summary.Status switch
+            {
+                "interrupted" => ExitCodes.Interrupted,
+                "diverged" => ExitCodes.Diverged,
+                _ => ExitCodes.Success,
+            };
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,72 @@
+using Anvil.Training.Data;
+using Anvil.Training.Models;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace Anvil.Training.Metrics;
+
+/// <summary>
+/// Runs a model over a data set in inference mode and computes the evaluation report:
+/// accuracy, loss, confusion matrix with per-class precision/recall/F1, one-vs-rest ROC and AUC.
+/// Optional test-time augmentation averages the probabilities of each image and its mirror.
+/// </summary>
+/// <example>
+/// <code>var report = Evaluator.Evaluate(model, test, testTimeAugmentation: true);</code>
+/// </example>
+public static class Evaluator
+{
+    /// <summary>(N, C) class probabilities for every sample, in order.</summary>
+    public static Tensor PredictProbabilities(SpecModel model, Tensor features, int batchSize = 1000, bool testTimeAugmentation = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        if (testTimeAugmentation && features.dim() != 4)
+            throw new ArgumentException("Test-time augmentation mirrors images and needs (N, C, H, W) inputs.", nameof(features));
+        var wasTraining = model.training;
+        model.eval();
+        using var noGrad = no_grad();
+        var batches = new List<Tensor>();
+        for (long start = 0; start < features.shape[0]; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var x = features.narrow(0, start, Math.Min(batchSize, features.shape[0] - start)); // (B, ...)
+            var probabilities = functional.softmax(model.forward(x), 1); // (B, C)
+            if (testTimeAugmentation)
+                probabilities = probabilities.add(functional.softmax(model.forward(x.flip(3)), 1)).div_(2);
+            batches.Add(probabilities.MoveToOuterDisposeScope());
+        }
+        model.train(wasTraining);
+        var all = cat(batches, 0);
+        batches.ForEach(b => b.Dispose());
+        return all;
+    }
+
+    /// <summary>Mean cross-entropy and accuracy, for per-epoch validation.</summary>
+    public static (double Loss, double Accuracy) LossAndAccuracy(SpecModel model, TensorDataset data, int batchSize = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        using var scope = NewDisposeScope();
+        var probabilities = PredictProbabilities(model, data.Features, batchSize);
+        var loss = functional.nll_loss(probabilities.clamp_min(1e-12).log(), data.Labels).item<float>();
+        var accuracy = probabilities.argmax(1).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
+        return (loss, accuracy);
+    }
+
+    /// <summary>The full report on a labelled data set.</summary>
+    public static EvaluationReport Evaluate(SpecModel model, TensorDataset data, bool testTimeAugmentation = false, int batchSize = 1000)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        using var scope = NewDisposeScope();
+        var probabilities = PredictProbabilities(model, data.Features, batchSize, testTimeAugmentation);
+        var loss = functional.nll_loss(probabilities.clamp_min(1e-12).log(), data.Labels).item<float>();
+        var classes = data.ClassNames.Count;
+        var confusion = new ConfusionMatrix(classes);
+        confusion.Update(probabilities, data.Labels);
+        var roc = new RocCurves(classes, inputsAreProbabilities: true);
+        roc.Update(probabilities, data.Labels);
+        var matrix = confusion.Compute();
+        return new EvaluationReport(matrix.Accuracy, loss, matrix, roc.Compute(), data.Count);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Anvil.Training.Training.Callbacks;
+
+/// <summary>Reads a named figure out of <see cref="EpochMetrics"/>, for callbacks that watch one.</summary>
+internal static class MonitoredMetric
+{
+    public static IReadOnlyList<string> Names { get; } = ["val_loss", "val_accuracy", "loss", "accuracy"];
+
+    public static void Validate(string name)
+    {
+        if (!Names.Contains(name))
+            throw new ArgumentException($"Cannot monitor '{name}'. Use any of the following: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>True when larger is better.</summary>
+    public static bool Maximize(string name) => name.EndsWith("accuracy", StringComparison.Ordinal);
+
+    public static double? Read(string name, EpochMetrics m) => name switch
+    {
+        "val_loss" => m.ValidationLoss,
+        "val_accuracy" => m.ValidationAccuracy,
+        "loss" => m.TrainLoss,
+        _ => m.TrainAccuracy,
+    };
+}

@@ -1,0 +1,111 @@
+using System.Text.Json;
+
+namespace Anvil.Training.Training;
+
+/// <summary>
+/// Everything that decides how a model is trained, as data: saved with every run so it can be
+/// repeated, and overridable from the command line.
+/// </summary>
+/// <example>
+/// <code>var recipe = Recipe.Default with { Epochs = 5 };</code>
+/// </example>
+public sealed record Recipe
+{
+    /// <summary>Built-in model name (see <c>BuiltInModels.Names</c>) or the path of a JSON model spec.</summary>
+    public string Model { get; init; } = "resnet-small";
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 64;
+    /// <summary>"sgd" (with momentum, optionally Nesterov), "adam" or "adamw".</summary>
+    public string Optimizer { get; init; } = "adam";
+    /// <summary>Peak learning rate (the constant rate when <see cref="Schedule"/> is "constant").</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    public double Momentum { get; init; } = 0.9;
+    public bool Nesterov { get; init; } = true;
+    public double WeightDecay { get; init; }
+    /// <summary>"constant", "onecycle" (linear warm-up then linear decay) or "cosine".</summary>
+    public string Schedule { get; init; } = "constant";
+    /// <summary>Fraction of all steps spent warming up (onecycle and cosine).</summary>
+    public double WarmupFraction { get; init; } = 0.2;
+    /// <summary>Cross-entropy label smoothing in [0, 1).</summary>
+    public double LabelSmoothing { get; init; }
+    /// <summary>Decay of the exponential moving average of weights; null turns weight EMA off.</summary>
+    public double? EmaDecay { get; init; }
+    /// <summary>Random translation by up to this many pixels (pad and crop); 0 turns it off.</summary>
+    public int CropPadding { get; init; }
+    public bool HorizontalFlip { get; init; }
+    /// <summary>Fraction of the training data held out for validation (stratified); 0 trains on all of it.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+    /// <summary>Average predictions over the image and its mirror at evaluation time.</summary>
+    public bool TestTimeAugmentation { get; init; }
+    public int Seed { get; init; } = 42;
+
+    /// <summary>
+    /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
+    /// Nesterov momentum, label smoothing, flip and translate augmentation, weight EMA,
+    /// test-time flip) sized for 2 CPU cores. See docs/decisions/0002-default-recipe.md.
+    /// </summary>
+    public static Recipe Default { get; } = new()
+    {
+        Model = "resnet-small",
+        Epochs = 10,
+        BatchSize = 256,
+        Optimizer = "sgd",
+        LearningRate = 0.2,
+        Momentum = 0.9,
+        Nesterov = true,
+        WeightDecay = 5e-4,
+        Schedule = "onecycle",
+        WarmupFraction = 0.25,
+        LabelSmoothing = 0.1,
+        EmaDecay = 0.99,
+        CropPadding = 2,
+        HorizontalFlip = true,
+        ValidationFraction = 0.0,
+        TestTimeAugmentation = true,
+    };
+
+    /// <summary>The article's recipe: seed-cnn, Adam at 1e-3, batch 64, no augmentation.</summary>
+    public static Recipe SeedCnn { get; } = new() { Model = "seed-cnn", Epochs = 5, BatchSize = 64, Optimizer = "adam", LearningRate = 1e-3 };
+
+    /// <summary>The built-in recipe for a model name: its own for seed-cnn, the default otherwise.</summary>
+    public static Recipe ForModel(string model) => model == "seed-cnn" ? SeedCnn : Default with { Model = model };
+
+    /// <summary>Checks every field and throws one error naming the field, its value and the valid range.</summary>
+    public void Validate()
+    {
+        Require(Epochs > 0, $"epochs must be positive, got {Epochs}.");
+        Require(BatchSize > 0, $"batch_size must be positive, got {BatchSize}.");
+        Require(Optimizer is "sgd" or "adam" or "adamw", $"optimizer '{Optimizer}' is unknown; use sgd, adam or adamw.");
+        Require(Schedule is "constant" or "onecycle" or "cosine", $"schedule '{Schedule}' is unknown; use constant, onecycle or cosine.");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate must be positive, got {LearningRate}.");
+        Require(WarmupFraction is >= 0 and < 1, $"warmup_fraction must be in [0, 1), got {WarmupFraction}.");
+        Require(LabelSmoothing is >= 0 and < 1, $"label_smoothing must be in [0, 1), got {LabelSmoothing}.");
+        Require(EmaDecay is null or (> 0 and < 1), $"ema_decay must be in (0, 1), got {EmaDecay}.");
+        Require(CropPadding >= 0, $"crop_padding must be 0 or more, got {CropPadding}.");
+        Require(ValidationFraction is >= 0 and < 1, $"validation_fraction must be in [0, 1), got {ValidationFraction}.");
+        Require(WeightDecay >= 0, $"weight_decay must be 0 or more, got {WeightDecay}.");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+            throw new ArgumentException($"Invalid recipe: {message}");
+    }
+
+    /// <summary>The recipe as indented snake_case JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Models.ModelSpec.JsonOptions);
+
+    /// <summary>Parses a recipe from JSON; unknown fields are errors.</summary>
+    public static Recipe FromJson(string json, string source = "recipe")
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Recipe>(json, Models.ModelSpec.JsonOptions)
+                ?? throw new InvalidDataException($"{source} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source} is not a valid recipe: {e.Message}", e);
+        }
+    }
+}

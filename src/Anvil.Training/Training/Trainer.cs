@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using Anvil.Training.Data;
+using Anvil.Training.Metrics;
+using Anvil.Training.Models;
+using Anvil.Training.Transforms;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Anvil.Training.Training;
+
+/// <summary>
+/// Trains a <see cref="SpecModel"/> on in-memory data following a <see cref="Recipe"/>: shuffled
+/// mini-batches, batch augmentation, the recipe's optimizer and learning-rate schedule, label
+/// smoothing, weight EMA and per-epoch validation, with callbacks for everything else
+/// (progress, early stopping, checkpoints, NaN guard). Each step runs in its own dispose scope,
+/// so the number of live tensors stays flat across epochs.
+/// </summary>
+/// <example>
+/// <code>
+/// var trainer = new Trainer(model, Recipe.Default, [new ProgressBar(Console.Error)]);
+/// var result = trainer.Fit(train, validation);
+/// </code>
+/// </example>
+public sealed class Trainer
+{
+    private readonly SpecModel _model;
+    private readonly Recipe _recipe;
+    private readonly IReadOnlyList<Callback> _callbacks;
+
+    public Trainer(SpecModel model, Recipe recipe, IEnumerable<Callback>? callbacks = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(recipe);
+        recipe.Validate();
+        TorchRuntime.Initialize();
+        _model = model;
+        _recipe = recipe;
+        _callbacks = callbacks?.ToArray() ?? [];
+    }
+
+    /// <summary>Runs the fit. Data must already be preprocessed (normalised).</summary>
+    /// <param name="train">Training split.</param>
+    /// <param name="validation">Validation split, or null to skip per-epoch validation.</param>
+    /// <param name="resumeFrom">A checkpoint directory to continue from, or null to start fresh.</param>
+    /// <param name="cancellationToken">Checked once per batch; cancelling ends the fit after the current batch.</param>
+    public TrainingResult Fit(TensorDataset train, TensorDataset? validation = null, string? resumeFrom = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        CheckShape(train, "training");
+        if (validation is not null)
+            CheckShape(validation, "validation");
+        var batchesPerEpoch = (train.Count + _recipe.BatchSize - 1) / _recipe.BatchSize;
+        using var optimizer = OptimizerFactory.Create(_model, _recipe);
+        var ema = _recipe.EmaDecay is { } decay ? new WeightEma(_model, decay) : null;
+        var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, train.Count, ema);
+        if (resumeFrom is not null)
+        {
+            var state = Checkpoint.Restore(resumeFrom, context);
+            context.History.AddRange(state.History);
+            context.GlobalStep = state.GlobalStep;
+            context.FirstEpoch = state.Epoch + 1;
+        }
+        var schedule = new LearningRateSchedule(_recipe.Schedule, _recipe.LearningRate, (long)batchesPerEpoch * _recipe.Epochs, _recipe.WarmupFraction);
+        var augmentations = Augmentations();
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var callback in _callbacks)
+            callback.OnTrainBegin(context);
+        for (var epoch = context.FirstEpoch; epoch <= _recipe.Epochs && !context.StopTraining; epoch++)
+        {
+            context.Epoch = epoch;
+            foreach (var callback in _callbacks)
+                callback.OnEpochBegin(context);
+            var metrics = RunEpoch(context, train, validation, schedule, augmentations, cancellationToken);
+            if (metrics is null)
+                break; // cancelled mid-epoch: the last checkpoint is the previous epoch's
+            context.History.Add(metrics);
+            foreach (var callback in _callbacks)
+                callback.OnEpochEnd(context, metrics);
+        }
+        foreach (var callback in _callbacks)
+            callback.OnTrainEnd(context);
+        if (ema is not null)
+        {
+            _model.load_state_dict(ema.Model.state_dict()); // the averaged weights are the result
+            ema.Dispose();
+        }
+        var cancelled = cancellationToken.IsCancellationRequested;
+        return new TrainingResult(context.History.ToArray(), stopwatch.Elapsed, cancelled, context.Diverged, context.StopReason, context.FirstEpoch);
+    }
+
+    private EpochMetrics? RunEpoch(TrainingContext context, TensorDataset train, TensorDataset? validation,
+        LearningRateSchedule schedule, IBatchTransform[] augmentations, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        // Seeded per epoch, so a resumed run sees the same order and augmentation as an uninterrupted one.
+        using var generator = new Generator((ulong)(_recipe.Seed * 1000 + context.Epoch));
+        using var order = randperm(train.Count, generator: generator);
+        _model.train();
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        for (var batch = 0; batch < context.BatchesPerEpoch; batch++)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                return null;
+            using var scope = NewDisposeScope();
+            var start = batch * _recipe.BatchSize;
+            var indices = order.narrow(0, start, Math.Min(_recipe.BatchSize, train.Count - start));
+            var inputs = train.Features.index_select(0, indices); // (B, ...)
+            var targets = train.Labels.index_select(0, indices);  // (B)
+            foreach (var augmentation in augmentations)
+                inputs = augmentation.Apply(inputs, generator);
+            OptimizerFactory.SetLearningRate(context.Optimizer, schedule.At(context.GlobalStep));
+            context.Optimizer.zero_grad();
+            var logits = _model.forward(inputs);
+            var loss = CrossEntropy.Loss(logits, targets, _recipe.LabelSmoothing);
+            loss.backward();
+            context.Optimizer.step();
+            context.Ema?.Update();
+            context.GlobalStep++;
+            var batchLoss = loss.item<float>();
+            var batchSize = targets.shape[0];
+            lossSum += batchLoss * batchSize;
+            seen += batchSize;
+            correct += logits.argmax(1).eq(targets).sum().item<long>();
+            foreach (var callback in _callbacks)
+                callback.OnBatchEnd(context, batch, batchLoss);
+            if (context.StopTraining)
+                break;
+        }
+        var (validationLoss, validationAccuracy) = validation is null ? ((double?)null, (double?)null)
+            : Validate(context.Ema?.Model ?? _model, validation);
+        return new EpochMetrics(context.Epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
+            validationLoss, validationAccuracy, schedule.At(context.GlobalStep - 1), Stopwatch.GetElapsedTime(started).TotalSeconds)
+        {
+            LiveTensors = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount,
+        };
+    }
+
+    private (double? Loss, double? Accuracy) Validate(SpecModel model, TensorDataset validation)
+    {
+        var (loss, accuracy) = Evaluator.LossAndAccuracy(model, validation, batchSize: 1000);
+        _model.train();
+        return (loss, accuracy);
+    }
+
+    private IBatchTransform[] Augmentations()
+    {
+        var list = new List<IBatchTransform>();
+        if (_recipe.HorizontalFlip)
+            list.Add(new HorizontalFlip());
+        if (_recipe.CropPadding > 0)
+            list.Add(new RandomCrop(_recipe.CropPadding));
+        if (list.Count > 0 && _model.Spec.InputShape.Length != 3)
+            throw new ArgumentException($"Flip and crop augmentation need image inputs [C, H, W]; model '{_model.Spec.Name}' takes [{string.Join(", ", _model.Spec.InputShape)}]. Set crop_padding to 0 and horizontal_flip to false.");
+        return list.ToArray();
+    }
+
+    private void CheckShape(TensorDataset data, string split)
+    {
+        var expected = _model.Spec.InputShape.Select(d => (long)d);
+        if (!data.SampleShape.SequenceEqual(expected))
+            throw new ArgumentException($"The {split} data has samples of shape [{string.Join(", ", data.SampleShape)}] but model '{_model.Spec.Name}' expects [{string.Join(", ", _model.Spec.InputShape)}].");
+        if (data.ClassNames.Count != _model.Spec.ClassNames.Length)
+            throw new ArgumentException($"The {split} data has {data.ClassNames.Count} classes but model '{_model.Spec.Name}' outputs {_model.Spec.ClassNames.Length}.");
+    }
+}
