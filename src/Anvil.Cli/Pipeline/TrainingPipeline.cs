@@ -23,6 +23,11 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
         var clock = Stopwatch.StartNew();
         var data = PreparedData.Load(source, recipe, limits, preprocessing: null);
         using var disposeData = data;
+        if (data.Train.Features.dim() != 4 && (recipe.CropPadding > 0 || recipe.HorizontalFlip || recipe.TestTimeAugmentation))
+        {
+            progress.WriteLine("The data are feature vectors, not images: crop, flip and test-time augmentation are turned off.");
+            recipe = recipe with { CropPadding = 0, HorizontalFlip = false, TestTimeAugmentation = false };
+        }
         var spec = ResolveSpec(recipe.Model, data) with { Preprocessing = data.Preprocessing };
         var parameters = new Dictionary<string, string>(source.ToParameters())
         {
@@ -70,12 +75,13 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
         string? resumeFrom, TrainingLimits limits, Stopwatch clock, CancellationToken cancellationToken)
     {
         var monitor = data.Validation is null ? "loss" : "val_loss";
+        // Checkpoint and log before the progress line is printed, so what the user sees is already saved.
         var callbacks = new List<Callback>
         {
             new NanGuard(),
-            new ProgressBar(progress, interactive),
             new ModelCheckpoint(artifacts.Checkpoints, monitor),
             new RunLogger(store, runId),
+            new ProgressBar(progress, interactive),
         };
         if (limits.Patience is { } patience)
             callbacks.Add(new EarlyStopping(monitor, patience));

@@ -25,8 +25,9 @@ public static class FashionMnist
         ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
     /// <summary>
-    /// Loads the training and test sets from the first directory holding all four files among
-    /// <paramref name="directory"/>, <c>$ANVIL_FASHION_MNIST</c> and <see cref="SystemDirectory"/>.
+    /// Loads the training and test sets from <paramref name="directory"/> when given (and only from
+    /// there, so a wrong path is an error rather than a silent fallback), else from the first of
+    /// <c>$ANVIL_FASHION_MNIST</c> and <see cref="SystemDirectory"/> that holds all four files.
     /// </summary>
     /// <exception cref="FileNotFoundException">No candidate directory holds the four files.</exception>
     public static (TensorDataset Train, TensorDataset Test) Load(string? directory = null)
@@ -44,9 +45,9 @@ public static class FashionMnist
         }
     }
 
-    /// <summary>The directories searched, in order, skipping unset ones.</summary>
+    /// <summary>The directories searched, in order, skipping unset ones: only <paramref name="directory"/> when it is given.</summary>
     public static IReadOnlyList<string> CandidateDirectories(string? directory = null) =>
-        new[] { directory, Environment.GetEnvironmentVariable(EnvironmentVariable), SystemDirectory }
+        (string.IsNullOrWhiteSpace(directory) ? new[] { Environment.GetEnvironmentVariable(EnvironmentVariable), SystemDirectory } : [directory])
             .Where(d => !string.IsNullOrWhiteSpace(d))
             .Select(d => d!)
             .ToList();

@@ -26,7 +26,15 @@ public static class ModelBuilder
     /// <summary>Validates the spec and returns the model's output shape without allocating weights.</summary>
     public static long[] InferOutputShape(ModelSpec spec) => Walk(spec, onLayer: null);
 
-    private static long[] Walk(ModelSpec spec, Action<int, LayerSpec, Module<Tensor, Tensor>>? onLayer)
+    /// <summary>Each layer with the shape it receives and the shape it returns (per sample, no batch dimension).</summary>
+    public static IReadOnlyList<(LayerSpec Layer, long[] Input, long[] Output)> LayerShapes(ModelSpec spec)
+    {
+        var shapes = new List<(LayerSpec, long[], long[])>();
+        Walk(spec, onLayer: null, (layer, input, output) => shapes.Add((layer, input, output)));
+        return shapes;
+    }
+
+    private static long[] Walk(ModelSpec spec, Action<int, LayerSpec, Module<Tensor, Tensor>>? onLayer, Action<LayerSpec, long[], long[]>? onShape = null)
     {
         ValidateHeader(spec);
         var shape = spec.InputShape.Select(d => (long)d).ToArray();
@@ -38,6 +46,7 @@ public static class ModelBuilder
             var (module, output) = LayerFactory.Create(context, build: onLayer is not null);
             if (module is not null)
                 onLayer!(i, layer, module);
+            onShape?.Invoke(layer, shape, output);
             shape = output;
         }
         if (shape.Length != 1 || shape[0] != spec.ClassNames.Length)

@@ -38,12 +38,20 @@ public class FashionMnistTests
     }
 
     [Fact]
-    public void CandidateDirectoriesEndWithTheDebianPackageDirectory()
+    public void WithoutAGivenDirectoryTheDebianPackageDirectoryIsSearchedLast()
     {
-        var candidates = FashionMnist.CandidateDirectories("/my/data");
+        var candidates = FashionMnist.CandidateDirectories();
 
-        Assert.Equal("/my/data", candidates[0]);
         Assert.Equal("/usr/share/datasets/fashion-mnist", candidates[^1]);
+    }
+
+    [Fact]
+    public void GivenDirectoryIsTheOnlyOneSearchedSoAWrongPathIsAnError()
+    {
+        Assert.Equal(["/my/data"], FashionMnist.CandidateDirectories("/my/data"));
+        var error = Assert.Throws<FileNotFoundException>(() => FashionMnist.Load("/nonexistent/fashion"));
+        Assert.Contains("'/nonexistent/fashion'", error.Message);
+        Assert.DoesNotContain("/usr/share/datasets", error.Message.Split("Looked for")[1].Split("To get it")[0]);
     }
 
     [Fact]

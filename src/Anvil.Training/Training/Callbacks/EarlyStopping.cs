@@ -46,7 +46,7 @@ public sealed class EarlyStopping : Callback
             _wait = 0;
             return;
         }
-        if (++_wait > _patience)
+        if (++_wait >= _patience)
         {
             context.StopTraining = true;
             context.StopReason = $"early stopping: {_monitor} did not improve on {_best:G4} for {_patience} epochs";

@@ -1,0 +1,17 @@
+using System.Text.Json;
+using Anvil.Bench;
+
+// One measurement per process, printed as one JSON line; bench/run.sh runs them side by side.
+//   trainer  — Anvil's Trainer on seed-cnn (Adam, batch 64), one epoch of Fashion-MNIST
+//   bare     — the same network and step in a plain TorchSharp loop
+//   default  — one epoch of the default recipe's model, for achieved GFLOP/s
+var mode = args.Length > 0 ? args[0] : "";
+var epochs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+var result = mode switch
+{
+    "trainer" => SeedCnnBenchmarks.Trainer(epochs),
+    "bare" => SeedCnnBenchmarks.Bare(epochs),
+    "default" => DefaultRecipeBenchmark.Run(),
+    _ => throw new ArgumentException("usage: Anvil.Bench trainer|bare|default [epochs]"),
+};
+Console.WriteLine(JsonSerializer.Serialize(result));

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Side-by-side training benchmark, all in one run on this machine (see bench/README.md):
+#   Anvil's Trainer vs a bare TorchSharp loop vs PyTorch on the article's CNN, and the default
+#   recipe's achieved GFLOP/s against the 2-core FP32 peak. Each contender runs REPEATS times,
+#   interleaved, in its own process; medians and ratios are printed at the end.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repeats="${REPEATS:-3}"
+out="$root/bench/out"; mkdir -p "$out"; results="$out/results.jsonl"; : > "$results"
+
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || [ -n "${ANVIL_FASHION_MNIST:-}" ] || {
+  echo "Fashion-MNIST is missing: sudo apt-get install dataset-fashion-mnist" >&2; exit 1; }
+/usr/bin/python3 -c "import torch" 2>/dev/null || {
+  echo "PyTorch is missing: sudo apt-get install python3-torch" >&2; exit 1; }
+
+dotnet build "$root/bench/Anvil.Bench/Anvil.Bench.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+bench="$root/bench/Anvil.Bench/bin/Release/net10.0/linux-x64/Anvil.Bench.dll"
+
+for i in $(seq "$repeats"); do
+  echo "round $i/$repeats" >&2
+  dotnet "$bench" trainer | tee -a "$results"
+  dotnet "$bench" bare | tee -a "$results"
+  ANVIL_NO_MALLOC_TUNING=1 dotnet "$bench" bare | tee -a "$results"
+  /usr/bin/python3 "$root/bench/pytorch_seed_cnn.py" | tee -a "$results"
+  MALLOPT=1 /usr/bin/python3 "$root/bench/pytorch_seed_cnn.py" | tee -a "$results"
+done
+dotnet "$bench" default | tee -a "$results"
+
+/usr/bin/python3 - "$results" <<'PY'
+import json, statistics, sys, re
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+med = {m: statistics.median(r["images_per_second"] for r in rows if r["mode"] == m)
+       for m in sorted({r["mode"] for r in rows})}
+print("\nseed-cnn, one epoch of Fashion-MNIST (60,000 images), batch 64, Adam — median images/s")
+for mode in ["trainer", "bare", "bare-untuned", "pytorch", "pytorch-tuned"]:
+    if mode in med: print(f"  {mode:14s} {med[mode]:8.0f}")
+print(f"  Trainer / bare loop          {med['trainer'] / med['bare']:.3f}   (target >= 0.95)")
+print(f"  Trainer / PyTorch            {med['trainer'] / med['pytorch']:.2f}    (target >= 1.00)")
+print(f"  Trainer / PyTorch (same malloc settings) {med['trainer'] / med['pytorch-tuned']:.2f}")
+print(f"  bare / bare without malloc tuning        {med['bare'] / med['bare-untuned']:.2f}")
+trainer = [r for r in rows if r["mode"] == "trainer"]
+print(f"  live tensors per epoch (trainer): {trainer[-1]['live_tensors_per_epoch']}, peak memory {trainer[-1]['peak_memory_mib']:.0f} MiB")
+d = [r for r in rows if r["mode"] == "default"][-1]
+mhz = max(float(m) for m in re.findall(r"cpu MHz\s*:\s*([\d.]+)", open("/proc/cpuinfo").read()))
+import os
+cores = os.cpu_count()
+peak = cores * 32 * mhz / 1e3  # 2 x 256-bit FMA = 32 FP32 FLOP per cycle per core
+print(f"\ndefault recipe ({d['model']}): {d['images_per_second']:.0f} images/s x {d['train_mflop_per_image']:.1f} MFLOP/image = {d['gflops']:.1f} GFLOP/s")
+print(f"  FP32 peak of {cores} cores at {mhz:.0f} MHz: {peak:.0f} GFLOP/s -> {100 * d['gflops'] / peak:.0f}% of peak")
+PY

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace Anvil.Cli.Tests.Support;
+
+/// <summary>Runs the real `anvil` CLI (the built Anvil.Cli) as a child process with its own ANVIL_HOME.</summary>
+internal sealed class AnvilProcess : IDisposable
+{
+    public AnvilProcess()
+    {
+        Home = Path.Combine(Path.GetTempPath(), "anvil-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Home);
+    }
+
+    /// <summary>The ANVIL_HOME of this test; also a scratch folder for input files.</summary>
+    public string Home { get; }
+
+    public static string CliDll
+    {
+        get
+        {
+            // The test runs from tests/Anvil.Cli.Tests/bin/<Configuration>/net10.0/linux-x64/.
+            var baseDir = new DirectoryInfo(AppContext.BaseDirectory);
+            var configuration = baseDir.Parent!.Parent!.Name;
+            var root = baseDir;
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Anvil.sln")))
+                root = root.Parent;
+            return Path.Combine(root!.FullName, "src", "Anvil.Cli", "bin", configuration, "net10.0", "linux-x64", "anvil.dll");
+        }
+    }
+
+    public Process Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(CliDll);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        info.Environment["ANVIL_HOME"] = Home;
+        info.Environment.Remove("ANVIL_FASHION_MNIST");
+        return Process.Start(info)!;
+    }
+
+    public (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
+    {
+        using var process = Start(args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>A Fashion-MNIST folder whose train and test sets are both the 512-image committed sample.</summary>
+    public string SampleFashionMnist()
+    {
+        var directory = Path.Combine(Home, "fashion");
+        Directory.CreateDirectory(directory);
+        var sample = Path.Combine(AppContext.BaseDirectory, "TestData", "fashion-mnist-sample");
+        foreach (var split in new[] { "train", "t10k" })
+        {
+            File.Copy(Path.Combine(sample, "t10k-images-idx3-ubyte.gz"), Path.Combine(directory, $"{split}-images-idx3-ubyte.gz"), overwrite: true);
+            File.Copy(Path.Combine(sample, "t10k-labels-idx1-ubyte.gz"), Path.Combine(directory, $"{split}-labels-idx1-ubyte.gz"), overwrite: true);
+        }
+        return directory;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a killed child may still be closing files; the temp folder is cleaned by the OS
+        }
+    }
+}
