@@ -39,7 +39,7 @@ print(f"  Trainer / PyTorch            {med['trainer'] / med['pytorch']:.2f}    
 print(f"  Trainer / PyTorch (same malloc settings) {med['trainer'] / med['pytorch-tuned']:.2f}")
 print(f"  bare / bare without malloc tuning        {med['bare'] / med['bare-untuned']:.2f}")
 trainer = [r for r in rows if r["mode"] == "trainer"]
-print(f"  live tensors per epoch (trainer): {trainer[-1]['live_tensors_per_epoch']}, peak memory {trainer[-1]['peak_memory_mib']:.0f} MiB")
+print(f"  live tensors per epoch (trainer): {trainer[-1]['live_tensors_per_epoch']}, peak memory {trainer[-1]['peak_memory_mb']:.0f} MiB")
 d = [r for r in rows if r["mode"] == "default"][-1]
 mhz = max(float(m) for m in re.findall(r"cpu MHz\s*:\s*([\d.]+)", open("/proc/cpuinfo").read()))
 import os

@@ -25,7 +25,7 @@ internal static class SeedCnnBenchmarks
             ["mode"] = "trainer",
             ["images_per_second"] = train.Count * epochs / seconds,
             ["live_tensors_per_epoch"] = result.History.Select(h => h.LiveTensors).ToArray(),
-            ["peak_memory_mib"] = TorchRuntime.PeakMemoryMiB() ?? 0,
+            ["peak_memory_mb"] = TorchRuntime.PeakMemoryMb() ?? 0,
         };
     }
 
@@ -59,7 +59,7 @@ internal static class SeedCnnBenchmarks
         {
             ["mode"] = Environment.GetEnvironmentVariable("ANVIL_NO_MALLOC_TUNING") == "1" ? "bare-untuned" : "bare",
             ["images_per_second"] = train.Count * epochs / stopwatch.Elapsed.TotalSeconds,
-            ["peak_memory_mib"] = TorchRuntime.PeakMemoryMiB() ?? 0,
+            ["peak_memory_mb"] = TorchRuntime.PeakMemoryMb() ?? 0,
         };
     }
 

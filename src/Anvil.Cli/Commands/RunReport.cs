@@ -10,7 +10,7 @@ internal static class RunReport
         if (s.Status == "finished")
         {
             Console.WriteLine($"Test accuracy {s.TestAccuracy:P2}, macro AUC {s.TestMacroAuc:F4} after {s.Epochs} epochs.");
-            Console.WriteLine($"Training took {s.TrainSeconds:F1}s ({s.ImagesPerSecond:N0} images/s); whole run {s.TotalSeconds:F1}s; peak memory {s.PeakMemoryMiB:N0} MiB.");
+            Console.WriteLine($"Training took {s.TrainSeconds:F1}s ({s.ImagesPerSecond:N0} images/s); whole run {s.TotalSeconds:F1}s; peak memory {s.PeakMemoryMb:N0} MiB.");
             Console.WriteLine($"Live tensors after each epoch: {string.Join(", ", s.LiveTensorsPerEpoch)}.");
         }
         else

@@ -15,7 +15,7 @@ internal sealed record RunSummary
     public double TrainSeconds { get; init; }
     public double ImagesPerSecond { get; init; }
     public double TotalSeconds { get; init; }
-    public double? PeakMemoryMiB { get; init; }
+    public double? PeakMemoryMb { get; init; }
     public IReadOnlyList<long> LiveTensorsPerEpoch { get; init; } = [];
     public string? StopReason { get; init; }
 
@@ -30,7 +30,7 @@ internal sealed record RunSummary
         TrainSeconds = result.Elapsed.TotalSeconds,
         ImagesPerSecond = (double)trainCount * result.EpochsThisFit / result.Elapsed.TotalSeconds,
         TotalSeconds = total.TotalSeconds,
-        PeakMemoryMiB = TorchRuntime.PeakMemoryMiB(),
+        PeakMemoryMb = TorchRuntime.PeakMemoryMb(),
         LiveTensorsPerEpoch = result.History.Select(h => h.LiveTensors).ToArray(),
         StopReason = result.StopReason,
     };
@@ -42,7 +42,7 @@ internal sealed record RunSummary
         Status = result.Cancelled ? "interrupted" : "diverged",
         Epochs = result.History.Count,
         TrainSeconds = result.Elapsed.TotalSeconds,
-        PeakMemoryMiB = TorchRuntime.PeakMemoryMiB(),
+        PeakMemoryMb = TorchRuntime.PeakMemoryMb(),
         LiveTensorsPerEpoch = result.History.Select(h => h.LiveTensors).ToArray(),
         StopReason = result.StopReason,
     };

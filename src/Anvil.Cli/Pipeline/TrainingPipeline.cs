@@ -110,8 +110,8 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
             ["train_seconds"] = summary.TrainSeconds,
             ["images_per_second"] = summary.ImagesPerSecond,
         };
-        if (summary.PeakMemoryMiB is { } peak)
-            metrics["peak_memory_mib"] = peak;
+        if (summary.PeakMemoryMb is { } peak)
+            metrics["peak_memory_mb"] = peak;
         artifacts.SaveEvaluation(report, data.Test.ClassNames, metrics);
         store.LogMetrics(runId, metrics);
         store.Finish(runId, RunStatus.Finished);

@@ -34,7 +34,7 @@ public static class TorchRuntime
     }
 
     /// <summary>Peak resident memory of this process in MiB (VmHWM), or null where /proc is unavailable.</summary>
-    public static double? PeakMemoryMiB()
+    public static double? PeakMemoryMb()
     {
         const string path = "/proc/self/status";
         if (!File.Exists(path))
