@@ -34,7 +34,9 @@ med = {m: statistics.median(r["images_per_second"] for r in rows if r["mode"] ==
 print("\nseed-cnn, one epoch of Fashion-MNIST (60,000 images), batch 64, Adam — median images/s")
 for mode in ["trainer", "bare", "bare-untuned", "pytorch", "pytorch-tuned"]:
     if mode in med: print(f"  {mode:14s} {med[mode]:8.0f}")
-print(f"  Trainer / bare loop          {med['trainer'] / med['bare']:.3f}   (target >= 0.95)")
+paired = statistics.median(t["images_per_second"] / b["images_per_second"] for t, b in
+    zip([r for r in rows if r["mode"] == "trainer"], [r for r in rows if r["mode"] == "bare"]))
+print(f"  Trainer / bare loop          {med['trainer'] / med['bare']:.3f}   (target >= 0.95; median of per-round ratios {paired:.3f})")
 print(f"  Trainer / PyTorch            {med['trainer'] / med['pytorch']:.2f}    (target >= 1.00)")
 print(f"  Trainer / PyTorch (same malloc settings) {med['trainer'] / med['pytorch-tuned']:.2f}")
 print(f"  bare / bare without malloc tuning        {med['bare'] / med['bare-untuned']:.2f}")
@@ -44,7 +46,11 @@ d = [r for r in rows if r["mode"] == "default"][-1]
 mhz = max(float(m) for m in re.findall(r"cpu MHz\s*:\s*([\d.]+)", open("/proc/cpuinfo").read()))
 import os
 cores = os.cpu_count()
-peak = cores * 32 * mhz / 1e3  # 2 x 256-bit FMA = 32 FP32 FLOP per cycle per core
+# 2 x 256-bit FMA = 32 FP32 FLOP per cycle per core. /proc/cpuinfo shows the nominal clock; Zen 3
+# EPYC cores boost to about 3.5 GHz, so the real peak lies between the two figures.
+low, high = cores * 32 * mhz / 1e3, cores * 32 * 3.5
 print(f"\ndefault recipe ({d['model']}): {d['images_per_second']:.0f} images/s x {d['train_mflop_per_image']:.1f} MFLOP/image = {d['gflops']:.1f} GFLOP/s")
-print(f"  FP32 peak of {cores} cores at {mhz:.0f} MHz: {peak:.0f} GFLOP/s -> {100 * d['gflops'] / peak:.0f}% of peak")
+print(f"  FP32 peak of {cores} cores: {low:.0f} GFLOP/s at the {mhz:.0f} MHz /proc/cpuinfo reports, {high:.0f} at a 3.5 GHz boost")
+print(f"  -> {100 * d['gflops'] / high:.0f}% of the boost peak. FLOPs are counted as direct convolution (3x forward per")
+print(f"     training image); oneDNN's Winograd/GEMM tricks do fewer multiplies, so 'effective' can near or pass 100%.")
 PY

@@ -3,7 +3,6 @@ using System.Globalization;
 using Anvil.Cli.Pipeline;
 using Anvil.Registry.Runs;
 using Anvil.Training.Data;
-using Anvil.Training.Models;
 using Anvil.Training.Training;
 using Anvil.Training.Training.Callbacks;
 
@@ -31,8 +30,7 @@ internal static class CvCommand
             var (train, test, scale) = source.Load(r.Seed);
             test.Dispose();
             using var all = p.GetValue(data.Limit) is { } n ? PreparedData.Head(train, n) : train;
-            var shape = all.SampleShape.Select(d => (int)d).ToArray();
-            var spec = BuiltInModels.Contains(r.Model) ? BuiltInModels.Create(r.Model, shape, all.ClassNames.ToArray()) : ModelSpec.Load(r.Model);
+            var spec = TrainingPipeline.ResolveSpec(r.Model, all);
             var store = openStore();
             var parameters = new Dictionary<string, string>(source.ToParameters()) { ["model"] = r.Model, ["recipe"] = r.ToJson(), ["folds"] = k.ToString(CultureInfo.InvariantCulture) };
             var run = store.CreateRun($"cv-{r.Model}-{source.Data}", parameters, DatasetHash.Compute(all));

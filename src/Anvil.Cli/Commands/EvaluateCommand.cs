@@ -24,7 +24,7 @@ internal static class EvaluateCommand
             var artifacts = new Artifacts(run.ArtifactsDirectory);
             var recipe = artifacts.LoadRecipe();
             var spec = artifacts.LoadSpec();
-            var limits = new TrainingLimits(run.Parameters.TryGetValue("limit", out var l) ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : null, null);
+            var limits = TrainingLimits.FromParameters(run.Parameters);
             using var data = PreparedData.Load(DataSource.FromParameters(run.Parameters), recipe, limits, spec.Preprocessing);
             using var model = ModelBuilder.Build(spec);
             model.load(artifacts.Require(artifacts.Weights));

@@ -28,16 +28,13 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
             progress.WriteLine("The data are feature vectors, not images: crop, flip and test-time augmentation are turned off.");
             recipe = recipe with { CropPadding = 0, HorizontalFlip = false, TestTimeAugmentation = false };
         }
-        var spec = ResolveSpec(recipe.Model, data) with { Preprocessing = data.Preprocessing };
+        var spec = ResolveSpec(recipe.Model, data.Train) with { Preprocessing = data.Preprocessing };
         var parameters = new Dictionary<string, string>(source.ToParameters())
         {
             ["model"] = recipe.Model,
             ["recipe"] = recipe.ToJson(),
         };
-        if (limits.Samples is { } samples)
-            parameters["limit"] = samples.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (limits.Patience is { } patience)
-            parameters["patience"] = patience.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        limits.AddTo(parameters);
         var run = store.CreateRun(name ?? $"{recipe.Model}-{source.Data}", parameters, DatasetHash.Compute(data.Train));
         var artifacts = new Artifacts(run.ArtifactsDirectory);
         manual_seed(recipe.Seed);
@@ -56,9 +53,7 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
         var artifacts = new Artifacts(run.ArtifactsDirectory);
         var recipe = artifacts.LoadRecipe();
         var spec = artifacts.LoadSpec();
-        var limits = new TrainingLimits(
-            run.Parameters.TryGetValue("limit", out var l) ? int.Parse(l, System.Globalization.CultureInfo.InvariantCulture) : null,
-            run.Parameters.TryGetValue("patience", out var p) ? int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) : null);
+        var limits = TrainingLimits.FromParameters(run.Parameters);
         var data = PreparedData.Load(DataSource.FromParameters(run.Parameters), recipe, limits, spec.Preprocessing);
         using var disposeData = data;
         store.Resume(run.Id);
@@ -118,10 +113,11 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
         return summary;
     }
 
-    private static ModelSpec ResolveSpec(string model, PreparedData data)
+    /// <summary>The built-in model or the spec file named by <paramref name="model"/>, checked against the data's shape and classes.</summary>
+    public static ModelSpec ResolveSpec(string model, TensorDataset train)
     {
-        var inputShape = data.Train.SampleShape.Select(d => (int)d).ToArray();
-        var classNames = data.Train.ClassNames.ToArray();
+        var inputShape = train.SampleShape.Select(d => (int)d).ToArray();
+        var classNames = train.ClassNames.ToArray();
         if (BuiltInModels.Contains(model))
             return BuiltInModels.Create(model, inputShape, classNames);
         var spec = ModelSpec.Load(model);

@@ -8,6 +8,7 @@ public class ModelSpecTests
     private static readonly string[] TenClasses = Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray();
 
     [Theory]
+    [InlineData("vgg-small")]
     [InlineData("seed-cnn")]
     [InlineData("resnet-small")]
     [InlineData("mlp")]
