@@ -27,12 +27,12 @@ internal static class EvaluateCommand
             var limits = TrainingLimits.FromParameters(run.Parameters);
             using var data = PreparedData.Load(DataSource.FromParameters(run.Parameters), recipe, limits, spec.Preprocessing);
             using var model = ModelBuilder.Build(spec);
-            model.load(artifacts.Require(artifacts.Weights));
+            model.load(artifacts.Require(artifacts.WeightsPath));
             var report = Evaluator.Evaluate(model, data.Test, p.GetValue(tta) ?? recipe.TestTimeAugmentation);
             var metrics = report.ToMetrics("test", data.Test.ClassNames);
             artifacts.SaveEvaluation(report, data.Test.ClassNames, metrics);
             PrintReport(report, data.Test.ClassNames);
-            Console.WriteLine($"Plots: {artifacts.ConfusionMatrix}, {artifacts.RocCurves}");
+            Console.WriteLine($"Plots: {artifacts.ConfusionMatrixPng}, {artifacts.RocCurvesPng}");
             if (p.GetValue(json))
                 Console.WriteLine(JsonOutput.Serialize(new Dictionary<string, object>(metrics.Select(m => KeyValuePair.Create(m.Key, (object)m.Value))) { ["run_id"] = run.Id }));
             return ExitCodes.Success;

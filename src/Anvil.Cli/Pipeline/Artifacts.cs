@@ -10,41 +10,41 @@ namespace Anvil.Cli.Pipeline;
 internal sealed class Artifacts(string directory)
 {
     public string Directory { get; } = directory;
-    public string Weights => Path.Combine(Directory, "model.weights");
-    public string Spec => Path.Combine(Directory, "spec.json");
-    public string Recipe => Path.Combine(Directory, "recipe.json");
-    public string Metrics => Path.Combine(Directory, "metrics.json");
-    public string History => Path.Combine(Directory, "history.json");
-    public string Checkpoints => Path.Combine(Directory, "checkpoints");
-    public string TrainingCurves => Path.Combine(Directory, "training_curves.png");
-    public string ConfusionMatrix => Path.Combine(Directory, "confusion_matrix.png");
-    public string RocCurves => Path.Combine(Directory, "roc_curves.png");
+    public string WeightsPath => Path.Combine(Directory, "model.weights");
+    public string SpecPath => Path.Combine(Directory, "spec.json");
+    public string RecipePath => Path.Combine(Directory, "recipe.json");
+    public string MetricsPath => Path.Combine(Directory, "metrics.json");
+    public string HistoryPath => Path.Combine(Directory, "history.json");
+    public string CheckpointsDirectory => Path.Combine(Directory, "checkpoints");
+    public string TrainingCurvesPng => Path.Combine(Directory, "training_curves.png");
+    public string ConfusionMatrixPng => Path.Combine(Directory, "confusion_matrix.png");
+    public string RocCurvesPng => Path.Combine(Directory, "roc_curves.png");
 
-    public void SaveModel(SpecModel model, Training.Training.Recipe recipe)
+    public void SaveModel(SpecModel model, Recipe recipe)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        model.save(Weights);
-        model.Spec.Save(Spec);
-        File.WriteAllText(Recipe, recipe.ToJson());
+        model.save(WeightsPath);
+        model.Spec.Save(SpecPath);
+        File.WriteAllText(RecipePath, recipe.ToJson());
     }
 
     public void SaveHistory(IReadOnlyList<EpochMetrics> history)
     {
-        File.WriteAllText(History, JsonSerializer.Serialize(history, ModelSpecJson));
+        File.WriteAllText(HistoryPath, JsonSerializer.Serialize(history, ModelSpecJson));
         if (history.Count > 0)
-            TrainingCurvesPlot.Save(history, TrainingCurves);
+            TrainingCurvesPlot.Save(history, TrainingCurvesPng);
     }
 
     public void SaveEvaluation(EvaluationReport report, IReadOnlyList<string> classNames, IReadOnlyDictionary<string, double> metrics)
     {
-        File.WriteAllText(Metrics, JsonSerializer.Serialize(metrics, ModelSpecJson));
-        ConfusionMatrixPlot.Save(report.ConfusionMatrix, classNames, ConfusionMatrix);
-        RocPlot.Save(report.Roc, classNames, RocCurves);
+        File.WriteAllText(MetricsPath, JsonSerializer.Serialize(metrics, ModelSpecJson));
+        ConfusionMatrixPlot.Save(report.ConfusionMatrix, classNames, ConfusionMatrixPng);
+        RocPlot.Save(report.Roc, classNames, RocCurvesPng);
     }
 
-    public Training.Training.Recipe LoadRecipe() => Training.Training.Recipe.FromJson(File.ReadAllText(Require(Recipe)), Recipe);
+    public Recipe LoadRecipe() => Recipe.FromJson(File.ReadAllText(Require(RecipePath)), RecipePath);
 
-    public ModelSpec LoadSpec() => ModelSpec.Load(Require(Spec));
+    public ModelSpec LoadSpec() => ModelSpec.Load(Require(SpecPath));
 
     public string Require(string path) => File.Exists(path) ? path
         : throw new FileNotFoundException($"Run artifact '{path}' is missing: the run did not finish training. Train it again or resume it with --resume.", path);

@@ -58,7 +58,7 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
         using var disposeData = data;
         store.Resume(run.Id);
         using var model = ModelBuilder.Build(spec);
-        var last = Path.Combine(artifacts.Checkpoints, "last");
+        var last = Path.Combine(artifacts.CheckpointsDirectory, "last");
         var resumeFrom = Checkpoint.Exists(last) ? last : null;
         progress.WriteLine(resumeFrom is null
             ? $"Run {run.Id}: no checkpoint yet, training from the start."
@@ -74,7 +74,7 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
         var callbacks = new List<Callback>
         {
             new NanGuard(),
-            new ModelCheckpoint(artifacts.Checkpoints, monitor),
+            new ModelCheckpoint(artifacts.CheckpointsDirectory, monitor),
             new RunLogger(store, runId),
             new ProgressBar(progress, interactive),
         };
@@ -96,7 +96,7 @@ internal sealed class TrainingPipeline(IRunStore store, TextWriter progress, boo
             store.Finish(runId, result.Cancelled ? RunStatus.Interrupted : RunStatus.Failed);
             return RunSummary.Stopped(runId, artifacts.Directory, result);
         }
-        model.save(artifacts.Weights);
+        model.save(artifacts.WeightsPath);
         var report = Evaluator.Evaluate(model, data.Test, recipe.TestTimeAugmentation);
         var summary = RunSummary.Finished(runId, artifacts.Directory, result, report, data.Train.Count, clock.Elapsed);
         var metrics = new Dictionary<string, double>(report.ToMetrics("test", data.Test.ClassNames))
