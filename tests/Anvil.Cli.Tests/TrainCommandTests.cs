@@ -89,6 +89,29 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public async Task SigtermStopsAfterTheCurrentBatchAndMarksTheRunInterrupted()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        using var process = anvil.Start("train", "--data-dir", data, "--model", "mlp", "--epochs", "500", "--limit", "256");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string? line;
+        while ((line = process.StandardError.ReadLine()) is not null && !line.StartsWith("Epoch 1/500", StringComparison.Ordinal))
+        {
+        }
+        using (var kill = System.Diagnostics.Process.Start("kill", $"-TERM {process.Id}"))
+            kill.WaitForExit();
+        _ = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var output = await stdout;
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("Run interrupted after", output);
+        Assert.Contains("--resume", output);
+        Assert.Contains("interrupted", anvil.Run("runs", "list").Stdout);
+    }
+
+    [Fact]
     public void SeedCnnModelSelectsTheArticleRecipe()
     {
         using var anvil = new AnvilProcess();
