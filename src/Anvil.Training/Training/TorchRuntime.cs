@@ -8,7 +8,7 @@ namespace Anvil.Training.Training;
 /// <para>
 /// glibc serves allocations above its mmap threshold (at most 32 MiB) with fresh mmap'd pages and
 /// returns them on free, so every training step page-faults and zeroes its activation buffers
-/// again. Measured on 2 Zen 3 cores, that cost is 60% of the step (bench/README.md). Turning mmap
+/// again. Measured on 2 Zen 3 cores it cost 2-3x in throughput (docs/decisions/0003). Turning mmap
 /// off and never trimming the heap keeps the freed buffers for the next step; peak memory is
 /// unchanged, it is just not handed back to the OS until the process exits.
 /// </para>
