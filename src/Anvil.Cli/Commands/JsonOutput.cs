@@ -14,5 +14,8 @@ internal static class JsonOutput
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>The same style, indented, for files people read (artifacts).</summary>
+    public static JsonSerializerOptions Indented { get; } = new(Options) { WriteIndented = true };
+
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 }

@@ -1,3 +1,4 @@
+using Anvil.Cli.Commands;
 using System.Text.Json;
 using Anvil.Training.Metrics;
 using Anvil.Training.Models;
@@ -30,14 +31,14 @@ internal sealed class Artifacts(string directory)
 
     public void SaveHistory(IReadOnlyList<EpochMetrics> history)
     {
-        File.WriteAllText(HistoryPath, JsonSerializer.Serialize(history, ModelSpecJson));
+        File.WriteAllText(HistoryPath, JsonSerializer.Serialize(history, JsonOutput.Indented));
         if (history.Count > 0)
             TrainingCurvesPlot.Save(history, TrainingCurvesPng);
     }
 
     public void SaveEvaluation(EvaluationReport report, IReadOnlyList<string> classNames, IReadOnlyDictionary<string, double> metrics)
     {
-        File.WriteAllText(MetricsPath, JsonSerializer.Serialize(metrics, ModelSpecJson));
+        File.WriteAllText(MetricsPath, JsonSerializer.Serialize(metrics, JsonOutput.Indented));
         ConfusionMatrixPlot.Save(report.ConfusionMatrix, classNames, ConfusionMatrixPng);
         RocPlot.Save(report.Roc, classNames, RocCurvesPng);
     }
@@ -48,11 +49,4 @@ internal sealed class Artifacts(string directory)
 
     public string Require(string path) => File.Exists(path) ? path
         : throw new FileNotFoundException($"Run artifact '{path}' is missing: the run did not finish training. Train it again or resume it with --resume.", path);
-
-    private static JsonSerializerOptions ModelSpecJson { get; } = new(JsonSerializerDefaults.General)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
 }

@@ -20,7 +20,6 @@ namespace Anvil.Training.Data;
 /// </example>
 public sealed record CsvPolicy
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>Header name of the label column.</summary>
     public required string LabelColumn { get; init; }
@@ -61,11 +60,11 @@ public sealed record CsvPolicy
     public bool IsFitted => Fitted is not null && ClassNames is not null && FeatureColumns is not null;
 
     /// <summary>Serialises the policy (camelCase, indented).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, TrainingJson.Options);
 
     /// <summary>Reads a policy written by <see cref="ToJson"/>.</summary>
     public static CsvPolicy FromJson(string json) =>
-        JsonSerializer.Deserialize<CsvPolicy>(json, JsonOptions)
+        JsonSerializer.Deserialize<CsvPolicy>(json, TrainingJson.Options)
         ?? throw new JsonException("The CSV policy JSON is 'null'; expected an object with at least \"labelColumn\".");
 
     /// <summary>Checks the numeric settings; throws naming the setting and its valid range.</summary>

@@ -61,10 +61,14 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(data);
         using var scope = NewDisposeScope();
         var probabilities = PredictProbabilities(model, data.Features, batchSize);
-        var loss = functional.nll_loss(probabilities.clamp_min(1e-12).log(), data.Labels).item<float>();
+        var loss = MeanCrossEntropy(probabilities, data.Labels);
         var accuracy = probabilities.argmax(1).eq(data.Labels).to(ScalarType.Float64).mean().item<double>();
         return (loss, accuracy);
     }
+
+    // Probabilities are clamped so a confidently wrong prediction costs log(1e12) instead of infinity.
+    private static double MeanCrossEntropy(Tensor probabilities, Tensor labels) =>
+        functional.nll_loss(probabilities.clamp_min(1e-12).log(), labels).item<float>();
 
     /// <summary>The full report on a labelled data set.</summary>
     public static EvaluationReport Evaluate(SpecModel model, TensorDataset data, bool testTimeAugmentation = false, int batchSize = 1000)
@@ -73,7 +77,7 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(data);
         using var scope = NewDisposeScope();
         var probabilities = PredictProbabilities(model, data.Features, batchSize, testTimeAugmentation);
-        var loss = functional.nll_loss(probabilities.clamp_min(1e-12).log(), data.Labels).item<float>();
+        var loss = MeanCrossEntropy(probabilities, data.Labels);
         var classes = data.ClassNames.Count;
         var confusion = new ConfusionMatrix(classes);
         confusion.Update(probabilities, data.Labels);

@@ -30,14 +30,6 @@ public sealed record ModelSpec
     /// <summary>Layers in order. The model returns logits; a final "softmax" is applied at prediction time.</summary>
     public required IReadOnlyList<LayerSpec> Layers { get; init; }
 
-    internal static JsonSerializerOptions JsonOptions { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        WriteIndented = true,
-    };
-
     /// <summary>Reads and validates a spec from a JSON file.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid spec; the message says which field and why.</exception>
     public static ModelSpec Load(string path)
@@ -53,7 +45,7 @@ public sealed record ModelSpec
         ModelSpec? spec;
         try
         {
-            spec = JsonSerializer.Deserialize<ModelSpec>(json, JsonOptions);
+            spec = JsonSerializer.Deserialize<ModelSpec>(json, TrainingJson.Options);
         }
         catch (JsonException e)
         {
@@ -66,7 +58,7 @@ public sealed record ModelSpec
     }
 
     /// <summary>The spec as indented JSON (snake_case field names).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, TrainingJson.Options);
 
     /// <summary>Writes the spec as JSON.</summary>
     public void Save(string path) => File.WriteAllText(path, ToJson());

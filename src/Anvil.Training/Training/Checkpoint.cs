@@ -33,7 +33,7 @@ public static class Checkpoint
         context.Optimizer.save_state_dict(Path.Combine(temp, Optimizer));
         context.Ema?.Model.save(Path.Combine(temp, EmaWeights));
         var state = new CheckpointState(context.Epoch, context.GlobalStep, context.Ema?.Updates ?? 0, context.History.ToArray());
-        File.WriteAllText(Path.Combine(temp, State), JsonSerializer.Serialize(state, Models.ModelSpec.JsonOptions));
+        File.WriteAllText(Path.Combine(temp, State), JsonSerializer.Serialize(state, TrainingJson.Options));
         if (Directory.Exists(directory))
             Directory.Delete(directory, recursive: true);
         Directory.Move(temp, directory);
@@ -49,7 +49,7 @@ public static class Checkpoint
         CheckpointState state;
         try
         {
-            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(directory, State)), Models.ModelSpec.JsonOptions)
+            state = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(directory, State)), TrainingJson.Options)
                 ?? throw new InvalidDataException($"{State} in '{directory}' is empty.");
             context.Model.load(Path.Combine(directory, Weights));
             context.Optimizer.load_state_dict(Path.Combine(directory, Optimizer));

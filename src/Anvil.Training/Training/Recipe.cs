@@ -94,14 +94,14 @@ public sealed record Recipe
     }
 
     /// <summary>The recipe as indented snake_case JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Models.ModelSpec.JsonOptions);
+    public string ToJson() => JsonSerializer.Serialize(this, TrainingJson.Options);
 
     /// <summary>Parses a recipe from JSON; unknown fields are errors.</summary>
     public static Recipe FromJson(string json, string source = "recipe")
     {
         try
         {
-            return JsonSerializer.Deserialize<Recipe>(json, Models.ModelSpec.JsonOptions)
+            return JsonSerializer.Deserialize<Recipe>(json, TrainingJson.Options)
                 ?? throw new InvalidDataException($"{source} is empty.");
         }
         catch (JsonException e)

@@ -128,19 +128,12 @@ public sealed class Trainer
                 break;
         }
         var (validationLoss, validationAccuracy) = validation is null ? ((double?)null, (double?)null)
-            : Validate(context.Ema?.Model ?? _model, validation);
+            : Evaluator.LossAndAccuracy(context.Ema?.Model ?? _model, validation);
         return new EpochMetrics(context.Epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
             validationLoss, validationAccuracy, schedule.At(context.GlobalStep - 1), Stopwatch.GetElapsedTime(started).TotalSeconds)
         {
             LiveTensors = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount,
         };
-    }
-
-    private (double? Loss, double? Accuracy) Validate(SpecModel model, TensorDataset validation)
-    {
-        var (loss, accuracy) = Evaluator.LossAndAccuracy(model, validation, batchSize: 1000);
-        _model.train();
-        return (loss, accuracy);
     }
 
     private IBatchTransform[] Augmentations()

@@ -16,7 +16,7 @@ public class CsvPolicyTests
         var restored = CsvPolicy.FromJson(json);
 
         Assert.Equal(json, restored.ToJson());
-        Assert.Contains("\"missingValues\": \"median\"", json);
+        Assert.Contains("\"missing_values\": \"median\"", json);
         Assert.Contains("\"outliers\": \"clip-z-score\"", json);
         using var expected = CsvDatasetReader.Read(TestFiles.Csv("test.csv"), fitted);
         using var actual = CsvDatasetReader.Read(TestFiles.Csv("test.csv"), restored);

@@ -115,6 +115,20 @@ public class TrainerTests
     }
 
     [Fact]
+    public void MonitoringAValidationMetricWithoutAValidationSplitSaysWhatToMonitorInstead()
+    {
+        using var train = TinyData.Images(32);
+        using var directory = new TempDirectory();
+        using var model = NewModel();
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            new Trainer(model, Fast with { Epochs = 1 }, [new ModelCheckpoint(directory.Path, monitor: "val_loss")]).Fit(train));
+
+        Assert.Contains("ModelCheckpoint monitors 'val_loss' but the fit has no validation split", error.Message);
+        Assert.Contains("Monitor 'loss' or 'accuracy'", error.Message);
+    }
+
+    [Fact]
     public void DataOfAnotherShapeThanTheModelIsRejected()
     {
         using var model = NewModel();

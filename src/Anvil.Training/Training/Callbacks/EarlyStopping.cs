@@ -37,8 +37,7 @@ public sealed class EarlyStopping : Callback
     public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var value = MonitoredMetric.Read(_monitor, metrics)
-            ?? throw new InvalidOperationException($"EarlyStopping monitors '{_monitor}' but the fit has no validation split. Monitor 'loss' or 'accuracy', or set a validation fraction.");
+        var value = MonitoredMetric.ReadRequired(_monitor, metrics, nameof(EarlyStopping));
         var improved = MonitoredMetric.Maximize(_monitor) ? value > _best + _minDelta : value < _best - _minDelta;
         if (improved)
         {

@@ -48,8 +48,7 @@ public sealed class ModelCheckpoint : Callback
 
     private bool Improved(EpochMetrics metrics)
     {
-        // Without a validation split a val_* monitor falls back to the training figure.
-        var value = MonitoredMetric.Read(_monitor, metrics) ?? MonitoredMetric.Read(_monitor.Replace("val_", "", StringComparison.Ordinal), metrics)!.Value;
+        var value = MonitoredMetric.ReadRequired(_monitor, metrics, nameof(ModelCheckpoint));
         var improved = MonitoredMetric.Maximize(_monitor) ? value > _best : value < _best;
         if (improved)
             _best = value;

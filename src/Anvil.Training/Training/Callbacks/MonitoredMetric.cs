@@ -14,7 +14,11 @@ internal static class MonitoredMetric
     /// <summary>True when larger is better.</summary>
     public static bool Maximize(string name) => name.EndsWith("accuracy", StringComparison.Ordinal);
 
-    public static double? Read(string name, EpochMetrics m) => name switch
+    /// <summary>The monitored value; a validation metric in a fit without a validation split is an error that says what to monitor instead.</summary>
+    public static double ReadRequired(string name, EpochMetrics m, string callback) => Read(name, m)
+        ?? throw new InvalidOperationException($"{callback} monitors '{name}' but the fit has no validation split. Monitor 'loss' or 'accuracy', or set a validation fraction.");
+
+    private static double? Read(string name, EpochMetrics m) => name switch
     {
         "val_loss" => m.ValidationLoss,
         "val_accuracy" => m.ValidationAccuracy,
