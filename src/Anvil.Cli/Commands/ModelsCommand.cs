@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Anvil.Cli.Pipeline;
+using Anvil.Registry.Runs;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>`anvil register RUN --name --org` and `anvil models list|show|alias`.</summary>
+internal static class ModelsCommand
+{
+    public static Command CreateRegister(Registries registries, Func<IRunStore> openStore)
+    {
+        var run = new Argument<string>("run") { Description = "Run id or unique prefix of a finished run." };
+        var name = new Option<string>("--name") { Description = "Registered model name.", Required = true };
+        var org = new Option<string>("--org") { Description = "Organization that owns the model.", Required = true };
+        var alias = new Option<string?>("--alias") { Description = "Point this alias at the new version (the first version becomes 'champion' anyway)." };
+        var json = new Option<bool>("--json") { Description = "Print the new version as JSON." };
+        var command = new Command("register", "Export a finished run to ONNX and register it as a new signed, immutable model version.") { run, name, org, alias, json };
+        command.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var organization = registries.Organizations.Get(p.GetValue(org)!);
+            var version = new ModelRegistration(registries.Home, openStore(), registries.Catalog)
+                .Register(p.GetValue(run)!, organization.Id, p.GetValue(name)!, p.GetValue(alias));
+            Console.WriteLine(p.GetValue(json) ? JsonOutput.Serialize(version)
+                : $"Registered {version.ModelName} version {version.Version} for '{organization.Name}' from run {version.RunId}: {version.Directory}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    public static Command Create(Registries registries)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON.", Recursive = true };
+        var org = new Option<string>("--org") { Description = "Organization.", Required = true, Recursive = true };
+        var list = new Command("list", "List registered models with their latest version and aliases.");
+        list.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var models = registries.Catalog.List(registries.Organizations.Get(p.GetValue(org)!).Id);
+            if (p.GetValue(json))
+                Console.WriteLine(JsonOutput.Serialize(models));
+            else
+                foreach (var model in models)
+                    Console.WriteLine($"{model.Name,-32} latest v{model.LatestVersion,-4} {string.Join(" ", model.Aliases.Select(a => $"{a.Key}=v{a.Value}"))}");
+            return ExitCodes.Success;
+        }));
+
+        var name = new Argument<string>("name") { Description = "Registered model name." };
+        var show = new Command("show", "Show a model's versions and aliases.") { name };
+        show.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var organization = registries.Organizations.Get(p.GetValue(org)!);
+            var model = registries.Catalog.Find(organization.Id, p.GetValue(name)!)
+                ?? throw new Anvil.Registry.RegistryException($"Organization '{organization.Name}' has no model '{p.GetValue(name)}'. ./anvil models list --org {organization.Name} lists them.");
+            var versions = registries.Catalog.Versions(organization.Id, model.Name);
+            if (p.GetValue(json))
+            {
+                Console.WriteLine(JsonOutput.Serialize(new { model, versions }));
+                return ExitCodes.Success;
+            }
+            Console.WriteLine($"{model.Name}: {versions.Count} versions; aliases {string.Join(", ", model.Aliases.Select(a => $"{a.Key} → v{a.Value}"))}");
+            foreach (var version in versions)
+                Console.WriteLine($"  v{version.Version,-4} {version.CreatedAt:u}  run {version.RunId}  sha256 {version.ManifestDigest[..16]}…");
+            return ExitCodes.Success;
+        }));
+
+        var aliasName = new Argument<string>("alias") { Description = "Alias, e.g. champion or challenger." };
+        var version = new Argument<int>("version") { Description = "Version number the alias moves to." };
+        var alias = new Command("alias", "Point an alias at a version; a running server follows within a second, without a restart.") { name, aliasName, version };
+        alias.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var organization = registries.Organizations.Get(p.GetValue(org)!);
+            registries.Catalog.SetAlias(organization.Id, p.GetValue(name)!, p.GetValue(aliasName)!, p.GetValue(version));
+            Console.WriteLine($"{p.GetValue(name)}@{p.GetValue(aliasName)} → version {p.GetValue(version)}");
+            return ExitCodes.Success;
+        }));
+
+        var models = new Command("models", "Registered models, versions and aliases.") { list, show, alias };
+        models.Options.Add(json);
+        models.Options.Add(org);
+        return models;
+    }
+}

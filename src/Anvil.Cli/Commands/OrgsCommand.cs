@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Anvil.Registry;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>`anvil orgs create|list` and `anvil orgs members add|remove|list`: tenants and who belongs to them.</summary>
+internal static class OrgsCommand
+{
+    public static Command Create(Registries registries)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON.", Recursive = true };
+        var name = new Argument<string>("name") { Description = "Organization name: lowercase letters, digits and dashes." };
+        var create = new Command("create", "Create an organization (a tenant: its own models, keys, usage and invoices).") { name };
+        create.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var org = registries.Organizations.Create(p.GetValue(name)!);
+            Console.WriteLine(p.GetValue(json) ? JsonOutput.Serialize(org) : $"Created organization '{org.Name}' ({org.Id}). Next: ./anvil keys create --org {org.Name} --plan free");
+            return ExitCodes.Success;
+        }));
+
+        var list = new Command("list", "List organizations.");
+        list.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var orgs = registries.Organizations.List();
+            if (p.GetValue(json))
+                Console.WriteLine(JsonOutput.Serialize(orgs));
+            else
+                foreach (var org in orgs)
+                    Console.WriteLine($"{org.Name,-40} {org.Id}  created {org.CreatedAt:u}");
+            return ExitCodes.Success;
+        }));
+
+        var org = new Argument<string>("org") { Description = "Organization name." };
+        var email = new Argument<string>("email") { Description = "Member e-mail address." };
+        var role = new Option<Role>("--role") { Description = "owner, developer or viewer.", DefaultValueFactory = _ => Role.Developer };
+        var add = new Command("add", "Add a member (or change their role).") { org, email, role };
+        add.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var member = registries.Organizations.AddMember(p.GetValue(org)!, p.GetValue(email)!, p.GetValue(role));
+            Console.WriteLine($"{member.Email} is {member.Role.ToString().ToLowerInvariant()} of {p.GetValue(org)}.");
+            return ExitCodes.Success;
+        }));
+        var remove = new Command("remove", "Remove a member.") { org, email };
+        remove.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var removed = registries.Organizations.RemoveMember(p.GetValue(org)!, p.GetValue(email)!);
+            Console.WriteLine(removed ? $"Removed {p.GetValue(email)}." : $"{p.GetValue(email)} was not a member.");
+            return removed ? ExitCodes.Success : ExitCodes.UserError;
+        }));
+        var members = new Command("list", "List members and their roles.") { org };
+        members.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var all = registries.Organizations.Members(p.GetValue(org)!);
+            if (p.GetValue(json))
+                Console.WriteLine(JsonOutput.Serialize(all));
+            else
+                foreach (var member in all)
+                    Console.WriteLine($"{member.Email,-40} {member.Role.ToString().ToLowerInvariant()}");
+            return ExitCodes.Success;
+        }));
+
+        var orgs = new Command("orgs", "Organizations (tenants) and their members.") { create, list, new Command("members", "Members and roles.") { add, remove, members } };
+        orgs.Options.Add(json);
+        return orgs;
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using System.Globalization;
+using Anvil.Registry;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>`anvil plans list|set`: requests per minute, monthly quota and price of each plan.</summary>
+internal static class PlansCommand
+{
+    public static Command Create(Registries registries)
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON.", Recursive = true };
+        var list = new Command("list", "List plans.");
+        list.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var plans = registries.Plans.List();
+            if (p.GetValue(json))
+            {
+                Console.WriteLine(JsonOutput.Serialize(plans));
+                return ExitCodes.Success;
+            }
+            Console.WriteLine($"{"plan",-14} {"requests/min",12} {"monthly quota",14} {"USD per 1,000",14}");
+            foreach (var plan in plans)
+                Console.WriteLine($"{plan.Name,-14} {plan.RequestsPerMinute,12:N0} {plan.MonthlyQuota,14:N0} {plan.PricePer1000Micros / 1e6m,14:0.00####}");
+            return ExitCodes.Success;
+        }));
+
+        var name = new Argument<string>("name") { Description = "Plan name." };
+        var rpm = new Option<int>("--rpm") { Description = "Requests per minute per key.", Required = true };
+        var quota = new Option<long>("--monthly-quota") { Description = "Predictions per key per calendar month (UTC).", Required = true };
+        var price = new Option<decimal>("--price-per-1000") { Description = "US dollars per 1,000 predictions, e.g. 0.50.", Required = true };
+        var set = new Command("set", "Create or change a plan; keys on it follow the new limits at once.") { name, rpm, quota, price };
+        set.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var dollars = p.GetValue(price);
+            if (dollars < 0 || dollars > 1_000_000)
+                throw new ArgumentException($"--price-per-1000 must be between 0 and 1,000,000 dollars; got {dollars.ToString(CultureInfo.InvariantCulture)}.");
+            var plan = registries.Plans.Save(new Plan(p.GetValue(name)!, p.GetValue(rpm), p.GetValue(quota), (long)decimal.Round(dollars * 1_000_000m)));
+            Console.WriteLine($"Plan '{plan.Name}': {plan.RequestsPerMinute:N0} requests/min, {plan.MonthlyQuota:N0} predictions/month, ${plan.PricePer1000Micros / 1e6m:0.00####} per 1,000.");
+            return ExitCodes.Success;
+        }));
+
+        var plans = new Command("plans", "Plans: rate limits, quotas and prices.") { list, set };
+        plans.Options.Add(json);
+        return plans;
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Anvil.Registry.Versions;
+using Anvil.Serving;
+using Anvil.Serving.Inference;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>`anvil serve`: the metered prediction API on ONNX Runtime, bound to loopback unless told otherwise.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(Registries registries)
+    {
+        var defaults = new ServingOptions();
+        var urls = new Option<string>("--urls") { Description = "Where to listen, e.g. http://127.0.0.1:8080 (use http://0.0.0.0:PORT to accept other machines).", DefaultValueFactory = _ => defaults.Urls };
+        var maxBatch = new Option<int>("--max-batch-size") { Description = "Most samples per ONNX Runtime run; 1 turns batching off.", DefaultValueFactory = _ => defaults.Batching.MaxBatchSize };
+        var maxDelay = new Option<double>("--max-queue-delay-ms") { Description = "Longest a request waits for others to join its batch.", DefaultValueFactory = _ => defaults.Batching.MaxQueueDelay.TotalMilliseconds };
+        var threads = new Option<int>("--inference-threads") { Description = "ONNX Runtime threads per model.", DefaultValueFactory = _ => defaults.InferenceThreads };
+        var command = new Command("serve", "Serve registered models as a multi-tenant, metered HTTP API.") { urls, maxBatch, maxDelay, threads };
+        command.SetAction(p => CommandRunner.Run(p, cancellation =>
+        {
+            var batching = new BatchingOptions(p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(maxDelay)));
+            batching.Validate();
+            if (p.GetValue(threads) is < 1 or > 256)
+                throw new ArgumentException($"--inference-threads must be between 1 and 256; got {p.GetValue(threads)}.");
+            var options = defaults with { Urls = p.GetValue(urls)!, Batching = batching, InferenceThreads = p.GetValue(threads) };
+            using var verifier = ManifestSigner.OpenForVerification(registries.Home);
+            var app = ServingApp.Build(options, registries.Database, verifier, registries.Time);
+            app.RunAsync(cancellation).GetAwaiter().GetResult();
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Anvil.Registry.Versions;
+
+/// <summary>
+/// <c>manifest.json</c> of a model version: everything serving needs to run the ONNX graph and
+/// everything a reader needs to trust it — architecture, preprocessing, signature, metrics, the
+/// dataset version, the code version and a SHA-256 digest of every other file in the directory.
+/// </summary>
+public sealed record ModelManifest
+{
+    public const string CurrentFormat = "anvil.model/1";
+
+    public string Format { get; init; } = CurrentFormat;
+
+    /// <summary>Short architecture name, e.g. "vgg-small".</summary>
+    public required string Architecture { get; init; }
+
+    /// <summary>The full model spec as training wrote it (opaque to the registry).</summary>
+    public required JsonElement Spec { get; init; }
+
+    public required ModelPreprocessing Preprocessing { get; init; }
+
+    public required ModelSignature Signature { get; init; }
+
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    public string? DatasetHash { get; init; }
+
+    public string? RunId { get; init; }
+
+    /// <summary>Anvil version (and commit when known) that wrote the version.</summary>
+    public required string CodeVersion { get; init; }
+
+    /// <summary>File name → "sha256:&lt;hex&gt;" for every file of the version except the manifest and its signature.</summary>
+    public required IReadOnlyDictionary<string, string> Files { get; init; }
+
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    public byte[] ToUtf8Bytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+
+    public static ModelManifest Parse(ReadOnlySpan<byte> utf8, string source)
+    {
+        try
+        {
+            var manifest = JsonSerializer.Deserialize<ModelManifest>(utf8, Json)
+                ?? throw new RegistryException($"{source} is empty.");
+            if (manifest.Format != CurrentFormat)
+                throw new RegistryException($"{source} has format '{manifest.Format}'; this Anvil reads '{CurrentFormat}'. Upgrade Anvil or register the run again.");
+            return manifest;
+        }
+        catch (JsonException e)
+        {
+            throw new RegistryException($"{source} is not a valid model manifest: {e.Message}", e);
+        }
+    }
+}
+
+/// <summary>
+/// How a raw input becomes what the graph takes. Images are decoded, converted to
+/// <see cref="Channels"/> channels, resized to <see cref="Height"/>×<see cref="Width"/> and sent as
+/// raw 0–255 values; scaling and normalisation (<see cref="Scale"/>, <see cref="Mean"/>,
+/// <see cref="Std"/>) are folded into the ONNX graph and recorded here for readers.
+/// </summary>
+public sealed record ModelPreprocessing
+{
+    /// <summary>"image" for [C,H,W] inputs, "features" for [F] vectors.</summary>
+    public required string Kind { get; init; }
+
+    public int Channels { get; init; }
+
+    public int Height { get; init; }
+
+    public int Width { get; init; }
+
+    public double Scale { get; init; } = 1.0;
+
+    public float[] Mean { get; init; } = [];
+
+    public float[] Std { get; init; } = [];
+
+    /// <summary>True when scale, mean and std are applied inside model.onnx (clients send raw values).</summary>
+    public bool FoldedIntoGraph { get; init; }
+}
+
+/// <summary>Input and output tensors of model.onnx and the class labels of its output.</summary>
+public sealed record ModelSignature
+{
+    public required IReadOnlyList<TensorSignature> Inputs { get; init; }
+
+    public required IReadOnlyList<TensorSignature> Outputs { get; init; }
+
+    public required IReadOnlyList<string> ClassLabels { get; init; }
+}
+
+/// <summary>One named tensor; -1 in <see cref="Shape"/> is the batch dimension.</summary>
+public sealed record TensorSignature(string Name, string Dtype, IReadOnlyList<long> Shape);

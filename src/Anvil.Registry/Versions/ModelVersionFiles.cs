@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+
+namespace Anvil.Registry.Versions;
+
+/// <summary>
+/// A model version on disk: a directory named after the SHA-256 of its manifest, holding
+/// <c>model.onnx</c>, the weights, <c>manifest.json</c> (with a digest of every other file) and
+/// <c>manifest.sig</c>. Sealed once, never changed; every load checks the signature and every digest.
+/// </summary>
+public static class ModelVersionFiles
+{
+    public const string ManifestFile = "manifest.json";
+    public const string SignatureFile = "manifest.sig";
+    public const string OnnxFile = "model.onnx";
+    public const string WeightsFile = "model.weights";
+
+    /// <summary>
+    /// Seals <paramref name="stagingDirectory"/>: digests its files, writes the manifest that
+    /// <paramref name="buildManifest"/> returns for those digests, signs it, and moves the directory to
+    /// <c>&lt;modelsRoot&gt;/sha256-&lt;digest&gt;</c>. Sealing identical content twice yields the same directory.
+    /// </summary>
+    public static VerifiedModelVersion Seal(
+        string stagingDirectory,
+        Func<IReadOnlyDictionary<string, string>, ModelManifest> buildManifest,
+        ManifestSigner signer,
+        string modelsRoot)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(stagingDirectory))
+            files[Path.GetFileName(path)] = DigestOf(path);
+        if (!files.ContainsKey(OnnxFile))
+            throw new RegistryException($"Cannot seal '{stagingDirectory}': it has no {OnnxFile}.");
+
+        var manifest = buildManifest(files);
+        var bytes = manifest.ToUtf8Bytes();
+        File.WriteAllBytes(Path.Combine(stagingDirectory, ManifestFile), bytes);
+        File.WriteAllBytes(Path.Combine(stagingDirectory, SignatureFile), signer.Sign(bytes));
+
+        var digest = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        Directory.CreateDirectory(modelsRoot);
+        var target = Path.Combine(modelsRoot, "sha256-" + digest);
+        if (Directory.Exists(target))
+            Directory.Delete(stagingDirectory, recursive: true); // same content already sealed
+        else
+            Directory.Move(stagingDirectory, target);
+        return Open(target, signer, digest);
+    }
+
+    /// <summary>
+    /// Opens a sealed version and checks it: the signature over the manifest, the manifest digest
+    /// against <paramref name="expectedDigest"/> (what the catalog recorded), and every file's digest.
+    /// A file that was added, removed or changed refuses the whole version.
+    /// </summary>
+    public static VerifiedModelVersion Open(string directory, ManifestSigner verifier, string expectedDigest)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFile);
+        var signaturePath = Path.Combine(directory, SignatureFile);
+        if (!Directory.Exists(directory))
+            throw Refused(directory, "the directory does not exist");
+        if (!File.Exists(manifestPath))
+            throw Refused(directory, $"it has no {ManifestFile}");
+        if (!File.Exists(signaturePath))
+            throw Refused(directory, $"it is unsigned ({SignatureFile} is missing)");
+
+        var bytes = File.ReadAllBytes(manifestPath);
+        if (!verifier.Verify(bytes, File.ReadAllBytes(signaturePath)))
+            throw Refused(directory, $"the signature does not match {ManifestFile}: the manifest was changed or signed by another key");
+        var digest = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(digest, expectedDigest, StringComparison.Ordinal))
+            throw Refused(directory, $"its manifest digest is {digest} but the registry recorded {expectedDigest}");
+
+        var manifest = ModelManifest.Parse(bytes, manifestPath);
+        var present = Directory.EnumerateFileSystemEntries(directory)
+            .Select(Path.GetFileName)
+            .Where(name => name is not (ManifestFile or SignatureFile))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, expected) in manifest.Files)
+        {
+            if (!present.Remove(name!))
+                throw Refused(directory, $"{name} is listed in the manifest but missing");
+            var actual = DigestOf(Path.Combine(directory, name));
+            if (!string.Equals(actual, expected, StringComparison.Ordinal))
+                throw Refused(directory, $"{name} does not match its digest in the signed manifest (expected {expected}, found {actual})");
+        }
+
+        if (present.Count > 0)
+            throw Refused(directory, $"it holds files the manifest does not list: {string.Join(", ", present.Order(StringComparer.Ordinal))}");
+        return new VerifiedModelVersion(directory, digest, manifest);
+    }
+
+    private static string DigestOf(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static RegistryException Refused(string directory, string reason) => new(
+        $"Refusing model version '{directory}': {reason}. A sealed version never changes; register the run again to get a trusted version.");
+}
+
+/// <summary>A version whose signature and file digests were checked when it was opened.</summary>
+public sealed record VerifiedModelVersion(string Directory, string Digest, ModelManifest Manifest)
+{
+    public string OnnxPath => Path.Combine(Directory, ModelVersionFiles.OnnxFile);
+}

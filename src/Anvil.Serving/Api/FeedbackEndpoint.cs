@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Anvil.Registry;
+using Anvil.Serving.Inference;
+using Anvil.Serving.Inputs;
+using Microsoft.AspNetCore.Http;
+
+namespace Anvil.Serving.Api;
+
+/// <summary>
+/// POST /v1/predictions/{id}/feedback: the correct label (a class name or index) and an optional
+/// comment, stored next to the logged input so it can become training data.
+/// </summary>
+public static class FeedbackEndpoint
+{
+    private const int MaxBodyBytes = 16 * 1024;
+
+    public static async Task<IResult> HandleAsync(
+        string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, ModelCatalog catalog, ModelRouter router)
+    {
+        var caller = Caller.From(context);
+        try
+        {
+            var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            var prediction = ledger.FindPrediction(caller.OrganizationId, id);
+            if (prediction is null)
+                return Problems.Of(404, $"Your organization has no prediction '{id}'.");
+            var version = catalog.FindVersion(caller.OrganizationId, prediction.ModelName, prediction.ModelVersion)
+                ?? throw new InvalidOperationException($"Prediction '{id}' names a version that is not in the catalog.");
+            var labels = router.Manifest(version).Signature.ClassLabels;
+            var request = Parse(body);
+            var label = LabelIndex(request.Label, labels);
+            if (request.Comment is { Length: > 2000 })
+                throw new InputException(400, $"The comment is {request.Comment.Length:N0} characters; the limit is 2,000.");
+            var stored = feedback.Add(caller.OrganizationId, id, label, labels[label], request.Comment);
+            return stored is null
+                ? Problems.Of(404, $"Your organization has no prediction '{id}'.")
+                : Results.Json(new FeedbackResponse(stored.PredictionId, stored.Label, stored.LabelName, stored.Comment, stored.CreatedAt), ApiJson.Options, statusCode: 201);
+        }
+        catch (InputException e)
+        {
+            return Problems.Of(e.StatusCode, e.Message);
+        }
+    }
+
+    private static FeedbackRequest Parse(byte[] body)
+    {
+        try
+        {
+            var options = new JsonSerializerOptions(ApiJson.Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+            var request = JsonSerializer.Deserialize<FeedbackRequest>(body, options);
+            if (request is null || request.Label.ValueKind == JsonValueKind.Undefined)
+                throw new InputException(400, "Send {\"label\": \"<class name>\" or <class index>, \"comment\": \"optional\"}.");
+            return request;
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(400, $"The body is not valid feedback JSON: {e.Message} Send {{\"label\": \"<class name>\", \"comment\": \"optional\"}}.");
+        }
+    }
+
+    private static int LabelIndex(JsonElement label, IReadOnlyList<string> labels)
+    {
+        if (label.ValueKind == JsonValueKind.Number && label.TryGetInt32(out var index) && index >= 0 && index < labels.Count)
+            return index;
+        if (label.ValueKind == JsonValueKind.String)
+        {
+            var name = label.GetString();
+            for (var i = 0; i < labels.Count; i++)
+            {
+                if (string.Equals(labels[i], name, StringComparison.Ordinal))
+                    return i;
+            }
+        }
+
+        throw new InputException(400, $"label must be one of the model's classes ({string.Join(", ", labels.Select(l => $"\"{l}\""))}) or an index from 0 to {labels.Count - 1}; got {label.GetRawText()}.");
+    }
+}

@@ -1,0 +1,43 @@
+using Anvil.Registry;
+using Anvil.Serving.Inference;
+using Microsoft.AspNetCore.Http;
+
+namespace Anvil.Serving.Api;
+
+/// <summary>GET /v1/models and GET /v1/models/{name}: only the caller's organization's models.</summary>
+public static class ModelsEndpoints
+{
+    public static IResult List(HttpContext context, ModelCatalog catalog, ModelRouter router)
+    {
+        var caller = Caller.From(context);
+        var models = catalog.List(caller.OrganizationId)
+            .Select(model => Summarize(catalog, router, model))
+            .OfType<ModelSummary>()
+            .ToList();
+        return Results.Json(models, ApiJson.Options);
+    }
+
+    public static IResult Get(string name, HttpContext context, ModelCatalog catalog, ModelRouter router)
+    {
+        var caller = Caller.From(context);
+        var model = catalog.Find(caller.OrganizationId, name);
+        var summary = model is null ? null : Summarize(catalog, router, model);
+        if (model is null || summary is null)
+            return Problems.Of(404, $"Your organization has no model '{name}'. GET /v1/models lists what you can use.");
+        var versions = catalog.Versions(caller.OrganizationId, name)
+            .Select(v => new VersionSummary(v.Version, v.ManifestDigest, v.RunId, v.CreatedAt, router.Manifest(v).Metrics))
+            .ToList();
+        return Results.Json(new ModelDetail(summary, versions), ApiJson.Options);
+    }
+
+    private static ModelSummary? Summarize(ModelCatalog catalog, ModelRouter router, RegisteredModel model)
+    {
+        var served = model.Aliases.TryGetValue(ModelRouter.DefaultAlias, out var champion) ? champion : model.LatestVersion;
+        var version = catalog.FindVersion(model.OrganizationId, model.Name, served);
+        if (version is null)
+            return null;
+        var manifest = router.Manifest(version);
+        return new ModelSummary(model.Name, model.LatestVersion, model.Aliases, served, manifest.Architecture,
+            manifest.Signature, manifest.Preprocessing, model.CreatedAt);
+    }
+}

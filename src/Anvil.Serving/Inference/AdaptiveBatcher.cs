@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Anvil.Serving.Inference;
+
+/// <summary>
+/// Runs requests that arrive together as one ONNX Runtime batch. The loop takes the first waiting
+/// request, then keeps adding requests until the batch is full, the first request has waited
+/// <see cref="BatchingOptions.MaxQueueDelay"/>, or no other request is on its way (announced but not
+/// yet queued) — so a lone request never waits for company that is not coming.
+/// </summary>
+public sealed class AdaptiveBatcher : IAsyncDisposable
+{
+    private readonly OnnxPredictor _predictor;
+    private readonly BatchingOptions _options;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+    private readonly float[] _input;
+    private readonly float[] _output;
+    private int _arriving;
+    private int _queued;
+    private long _batches;
+    private long _samples;
+
+    public AdaptiveBatcher(OnnxPredictor predictor, BatchingOptions options)
+    {
+        options.Validate();
+        _predictor = predictor;
+        _options = options;
+        _input = new float[options.MaxBatchSize * predictor.SampleSize];
+        _output = new float[options.MaxBatchSize * predictor.Classes];
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    /// <summary>Batches run so far and the samples in them (their ratio is the mean batch size).</summary>
+    public (long Batches, long Samples) Counters => (Interlocked.Read(ref _batches), Interlocked.Read(ref _samples));
+
+    public int SampleSize => _predictor.SampleSize;
+
+    public int Classes => _predictor.Classes;
+
+    /// <summary>
+    /// Tells the batcher a request is on its way (being read and validated); dispose the result when it
+    /// has been queued or given up. The batcher holds a batch open only while someone is on the way.
+    /// </summary>
+    public Arrival Announce()
+    {
+        Interlocked.Increment(ref _arriving);
+        return new Arrival(this);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="count"/> samples (back to back in <paramref name="samples"/>) and returns
+    /// count × <see cref="Classes"/> probabilities. False from <paramref name="accepted"/> means the queue is full.
+    /// </summary>
+    public Task<float[]> PredictAsync(float[] samples, int count, out bool accepted)
+    {
+        if (samples.Length != count * _predictor.SampleSize)
+            throw new ArgumentException($"Expected {count} × {_predictor.SampleSize} floats, got {samples.Length}.", nameof(samples));
+        if (Interlocked.Increment(ref _queued) > _options.MaxQueuedRequests)
+        {
+            Interlocked.Decrement(ref _queued);
+            accepted = false;
+            return Task.FromResult(Array.Empty<float>());
+        }
+
+        var pending = new Pending(samples, count, Stopwatch.GetTimestamp(), new(TaskCreationOptions.RunContinuationsAsynchronously));
+        accepted = _queue.Writer.TryWrite(pending);
+        if (!accepted)
+        {
+            Interlocked.Decrement(ref _queued);
+            return Task.FromResult(Array.Empty<float>());
+        }
+
+        return pending.Done.Task;
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(_options.MaxBatchSize);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            var total = 0;
+            if (!reader.TryRead(out var first))
+                continue;
+            batch.Add(first);
+            total += first.Count;
+            var deadline = first.QueuedAt + (long)(_options.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
+            while (total < _options.MaxBatchSize)
+            {
+                if (reader.TryPeek(out var next))
+                {
+                    if (total + next.Count > _options.MaxBatchSize)
+                        break;
+                    reader.TryRead(out _);
+                    batch.Add(next);
+                    total += next.Count;
+                    continue;
+                }
+
+                var remaining = deadline - Stopwatch.GetTimestamp();
+                if (Volatile.Read(ref _arriving) == 0 || remaining <= 0)
+                    break;
+                var wait = reader.WaitToReadAsync().AsTask();
+                await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency))).ConfigureAwait(false);
+                if (wait.IsCompleted && !wait.Result)
+                    break; // closed
+            }
+
+            Interlocked.Add(ref _queued, -batch.Count);
+            Run(batch, total);
+        }
+    }
+
+    private void Run(List<Pending> batch, int total)
+    {
+        try
+        {
+            if (batch.Count == 1 && total > _options.MaxBatchSize)
+            {
+                batch[0].Done.SetResult(RunInChunks(batch[0]));
+                return;
+            }
+
+            var offset = 0;
+            foreach (var pending in batch)
+            {
+                pending.Samples.CopyTo(_input, offset);
+                offset += pending.Samples.Length;
+            }
+
+            _predictor.Run(_input, total, _output);
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _samples, total);
+            var at = 0;
+            foreach (var pending in batch)
+            {
+                var length = pending.Count * _predictor.Classes;
+                pending.Done.SetResult(_output.AsSpan(at, length).ToArray());
+                at += length;
+            }
+        }
+#pragma warning disable CA1031 // a failed run fails its requests, never the loop that serves the next ones
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            foreach (var pending in batch)
+                pending.Done.TrySetException(e);
+        }
+    }
+
+    private float[] RunInChunks(Pending pending)
+    {
+        var result = new float[pending.Count * _predictor.Classes];
+        for (var start = 0; start < pending.Count; start += _options.MaxBatchSize)
+        {
+            var count = Math.Min(_options.MaxBatchSize, pending.Count - start);
+            pending.Samples.AsSpan(start * _predictor.SampleSize, count * _predictor.SampleSize).CopyTo(_input);
+            _predictor.Run(_input, count, result.AsSpan(start * _predictor.Classes, count * _predictor.Classes));
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _samples, count);
+        }
+
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private sealed record Pending(float[] Samples, int Count, long QueuedAt, TaskCompletionSource<float[]> Done);
+
+    /// <summary>A request on its way to the batcher; see <see cref="Announce"/>.</summary>
+    public sealed class Arrival(AdaptiveBatcher batcher) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+                Interlocked.Decrement(ref batcher._arriving);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Anvil.Registry;
+using Anvil.Registry.Versions;
+
+namespace Anvil.Serving.Inference;
+
+/// <summary>
+/// A verified model version with its ONNX Runtime session and batcher. Reference-counted: the
+/// router holds one reference while the version may receive new requests, every request holds a
+/// lease, and the session is disposed only when the router has retired it and the last lease ends —
+/// so a hot swap never fails a request in flight.
+/// </summary>
+public sealed class LoadedModel
+{
+    private readonly OnnxPredictor _predictor;
+    private int _references = 1;
+
+    public LoadedModel(ModelVersion version, VerifiedModelVersion files, BatchingOptions batching, int threads)
+    {
+        Version = version;
+        Files = files;
+        _predictor = new OnnxPredictor(files, threads);
+        Batcher = new AdaptiveBatcher(_predictor, batching);
+    }
+
+    public ModelVersion Version { get; }
+
+    public VerifiedModelVersion Files { get; }
+
+    public ModelManifest Manifest => Files.Manifest;
+
+    public AdaptiveBatcher Batcher { get; }
+
+    public DateTimeOffset LastUsed { get; private set; }
+
+    /// <summary>A lease for one request, or null when the model was retired and has shut down.</summary>
+    public ModelLease? TryAcquire(DateTimeOffset now)
+    {
+        var current = Volatile.Read(ref _references);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current)
+            {
+                LastUsed = now;
+                return new ModelLease(this);
+            }
+
+            current = seen;
+        }
+
+        return null;
+    }
+
+    /// <summary>Drops the router's reference; the session closes after the last request in flight.</summary>
+    public void Retire() => Release();
+
+    internal void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+            _ = ShutDownAsync();
+    }
+
+    private async Task ShutDownAsync()
+    {
+        await Batcher.DisposeAsync().ConfigureAwait(false);
+        _predictor.Dispose();
+    }
+}
+
+/// <summary>One request's hold on a <see cref="LoadedModel"/>; dispose it when the response is built.</summary>
+public sealed class ModelLease(LoadedModel model) : IDisposable
+{
+    private int _disposed;
+
+    public LoadedModel Model { get; } = model;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            Model.Release();
+    }
+}

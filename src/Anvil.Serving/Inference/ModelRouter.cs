@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using Anvil.Registry;
+using Anvil.Registry.Versions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Anvil.Serving.Inference;
+
+/// <summary>
+/// Finds the loaded model for a request and follows aliases. Once a second it reads every alias
+/// from the catalog; a moved alias has its new version loaded, verified and warmed up before the
+/// alias points at it, and the old version is retired after its last request — a hot swap with no
+/// restart and no failed request.
+/// </summary>
+public sealed partial class ModelRouter(
+    ModelCatalog catalog,
+    ManifestSigner verifier,
+    ServingOptions options,
+    TimeProvider time,
+    ILogger<ModelRouter> logger) : BackgroundService
+{
+    public const string DefaultAlias = "champion";
+
+    private readonly ConcurrentDictionary<string, Lazy<LoadedModel>> _loaded = new(StringComparer.Ordinal);
+    private volatile Dictionary<(string Organization, string Model, string Alias), ModelVersion> _aliases = [];
+
+    /// <summary>
+    /// A lease on the version a request asked for: <paramref name="version"/> when given, else
+    /// <paramref name="alias"/> (default <c>champion</c>), else — with no alias set — the latest version.
+    /// Null when the caller's organization has no such model, alias or version.
+    /// </summary>
+    public ModelLease? Acquire(string organizationId, string modelName, string? alias, int? version)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var target = FindVersion(organizationId, modelName, alias, version);
+            if (target is null)
+                return null;
+            var lease = Load(target).TryAcquire(time.GetUtcNow());
+            if (lease is not null)
+                return lease;
+            // retired between lookup and lease: the alias has moved on; look again
+        }
+
+        throw new InvalidOperationException($"Model '{modelName}' is being swapped too often to serve; try again.");
+    }
+
+    /// <summary>The manifest of any version of the caller's models (verified, cached by digest).</summary>
+    public ModelManifest Manifest(ModelVersion version) => Load(version).Manifest;
+
+    private ModelVersion? FindVersion(string organizationId, string modelName, string? alias, int? version)
+    {
+        if (version is int number)
+            return catalog.FindVersion(organizationId, modelName, number);
+        var name = alias ?? DefaultAlias;
+        if (_aliases.TryGetValue((organizationId, modelName, name), out var aliased))
+            return aliased;
+        var resolved = catalog.Resolve(organizationId, modelName, name); // set since the last poll
+        if (resolved is not null || alias is not null)
+            return resolved;
+        var model = catalog.Find(organizationId, modelName);
+        return model is null || model.LatestVersion == 0 ? null : catalog.FindVersion(organizationId, modelName, model.LatestVersion);
+    }
+
+    private LoadedModel Load(ModelVersion version)
+    {
+        var lazy = _loaded.GetOrAdd(version.ManifestDigest, _ => new Lazy<LoadedModel>(() => Open(version)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            _loaded.TryRemove(new(version.ManifestDigest, lazy)); // a refused version is checked again next time
+            throw;
+        }
+    }
+
+    private LoadedModel Open(ModelVersion version)
+    {
+        var files = ModelVersionFiles.Open(version.Directory, verifier, version.ManifestDigest);
+        var model = new LoadedModel(version, files, options.Batching, options.InferenceThreads);
+        LogLoaded(version.ModelName, version.Version, version.ManifestDigest);
+        return model;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.AliasPollInterval, time);
+        do
+        {
+            try
+            {
+                Refresh();
+            }
+#pragma warning disable CA1031 // a failed poll (database briefly locked, a refused version) must not stop serving
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                LogRefreshFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Reads every alias, loads versions that aliases moved to, then switches and retires.</summary>
+    public void Refresh()
+    {
+        var targets = catalog.AllAliases();
+        var next = new Dictionary<(string, string, string), ModelVersion>();
+        foreach (var target in targets)
+        {
+            try
+            {
+                Load(target.Version); // before the alias points at it: requests never wait for a load
+                next[(target.OrganizationId, target.ModelName, target.Alias)] = target.Version;
+            }
+            catch (RegistryException e)
+            {
+                LogRefused(target.ModelName, target.Version.Version, e.Message);
+                if (_aliases.TryGetValue((target.OrganizationId, target.ModelName, target.Alias), out var previous))
+                    next[(target.OrganizationId, target.ModelName, target.Alias)] = previous; // keep serving the old one
+            }
+        }
+
+        _aliases = next;
+        var aliased = next.Values.Select(v => v.ManifestDigest).ToHashSet(StringComparer.Ordinal);
+        var idleSince = time.GetUtcNow() - options.IdleVersionLifetime;
+        foreach (var (digest, lazy) in _loaded)
+        {
+            if (aliased.Contains(digest) || !lazy.IsValueCreated || lazy.Value.LastUsed > idleSince)
+                continue;
+            if (_loaded.TryRemove(new(digest, lazy)))
+                lazy.Value.Retire();
+        }
+    }
+
+    public override void Dispose()
+    {
+        foreach (var lazy in _loaded.Values.Where(l => l.IsValueCreated))
+            lazy.Value.Retire();
+        _loaded.Clear();
+        base.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {Model} version {Version} ({Digest})")]
+    private partial void LogLoaded(string model, int version, string digest);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused model {Model} version {Version}: {Reason}")]
+    private partial void LogRefused(string model, int version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alias refresh failed; serving continues with the previous aliases")]
+    private partial void LogRefreshFailed(Exception e);
+}

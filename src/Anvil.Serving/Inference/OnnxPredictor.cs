@@ -1,0 +1,62 @@
+using Anvil.Registry.Versions;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Anvil.Serving.Inference;
+
+/// <summary>
+/// One ONNX Runtime session for one model version: float32 samples in, class probabilities out.
+/// Not thread-safe by design — its <see cref="AdaptiveBatcher"/> is the only caller, so the
+/// session owns every core while it runs a batch.
+/// </summary>
+public sealed class OnnxPredictor : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly long[] _sampleShape;
+
+    public OnnxPredictor(VerifiedModelVersion version, int threads)
+    {
+        var signature = version.Manifest.Signature;
+        if (signature.Inputs.Count != 1 || signature.Outputs.Count != 1)
+            throw new InvalidDataException($"Model version '{version.Directory}' has {signature.Inputs.Count} inputs and {signature.Outputs.Count} outputs; serving runs models with exactly one of each.");
+        _sampleShape = [.. signature.Inputs[0].Shape.Skip(1)];
+        SampleSize = checked((int)_sampleShape.Aggregate(1L, (a, b) => a * b));
+        Classes = signature.ClassLabels.Count;
+        _inputNames = [signature.Inputs[0].Name];
+        _outputNames = [signature.Outputs[0].Name];
+
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+        };
+        _session = new InferenceSession(version.OnnxPath, options);
+    }
+
+    /// <summary>Number of floats in one sample (product of the input shape without the batch).</summary>
+    public int SampleSize { get; }
+
+    /// <summary>Number of class probabilities per sample.</summary>
+    public int Classes { get; }
+
+    /// <summary>
+    /// Runs <paramref name="count"/> samples laid out back to back in <paramref name="input"/> and writes
+    /// count × <see cref="Classes"/> probabilities into <paramref name="output"/>.
+    /// </summary>
+    public void Run(Memory<float> input, int count, Span<float> output)
+    {
+        long[] shape = [count, .. _sampleShape];
+        using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(count * SampleSize)], shape);
+        using var runOptions = new RunOptions();
+        using var results = _session.Run(runOptions, _inputNames, [value], _outputNames);
+        var probabilities = results[0].GetTensorDataAsSpan<float>();
+        if (probabilities.Length != count * Classes)
+            throw new InvalidDataException($"The model returned {probabilities.Length} values for {count} samples; its signature promises {Classes} per sample.");
+        probabilities.CopyTo(output);
+    }
+
+    public void Dispose() => _session.Dispose();
+}

@@ -1,0 +1,114 @@
+using Anvil.Registry;
+using Anvil.Registry.Versions;
+using Anvil.Serving.Api;
+using Anvil.Serving.Inference;
+using Anvil.Serving.Metering;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Anvil.Serving;
+
+/// <summary>
+/// The prediction API as one ASP.NET Core application: the /v1 routes, API-key authentication,
+/// the model router with its batchers, and the group-committing usage writer.
+/// </summary>
+public static class ServingApp
+{
+    public const string OpenApiPath = "/openapi/v1.json";
+
+    public static WebApplication Build(ServingOptions options, RegistryDatabase database, ManifestSigner verifier, TimeProvider time)
+    {
+        options.Batching.Validate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Anvil", LogLevel.Information);
+
+        var services = builder.Services;
+        services.Configure<JsonOptions>(json => ApiJson.Configure(json.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "Anvil prediction API", Version = "v1", Description = "Predictions, models, feedback and usage for one organization's API key." };
+            return Task.CompletedTask;
+        }));
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(database);
+        services.AddSingleton(verifier);
+        services.AddSingleton(new ApiKeys(database, time));
+        services.AddSingleton(new ModelCatalog(database, time));
+        services.AddSingleton(new UsageLedger(database, time));
+        services.AddSingleton(new FeedbackStore(database, time));
+        services.AddSingleton<ModelRouter>();
+        services.AddHostedService(s => s.GetRequiredService<ModelRouter>());
+        services.AddSingleton<UsageWriter>();
+        services.AddHostedService(s => s.GetRequiredService<UsageWriter>());
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            return error is BadHttpRequestException bad
+                ? Problems.WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? $"The body is larger than the limit of {options.MaxBodyBytes:N0} bytes." : "The request is malformed.")
+                : Problems.WriteAsync(context, 500, "The server failed to handle the request; nothing was billed. Retry with the same Idempotency-Key.");
+        }));
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapOpenApi(OpenApiPath);
+        app.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
+        MapV1(app);
+        return app;
+    }
+
+    private static void MapV1(WebApplication app)
+    {
+        var v1 = app.MapGroup("/v1").ProducesProblem(401);
+        var developer = new RequiredRole(Role.Developer);
+        var viewer = new RequiredRole(Role.Viewer);
+
+        v1.MapPost("/models/{name}/predict", PredictEndpoint.HandleAsync)
+            .WithName("Predict")
+            .WithSummary("Predict the class of one or more inputs")
+            .WithDescription("JSON {\"inputs\": [...]} shaped as the signature, or PNG/JPEG images (raw body or multipart). ?alias= or ?version= pick the version; the default is the 'champion' alias. An Idempotency-Key header makes retries safe: the same key returns the same predictions and is billed once.")
+            .WithMetadata(developer)
+            .Accepts<PredictRequest>("application/json", "image/png", "image/jpeg", "multipart/form-data")
+            .Produces<PredictResponse>(200)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
+            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
+        v1.MapGet("/models", ModelsEndpoints.List)
+            .WithName("ListModels")
+            .WithSummary("Models your organization may use, with their signatures")
+            .WithMetadata(viewer)
+            .Produces<IReadOnlyList<ModelSummary>>(200);
+        v1.MapGet("/models/{name}", ModelsEndpoints.Get)
+            .WithName("GetModel")
+            .WithSummary("One model, its signature and every version")
+            .WithMetadata(viewer)
+            .Produces<ModelDetail>(200).ProducesProblem(404);
+        v1.MapPost("/predictions/{id}/feedback", FeedbackEndpoint.HandleAsync)
+            .WithName("AddFeedback")
+            .WithSummary("Tell us the correct label of a prediction")
+            .WithMetadata(developer)
+            .Accepts<FeedbackRequest>("application/json")
+            .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(404);
+        v1.MapGet("/usage", UsageEndpoint.Handle)
+            .WithName("GetUsage")
+            .WithSummary("Your usage by day and model, and the current invoice")
+            .WithMetadata(viewer)
+            .Produces<UsageResponse>(200).ProducesProblem(400);
+    }
+}

@@ -1,0 +1,33 @@
+using Anvil.Serving.Inference;
+
+namespace Anvil.Serving;
+
+/// <summary>What <c>./anvil serve</c> can be told; every default is safe for a public network edge.</summary>
+public sealed record ServingOptions
+{
+    /// <summary>Loopback unless told otherwise.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+
+    public BatchingOptions Batching { get; init; } = BatchingOptions.Default;
+
+    /// <summary>Largest request body accepted (JSON or image upload).</summary>
+    public long MaxBodyBytes { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Most inputs in one predict request.</summary>
+    public int MaxInputsPerRequest { get; init; } = 1024;
+
+    /// <summary>Largest decoded image, checked from the header before any pixel is decoded.</summary>
+    public long MaxImagePixels { get; init; } = 4096L * 4096;
+
+    /// <summary>How often aliases are re-read from the catalog (hot swap latency).</summary>
+    public TimeSpan AliasPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A version no alias points at is unloaded after this long without requests.</summary>
+    public TimeSpan IdleVersionLifetime { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>ONNX Runtime intra-op threads per session.</summary>
+    public int InferenceThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Most usage events written in one ledger transaction (group commit).</summary>
+    public int MaxLedgerBatch { get; init; } = 512;
+}
