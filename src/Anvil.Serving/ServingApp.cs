@@ -70,6 +70,7 @@ public static class ServingApp
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenApi(OpenApiPath);
         app.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
+        app.MapGet("/metrics", MetricsEndpoint.Handle).ExcludeFromDescription();
         MapV1(app);
         return app;
     }

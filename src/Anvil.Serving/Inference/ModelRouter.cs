@@ -45,6 +45,9 @@ public sealed partial class ModelRouter(
         throw new InvalidOperationException($"Model '{modelName}' is being swapped too often to serve; try again.");
     }
 
+    /// <summary>Models loaded right now (for the metrics page).</summary>
+    public IEnumerable<LoadedModel> LoadedModels => _loaded.Values.Where(l => l.IsValueCreated).Select(l => l.Value);
+
     /// <summary>The manifest of any version of the caller's models (verified, cached by digest).</summary>
     public ModelManifest Manifest(ModelVersion version) => Load(version).Manifest;
 

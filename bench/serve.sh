@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Serving benchmark, all in one run on this machine (see bench/README.md): the Fashion-MNIST model
+# behind `./anvil serve`, driven by wrk from a second process on loopback, single requests and under
+# concurrency, with adaptive batching off (--max-batch-size 1) and on; then in-process ONNX Runtime
+# on the same model and the same batch sizes. Prints p50/p99 latency, throughput and the ratios.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$root/bench/out/serve"; mkdir -p "$out"
+export ANVIL_HOME="$out/home"
+duration="${DURATION:-10}"
+concurrency="${CONCURRENCY:-1 32}"
+port="${PORT:-18080}"
+url="http://127.0.0.1:$port"
+
+command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk" >&2; exit 1; }
+[ -f /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz ] || [ -n "${ANVIL_FASHION_MNIST:-}" ] || {
+  echo "Fashion-MNIST is missing: sudo apt-get install dataset-fashion-mnist" >&2; exit 1; }
+anvil() { "$root/anvil" "$@"; }
+
+# The model: one epoch of the default recipe (vgg-small) is enough to measure speed; registered once.
+if ! anvil models list --org bench 2>/dev/null | grep -q '^fashion '; then
+  anvil orgs create bench >/dev/null 2>&1 || true
+  run_id="$(anvil train --epochs 1 --json | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')"
+  anvil register "$run_id" --name fashion --org bench >&2
+fi
+anvil plans set bench --rpm 100000000 --monthly-quota 100000000000 --price-per-1000 0.10 >/dev/null
+export KEY="$(anvil keys create --org bench --plan bench 2>/dev/null)"
+version_dir="$(anvil models show fashion --org bench --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin); champion = d["model"]["aliases"]["champion"]
+print(next(v["directory"] for v in d["versions"] if v["version"] == champion))')"
+
+# One real test image as the request body.
+python3 - "$out/body.json" <<'PY'
+import gzip, json, sys, os
+path = os.environ.get("ANVIL_FASHION_MNIST", "/usr/share/datasets/fashion-mnist") + "/t10k-images-idx3-ubyte.gz"
+with gzip.open(path) as f:
+    data = f.read(16 + 784)[16:]
+image = [[list(data[r * 28:(r + 1) * 28]) for r in range(28)]]
+json.dump({"inputs": [image]}, open(sys.argv[1], "w"))
+PY
+cat > "$out/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = io.open("$out/body.json"):read("*a")
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("KEY")
+LUA
+
+dotnet build "$root/bench/Anvil.Bench/Anvil.Bench.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+bench="$root/bench/Anvil.Bench/bin/Release/net10.0/linux-x64/Anvil.Bench.dll"
+results="$out/results.jsonl"; : > "$results"
+
+for batch in 1 32; do
+  anvil serve --urls "$url" --max-batch-size "$batch" --max-queue-delay-ms 2 > "$out/server-$batch.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  wrk -t1 -c1 -d2s -s "$out/post.lua" "$url/v1/models/fashion/predict" >/dev/null   # warm-up
+  for c in $concurrency; do
+    before="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
+    wrk -t1 -c"$c" -d"${duration}s" --latency -s "$out/post.lua" "$url/v1/models/fashion/predict" > "$out/wrk-$batch-$c.txt"
+    after="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
+    python3 - "$out/wrk-$batch-$c.txt" "$batch" "$c" "$before" "$after" >> "$results" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    v = float(m.group(1)); return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
+b0, s0 = map(float, sys.argv[4].split()); b1, s1 = map(float, sys.argv[5].split())
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(json.dumps({"contender": "server", "max_batch_size": int(sys.argv[2]), "concurrency": int(sys.argv[3]),
+    "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+    "p50_ms": ms("50%"), "p99_ms": ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0,
+    "mean_batch": (s1 - s0) / (b1 - b0) if b1 > b0 else 0}))
+PY
+    tail -n 1 "$results" >&2
+  done
+  kill "$server"; wait "$server" 2>/dev/null || true
+done
+
+# In-process ONNX Runtime at the batch sizes the server ran.
+for b in $(python3 -c "
+import json
+sizes = {1} | {max(1, round(json.loads(l)['mean_batch'])) for l in open('$results') if json.loads(l)['contender'] == 'server'}
+print(' '.join(map(str, sorted(sizes))))"); do
+  dotnet "$bench" ort "$version_dir" "$b" 5 | tee -a "$results" >&2
+done
+
+python3 - "$results" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+server = [r for r in rows if r["contender"] == "server"]
+ort = {r["batch"]: r for r in rows if r["contender"] == "onnxruntime-in-process"}
+print(f"{'max batch':>9} {'conc':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'mean batch':>10} {'ORT img/s':>10} {'server/ORT':>10} {'non-2xx':>8}")
+for r in server:
+    o = ort.get(max(1, round(r["mean_batch"])))
+    ratio = r["requests_per_second"] / o["images_per_second"] if o else float("nan")
+    print(f"{r['max_batch_size']:>9} {r['concurrency']:>5} {r['requests_per_second']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['mean_batch']:>10.1f} {o['images_per_second'] if o else 0:>10.0f} {ratio:>10.2f} {r['non_2xx']:>8}")
+by = {(r["max_batch_size"], r["concurrency"]): r for r in server}
+top = max(r["concurrency"] for r in server)
+on, off = by.get((32, top)), by.get((1, top))
+if on and off:
+    print(f"\nAt concurrency {top}: batching gives {on['requests_per_second'] / off['requests_per_second']:.2f}x the throughput "
+          f"(target >= 3) at {on['p50_ms'] / off['p50_ms']:.2f}x the p50 (target <= 1.2).")
+PY
