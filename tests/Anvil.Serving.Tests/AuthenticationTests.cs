@@ -1,0 +1,74 @@
+using System.Net;
+using Anvil.Registry;
+using Anvil.Serving.Tests.Support;
+using Microsoft.AspNetCore.Routing;
+
+namespace Anvil.Serving.Tests;
+
+/// <summary>Every /v1 route, for every kind of bad key: 401 before anything else happens.</summary>
+public sealed class AuthenticationTests : IAsyncLifetime
+{
+    private ServingHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await ServingHost.StartAsync();
+        _host.AddVersion(_host.Acme);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    private IReadOnlyList<(string Method, string Path)> RouteTable()
+    {
+        var routes = _host.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/v1", StringComparison.Ordinal))
+            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
+                .Select(method => (method, System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, "{[^}]+}", "fashion"))))
+            .ToList();
+        Assert.True(routes.Count >= 5, $"expected the whole /v1 route table, found {routes.Count} routes");
+        return [.. routes, ("GET", "/v1/no-such-route")];
+    }
+
+    [Fact]
+    public async Task MissingMalformedUnknownExpiredAndRevokedKeysGet401OnEveryRoute()
+    {
+        var expired = _host.CreateKey(_host.Acme, expiresAt: _host.Time.GetUtcNow().AddDays(1));
+        var revoked = _host.CreateKey(_host.Acme);
+        var valid = _host.CreateKey(_host.Acme);
+        _host.Keys.Revoke(revoked);
+        _host.Time.Advance(TimeSpan.FromDays(2));
+        var wrongSecret = valid[..^4] + (valid[^4..] == "AAAA" ? "BBBB" : "AAAA");
+        var cases = new (string Name, string? Key)[]
+        {
+            ("missing", null), ("malformed", "not-a-key"), ("unknown", "anvil_abcdefghijkl_" + new string('x', 43)),
+            ("wrong secret", wrongSecret), ("expired", expired), ("revoked", revoked),
+        };
+        foreach (var (method, path) in RouteTable())
+        {
+            foreach (var (name, key) in cases)
+            {
+                using var client = _host.Client(key);
+                using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Requests.Json(Requests.Image(1)) };
+                using var response = await client.SendAsync(request);
+                Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} with a {name} key gave {(int)response.StatusCode}");
+                Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+                var detail = await Requests.DetailAsync(response);
+                Assert.DoesNotContain(valid, detail, StringComparison.Ordinal);
+            }
+        }
+
+        using var ok = _host.Client(valid);
+        Assert.Equal(HttpStatusCode.OK, (await ok.GetAsync("/v1/models")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ViewerKeyCanReadButNotPredict()
+    {
+        using var viewer = _host.Client(_host.CreateKey(_host.Acme, role: Role.Viewer));
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/v1/models")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/v1/usage")).StatusCode);
+        using var response = await Requests.PredictAsync(viewer, Requests.Json(Requests.Image(1)));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains("developer", await Requests.DetailAsync(response), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Anvil.Registry;
+using Anvil.Serving.Tests.Support;
+
+namespace Anvil.Serving.Tests;
+
+/// <summary>Feedback is stored with the logged input; usage and the invoice come from the ledger.</summary>
+public sealed class FeedbackAndUsageTests : IAsyncLifetime
+{
+    private ServingHost _host = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await ServingHost.StartAsync();
+        _host.AddVersion(_host.Acme);
+        _client = _host.Client(_host.CreateKey(_host.Acme, plan: "pro"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task FeedbackByNameOrIndexIsStoredWithTheLoggedInput()
+    {
+        var image = Requests.Image(5);
+        var predicted = await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(image)));
+        var id = predicted.GetProperty("predictions")[0].GetProperty("id").GetString()!;
+
+        using var byName = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker", "comment": "clearly a shoe"}"""));
+        Assert.Equal(HttpStatusCode.Created, byName.StatusCode);
+        Assert.Equal(7, (await Requests.ReadJsonAsync(byName)).GetProperty("label").GetInt32());
+        using var byIndex = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 9}"""));
+        Assert.Equal(HttpStatusCode.Created, byIndex.StatusCode);
+
+        var (feedback, prediction) = Assert.Single(new FeedbackStore(_host.Database, _host.Time).List(_host.Acme.Id));
+        Assert.Equal("Ankle boot", feedback.LabelName);
+        Assert.Equal(image.SelectMany(c => c.SelectMany(r => r)).ToArray(), MemoryMarshal.Cast<byte, float>(prediction.Input).ToArray());
+    }
+
+    [Fact]
+    public async Task BadFeedbackIsRefusedPrecisely()
+    {
+        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString();
+        using var unknownLabel = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Hat"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, unknownLabel.StatusCode);
+        Assert.Contains("\"Sneaker\"", await Requests.DetailAsync(unknownLabel), StringComparison.Ordinal);
+        using var outOfRange = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 10}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, outOfRange.StatusCode);
+        using var malformed = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": """));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        using var unknown = await _client.PostAsync("/v1/predictions/pred_nothing/feedback", Requests.RawJson("""{"label": 1}"""));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task UsageByDayAndInvoiceFollowTheLedger()
+    {
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1), Requests.Image(2)))).StatusCode);
+        _host.Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)))).StatusCode);
+
+        var usage = await Requests.ReadJsonAsync(await _client.GetAsync("/v1/usage"));
+        var days = usage.GetProperty("days");
+        Assert.Equal(2, days.GetArrayLength());
+        Assert.Equal(6, days[0].GetProperty("predictions").GetInt64());
+        Assert.Equal(3, days[0].GetProperty("requests").GetInt64());
+        Assert.Equal(1, days[1].GetProperty("predictions").GetInt64());
+        var invoice = usage.GetProperty("invoice");
+        Assert.Equal(7, invoice.GetProperty("billed_predictions").GetInt64());
+        Assert.Equal(3_500, invoice.GetProperty("total_micros").GetInt64()); // 7 × $0.50 / 1,000
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/v1/usage?from=yesterday")).StatusCode);
+    }
+}
