@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Anvil.Cli.Tests.Support;
+
+namespace Anvil.Cli.Tests;
+
+/// <summary>The serving loop through the real CLI: train → register → orgs, keys → serve → predict → usage, and SIGKILL under load.</summary>
+public class ServeCommandTests
+{
+    private static string TrainAndRegister(AnvilProcess anvil)
+    {
+        var data = anvil.SampleFashionMnist();
+        var trained = anvil.Run("train", "--data-dir", data, "--model", "seed-cnn", "--epochs", "1", "--limit", "200", "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        var registered = anvil.Run("register", runId[..10], "--name", "fashion", "--org", "acme");
+        Assert.True(registered.ExitCode == 0, registered.Stderr);
+        Assert.Contains("fashion version 1", registered.Stdout, StringComparison.Ordinal);
+        return runId;
+    }
+
+    private static string CreateKey(AnvilProcess anvil, string plan = "enterprise")
+    {
+        var created = anvil.Run("keys", "create", "--org", "acme", "--plan", plan);
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        var key = created.Stdout.Trim();
+        Assert.Matches("^anvil_[a-z2-7]{12}_[A-Za-z0-9_-]{43}$", key);
+        return key;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<Process> StartServer(AnvilProcess anvil, int port)
+    {
+        var server = anvil.Start("serve", "--urls", $"http://127.0.0.1:{port}", "--max-queue-delay-ms", "2");
+        using var probe = new HttpClient();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await probe.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode)
+                    return server;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            Assert.False(server.HasExited, "the server exited: " + server.StandardError.ReadToEnd());
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("anvil serve did not start within 30 s");
+    }
+
+    private static StringContent Body(int seed)
+    {
+        var random = new Random(seed);
+        var image = new[] { Enumerable.Range(0, 28).Select(_ => Enumerable.Range(0, 28).Select(_ => random.Next(256)).ToArray()).ToArray() };
+        return new StringContent(JsonSerializer.Serialize(new { inputs = new[] { image } }), Encoding.UTF8, "application/json");
+    }
+
+    private static long Billed(AnvilProcess anvil)
+    {
+        var usage = anvil.Run("usage", "--org", "acme", "--json");
+        Assert.True(usage.ExitCode == 0, usage.Stderr);
+        return JsonDocument.Parse(usage.Stdout.Trim()).RootElement.GetProperty("billed_predictions").GetInt64();
+    }
+
+    [Fact]
+    public async Task TrainRegisterServePredictAndMeterThroughTheCli()
+    {
+        using var anvil = new AnvilProcess();
+        TrainAndRegister(anvil);
+        var key = CreateKey(anvil);
+        var keys = anvil.Run("keys", "list", "--org", "acme", "--json");
+        Assert.DoesNotContain(key, keys.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, File.ReadAllText(Path.Combine(anvil.Home, "registry.db"), Encoding.Latin1), StringComparison.Ordinal);
+
+        var port = FreePort();
+        using var server = await StartServer(anvil, port);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var response = await client.PostAsync("/v1/models/fashion/predict", Body(1));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var prediction = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(1, prediction.GetProperty("version").GetInt32());
+            Assert.Equal(10, prediction.GetProperty("predictions")[0].GetProperty("probabilities").EnumerateObject().Count());
+
+            Assert.Contains("champion=v1", anvil.Run("models", "list", "--org", "acme").Stdout, StringComparison.Ordinal);
+            Assert.Equal(1, Billed(anvil));
+
+            var revoked = anvil.Run("keys", "revoke", key);
+            Assert.True(revoked.ExitCode == 0, revoked.Stderr);
+            using var afterRevoke = await client.PostAsync("/v1/models/fashion/predict", Body(1));
+            Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+
+        Assert.NotEqual(0, anvil.Run("models", "alias", "fashion", "champion", "7", "--org", "acme").ExitCode);
+        var noOrg = anvil.Run("keys", "create", "--org", "nobody", "--plan", "free");
+        Assert.Equal(1, noOrg.ExitCode);
+        Assert.Contains("./anvil orgs create nobody", noOrg.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KillNineUnderLoadAndRestartBillsExactlyTheAnsweredPredictions()
+    {
+        using var anvil = new AnvilProcess();
+        TrainAndRegister(anvil);
+        var key = CreateKey(anvil);
+        var port = FreePort();
+        var server = await StartServer(anvil, port);
+        const int Requests = 240;
+        var answered = 0;
+        var failedAttempts = 0;
+        var killed = false;
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+
+        async Task Worker(int worker)
+        {
+            for (var i = worker; i < Requests; i += 8)
+            {
+                while (true) // a client that retries with the same Idempotency-Key until it gets an answer
+                {
+                    try
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/fashion/predict") { Content = Body(i) };
+                        request.Headers.Add("Idempotency-Key", $"request-{i}");
+                        using var response = await client.SendAsync(request);
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            Interlocked.Increment(ref answered);
+                            break;
+                        }
+                        Assert.Fail($"request {i} got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        Interlocked.Increment(ref failedAttempts); // the server is down: retry
+                        await Task.Delay(50);
+                    }
+                }
+            }
+        }
+
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(() => Worker(w))).ToArray();
+        while (Volatile.Read(ref answered) < Requests / 3)
+            await Task.Delay(5);
+        server.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
+        await server.WaitForExitAsync();
+        killed = true;
+        server.Dispose();
+        using var restarted = await StartServer(anvil, port);
+        try
+        {
+            await Task.WhenAll(workers);
+        }
+        finally
+        {
+            restarted.Kill(entireProcessTree: true);
+            await restarted.WaitForExitAsync();
+        }
+
+        Assert.True(killed);
+        Assert.True(failedAttempts > 0, "the kill did not interrupt the load");
+        Assert.Equal(Requests, answered);
+        Assert.Equal(Requests, Billed(anvil)); // every answered prediction billed once, none twice, none lost
+    }
+}
