@@ -1,0 +1,61 @@
+using Anvil.Export.Onnx;
+using Anvil.Training.Models;
+
+namespace Anvil.Export;
+
+/// <summary>
+/// Writes a trained <see cref="SpecModel"/> as an ONNX file that ONNX Runtime (or any opset-17
+/// runtime) can serve without TorchSharp. The graph takes raw inputs and returns class probabilities.
+/// </summary>
+/// <example>
+/// <code>
+/// using var model = ModelBuilder.Build(spec);   // then train, or load a checkpoint
+/// OnnxExporter.Export(model, "model.onnx");
+/// </code>
+/// </example>
+public static class OnnxExporter
+{
+    /// <summary>Name of the graph input.</summary>
+    public const string InputName = "input";
+
+    /// <summary>Name of the graph output.</summary>
+    public const string OutputName = "probabilities";
+
+    /// <summary>Name of the symbolic batch dimension of the input and the output.</summary>
+    public const string BatchDimension = "batch";
+
+    /// <summary>
+    /// Writes <paramref name="model"/> as an ONNX file (opset 17) at <paramref name="path"/>.
+    /// The graph is the model in eval mode whatever mode it is in now: batch norm uses the running
+    /// statistics, dropout is the identity.
+    /// </summary>
+    /// <remarks>
+    /// <para><b>Input</b> <c>"input"</c>: float32 [batch, ...<see cref="ModelSpec.InputShape"/>] holding
+    /// <b>raw</b> values, exactly what a client has: 8-bit pixel values 0..255 as floats for images
+    /// ([C, H, W], channels R, G, B or one grey channel), the CSV's numeric feature values for
+    /// feature vectors ([F]).</para>
+    /// <para>The spec's <see cref="ModelSpec.Preprocessing"/> is the graph's first nodes, in training's
+    /// order: multiply by <see cref="PreprocessingSpec.Scale"/> (1/255 is written as a division by 255,
+    /// as the data readers compute it), subtract <see cref="PreprocessingSpec.Mean"/>, divide by
+    /// <see cref="PreprocessingSpec.Std"/>, per channel for images and per feature for vectors.
+    /// Without preprocessing the input goes to the first layer unchanged.</para>
+    /// <para><b>Output</b> <c>"probabilities"</c>: float32 [batch, classes], the softmax of the logits
+    /// (applied once, also when the last layer declares "softmax"). Class names are in the model
+    /// metadata under <c>class_names</c> (a JSON array) and the full spec under <c>anvil_spec</c>.</para>
+    /// </remarks>
+    /// <exception cref="NotSupportedException">A layer type or activation the exporter cannot write; the message names the layer index and type.</exception>
+    public static void Export(SpecModel model, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        File.WriteAllBytes(path, ToBytes(model));
+    }
+
+    /// <summary>The ONNX file <see cref="Export"/> writes, as bytes.</summary>
+    /// <exception cref="NotSupportedException">A layer type or activation the exporter cannot write; the message names the layer index and type.</exception>
+    public static byte[] ToBytes(SpecModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var weights = new ModelWeights(model.state_dict());
+        return OnnxModelWriter.Write(SpecGraphBuilder.Build(model.Spec, weights));
+    }
+}
