@@ -15,6 +15,10 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
 
     private const string VersionsOfModels = "model_versions v JOIN registered_models m ON m.id = v.model_id";
 
+    private const string AliasedVersions =
+        "model_aliases a JOIN model_versions v ON v.model_id = a.model_id AND v.version = a.version " +
+        "JOIN registered_models m ON m.id = v.model_id";
+
     /// <summary>
     /// Registers <paramref name="directory"/> as the next version of <paramref name="modelName"/> (1 for a new
     /// model). Concurrent registrations get distinct, consecutive numbers.
@@ -117,14 +121,14 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(alias);
         return db.Read(session => session.QuerySingle(
-            $"SELECT {VersionColumns} FROM model_aliases a JOIN {VersionsOfModels} ON v.model_id = a.model_id AND v.version = a.version " +
+            $"SELECT {VersionColumns} FROM {AliasedVersions} " +
             "WHERE m.organization_id = @org AND m.name = @name AND a.alias = @alias",
             ReadVersion, ("@org", organizationId), ("@name", name), ("@alias", alias)));
     }
 
     /// <summary>Every alias of every organization in one query: what the server polls to hot-swap models.</summary>
     public IReadOnlyList<AliasTarget> AllAliases() => db.Read(session => session.Query(
-        $"SELECT {VersionColumns}, a.alias FROM model_aliases a JOIN {VersionsOfModels} ON v.model_id = a.model_id AND v.version = a.version " +
+        $"SELECT {VersionColumns}, a.alias FROM {AliasedVersions} " +
         "ORDER BY m.organization_id, m.name, a.alias",
         reader =>
         {

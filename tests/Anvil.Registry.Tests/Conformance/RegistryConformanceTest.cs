@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Anvil.Registry.Models;
 using Anvil.Registry.Predictions;
 using Anvil.Registry.Storage;
@@ -44,6 +45,35 @@ public abstract class RegistryConformanceTest : IDisposable
     protected UsageLedger Ledger { get; }
 
     protected FeedbackStore Feedback { get; }
+
+    /// <summary>
+    /// A customer of <paramref name="organization"/> (created when new) with a fresh key on
+    /// <paramref name="plan"/> and a version of <paramref name="model"/> (registered when new).
+    /// </summary>
+    protected Customer NewCustomer(string organization, Plan plan, string model = "cnn")
+    {
+        Plans.Save(plan);
+        var org = Organizations.Find(organization) ?? Organizations.Create(organization);
+        var key = Keys.Create(organization, plan.Name).Key;
+        var version = Models.Resolve(org.Id, model, "champion") ?? Models.AddVersion(org.Id, model, $"/models/{model}", "sha256:m", null);
+        Models.SetAlias(org.Id, model, "champion", version.Version);
+        return new Customer(org, key, plan, version);
+    }
+
+    /// <summary>
+    /// A request of <paramref name="predictions"/> 1×2×2 inputs. The body hash defaults to one derived from the
+    /// request id, so the same id and count make the same body.
+    /// </summary>
+    protected static UsageRequest Request(Customer customer, string requestId, int predictions = 1, string? hash = null, string? response = null)
+    {
+        var records = Enumerable.Range(0, predictions).Select(i => new PredictionRecord(
+            $"{customer.Organization.Name}-{requestId}-{i}-{Guid.NewGuid():N}", customer.Model.ModelName, customer.Model.Version,
+            MemoryMarshal.AsBytes(new float[] { i, 0.5f, -1.25f, float.Epsilon }.AsSpan()).ToArray(), "1,2,2", i % 10, $"class-{i % 10}",
+            [0.125f, 0.875f, 1f / 3])).ToList();
+        return new UsageRequest(
+            customer.Key, customer.Plan, requestId, hash ?? $"body-of-{requestId}-{predictions}", customer.Model.ModelId,
+            customer.Model.ModelName, customer.Model.Version, records, response ?? $"{{\"request\":\"{requestId}\"}}");
+    }
 
     public void Dispose()
     {
