@@ -181,6 +181,14 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
     {
         var window = Windows.At(now);
         var keyId = request.Key.Id;
+        if (CreateCounter(session, keyId, window.MinuteBucket))
+        {
+            // First request of this key in a new minute: its older minute counters are dead weight.
+            session.Execute(
+                "DELETE FROM usage_counters WHERE key_id = @key AND length(bucket) = @length AND bucket < @bucket",
+                ("@key", keyId), ("@length", window.MinuteBucket.Length), ("@bucket", window.MinuteBucket));
+        }
+
         if (!TryIncrement(session, keyId, window.MinuteBucket, 1, request.Plan.RequestsPerMinute))
         {
             return new UsageOutcome(UsageOutcomeStatus.RateLimited, RetryAfter: window.NextMinute - now);
@@ -212,14 +220,17 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
     /// <summary>Adds <paramref name="amount"/> to a counter unless that would pass <paramref name="limit"/>.</summary>
     private static bool TryIncrement(Session session, string keyId, string bucket, long amount, long limit)
     {
-        session.Execute(
-            "INSERT INTO usage_counters (key_id, bucket, used) VALUES (@key, @bucket, 0) ON CONFLICT (key_id, bucket) DO NOTHING",
-            ("@key", keyId), ("@bucket", bucket));
+        CreateCounter(session, keyId, bucket);
         return session.Scalar(
             "UPDATE usage_counters SET used = used + @amount WHERE key_id = @key AND bucket = @bucket AND used + @amount <= @limit " +
             "RETURNING used",
             ("@key", keyId), ("@bucket", bucket), ("@amount", amount), ("@limit", limit)) is not null;
     }
+
+    /// <summary>Creates the counter at zero unless it exists; true when it was created.</summary>
+    private static bool CreateCounter(Session session, string keyId, string bucket) => session.Execute(
+        "INSERT INTO usage_counters (key_id, bucket, used) VALUES (@key, @bucket, 0) ON CONFLICT (key_id, bucket) DO NOTHING",
+        ("@key", keyId), ("@bucket", bucket)) > 0;
 
     private static (string Hash, string Response)? FindEvent(Session session, string organizationId, string requestId)
     {

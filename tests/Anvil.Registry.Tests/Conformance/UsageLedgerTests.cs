@@ -87,6 +87,9 @@ public abstract class UsageLedgerTests(RegistryBackend backend) : RegistryConfor
         Assert.Equal(new RateStatus(false, false, null), Ledger.Peek(acme.Key, acme.Plan));
         Assert.Equal(UsageOutcomeStatus.Accepted, Ledger.Record([requests[5]])[0].Status);
         Assert.Equal(6, Ledger.BilledPredictions(acme.Organization.Id, 2025, 3));
+        Assert.Equal( // the past minute's counter is gone; this minute's and the month's remain
+            ["2025-03", "2025-03-14T12:01"],
+            Db.Read(session => session.Query("SELECT bucket FROM usage_counters ORDER BY bucket", reader => reader.GetString(0))));
     }
 
     [Fact]
