@@ -13,7 +13,7 @@ public sealed class RegistryTestContext : IDisposable
         Store = NewStore();
     }
 
-    public FakeTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
     public AnvilHome Home { get; }
 

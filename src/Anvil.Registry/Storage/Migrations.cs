@@ -2,7 +2,9 @@ namespace Anvil.Registry.Storage;
 
 /// <summary>
 /// The registry schema, oldest first. Append new steps; never edit a released one. SQL stays within
-/// what SQLite and PostgreSQL share (text ids, ISO-8601 UTC text times, ON CONFLICT upserts).
+/// what SQLite and PostgreSQL share (text ids, ISO-8601 UTC text times, BIGINT counts, ON CONFLICT
+/// upserts); the few types that differ are placeholders the dialect fills in: <c>{blob}</c> (BLOB, BYTEA)
+/// and <c>{real}</c> (REAL, DOUBLE PRECISION: PostgreSQL's REAL is only 32-bit).
 /// </summary>
 internal static class Migrations
 {
@@ -32,7 +34,7 @@ internal static class Migrations
             CREATE TABLE run_metrics (
                 run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
                 key    TEXT NOT NULL,
-                value  REAL,
+                value  {real},
                 PRIMARY KEY (run_id, key)
             );
 
@@ -40,9 +42,138 @@ internal static class Migrations
                 run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
                 epoch  INTEGER NOT NULL CHECK (epoch >= 0),
                 key    TEXT NOT NULL,
-                value  REAL,
+                value  {real},
                 PRIMARY KEY (run_id, epoch, key)
             );
+            """),
+
+        new(2, "organizations, members, plans, API keys", """
+            CREATE TABLE organizations (
+                id         TEXT NOT NULL PRIMARY KEY,
+                name       TEXT NOT NULL UNIQUE,
+                created_at TEXT NOT NULL
+            );
+
+            CREATE TABLE members (
+                organization_id TEXT NOT NULL REFERENCES organizations (id),
+                email           TEXT NOT NULL, -- lower case
+                role            TEXT NOT NULL CHECK (role IN ('viewer', 'developer', 'owner')),
+                added_at        TEXT NOT NULL,
+                PRIMARY KEY (organization_id, email)
+            );
+
+            -- Prices in micros (1e-6 USD) per 1,000 predictions: integer arithmetic all the way to the invoice.
+            CREATE TABLE plans (
+                name                  TEXT NOT NULL PRIMARY KEY,
+                requests_per_minute   BIGINT NOT NULL CHECK (requests_per_minute > 0),
+                monthly_quota         BIGINT NOT NULL CHECK (monthly_quota > 0),
+                price_per_1000_micros BIGINT NOT NULL CHECK (price_per_1000_micros >= 0)
+            );
+            INSERT INTO plans (name, requests_per_minute, monthly_quota, price_per_1000_micros) VALUES
+                ('free', 60, 1000, 0),
+                ('pro', 600, 100000, 500000),
+                ('enterprise', 6000, 10000000, 200000);
+
+            -- A key is "anvil_<id>_<secret>"; only the id and the SHA-256 (hex) of the whole string are kept.
+            CREATE TABLE api_keys (
+                id              TEXT NOT NULL PRIMARY KEY,
+                key_hash        TEXT NOT NULL,
+                organization_id TEXT NOT NULL REFERENCES organizations (id),
+                plan_name       TEXT NOT NULL REFERENCES plans (name),
+                role            TEXT NOT NULL CHECK (role IN ('viewer', 'developer', 'owner')),
+                name            TEXT,
+                created_at      TEXT NOT NULL,
+                expires_at      TEXT,
+                revoked_at      TEXT
+            );
+            CREATE INDEX api_keys_by_organization ON api_keys (organization_id, created_at);
+            """),
+        new(3, "registered models, versions, aliases", """
+            CREATE TABLE registered_models (
+                id              TEXT NOT NULL PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations (id),
+                name            TEXT NOT NULL,
+                -- Moved by a row-locking UPDATE ... RETURNING, so concurrent registrations get distinct numbers.
+                latest_version  BIGINT NOT NULL DEFAULT 0,
+                created_at      TEXT NOT NULL,
+                UNIQUE (organization_id, name)
+            );
+
+            -- Immutable once written: the code has no UPDATE for this table.
+            CREATE TABLE model_versions (
+                model_id        TEXT NOT NULL REFERENCES registered_models (id),
+                version         BIGINT NOT NULL CHECK (version > 0),
+                directory       TEXT NOT NULL,
+                manifest_digest TEXT NOT NULL,
+                run_id          TEXT,
+                created_at      TEXT NOT NULL,
+                PRIMARY KEY (model_id, version)
+            );
+
+            CREATE TABLE model_aliases (
+                model_id   TEXT NOT NULL,
+                alias      TEXT NOT NULL,
+                version    BIGINT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (model_id, alias),
+                FOREIGN KEY (model_id, version) REFERENCES model_versions (model_id, version)
+            );
+            """),
+        new(4, "usage counters, usage events, predictions, feedback", """
+            -- bucket is a UTC minute '2025-01-02T03:04' (requests, for the rate limit) or a UTC month
+            -- '2025-01' (predictions, for the quota). Incremented only by conditional UPDATEs.
+            CREATE TABLE usage_counters (
+                key_id TEXT NOT NULL REFERENCES api_keys (id),
+                bucket TEXT NOT NULL,
+                used   BIGINT NOT NULL CHECK (used >= 0),
+                PRIMARY KEY (key_id, bucket)
+            );
+
+            -- One row per billed request; (organization_id, request_id) makes billing exactly once.
+            CREATE TABLE usage_events (
+                id                    TEXT NOT NULL PRIMARY KEY,
+                organization_id       TEXT NOT NULL REFERENCES organizations (id),
+                key_id                TEXT NOT NULL REFERENCES api_keys (id),
+                plan_name             TEXT NOT NULL,
+                price_per_1000_micros BIGINT NOT NULL CHECK (price_per_1000_micros >= 0), -- the plan's price when billed
+                model_id              TEXT NOT NULL REFERENCES registered_models (id),
+                model_name            TEXT NOT NULL,
+                model_version         BIGINT NOT NULL,
+                request_id            TEXT NOT NULL,
+                request_hash          TEXT NOT NULL,
+                quantity              BIGINT NOT NULL CHECK (quantity > 0), -- predictions in the request
+                response_json         TEXT NOT NULL,
+                created_at            TEXT NOT NULL,
+                UNIQUE (organization_id, request_id)
+            );
+            CREATE INDEX usage_events_by_time ON usage_events (organization_id, created_at);
+
+            CREATE TABLE predictions (
+                id              TEXT NOT NULL PRIMARY KEY,
+                organization_id TEXT NOT NULL,
+                request_id      TEXT NOT NULL,
+                model_name      TEXT NOT NULL,
+                model_version   BIGINT NOT NULL,
+                input           {blob} NOT NULL, -- float32 little-endian, as received
+                input_shape     TEXT NOT NULL,   -- "1,28,28"
+                label           BIGINT NOT NULL,
+                label_name      TEXT NOT NULL,
+                probabilities   TEXT NOT NULL,   -- JSON array of float32
+                created_at      TEXT NOT NULL,
+                FOREIGN KEY (organization_id, request_id) REFERENCES usage_events (organization_id, request_id)
+            );
+            CREATE INDEX predictions_by_request ON predictions (organization_id, request_id);
+
+            -- At most one per prediction: a second one replaces the first.
+            CREATE TABLE feedback (
+                prediction_id   TEXT NOT NULL PRIMARY KEY REFERENCES predictions (id),
+                organization_id TEXT NOT NULL REFERENCES organizations (id),
+                label           BIGINT NOT NULL,
+                label_name      TEXT NOT NULL,
+                comment         TEXT,
+                created_at      TEXT NOT NULL
+            );
+            CREATE INDEX feedback_by_organization ON feedback (organization_id, created_at);
             """),
     ];
 }

@@ -6,11 +6,9 @@ namespace Anvil.Registry.Storage;
 internal static class SqliteValues
 {
     /// <summary>Fixed-width ISO-8601 UTC ("2025-01-02T03:04:05.0000000Z"), so text order is time order.</summary>
-    public static string ToText(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+    public static string ToText(DateTimeOffset time) => TimeText.From(time);
 
-    public static DateTimeOffset ToTime(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    public static DateTimeOffset ToTime(string text) => TimeText.Parse(text);
 
     /// <summary>SQLite turns a NaN REAL into NULL, so NaN (a diverged loss) is written as NULL on purpose.</summary>
     public static object ToColumn(double value) => double.IsNaN(value) ? DBNull.Value : value;

@@ -23,7 +23,7 @@ public sealed class RunStatusTests : IDisposable
 
         var finished = Store.GetRun(run.Id);
         Assert.Equal(status, finished.Status);
-        Assert.Equal(_context.Clock.Now, finished.FinishedAt);
+        Assert.Equal(_context.Clock.GetUtcNow(), finished.FinishedAt);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class RunStatusTests : IDisposable
         Store.LogEpoch(run.Id, 1, Loss);
 
         var logged = Store.GetRun(run.Id);
-        Assert.Equal(_context.Clock.Now, logged.HeartbeatAt);
+        Assert.Equal(_context.Clock.GetUtcNow(), logged.HeartbeatAt);
         Assert.Equal(run.StartedAt, logged.StartedAt);
     }
 
@@ -110,9 +110,9 @@ public sealed class RunStatusTests : IDisposable
         var timeout = TimeSpan.FromMinutes(10);
 
         _context.Clock.Advance(TimeSpan.FromMinutes(9));
-        Assert.False(Store.GetRun(run.Id).IsAbandoned(_context.Clock.Now, timeout));
+        Assert.False(Store.GetRun(run.Id).IsAbandoned(_context.Clock.GetUtcNow(), timeout));
         _context.Clock.Advance(TimeSpan.FromMinutes(2));
-        Assert.True(Store.GetRun(run.Id).IsAbandoned(_context.Clock.Now, timeout));
+        Assert.True(Store.GetRun(run.Id).IsAbandoned(_context.Clock.GetUtcNow(), timeout));
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public sealed class RunStatusTests : IDisposable
         var run = _context.CreateRun();
         Store.Finish(run.Id, RunStatus.Finished);
         _context.Clock.Advance(TimeSpan.FromDays(30));
-        Assert.False(Store.GetRun(run.Id).IsAbandoned(_context.Clock.Now, TimeSpan.FromMinutes(10)));
+        Assert.False(Store.GetRun(run.Id).IsAbandoned(_context.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)));
     }
 
     public void Dispose() => _context.Dispose();

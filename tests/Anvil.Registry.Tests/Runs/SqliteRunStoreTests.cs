@@ -11,7 +11,7 @@ public sealed class SqliteRunStoreTests : IDisposable
     [Fact]
     public void CreatedRunIsRunningWithItsParametersStartTimeAndArtifactsDirectory()
     {
-        var startedAt = _context.Clock.Now;
+        var startedAt = _context.Clock.GetUtcNow();
         var run = _context.CreateRun("mnist-cnn", new Dictionary<string, string> { ["lr"] = "0.001", ["epochs"] = "5" });
 
         Assert.Equal(32, run.Id.Length);

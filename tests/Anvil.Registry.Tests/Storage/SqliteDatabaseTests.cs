@@ -7,18 +7,19 @@ namespace Anvil.Registry.Tests.Storage;
 public sealed class SqliteDatabaseTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
-    private readonly FakeTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
     private string DatabasePath => Path.Combine(_temp.Path, "registry.db");
 
     [Fact]
-    public void ConnectionsUseWalForeignKeysAndABusyTimeout()
+    public void ConnectionsUseWalForeignKeysABusyTimeoutAndFullSync()
     {
         using var connection = new SqliteDatabase(DatabasePath, _clock).Open();
 
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
         Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys"));
         Assert.Equal((long)SqliteDatabase.BusyTimeoutMilliseconds, Scalar(connection, "PRAGMA busy_timeout"));
+        Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous")); // FULL
     }
 
     [Fact]
@@ -35,10 +36,12 @@ public sealed class SqliteDatabaseTests : IDisposable
     public void FailedMigrationLeavesTheDatabaseAsItWas()
     {
         Migration[] migrations = [new(1, "good", "CREATE TABLE a (x INTEGER);"), new(2, "bad", "CREATE TABLE oops (")];
+        using var dialect = new SqliteDialect(DatabasePath);
+
+        Assert.Throws<SqliteException>(() => SchemaMigrator.Migrate(dialect, migrations, _clock.GetUtcNow()));
+
         using var connection = new SqliteConnection($"Data Source={DatabasePath}");
         connection.Open();
-
-        Assert.Throws<SqliteException>(() => SchemaMigrator.Migrate(connection, migrations, DatabasePath, _clock.Now));
 
         Assert.Equal(0L, Scalar(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('a', 'schema_version')"));
     }

@@ -1,0 +1,57 @@
+using Anvil.Registry.Storage;
+
+namespace Anvil.Registry.Predictions;
+
+/// <summary>Feedback on logged predictions, at most one per prediction (a second one replaces the first).</summary>
+public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
+{
+    public const int MaxCommentLength = 2_000;
+
+    /// <summary>Null when the organization has no prediction with that id (another organization's counts as none).</summary>
+    public Feedback? Add(string organizationId, string predictionId, int label, string labelName, string? comment)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentNullException.ThrowIfNull(predictionId);
+        ArgumentOutOfRangeException.ThrowIfNegative(label);
+        ArgumentException.ThrowIfNullOrWhiteSpace(labelName);
+        if (comment is { Length: > MaxCommentLength })
+        {
+            throw new ArgumentException(
+                $"The comment is {comment.Length} characters; at most {MaxCommentLength} are kept. Shorten it.", nameof(comment));
+        }
+
+        var feedback = new Feedback(predictionId, organizationId, label, labelName, comment, time.GetUtcNow());
+        return db.Write(session =>
+        {
+            if (PredictionRows.Find(session, organizationId, predictionId) is null)
+            {
+                return null;
+            }
+
+            session.Execute(
+                "INSERT INTO feedback (prediction_id, organization_id, label, label_name, comment, created_at) " +
+                "VALUES (@id, @org, @label, @labelName, @comment, @now) ON CONFLICT (prediction_id) DO UPDATE SET " +
+                "label = excluded.label, label_name = excluded.label_name, comment = excluded.comment, created_at = excluded.created_at",
+                ("@id", predictionId), ("@org", organizationId), ("@label", (long)label), ("@labelName", labelName),
+                ("@comment", comment), ("@now", TimeText.From(feedback.CreatedAt)));
+            return feedback;
+        });
+    }
+
+    /// <summary>The organization's feedback with the predictions it corrects, oldest first: a retraining set.</summary>
+    public IReadOnlyList<(Feedback Feedback, PredictionRecord Prediction)> List(string organizationId, string? modelName = null)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        var sql =
+            $"SELECT f.prediction_id, f.organization_id, f.label, f.label_name, f.comment, f.created_at, {PredictionRows.Columns} " +
+            "FROM feedback f JOIN predictions p ON p.id = f.prediction_id WHERE f.organization_id = @org" +
+            (modelName is null ? "" : " AND p.model_name = @model") + " ORDER BY f.created_at, f.prediction_id";
+        return db.Read(session => session.Query(
+            sql,
+            reader => (
+                new Feedback(reader.GetString(0), reader.GetString(1), reader.GetInt(2), reader.GetString(3),
+                    reader.GetNullableString(4), reader.GetTime(5)),
+                PredictionRows.Read(reader, first: 6)),
+            modelName is null ? [("@org", organizationId)] : [("@org", organizationId), ("@model", modelName)]));
+    }
+}

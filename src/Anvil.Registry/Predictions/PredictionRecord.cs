@@ -1,0 +1,15 @@
+namespace Anvil.Registry.Predictions;
+
+/// <summary>
+/// One logged prediction: the input exactly as received (float32 little-endian bytes, <paramref name="InputShape"/>
+/// like "1,28,28") and what the model answered. Its id is what a client sends feedback about.
+/// </summary>
+public sealed record PredictionRecord(
+    string Id,
+    string ModelName,
+    int ModelVersion,
+    byte[] Input,
+    string InputShape,
+    int Label,
+    string LabelName,
+    float[] Probabilities);

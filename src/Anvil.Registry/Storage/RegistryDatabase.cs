@@ -1,0 +1,94 @@
+using System.Data.Common;
+
+namespace Anvil.Registry.Storage;
+
+/// <summary>
+/// The registry database: SQLite at <see cref="RegistryOptions.SqlitePath"/> by default, PostgreSQL when a
+/// connection string is given. Migrated to the newest schema when opened. Thread-safe: every operation
+/// takes its own pooled connection, so one instance serves a whole process, and several processes (or
+/// serving replicas on PostgreSQL) may share the same database.
+/// </summary>
+public sealed class RegistryDatabase : IDisposable
+{
+    private const int TransientRetries = 5;
+
+    private RegistryDatabase(SqlDialect dialect) => Dialect = dialect;
+
+    /// <summary>"sqlite" or "postgresql".</summary>
+    public string Backend => Dialect.Name;
+
+    /// <summary>The SQLite path, or the PostgreSQL database and host (never the password).</summary>
+    public string Location => Dialect.Location;
+
+    internal SqlDialect Dialect { get; }
+
+    public static RegistryDatabase Open(RegistryOptions options, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        SqlDialect dialect = options.UsesPostgres
+            ? new PostgresDialect(options.PostgresConnectionString!)
+            : new SqliteDialect(options.SqlitePath);
+        var database = new RegistryDatabase(dialect);
+        try
+        {
+            SchemaMigrator.Migrate(dialect, Migrations.All, time.GetUtcNow());
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL when <c>ANVIL_DATABASE_URL</c> holds a Npgsql connection string, else
+    /// <c>registry.db</c> in the Anvil home (<c>$ANVIL_HOME</c> or <c>./.anvil</c>).
+    /// </summary>
+    public static RegistryDatabase OpenDefault(TimeProvider time) => OpenDefault(time, null);
+
+    /// <summary><see cref="OpenDefault(TimeProvider)"/> reading variables from <paramref name="getEnvironmentVariable"/>.</summary>
+    public static RegistryDatabase OpenDefault(TimeProvider time, Func<string, string?>? getEnvironmentVariable)
+    {
+        var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
+        var home = AnvilHome.Resolve(environment);
+        var url = environment(RegistryOptions.DatabaseUrlVariable);
+        return Open(new RegistryOptions(home.DatabasePath, string.IsNullOrWhiteSpace(url) ? null : url), time);
+    }
+
+    public void Dispose() => Dialect.Dispose();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one write transaction and commits it. On PostgreSQL a deadlock
+    /// victim is rolled back and run again, so <paramref name="work"/> must only touch the database.
+    /// </summary>
+    internal T Write<T>(Func<Session, T> work)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var connection = Dialect.OpenConnection();
+                using var transaction = Dialect.BeginWrite(connection);
+                var result = work(new Session(connection, transaction, Dialect));
+                transaction.Commit();
+                return result;
+            }
+            catch (DbException exception) when (attempt < TransientRetries && Dialect.IsTransient(exception))
+            {
+                // The transaction was rolled back as a whole; nothing of it is left to undo.
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> against one consistent snapshot.</summary>
+    internal T Read<T>(Func<Session, T> work)
+    {
+        using var connection = Dialect.OpenConnection();
+        using var transaction = Dialect.BeginRead(connection);
+        var result = work(new Session(connection, transaction, Dialect));
+        transaction.Commit();
+        return result;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Data.Common;
+
+namespace Anvil.Registry.Storage;
+
+/// <summary>
+/// One connection and, usually, its transaction. SQL uses <c>@name</c> parameters, which both SQLite and
+/// Npgsql accept; values are always bound, never spliced into SQL.
+/// </summary>
+internal sealed class Session(DbConnection connection, DbTransaction? transaction, SqlDialect dialect)
+{
+    public SqlDialect Dialect { get; } = dialect;
+
+    public DbCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> and returns the number of rows it changed.</summary>
+    public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var command = Command(sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    /// <summary>The first column of the first row, or null when there is no row (or it is NULL).</summary>
+    public object? Scalar(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var command = Command(sql, parameters);
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value;
+    }
+
+    public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
+    public T? QuerySingle<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> parameters)
+        where T : class =>
+        Query(sql, map, parameters) is [var row] ? row : null;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside a savepoint: kept when it returns true, rolled back when it
+    /// returns false or throws (the transaction itself stays usable on both backends).
+    /// </summary>
+    public T InSavepoint<T>(string name, Func<T> work, Func<T, bool> keep)
+    {
+        var current = transaction ?? throw new InvalidOperationException("Savepoints need a transaction.");
+        current.Save(name);
+        T result;
+        try
+        {
+            result = work();
+        }
+        catch
+        {
+            current.Rollback(name);
+            current.Release(name);
+            throw;
+        }
+
+        if (!keep(result))
+        {
+            current.Rollback(name);
+        }
+
+        current.Release(name);
+        return result;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Data.Common;
+
+namespace Anvil.Registry.Storage;
+
+/// <summary>
+/// What differs between the backends: how connections and transactions open, a few type names in the
+/// migrations, and how errors are recognised. All other SQL is shared.
+/// </summary>
+internal abstract class SqlDialect : IDisposable
+{
+    /// <summary>"sqlite" or "postgresql".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Where the data lives, without secrets, for error messages.</summary>
+    public abstract string Location { get; }
+
+    public abstract DbConnection OpenConnection();
+
+    /// <summary>A transaction that writes: BEGIN IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL.</summary>
+    public abstract DbTransaction BeginWrite(DbConnection connection);
+
+    /// <summary>A transaction that only reads, seeing one consistent snapshot.</summary>
+    public abstract DbTransaction BeginRead(DbConnection connection);
+
+    /// <summary>Replaces the type placeholders of a migration (<c>{blob}</c>, <c>{real}</c>) with this backend's types.</summary>
+    public abstract string Translate(string sql);
+
+    /// <summary>Run first in the migration transaction so that two processes never migrate at once.</summary>
+    public abstract void LockForMigration(Session session);
+
+    public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>True when the whole transaction can simply be run again (a PostgreSQL deadlock victim).</summary>
+    public abstract bool IsTransient(DbException exception);
+
+    public abstract void Dispose();
+}

@@ -1,0 +1,90 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Anvil.Registry.Storage;
+
+/// <summary>
+/// One SQLite file: WAL so readers never block the writer, foreign keys on, a busy timeout, and
+/// <c>synchronous=FULL</c> because money is written here and a commit must survive a power cut.
+/// </summary>
+internal sealed class SqliteDialect : SqlDialect
+{
+    /// <summary>How long a connection waits for another process's write lock before failing.</summary>
+    public const int BusyTimeoutMilliseconds = 5000;
+
+    private const int ConstraintPrimaryKey = 1555; // SQLITE_CONSTRAINT_PRIMARYKEY
+    private const int ConstraintUnique = 2067; // SQLITE_CONSTRAINT_UNIQUE
+
+    private readonly string _connectionString;
+
+    public SqliteDialect(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+        using var connection = OpenSqlite();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;"; // persistent in the file; cannot run inside a transaction
+        command.ExecuteNonQuery();
+    }
+
+    public string Path { get; }
+
+    public override string Name => "sqlite";
+
+    public override string Location => Path;
+
+    public override DbConnection OpenConnection() => OpenSqlite();
+
+    public SqliteConnection OpenSqlite()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        // All three are per connection, so they are set on every open, pooled or not.
+        using var command = connection.CreateCommand();
+        command.CommandText =
+            $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    // BEGIN IMMEDIATE takes the write lock up front: a read-then-write transaction never fails halfway
+    // with SQLITE_BUSY because another writer got in between.
+    public override DbTransaction BeginWrite(DbConnection connection) =>
+        ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    public override DbTransaction BeginRead(DbConnection connection) =>
+        ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true);
+
+    public override string Translate(string sql) => sql.Replace("{blob}", "BLOB", StringComparison.Ordinal)
+        .Replace("{real}", "REAL", StringComparison.Ordinal);
+
+    public override void LockForMigration(Session session)
+    {
+        // BEGIN IMMEDIATE already holds the only write lock.
+    }
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: ConstraintUnique or ConstraintPrimaryKey };
+
+    public override bool IsTransient(DbException exception) => false; // busy waits are handled by busy_timeout
+
+    public override void Dispose()
+    {
+        // Pooled connections keep the file open; a disposed database lets it go.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+}

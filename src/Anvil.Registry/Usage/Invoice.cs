@@ -1,0 +1,15 @@
+namespace Anvil.Registry.Usage;
+
+/// <summary>
+/// What an organization owes for one UTC calendar month [<see cref="PeriodStart"/>, <see cref="PeriodEnd"/>),
+/// in micros (1e-6 USD). <see cref="TotalMicros"/> is the sum of the lines' amounts.
+/// </summary>
+public sealed record Invoice(
+    string OrganizationId,
+    string OrganizationName,
+    int Year,
+    int Month,
+    DateTimeOffset PeriodStart,
+    DateTimeOffset PeriodEnd,
+    IReadOnlyList<InvoiceLine> Lines,
+    long TotalMicros);

@@ -1,0 +1,264 @@
+using System.Data.Common;
+using System.Globalization;
+using Anvil.Registry.Predictions;
+using Anvil.Registry.Storage;
+using Anvil.Registry.Tenancy;
+
+namespace Anvil.Registry.Usage;
+
+/// <summary>
+/// The money: rate and quota counters, usage events (each request billed exactly once, keyed by
+/// organization and request id), the predictions they paid for, and what they add up to.
+/// </summary>
+/// <remarks>
+/// Counters move only through conditional increments (<c>UPDATE ... SET used = used + n WHERE used + n &lt;=
+/// limit RETURNING used</c>) inside the transaction that writes the usage event. On PostgreSQL the UPDATE
+/// locks the row, so replicas serialise on a key's counter and re-check the limit on the committed value;
+/// on SQLite BEGIN IMMEDIATE serialises all writers. Either way the billed count equals the accepted predictions.
+/// </remarks>
+public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
+{
+    private const string Savepoint = "usage_request";
+
+    /// <summary>
+    /// Records a group of requests in one transaction (one commit, one fsync), each inside its own
+    /// savepoint so that a refused request leaves no trace and never affects the others. Outcomes are in
+    /// the order of <paramref name="requests"/>; a later request in the list sees the effects of earlier
+    /// ones (its rate counter, a replay of the same request id).
+    /// </summary>
+    public IReadOnlyList<UsageOutcome> Record(IReadOnlyList<UsageRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        foreach (var request in requests)
+        {
+            Validate(request);
+        }
+
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        // Counter rows are locked in key-id order, whatever the batch order, so two replicas recording
+        // overlapping batches never wait on each other in a cycle. OrderBy is stable: within one key the
+        // requests keep their order, which decides which of them hits the limit.
+        var order = Enumerable.Range(0, requests.Count).OrderBy(i => requests[i].Key.Id, StringComparer.Ordinal).ToArray();
+        var now = time.GetUtcNow();
+        return db.Write(session =>
+        {
+            var outcomes = new UsageOutcome[requests.Count];
+            foreach (var i in order)
+            {
+                outcomes[i] = RecordOne(session, requests[i], now);
+            }
+
+            return outcomes;
+        });
+    }
+
+    /// <summary>The stored outcome of an already billed request id (Replayed or IdempotencyConflict), or null when it is new.</summary>
+    public UsageOutcome? FindReplay(string organizationId, string requestId, string requestHash)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentNullException.ThrowIfNull(requestId);
+        ArgumentNullException.ThrowIfNull(requestHash);
+        return db.Read(session => FindEvent(session, organizationId, requestId) is { } stored ? ReplayOf(stored, requestHash) : null);
+    }
+
+    /// <summary>Would one more single-prediction request of <paramref name="key"/> be refused now? Reads only.</summary>
+    public RateStatus Peek(ApiKey key, Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(plan);
+        var now = time.GetUtcNow();
+        var window = Windows.At(now);
+        var used = db.Read(session => session.Query(
+            "SELECT bucket, used FROM usage_counters WHERE key_id = @key AND bucket IN (@minute, @month)",
+            reader => (Bucket: reader.GetString(0), Used: reader.GetLong(1)),
+            ("@key", key.Id), ("@minute", window.MinuteBucket), ("@month", window.MonthBucket)));
+        var rateLimited = used.Any(row => row.Bucket == window.MinuteBucket && row.Used >= plan.RequestsPerMinute);
+        var quotaExceeded = used.Any(row => row.Bucket == window.MonthBucket && row.Used >= plan.MonthlyQuota);
+        TimeSpan? retryAfter = quotaExceeded ? window.NextMonth - now : rateLimited ? window.NextMinute - now : null;
+        return new RateStatus(rateLimited, quotaExceeded, retryAfter);
+    }
+
+    /// <summary>Predictions billed to the organization in a UTC calendar month.</summary>
+    public long BilledPredictions(string organizationId, int year, int month)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        var (start, end) = Windows.Month(year, month);
+        return db.Read(session => DbReading.ToLong(session.Scalar(
+            "SELECT SUM(quantity) FROM usage_events WHERE organization_id = @org AND created_at >= @start AND created_at < @end",
+            ("@org", organizationId), ("@start", TimeText.From(start)), ("@end", TimeText.From(end)))));
+    }
+
+    /// <summary>Billed requests and predictions per UTC day and model, oldest day first.</summary>
+    public IReadOnlyList<UsageDay> UsageByDay(string organizationId, DateOnly from, DateOnly toInclusive)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        if (toInclusive < from)
+        {
+            throw new ArgumentOutOfRangeException(nameof(toInclusive), toInclusive, $"The last day comes before the first ({from:yyyy-MM-dd}).");
+        }
+
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(toInclusive.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return db.Read(session => session.Query(
+            "SELECT substr(created_at, 1, 10), model_name, COUNT(*), SUM(quantity) FROM usage_events " +
+            "WHERE organization_id = @org AND created_at >= @start AND created_at < @end " +
+            "GROUP BY substr(created_at, 1, 10), model_name ORDER BY substr(created_at, 1, 10), model_name",
+            reader => new UsageDay(
+                DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                reader.GetString(1), reader.GetLong(2), reader.GetLong(3)),
+            ("@org", organizationId), ("@start", TimeText.From(start)), ("@end", TimeText.From(end))));
+    }
+
+    /// <summary>
+    /// The organization's bill for a UTC calendar month: one line per (plan, model, price at the time of
+    /// use), each rounded half up to a whole micro.
+    /// </summary>
+    public Invoice Invoice(string organizationId, int year, int month)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        var (start, end) = Windows.Month(year, month);
+        return db.Read(session =>
+        {
+            var organization = Organizations.FindById(session, organizationId)
+                ?? throw new RegistryException($"No organization has id '{organizationId}'. List organizations with: ./anvil orgs list");
+            var lines = session.Query(
+                "SELECT plan_name, model_name, price_per_1000_micros, SUM(quantity) FROM usage_events " +
+                "WHERE organization_id = @org AND created_at >= @start AND created_at < @end " +
+                "GROUP BY plan_name, model_name, price_per_1000_micros ORDER BY plan_name, model_name, price_per_1000_micros",
+                reader =>
+                {
+                    var price = reader.GetLong(2);
+                    var predictions = reader.GetLong(3);
+                    return new InvoiceLine(reader.GetString(0), reader.GetString(1), predictions, price, Amount(predictions, price));
+                },
+                ("@org", organizationId), ("@start", TimeText.From(start)), ("@end", TimeText.From(end)));
+            var total = lines.Aggregate(0L, (sum, line) => checked(sum + line.AmountMicros));
+            return new Invoice(organization.Id, organization.Name, year, month, start, end, lines, total);
+        });
+    }
+
+    /// <summary>A logged prediction of the organization; another organization's reads as null.</summary>
+    public PredictionRecord? FindPrediction(string organizationId, string predictionId)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentNullException.ThrowIfNull(predictionId);
+        return db.Read(session => PredictionRows.Find(session, organizationId, predictionId));
+    }
+
+    /// <summary>predictions × price per 1,000 / 1,000, rounded half up; integers only.</summary>
+    internal static long Amount(long predictions, long pricePer1000Micros) => checked((predictions * pricePer1000Micros) + 500) / 1000;
+
+    private static UsageOutcome RecordOne(Session session, UsageRequest request, DateTimeOffset now)
+    {
+        var organizationId = request.Key.OrganizationId;
+        if (FindEvent(session, organizationId, request.RequestId) is { } stored)
+        {
+            return ReplayOf(stored, request.RequestHash);
+        }
+
+        try
+        {
+            return session.InSavepoint(Savepoint, () => Bill(session, request, now), outcome => outcome.Status == UsageOutcomeStatus.Accepted);
+        }
+        catch (DbException exception) when (session.Dialect.IsUniqueViolation(exception))
+        {
+            // Another replica billed the same request id first and committed (the unique index made us wait
+            // for it). Our savepoint is rolled back, counters included: answer as a replay of theirs.
+            if (FindEvent(session, organizationId, request.RequestId) is { } winner)
+            {
+                return ReplayOf(winner, request.RequestHash);
+            }
+
+            throw; // some other uniqueness, such as a reused prediction id: a bug in the caller
+        }
+    }
+
+    private static UsageOutcome Bill(Session session, UsageRequest request, DateTimeOffset now)
+    {
+        var window = Windows.At(now);
+        var keyId = request.Key.Id;
+        if (CreateCounter(session, keyId, window.MinuteBucket))
+        {
+            // First request of this key in a new minute: its older minute counters are dead weight.
+            session.Execute(
+                "DELETE FROM usage_counters WHERE key_id = @key AND length(bucket) = @length AND bucket < @bucket",
+                ("@key", keyId), ("@length", window.MinuteBucket.Length), ("@bucket", window.MinuteBucket));
+        }
+
+        if (!TryIncrement(session, keyId, window.MinuteBucket, 1, request.Plan.RequestsPerMinute))
+        {
+            return new UsageOutcome(UsageOutcomeStatus.RateLimited, RetryAfter: window.NextMinute - now);
+        }
+
+        var quantity = request.Predictions.Count;
+        if (!TryIncrement(session, keyId, window.MonthBucket, quantity, request.Plan.MonthlyQuota))
+        {
+            return new UsageOutcome(UsageOutcomeStatus.QuotaExceeded, RetryAfter: window.NextMonth - now);
+        }
+
+        var createdAt = TimeText.From(now);
+        session.Execute(
+            "INSERT INTO usage_events (id, organization_id, key_id, plan_name, price_per_1000_micros, model_id, model_name, " +
+            "model_version, request_id, request_hash, quantity, response_json, created_at) VALUES (@id, @org, @key, @plan, " +
+            "@price, @modelId, @model, @version, @request, @hash, @quantity, @response, @now)",
+            ("@id", Guid.CreateVersion7(now).ToString("N")), ("@org", request.Key.OrganizationId), ("@key", keyId),
+            ("@plan", request.Plan.Name), ("@price", request.Plan.PricePer1000Micros), ("@modelId", request.ModelId),
+            ("@model", request.ModelName), ("@version", (long)request.ModelVersion), ("@request", request.RequestId),
+            ("@hash", request.RequestHash), ("@quantity", (long)quantity), ("@response", request.ResponseJson), ("@now", createdAt));
+        foreach (var prediction in request.Predictions)
+        {
+            PredictionRows.Insert(session, prediction, request.Key.OrganizationId, request.RequestId, createdAt);
+        }
+
+        return new UsageOutcome(UsageOutcomeStatus.Accepted, request.ResponseJson);
+    }
+
+    /// <summary>Adds <paramref name="amount"/> to a counter unless that would pass <paramref name="limit"/>.</summary>
+    private static bool TryIncrement(Session session, string keyId, string bucket, long amount, long limit)
+    {
+        CreateCounter(session, keyId, bucket);
+        return session.Scalar(
+            "UPDATE usage_counters SET used = used + @amount WHERE key_id = @key AND bucket = @bucket AND used + @amount <= @limit " +
+            "RETURNING used",
+            ("@key", keyId), ("@bucket", bucket), ("@amount", amount), ("@limit", limit)) is not null;
+    }
+
+    /// <summary>Creates the counter at zero unless it exists; true when it was created.</summary>
+    private static bool CreateCounter(Session session, string keyId, string bucket) => session.Execute(
+        "INSERT INTO usage_counters (key_id, bucket, used) VALUES (@key, @bucket, 0) ON CONFLICT (key_id, bucket) DO NOTHING",
+        ("@key", keyId), ("@bucket", bucket)) > 0;
+
+    private static (string Hash, string Response)? FindEvent(Session session, string organizationId, string requestId)
+    {
+        var rows = session.Query(
+            "SELECT request_hash, response_json FROM usage_events WHERE organization_id = @org AND request_id = @request",
+            reader => (reader.GetString(0), reader.GetString(1)), ("@org", organizationId), ("@request", requestId));
+        return rows is [var row] ? row : null;
+    }
+
+    private static UsageOutcome ReplayOf((string Hash, string Response) stored, string requestHash) =>
+        string.Equals(stored.Hash, requestHash, StringComparison.Ordinal)
+            ? new UsageOutcome(UsageOutcomeStatus.Replayed, stored.Response)
+            : new UsageOutcome(UsageOutcomeStatus.IdempotencyConflict);
+
+    private static void Validate(UsageRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Key);
+        ArgumentNullException.ThrowIfNull(request.Plan);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.RequestId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.RequestHash);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.ModelId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.ModelName);
+        ArgumentNullException.ThrowIfNull(request.ResponseJson);
+        ArgumentNullException.ThrowIfNull(request.Predictions);
+        if (request.Predictions.Count == 0 || request.Predictions.Any(p => p is null))
+        {
+            throw new ArgumentException($"Request '{request.RequestId}' must carry at least one prediction and no nulls.", nameof(request));
+        }
+    }
+}
