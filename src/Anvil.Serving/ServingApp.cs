@@ -5,9 +5,9 @@ using Anvil.Serving.Inference;
 using Anvil.Serving.Metering;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -62,7 +62,7 @@ public static class ServingApp
         app.UseExceptionHandler(errors => errors.Run(context =>
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            return error is BadHttpRequestException bad
+            return error is Microsoft.AspNetCore.Http.BadHttpRequestException bad
                 ? Problems.WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? $"The body is larger than the limit of {options.MaxBodyBytes:N0} bytes." : "The request is malformed.")
                 : Problems.WriteAsync(context, 500, "The server failed to handle the request; nothing was billed. Retry with the same Idempotency-Key.");
         }));

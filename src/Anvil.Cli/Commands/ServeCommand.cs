@@ -2,6 +2,7 @@ using System.CommandLine;
 using Anvil.Registry.Versions;
 using Anvil.Serving;
 using Anvil.Serving.Inference;
+using Microsoft.Extensions.Hosting;
 
 namespace Anvil.Cli.Commands;
 
@@ -25,7 +26,10 @@ internal static class ServeCommand
             var options = defaults with { Urls = p.GetValue(urls)!, Batching = batching, InferenceThreads = p.GetValue(threads) };
             using var verifier = ManifestSigner.OpenForVerification(registries.Home);
             var app = ServingApp.Build(options, registries.Database, verifier, registries.Time);
-            app.RunAsync(cancellation).GetAwaiter().GetResult();
+            app.StartAsync(cancellation).GetAwaiter().GetResult();
+            Console.Error.WriteLine($"Serving on {string.Join(", ", app.Urls)} with {registries.Database.Backend} (max batch {batching.MaxBatchSize}, max queue delay {batching.MaxQueueDelay.TotalMilliseconds} ms). Ctrl-C stops.");
+            app.WaitForShutdownAsync(cancellation).GetAwaiter().GetResult();
+            ((IDisposable)app).Dispose();
             return ExitCodes.Success;
         }));
         return command;

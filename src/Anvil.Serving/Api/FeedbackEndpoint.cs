@@ -14,6 +14,8 @@ public static class FeedbackEndpoint
 {
     private const int MaxBodyBytes = 16 * 1024;
 
+    private static readonly JsonSerializerOptions Strict = new(ApiJson.Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+
     public static async Task<IResult> HandleAsync(
         string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, ModelCatalog catalog, ModelRouter router)
     {
@@ -46,8 +48,7 @@ public static class FeedbackEndpoint
     {
         try
         {
-            var options = new JsonSerializerOptions(ApiJson.Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
-            var request = JsonSerializer.Deserialize<FeedbackRequest>(body, options);
+            var request = JsonSerializer.Deserialize<FeedbackRequest>(body, Strict);
             if (request is null || request.Label.ValueKind == JsonValueKind.Undefined)
                 throw new InputException(400, "Send {\"label\": \"<class name>\" or <class index>, \"comment\": \"optional\"}.");
             return request;

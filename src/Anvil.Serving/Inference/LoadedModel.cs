@@ -9,6 +9,7 @@ namespace Anvil.Serving.Inference;
 /// lease, and the session is disposed only when the router has retired it and the last lease ends —
 /// so a hot swap never fails a request in flight.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Reference-counted: the last Release disposes the predictor, not a Dispose call.")]
 public sealed class LoadedModel
 {
     private readonly OnnxPredictor _predictor;
