@@ -86,7 +86,7 @@ public static class ServingApp
             .WithSummary("Predict the class of one or more inputs")
             .WithDescription("JSON {\"inputs\": [...]} shaped as the signature, or PNG/JPEG images (raw body or multipart). ?alias= or ?version= pick the version; the default is the 'champion' alias. An Idempotency-Key header makes retries safe: the same key returns the same predictions and is billed once.")
             .WithMetadata(developer)
-            .Accepts<PredictRequest>("application/json", "image/png", "image/jpeg", "multipart/form-data")
+            .DocumentBody<PredictRequest>("image/png", "image/jpeg", "multipart/form-data")
             .Produces<PredictResponse>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
             .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
@@ -104,7 +104,7 @@ public static class ServingApp
             .WithName("AddFeedback")
             .WithSummary("Tell us the correct label of a prediction")
             .WithMetadata(developer)
-            .Accepts<FeedbackRequest>("application/json")
+            .DocumentBody<FeedbackRequest>()
             .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(404);
         v1.MapGet("/usage", UsageEndpoint.Handle)
             .WithName("GetUsage")

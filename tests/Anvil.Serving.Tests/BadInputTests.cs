@@ -39,7 +39,10 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact]
-    public Task MalformedJson() => AssertRefused(Requests.RawJson("""{"inputs": [[[1, 2,"""), HttpStatusCode.BadRequest, "not valid JSON");
+    public Task MalformedJson() => AssertRefused(Requests.RawJson("""{"inputs": [[[[1, 2 3]]]]}"""), HttpStatusCode.BadRequest, "not valid JSON");
+
+    [Fact]
+    public Task TruncatedJson() => AssertRefused(Requests.RawJson("""{"inputs": [[[[1, 2,"""), HttpStatusCode.BadRequest, "not valid JSON");
 
     [Fact]
     public Task WrongFieldName() => AssertRefused(Requests.RawJson("""{"instances": []}"""), HttpStatusCode.BadRequest, "Unknown field 'instances'", "\"inputs\"");
@@ -69,7 +72,7 @@ public sealed class BadInputTests : IAsyncLifetime
 
     [Fact]
     public Task StringWhereANumberBelongs() =>
-        AssertRefused(Requests.RawJson("""{"inputs": [["a"]]}"""), HttpStatusCode.BadRequest, "inputs[0]", "a string where a number belongs");
+        AssertRefused(Requests.RawJson("""{"inputs": [[[[1, "a"]]]]}"""), HttpStatusCode.BadRequest, "inputs[0][0][0]", "a string where a number belongs");
 
     [Fact]
     public Task TooManyInputs()

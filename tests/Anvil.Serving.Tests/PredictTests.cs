@@ -110,6 +110,8 @@ public sealed class PredictTests : IAsyncLifetime
     public async Task AVersionOrAnAliasCanBeAskedFor()
     {
         _host.AddVersion(_host.Acme, seed: 2);
+        Assert.Equal(2, (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1))))).GetProperty("version").GetInt32()); // no champion yet: the latest
+        _host.Catalog.SetAlias(_host.Acme.Id, "fashion", "champion", 1);
         _host.Catalog.SetAlias(_host.Acme.Id, "fashion", "challenger", 2);
         Assert.Equal(1, (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1))))).GetProperty("version").GetInt32());
         Assert.Equal(2, (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)), query: "?alias=challenger"))).GetProperty("version").GetInt32());
