@@ -55,7 +55,8 @@ public class ServeCommandTests
             {
                 // not listening yet
             }
-            Assert.False(server.HasExited, "the server exited: " + server.StandardError.ReadToEnd());
+            if (server.HasExited)
+                Assert.Fail("the server exited: " + await server.StandardError.ReadToEndAsync());
             await Task.Delay(100);
         }
         throw new TimeoutException("anvil serve did not start within 30 s");
@@ -160,8 +161,14 @@ public class ServeCommandTests
         }
 
         var workers = Enumerable.Range(0, 8).Select(w => Task.Run(() => Worker(w))).ToArray();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
         while (Volatile.Read(ref answered) < Requests / 3)
+        {
+            if (workers.FirstOrDefault(w => w.IsFaulted) is { } failed)
+                await failed; // surfaces the worker's assertion
+            Assert.True(DateTime.UtcNow < deadline, $"only {answered} of {Requests} answered after 2 minutes");
             await Task.Delay(5);
+        }
         server.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
         await server.WaitForExitAsync();
         killed = true;
