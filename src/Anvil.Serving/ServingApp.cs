@@ -43,6 +43,18 @@ public static class ServingApp
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new() { Title = "Anvil prediction API", Version = "v1", Description = "Predictions, models, feedback and usage for one organization's API key." };
+            document.Servers = []; // clients call whatever address they reached the server at
+            document.Components ??= new();
+            document.Components.SecuritySchemes = new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>
+            {
+                ["api_key"] = new Microsoft.OpenApi.OpenApiSecurityScheme
+                {
+                    Type = Microsoft.OpenApi.SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "An Anvil API key (anvil_<id>_<secret>) from ./anvil keys create, as 'Authorization: Bearer <key>' (or an X-Api-Key header).",
+                },
+            };
+            document.Security = [new() { [new Microsoft.OpenApi.OpenApiSecuritySchemeReference("api_key", document)] = [] }];
             return Task.CompletedTask;
         }));
         services.AddSingleton(options);
