@@ -51,9 +51,10 @@ bench="$root/bench/Anvil.Bench/bin/Release/net10.0/linux-x64/Anvil.Bench.dll"
 results="$out/results.jsonl"; : > "$results"
 
 for batch in 1 32; do
-  anvil serve --urls "$url" --max-batch-size "$batch" --max-queue-delay-ms 2 > "$out/server-$batch.log" 2>&1 &
-  server=$!
+  "$root/anvil" serve --urls "$url" --max-batch-size "$batch" --max-queue-delay-ms 2 > "$out/server-$batch.log" 2>&1 &
+  server=$!   # ./anvil execs dotnet, so this is the server itself
   for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  kill -0 "$server" 2>/dev/null || { echo "the server did not start; see $out/server-$batch.log" >&2; exit 1; }
   wrk -t1 -c1 -d2s -s "$out/post.lua" "$url/v1/models/fashion/predict" >/dev/null   # warm-up
   for c in $concurrency; do
     before="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"

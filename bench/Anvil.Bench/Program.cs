@@ -5,6 +5,7 @@ using Anvil.Bench;
 //   trainer  — Anvil's Trainer on seed-cnn (Adam, batch 64), one epoch of Fashion-MNIST
 //   bare     — the same network and step in a plain TorchSharp loop
 //   default  — one epoch of the default recipe's model, for achieved GFLOP/s
+//   ledger   — the registry calls on the path of one prediction, timed alone (bench/serve.sh)
 //   ort DIR BATCH SECONDS — in-process ONNX Runtime on a registered model version (bench/serve.sh)
 var mode = args.Length > 0 ? args[0] : "";
 var epochs = args.Length > 1 && mode != "ort" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
@@ -13,6 +14,7 @@ var result = mode switch
     "trainer" => SeedCnnBenchmarks.Trainer(epochs),
     "bare" => SeedCnnBenchmarks.Bare(epochs),
     "default" => DefaultRecipeBenchmark.Run(),
+    "ledger" => LedgerBenchmark.Run(),
     "ort" => OnnxRuntimeBenchmark.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)),
     _ => throw new ArgumentException("usage: Anvil.Bench trainer|bare|default [epochs] | ort VERSION_DIR BATCH SECONDS"),
 };

@@ -71,7 +71,8 @@ public sealed class RegistryDatabase : IDisposable
             {
                 using var connection = Dialect.OpenConnection();
                 using var transaction = Dialect.BeginWrite(connection);
-                var result = work(new Session(connection, transaction, Dialect));
+                using var session = new Session(connection, transaction, Dialect);
+                var result = work(session);
                 transaction.Commit();
                 return result;
             }
@@ -87,7 +88,8 @@ public sealed class RegistryDatabase : IDisposable
     {
         using var connection = Dialect.OpenConnection();
         using var transaction = Dialect.BeginRead(connection);
-        var result = work(new Session(connection, transaction, Dialect));
+        using var session = new Session(connection, transaction, Dialect);
+        var result = work(session);
         transaction.Commit();
         return result;
     }

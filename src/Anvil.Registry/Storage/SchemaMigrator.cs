@@ -7,7 +7,8 @@ internal static class SchemaMigrator
     {
         using var connection = dialect.OpenConnection();
         using var transaction = dialect.BeginWrite(connection);
-        Migrate(new Session(connection, transaction, dialect), migrations, dialect.Location, now);
+        using var session = new Session(connection, transaction, dialect);
+        Migrate(session, migrations, dialect.Location, now);
         transaction.Commit();
     }
 

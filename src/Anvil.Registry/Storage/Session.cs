@@ -4,17 +4,27 @@ namespace Anvil.Registry.Storage;
 
 /// <summary>
 /// One connection and, usually, its transaction. SQL uses <c>@name</c> parameters, which both SQLite and
-/// Npgsql accept; values are always bound, never spliced into SQL.
+/// Npgsql accept; values are always bound, never spliced into SQL. Commands are kept for the life of
+/// the session, so a statement run once per request of a group-committed batch is prepared only once.
 /// </summary>
-internal sealed class Session(DbConnection connection, DbTransaction? transaction, SqlDialect dialect)
+internal sealed class Session(DbConnection connection, DbTransaction? transaction, SqlDialect dialect) : IDisposable
 {
+    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
     public SqlDialect Dialect { get; } = dialect;
 
-    public DbCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    /// <summary>The session's command for <paramref name="sql"/> with these parameter values; owned by the session.</summary>
+    private DbCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = transaction;
+            _commands.Add(sql, command);
+        }
+
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
@@ -29,22 +39,19 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
     /// <summary>Runs <paramref name="sql"/> and returns the number of rows it changed.</summary>
     public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        using var command = Command(sql, parameters);
-        return command.ExecuteNonQuery();
+        return Command(sql, parameters).ExecuteNonQuery();
     }
 
     /// <summary>The first column of the first row, or null when there is no row (or it is NULL).</summary>
     public object? Scalar(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        using var command = Command(sql, parameters);
-        var value = command.ExecuteScalar();
+        var value = Command(sql, parameters).ExecuteScalar();
         return value is DBNull ? null : value;
     }
 
     public List<T> Query<T>(string sql, Func<DbDataReader, T> map, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        using var command = Command(sql, parameters);
-        using var reader = command.ExecuteReader();
+        using var reader = Command(sql, parameters).ExecuteReader();
         var rows = new List<T>();
         while (reader.Read())
         {
@@ -85,5 +92,15 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
 
         current.Release(name);
         return result;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
     }
 }

@@ -25,9 +25,11 @@ public static class RequestBody
                     throw TooLarge(null, maxBytes);
             }
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (BadHttpRequestException e)
         {
-            throw TooLarge(null, maxBytes);
+            throw e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? TooLarge(null, maxBytes)
+                : new InputException(400, $"The request body could not be read: {e.Message}");
         }
 
         return buffer.WrittenSpan.ToArray();
