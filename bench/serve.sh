@@ -38,13 +38,17 @@ with gzip.open(path) as f:
     data = f.read(16 + 784)[16:]
 image = [[list(data[r * 28:(r + 1) * 28]) for r in range(28)]]
 json.dump({"inputs": [image]}, open(sys.argv[1], "w"))
+json.dump({"inputs": [image] * 32}, open(sys.argv[1].replace(".json", "-32.json"), "w"))
 PY
-cat > "$out/post.lua" <<LUA
+for n in 1 32; do
+  body="$out/body.json"; [ "$n" = 1 ] || body="$out/body-$n.json"
+  cat > "$out/post-$n.lua" <<LUA
 wrk.method = "POST"
-wrk.body = io.open("$out/body.json"):read("*a")
+wrk.body = io.open("$body"):read("*a")
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("KEY")
 LUA
+done
 
 dotnet build "$root/bench/Anvil.Bench/Anvil.Bench.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 bench="$root/bench/Anvil.Bench/bin/Release/net10.0/linux-x64/Anvil.Bench.dll"
@@ -55,12 +59,14 @@ for batch in 1 32; do
   server=$!   # ./anvil execs dotnet, so this is the server itself
   for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
   kill -0 "$server" 2>/dev/null || { echo "the server did not start; see $out/server-$batch.log" >&2; exit 1; }
-  wrk -t1 -c1 -d2s -s "$out/post.lua" "$url/v1/models/fashion/predict" >/dev/null   # warm-up
-  for c in $concurrency; do
+  wrk -t1 -c32 -d"${WARMUP:-15}s" -s "$out/post-1.lua" "$url/v1/models/fashion/predict" >/dev/null   # JIT tiering settles
+  # single-input requests at each concurrency; then (batching on) requests of 32 inputs, batched by the client
+  runs="$(for c in $concurrency; do echo "$c 1"; done; [ "$batch" = 1 ] || echo "2 32")"
+  while read -r c n; do
     before="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
-    wrk -t1 -c"$c" -d"${duration}s" --latency -s "$out/post.lua" "$url/v1/models/fashion/predict" > "$out/wrk-$batch-$c.txt"
+    wrk -t1 -c"$c" -d"${duration}s" --latency -s "$out/post-$n.lua" "$url/v1/models/fashion/predict" > "$out/wrk-$batch-$c-$n.txt"
     after="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
-    python3 - "$out/wrk-$batch-$c.txt" "$batch" "$c" "$before" "$after" >> "$results" <<'PY'
+    python3 - "$out/wrk-$batch-$c-$n.txt" "$batch" "$c" "$before" "$after" "$n" >> "$results" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
 def ms(label):
@@ -68,20 +74,21 @@ def ms(label):
     v = float(m.group(1)); return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
 b0, s0 = map(float, sys.argv[4].split()); b1, s1 = map(float, sys.argv[5].split())
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 print(json.dumps({"contender": "server", "max_batch_size": int(sys.argv[2]), "concurrency": int(sys.argv[3]),
-    "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+    "inputs_per_request": int(sys.argv[6]), "requests_per_second": rps, "predictions_per_second": rps * int(sys.argv[6]),
     "p50_ms": ms("50%"), "p99_ms": ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0,
     "mean_batch": (s1 - s0) / (b1 - b0) if b1 > b0 else 0}))
 PY
     tail -n 1 "$results" >&2
-  done
+  done <<< "$runs"
   kill "$server"; wait "$server" 2>/dev/null || true
 done
 
 # In-process ONNX Runtime at the batch sizes the server ran.
 for b in $(python3 -c "
 import json
-sizes = {1} | {max(1, round(json.loads(l)['mean_batch'])) for l in open('$results') if json.loads(l)['contender'] == 'server'}
+sizes = {1, 32} | {max(1, round(json.loads(l)['mean_batch'])) for l in open('$results') if json.loads(l)['contender'] == 'server'}
 print(' '.join(map(str, sorted(sizes))))"); do
   dotnet "$bench" ort "$version_dir" "$b" 5 | tee -a "$results" >&2
 done
@@ -91,13 +98,13 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 server = [r for r in rows if r["contender"] == "server"]
 ort = {r["batch"]: r for r in rows if r["contender"] == "onnxruntime-in-process"}
-print(f"{'max batch':>9} {'conc':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'mean batch':>10} {'ORT img/s':>10} {'server/ORT':>10} {'non-2xx':>8}")
+print(f"{'max batch':>9} {'conc':>5} {'inputs':>6} {'req/s':>8} {'pred/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'mean batch':>10} {'ORT img/s':>10} {'server/ORT':>10} {'non-2xx':>8}")
 for r in server:
     o = ort.get(max(1, round(r["mean_batch"])))
-    ratio = r["requests_per_second"] / o["images_per_second"] if o else float("nan")
-    print(f"{r['max_batch_size']:>9} {r['concurrency']:>5} {r['requests_per_second']:>9.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['mean_batch']:>10.1f} {o['images_per_second'] if o else 0:>10.0f} {ratio:>10.2f} {r['non_2xx']:>8}")
-by = {(r["max_batch_size"], r["concurrency"]): r for r in server}
-top = max(r["concurrency"] for r in server)
+    ratio = r["predictions_per_second"] / o["images_per_second"] if o else float("nan")
+    print(f"{r['max_batch_size']:>9} {r['concurrency']:>5} {r['inputs_per_request']:>6} {r['requests_per_second']:>8.0f} {r['predictions_per_second']:>8.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['mean_batch']:>10.1f} {o['images_per_second'] if o else 0:>10.0f} {ratio:>10.2f} {r['non_2xx']:>8}")
+by = {(r["max_batch_size"], r["concurrency"]): r for r in server if r["inputs_per_request"] == 1}
+top = max(c for _, c in by)
 on, off = by.get((32, top)), by.get((1, top))
 if on and off:
     print(f"\nAt concurrency {top}: batching gives {on['requests_per_second'] / off['requests_per_second']:.2f}x the throughput "

@@ -33,12 +33,12 @@ public static class PredictEndpoint
         var request = context.Request;
         try
         {
-            var requestId = RequestId(request);
+            var (requestId, clientChosen) = RequestId(request);
             var (alias, version) = Selector(request);
             var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
             var requestHash = Hash(name, alias, version, request.ContentType, body);
 
-            var replay = ledger.FindReplay(caller.OrganizationId, requestId, requestHash);
+            var replay = clientChosen ? ledger.FindReplay(caller.OrganizationId, requestId, requestHash) : null; // a fresh server id cannot be a replay
             if (replay is not null)
                 return Answer(context, replay);
             var rate = ledger.Peek(caller.Key, caller.Plan);
@@ -151,14 +151,15 @@ public static class PredictEndpoint
         return (new PredictResponse(requestId, model.Version.ModelName, model.Version.Version, results), records);
     }
 
-    private static string RequestId(HttpRequest request)
+    /// <summary>The client's Idempotency-Key, or a fresh server id when it sent none.</summary>
+    private static (string Id, bool ClientChosen) RequestId(HttpRequest request)
     {
         var key = request.Headers[IdempotencyHeader].ToString();
         if (key.Length == 0)
-            return "req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            return ("req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), false);
         if (key.Length > 255 || key.Any(c => c is < '!' or > '~'))
             throw new InputException(400, $"The {IdempotencyHeader} header must be 1 to 255 visible ASCII characters (a UUID is ideal).");
-        return key;
+        return (key, true);
     }
 
     private static (string? Alias, int? Version) Selector(HttpRequest request)

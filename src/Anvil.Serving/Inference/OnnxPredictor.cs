@@ -33,6 +33,9 @@ public sealed class OnnxPredictor : IDisposable
             IntraOpNumThreads = threads,
             InterOpNumThreads = 1,
         };
+        // ORT's worker threads spin between kernels by default; in a server that burns the cores
+        // Kestrel and the ledger need while the batcher waits for the next batch.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         _session = new InferenceSession(version.OnnxPath, options);
     }
 
