@@ -79,6 +79,11 @@ public static class PredictEndpoint
         {
             return Problems.Of(e.StatusCode, e.Message);
         }
+        catch (RegistryException)
+        {
+            // the version's files failed verification (logged by the router with the path); never serve it
+            return Problems.Of(503, $"Model '{name}' cannot be served: its files failed signature or digest verification. The operator must register it again.");
+        }
     }
 
     private static IResult Answer(HttpContext context, UsageOutcome outcome, Plan? plan = null)
