@@ -88,8 +88,8 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(organizationId);
         var (start, end) = Windows.Month(year, month);
         return db.Read(session => DbReading.ToLong(session.Scalar(
-            "SELECT SUM(quantity) FROM usage_events WHERE organization_id = @org AND created_at >= @start AND created_at < @end",
-            ("@org", organizationId), ("@start", TimeText.From(start)), ("@end", TimeText.From(end)))));
+            "SELECT SUM(predictions) FROM usage_daily WHERE organization_id = @org AND day >= @start AND day < @end",
+            ("@org", organizationId), ("@start", Day(start)), ("@end", Day(end)))));
     }
 
     /// <summary>Billed requests and predictions per UTC day and model, oldest day first.</summary>
@@ -104,13 +104,13 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(toInclusive.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         return db.Read(session => session.Query(
-            "SELECT substr(created_at, 1, 10), model_name, COUNT(*), SUM(quantity) FROM usage_events " +
-            "WHERE organization_id = @org AND created_at >= @start AND created_at < @end " +
-            "GROUP BY substr(created_at, 1, 10), model_name ORDER BY substr(created_at, 1, 10), model_name",
+            "SELECT day, model_name, SUM(requests), SUM(predictions) FROM usage_daily " +
+            "WHERE organization_id = @org AND day >= @start AND day < @end " +
+            "GROUP BY day, model_name ORDER BY day, model_name",
             reader => new UsageDay(
                 DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 reader.GetString(1), reader.GetLong(2), reader.GetLong(3)),
-            ("@org", organizationId), ("@start", TimeText.From(start)), ("@end", TimeText.From(end))));
+            ("@org", organizationId), ("@start", Day(start)), ("@end", Day(end))));
     }
 
     /// <summary>
@@ -126,8 +126,8 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
             var organization = Organizations.FindById(session, organizationId)
                 ?? throw new RegistryException($"No organization has id '{organizationId}'. List organizations with: ./anvil orgs list");
             var lines = session.Query(
-                "SELECT plan_name, model_name, price_per_1000_micros, SUM(quantity) FROM usage_events " +
-                "WHERE organization_id = @org AND created_at >= @start AND created_at < @end " +
+                "SELECT plan_name, model_name, price_per_1000_micros, SUM(predictions) FROM usage_daily " +
+                "WHERE organization_id = @org AND day >= @start AND day < @end " +
                 "GROUP BY plan_name, model_name, price_per_1000_micros ORDER BY plan_name, model_name, price_per_1000_micros",
                 reader =>
                 {
@@ -135,7 +135,7 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
                     var predictions = reader.GetLong(3);
                     return new InvoiceLine(reader.GetString(0), reader.GetString(1), predictions, price, Amount(predictions, price));
                 },
-                ("@org", organizationId), ("@start", TimeText.From(start)), ("@end", TimeText.From(end)));
+                ("@org", organizationId), ("@start", Day(start)), ("@end", Day(end)));
             var total = lines.Aggregate(0L, (sum, line) => checked(sum + line.AmountMicros));
             return new Invoice(organization.Id, organization.Name, year, month, start, end, lines, total);
         });
@@ -148,6 +148,9 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(predictionId);
         return db.Read(session => PredictionRows.Find(session, organizationId, predictionId));
     }
+
+    /// <summary>The UTC day of <paramref name="time"/> as usage_daily stores it.</summary>
+    private static string Day(DateTimeOffset time) => TimeText.From(time)[..10];
 
     /// <summary>predictions × price per 1,000 / 1,000, rounded half up; integers only.</summary>
     internal static long Amount(long predictions, long pricePer1000Micros) => checked((predictions * pricePer1000Micros) + 500) / 1000;
@@ -209,6 +212,13 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
             ("@plan", request.Plan.Name), ("@price", request.Plan.PricePer1000Micros), ("@modelId", request.ModelId),
             ("@model", request.ModelName), ("@version", (long)request.ModelVersion), ("@request", request.RequestId),
             ("@hash", request.RequestHash), ("@quantity", (long)quantity), ("@response", request.ResponseJson), ("@now", createdAt));
+        session.Execute(
+            "INSERT INTO usage_daily (organization_id, day, model_name, plan_name, price_per_1000_micros, requests, predictions) " +
+            "VALUES (@org, @day, @model, @plan, @price, 1, @quantity) " +
+            "ON CONFLICT (organization_id, day, model_name, plan_name, price_per_1000_micros) DO UPDATE SET " +
+            "requests = usage_daily.requests + 1, predictions = usage_daily.predictions + excluded.predictions",
+            ("@org", request.Key.OrganizationId), ("@day", createdAt[..10]), ("@model", request.ModelName),
+            ("@plan", request.Plan.Name), ("@price", request.Plan.PricePer1000Micros), ("@quantity", (long)quantity));
         foreach (var prediction in request.Predictions)
         {
             PredictionRows.Insert(session, prediction, request.Key.OrganizationId, request.RequestId, createdAt);
