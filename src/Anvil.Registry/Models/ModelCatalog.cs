@@ -146,7 +146,7 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
             $"SELECT v.version FROM {VersionsOfModels} WHERE m.organization_id = @org AND m.name = @name ORDER BY v.version",
             reader => reader.GetInt(0), ("@org", organizationId), ("@name", name));
         return versions.Count == 0
-            ? new RegistryException($"No model '{name}' in this organization. Register a version first with: ./anvil models register {name} <directory>")
+            ? new RegistryException($"No model '{name}' in this organization. Register a version first with: ./anvil register <run> --name {name} --org <organization>")
             : new RegistryException($"Model '{name}' has no version {version}; its versions are {string.Join(", ", versions)}.");
     }
 

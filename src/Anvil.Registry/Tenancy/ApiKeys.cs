@@ -58,7 +58,7 @@ public sealed class ApiKeys(RegistryDatabase db, TimeProvider time)
             // The input may be a mistyped secret: never echo it.
             throw new RegistryException(
                 "That is neither an API key nor a key id: a key looks like anvil_<12 characters>_<43 characters>, " +
-                "its id is the 12 characters after 'anvil_'. List ids with: ./anvil keys list <organization>");
+                "its id is the 12 characters after 'anvil_'. List ids with: ./anvil keys list --org <organization>");
         }
 
         return db.Write(session =>
@@ -67,7 +67,7 @@ public sealed class ApiKeys(RegistryDatabase db, TimeProvider time)
                 "UPDATE api_keys SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL",
                 ("@id", id), ("@now", TimeText.From(time.GetUtcNow())));
             return FindById(session, id)?.Key ?? throw new RegistryException(
-                $"No API key has id '{id}'. List ids with: ./anvil keys list <organization>");
+                $"No API key has id '{id}'. List ids with: ./anvil keys list --org <organization>");
         });
     }
 

@@ -136,7 +136,7 @@ public abstract class ApiKeyTests(RegistryBackend backend) : RegistryConformance
         var unknown = Assert.Throws<RegistryException>(() => Keys.Revoke(other));
         var malformed = Assert.Throws<RegistryException>(() => Keys.Revoke(mangled));
 
-        Assert.Equal("No API key has id 'abcdefghijkl'. List ids with: ./anvil keys list <organization>", unknown.Message);
+        Assert.Equal("No API key has id 'abcdefghijkl'. List ids with: ./anvil keys list --org <organization>", unknown.Message);
         Assert.DoesNotContain(created.Secret[19..], malformed.Message);
         Assert.Contains("neither an API key nor a key id", malformed.Message);
         Assert.Equal(AuthenticationStatus.Valid, Keys.Authenticate(created.Secret).Status);
