@@ -76,7 +76,7 @@ public static class ServingApp
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             return error is Microsoft.AspNetCore.Http.BadHttpRequestException bad
                 ? Problems.WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? $"The body is larger than the limit of {options.MaxBodyBytes:N0} bytes." : "The request is malformed.")
-                : Problems.WriteAsync(context, 500, "The server failed to handle the request; nothing was billed. Retry with the same Idempotency-Key.");
+                : Problems.WriteAsync(context, 500, "The server failed to handle the request. Retry with the same Idempotency-Key: a prediction that was billed is answered again, never billed twice.");
         }));
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();

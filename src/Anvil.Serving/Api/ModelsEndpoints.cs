@@ -1,4 +1,5 @@
 using Anvil.Registry;
+using Anvil.Registry.Versions;
 using Anvil.Serving.Inference;
 using Microsoft.AspNetCore.Http;
 
@@ -24,10 +25,17 @@ public static class ModelsEndpoints
         var summary = model is null ? null : Summarize(catalog, router, model);
         if (model is null || summary is null)
             return Problems.Of(404, $"Your organization has no model '{name}'. GET /v1/models lists what you can use.");
-        var versions = catalog.Versions(caller.OrganizationId, name)
-            .Select(v => new VersionSummary(v.Version, v.ManifestDigest, v.RunId, v.CreatedAt, router.Manifest(v).Metrics))
-            .ToList();
-        return Results.Json(new ModelDetail(summary, versions), ApiJson.Options);
+        try
+        {
+            var versions = catalog.Versions(caller.OrganizationId, name)
+                .Select(v => new VersionSummary(v.Version, v.ManifestDigest, v.RunId, v.CreatedAt, router.Manifest(v).Metrics))
+                .ToList();
+            return Results.Json(new ModelDetail(summary, versions), ApiJson.Options);
+        }
+        catch (RegistryException)
+        {
+            return Problems.Of(503, $"A version of model '{name}' failed signature or digest verification. The operator must register it again.");
+        }
     }
 
     private static ModelSummary? Summarize(ModelCatalog catalog, ModelRouter router, RegisteredModel model)
@@ -36,7 +44,16 @@ public static class ModelsEndpoints
         var version = catalog.FindVersion(model.OrganizationId, model.Name, served);
         if (version is null)
             return null;
-        var manifest = router.Manifest(version);
+        ModelManifest manifest;
+        try
+        {
+            manifest = router.Manifest(version);
+        }
+        catch (RegistryException)
+        {
+            return null; // a version that fails verification is not offered (the router logged why)
+        }
+
         return new ModelSummary(model.Name, model.LatestVersion, model.Aliases, served, manifest.Architecture,
             manifest.Signature, manifest.Preprocessing, model.CreatedAt);
     }
