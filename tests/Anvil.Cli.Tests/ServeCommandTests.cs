@@ -119,6 +119,26 @@ public class ServeCommandTests
     }
 
     [Fact]
+    public void BadServeOptionsAndABusyPortGiveOneClearLine()
+    {
+        using var anvil = new AnvilProcess();
+        var batch = anvil.Run("serve", "--max-batch-size", "0");
+        Assert.Equal(1, batch.ExitCode);
+        Assert.Contains("--max-batch-size must be between 1 and 4096", batch.Stderr, StringComparison.Ordinal);
+        var delay = anvil.Run("serve", "--max-queue-delay-ms", "5000");
+        Assert.Equal(1, delay.ExitCode);
+        Assert.Contains("--max-queue-delay-ms must be between 0 and 1000", delay.Stderr, StringComparison.Ordinal);
+
+        TrainAndRegister(anvil);
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+        var inUse = anvil.Run("serve", "--urls", $"http://127.0.0.1:{port}");
+        Assert.Equal(1, inUse.ExitCode);
+        Assert.Contains("the address is in use", inUse.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KillNineUnderLoadAndRestartBillsExactlyTheAnsweredPredictions()
     {
         using var anvil = new AnvilProcess();

@@ -26,7 +26,14 @@ internal static class ServeCommand
             var options = defaults with { Urls = p.GetValue(urls)!, Batching = batching, InferenceThreads = p.GetValue(threads) };
             using var verifier = ManifestSigner.OpenForVerification(registries.Home);
             var app = ServingApp.Build(options, registries.Database, verifier, registries.Time);
-            app.StartAsync(cancellation).GetAwaiter().GetResult();
+            try
+            {
+                app.StartAsync(cancellation).GetAwaiter().GetResult();
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                throw new ArgumentException($"Cannot listen on {options.Urls}: the address is in use. Stop the other server or pick another port with --urls.", e);
+            }
             Console.Error.WriteLine($"Serving on {string.Join(", ", app.Urls)} with {registries.Database.Backend} (max batch {batching.MaxBatchSize}, max queue delay {batching.MaxQueueDelay.TotalMilliseconds} ms). Ctrl-C stops.");
             app.WaitForShutdownAsync(cancellation).GetAwaiter().GetResult();
             ((IDisposable)app).Dispose();
