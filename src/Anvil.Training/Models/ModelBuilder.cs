@@ -45,6 +45,8 @@ public static class ModelBuilder
             var context = new LayerContext(i, layer, shape, spec.ClassNames.Length, IsLast: i == spec.Layers.Count - 1, IsLastDense: i == lastDense);
             var (module, output) = LayerFactory.Create(context, build: onLayer is not null);
             if (module is not null)
+                EnsureConvolutionsAreRight(i, layer, shape, output);
+            if (module is not null)
                 onLayer!(i, layer, module);
             onShape?.Invoke(layer, shape, output);
             shape = output;
@@ -53,6 +55,21 @@ public static class ModelBuilder
             throw new InvalidDataException(
                 $"Model '{spec.Name}' outputs shape [{string.Join(", ", shape)}] but must output [{spec.ClassNames.Length}], one score per class. End the layers with {{\"type\": \"dense\"}} (units default to the class count).");
         return shape;
+    }
+
+    /// <summary>Every convolution the layer runs, checked against this machine's libtorch (<see cref="ConvolutionCheck"/>).</summary>
+    private static void EnsureConvolutionsAreRight(int index, LayerSpec layer, long[] input, long[] output)
+    {
+        if (layer.Type == LayerTypes.Conv2d)
+        {
+            ConvolutionCheck.Ensure(index, layer.Type, input[0], layer.Kernel ?? 3);
+        }
+        else if (layer.Type == LayerTypes.Residual)
+        {
+            ConvolutionCheck.Ensure(index, layer.Type, input[0], 3);
+            ConvolutionCheck.Ensure(index, layer.Type, output[0], 3);
+            ConvolutionCheck.Ensure(index, layer.Type, input[0], 1);
+        }
     }
 
     private static void ValidateHeader(ModelSpec spec)
