@@ -57,6 +57,7 @@ public sealed class PredictTests : IAsyncLifetime
                 Assert.Equal(expected[c], probabilities.GetProperty(ServingHost.Classes[c]).GetSingle(), 6);
             var best = Array.IndexOf(expected, expected.Max());
             Assert.Equal(best, prediction.GetProperty("label_index").GetInt32());
+            Assert.Equal(1, prediction.GetProperty("version").GetInt32());
             Assert.Equal(ServingHost.Classes[best], prediction.GetProperty("label").GetString());
             Assert.Equal(1.0, probabilities.EnumerateObject().Sum(p => p.Value.GetDouble()), 4);
         }

@@ -47,4 +47,23 @@ public sealed class TenancyTests : IAsyncLifetime
         Assert.Equal(own.Version, (await Requests.ReadJsonAsync(globexPredicted)).GetProperty("version").GetInt32());
         Assert.Equal(JsonValueKind.Array, (await Requests.ReadJsonAsync(await globex.GetAsync("/v1/models"))).ValueKind);
     }
+
+    [Fact]
+    public async Task AKeyScopedToModelsSeesOnlyThoseModels()
+    {
+        _host.AddVersion(_host.Acme, name: "secret-model", seed: 3);
+        using var full = _host.Client(_host.CreateKey(_host.Acme));
+        using var scoped = _host.Client(_host.CreateKey(_host.Acme, models: ["fashion"]));
+        var secretPrediction = (await Requests.ReadJsonAsync(await Requests.PredictAsync(full, Requests.Json(Requests.Image(1)), model: "secret-model")))
+            .GetProperty("predictions")[0].GetProperty("id").GetString();
+
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(scoped, Requests.Json(Requests.Image(1)))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Requests.PredictAsync(scoped, Requests.Json(Requests.Image(1)), model: "secret-model")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await scoped.GetAsync("/v1/models/secret-model")).StatusCode);
+        var listed = await Requests.ReadJsonAsync(await scoped.GetAsync("/v1/models"));
+        Assert.Equal(["fashion"], listed.EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        using var feedback = await scoped.PostAsync($"/v1/predictions/{secretPrediction}/feedback", Requests.RawJson("""{"label": 1}"""));
+        Assert.Equal(HttpStatusCode.NotFound, feedback.StatusCode);
+        Assert.Equal(2, (await Requests.ReadJsonAsync(await full.GetAsync("/v1/models"))).GetArrayLength());
+    }
 }

@@ -14,17 +14,19 @@ internal static class KeysCommand
         var role = new Option<Role>("--role") { Description = "viewer (models, usage), developer (also predict, feedback) or owner.", DefaultValueFactory = _ => Role.Developer };
         var expires = new Option<int?>("--expires-in-days") { Description = "Days until the key stops working (default: never)." };
         var name = new Option<string?>("--name") { Description = "A label to recognise the key by." };
-        var create = new Command("create", "Create an API key. The key is printed once; only its hash is stored.") { org, plan, role, expires, name };
+        var models = new Option<string?>("--models") { Description = "Comma-separated models the key may use (default: every model of the organization)." };
+        var create = new Command("create", "Create an API key. The key is printed once; only its hash is stored.") { org, plan, role, expires, name, models };
         create.SetAction(p => CommandRunner.Run(p, _ =>
         {
             var days = p.GetValue(expires);
             if (days is <= 0 or > 3650)
                 throw new ArgumentException($"--expires-in-days must be between 1 and 3650; got {days}.");
             DateTimeOffset? expiresAt = days is int d ? registries.Time.GetUtcNow().AddDays(d) : null;
-            var created = registries.Keys.Create(p.GetValue(org)!, p.GetValue(plan)!, p.GetValue(role), expiresAt, p.GetValue(name));
+            var scope = p.GetValue(models)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var created = registries.Keys.Create(p.GetValue(org)!, p.GetValue(plan)!, p.GetValue(role), expiresAt, p.GetValue(name), scope);
             if (p.GetValue(json))
             {
-                Console.WriteLine(JsonOutput.Serialize(new { key = created.Secret, id = created.Key.Id, organization = created.Key.OrganizationName, plan = created.Key.PlanName, role = created.Key.Role, expires_at = created.Key.ExpiresAt }));
+                Console.WriteLine(JsonOutput.Serialize(new { key = created.Secret, id = created.Key.Id, organization = created.Key.OrganizationName, plan = created.Key.PlanName, role = created.Key.Role, expires_at = created.Key.ExpiresAt, models = created.Key.Models }));
             }
             else
             {
@@ -42,7 +44,7 @@ internal static class KeysCommand
                 Console.WriteLine(JsonOutput.Serialize(keys));
             else
                 foreach (var key in keys)
-                    Console.WriteLine($"{key.Id,-14} {key.PlanName,-12} {key.Role.ToString().ToLowerInvariant(),-10} {(key.RevokedAt is not null ? "revoked" : key.ExpiresAt is { } e ? $"expires {e:u}" : "active"),-28} {key.Name}");
+                    Console.WriteLine($"{key.Id,-14} {key.PlanName,-12} {key.Role.ToString().ToLowerInvariant(),-10} {(key.RevokedAt is not null ? "revoked" : key.ExpiresAt is { } e ? $"expires {e:u}" : "active"),-28} {(key.Models is null ? "all models" : string.Join(",", key.Models)),-20} {key.Name}");
             return ExitCodes.Success;
         }));
 

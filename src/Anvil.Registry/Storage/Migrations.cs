@@ -193,5 +193,9 @@ internal static class Migrations
                 FROM usage_events
                 GROUP BY organization_id, substr(created_at, 1, 10), model_name, plan_name, price_per_1000_micros;
             """),
+        new(6, "API keys scoped to models", """
+            -- Comma-separated model names the key may use; NULL: every model of its organization.
+            ALTER TABLE api_keys ADD COLUMN models TEXT;
+            """),
     ];
 }

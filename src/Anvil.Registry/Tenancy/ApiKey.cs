@@ -1,6 +1,9 @@
 namespace Anvil.Registry.Tenancy;
 
-/// <summary>An API key as stored: everything but the secret, which only its creator ever saw.</summary>
+/// <summary>
+/// An API key as stored: everything but the secret, which only its creator ever saw. A key with
+/// <see cref="Models"/> may use only those models of its organization; null means all of them.
+/// </summary>
 public sealed record ApiKey(
     string Id,
     string OrganizationId,
@@ -10,4 +13,9 @@ public sealed record ApiKey(
     string? Name,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt,
+    IReadOnlyList<string>? Models = null)
+{
+    /// <summary>Whether this key's scope includes <paramref name="modelName"/>.</summary>
+    public bool MayUse(string modelName) => Models is null || Models.Contains(modelName, StringComparer.Ordinal);
+}

@@ -10,14 +10,27 @@ namespace Anvil.Registry.Tenancy;
 public sealed class ApiKeys(RegistryDatabase db, TimeProvider time)
 {
     private const string Select =
-        "SELECT k.id, k.organization_id, o.name, k.plan_name, k.role, k.name, k.created_at, k.expires_at, k.revoked_at, k.key_hash " +
+        "SELECT k.id, k.organization_id, o.name, k.plan_name, k.role, k.name, k.created_at, k.expires_at, k.revoked_at, k.key_hash, k.models " +
         "FROM api_keys k JOIN organizations o ON o.id = k.organization_id";
 
     public CreatedApiKey Create(
-        string organization, string plan, Role role = Role.Developer, DateTimeOffset? expiresAt = null, string? name = null)
+        string organization, string plan, Role role = Role.Developer, DateTimeOffset? expiresAt = null, string? name = null,
+        IReadOnlyList<string>? models = null)
     {
         ArgumentNullException.ThrowIfNull(organization);
         ArgumentNullException.ThrowIfNull(plan);
+        if (models is not null)
+        {
+            if (models.Count == 0)
+            {
+                throw new RegistryException("A key scoped to models needs at least one model name; leave the scope out for every model.");
+            }
+
+            foreach (var model in models)
+            {
+                Models.ModelNames.RequireModel(model);
+            }
+        }
         var roleText = RoleNames.ToText(role);
         if (name is { Length: > 200 })
         {
@@ -36,10 +49,11 @@ public sealed class ApiKeys(RegistryDatabase db, TimeProvider time)
             var found = Organizations.Find(session, organization) ?? throw Organizations.Missing(organization);
             var chosen = Plans.Get(session, plan);
             session.Execute(
-                "INSERT INTO api_keys (id, key_hash, organization_id, plan_name, role, name, created_at, expires_at) " +
-                "VALUES (@id, @hash, @org, @plan, @role, @name, @now, @expires)",
+                "INSERT INTO api_keys (id, key_hash, organization_id, plan_name, role, name, created_at, expires_at, models) " +
+                "VALUES (@id, @hash, @org, @plan, @role, @name, @now, @expires, @models)",
                 ("@id", id), ("@hash", ApiKeyFormat.Hash(fullKey)), ("@org", found.Id), ("@plan", chosen.Name),
-                ("@role", roleText), ("@name", name), ("@now", TimeText.From(now)), ("@expires", TimeText.From(expiresAt)));
+                ("@role", roleText), ("@name", name), ("@now", TimeText.From(now)), ("@expires", TimeText.From(expiresAt)),
+                ("@models", models is null ? null : string.Join(",", models.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))));
             return FindById(session, id)!.Value.Key;
         });
         return new CreatedApiKey(key, fullKey);
@@ -126,6 +140,7 @@ public sealed class ApiKeys(RegistryDatabase db, TimeProvider time)
     private static (ApiKey Key, string Hash) Read(DbDataReader reader) => (
         new ApiKey(
             reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), RoleNames.Parse(reader.GetString(4)),
-            reader.GetNullableString(5), reader.GetTime(6), reader.GetNullableTime(7), reader.GetNullableTime(8)),
+            reader.GetNullableString(5), reader.GetTime(6), reader.GetNullableTime(7), reader.GetNullableTime(8),
+            reader.GetNullableString(10)?.Split(',')),
         reader.GetString(9));
 }

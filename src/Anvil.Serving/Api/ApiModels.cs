@@ -9,8 +9,8 @@ public sealed record PredictRequest(IReadOnlyList<JsonElement> Inputs);
 /// <summary>What a predict call returns; <see cref="RequestId"/> is the Idempotency-Key when one was sent.</summary>
 public sealed record PredictResponse(string RequestId, string Model, int Version, IReadOnlyList<PredictionResult> Predictions);
 
-/// <summary>One input's prediction; <see cref="Id"/> is what feedback refers to.</summary>
-public sealed record PredictionResult(string Id, string Label, int LabelIndex, IReadOnlyDictionary<string, float> Probabilities);
+/// <summary>One input's prediction and the model version that made it; <see cref="Id"/> is what feedback refers to.</summary>
+public sealed record PredictionResult(string Id, string Label, int LabelIndex, IReadOnlyDictionary<string, float> Probabilities, int Version);
 
 /// <summary>A model the caller's organization may use, with the signature of the version it is served at.</summary>
 public sealed record ModelSummary(

@@ -24,7 +24,7 @@ public static class FeedbackEndpoint
         {
             var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
             var prediction = ledger.FindPrediction(caller.OrganizationId, id);
-            if (prediction is null)
+            if (prediction is null || !caller.Key.MayUse(prediction.ModelName))
                 return Problems.Of(404, $"Your organization has no prediction '{id}'.");
             var version = catalog.FindVersion(caller.OrganizationId, prediction.ModelName, prediction.ModelVersion)
                 ?? throw new InvalidOperationException($"Prediction '{id}' names a version that is not in the catalog.");

@@ -12,6 +12,7 @@ public static class ModelsEndpoints
     {
         var caller = Caller.From(context);
         var models = catalog.List(caller.OrganizationId)
+            .Where(model => caller.Key.MayUse(model.Name))
             .Select(model => Summarize(catalog, router, model))
             .OfType<ModelSummary>()
             .ToList();
@@ -21,7 +22,7 @@ public static class ModelsEndpoints
     public static IResult Get(string name, HttpContext context, ModelCatalog catalog, ModelRouter router)
     {
         var caller = Caller.From(context);
-        var model = catalog.Find(caller.OrganizationId, name);
+        var model = caller.Key.MayUse(name) ? catalog.Find(caller.OrganizationId, name) : null;
         var summary = model is null ? null : Summarize(catalog, router, model);
         if (model is null || summary is null)
             return Problems.Of(404, $"Your organization has no model '{name}'. GET /v1/models lists what you can use.");

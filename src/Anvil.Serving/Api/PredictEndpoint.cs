@@ -45,7 +45,7 @@ public static class PredictEndpoint
             if (rate.RateLimited || rate.QuotaExceeded)
                 return Limited(context, rate.QuotaExceeded ? UsageOutcomeStatus.QuotaExceeded : UsageOutcomeStatus.RateLimited, rate.RetryAfter, caller.Plan);
 
-            using var lease = router.Acquire(caller.OrganizationId, name, alias, version);
+            using var lease = caller.Key.MayUse(name) ? router.Acquire(caller.OrganizationId, name, alias, version) : null;
             if (lease is null)
                 return Problems.Of(404, NotFound(name, alias, version));
             var model = lease.Model;
@@ -149,7 +149,7 @@ public static class PredictEndpoint
             }
 
             var id = "pred_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-            results.Add(new PredictionResult(id, labels[best], best, byLabel));
+            results.Add(new PredictionResult(id, labels[best], best, byLabel, model.Version.Version));
             records.Add(new PredictionRecord(id, model.Version.ModelName, model.Version.Version, input.SampleBytes(i), shape, best, labels[best], row.ToArray()));
         }
 

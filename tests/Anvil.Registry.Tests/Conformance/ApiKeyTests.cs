@@ -25,6 +25,21 @@ public abstract class ApiKeyTests(RegistryBackend backend) : RegistryConformance
     }
 
     [Fact]
+    public void KeyScopedToModelsRemembersItsScope()
+    {
+        Organizations.Create("acme");
+        var created = Keys.Create("acme", "pro", models: ["fashion", "digits", "fashion"]);
+
+        var authenticated = Keys.Authenticate(created.Secret).Key!;
+        Assert.Equal(["digits", "fashion"], authenticated.Models);
+        Assert.True(authenticated.MayUse("fashion"));
+        Assert.False(authenticated.MayUse("other"));
+        Assert.True(Keys.Authenticate(Keys.Create("acme", "pro").Secret).Key!.MayUse("anything"));
+        Assert.Contains("Model name 'Bad Name'", Assert.Throws<RegistryException>(() => Keys.Create("acme", "pro", models: ["Bad Name"])).Message, StringComparison.Ordinal);
+        Assert.Throws<RegistryException>(() => Keys.Create("acme", "pro", models: []));
+    }
+
+    [Fact]
     public void KeysAreListedPerOrganization()
     {
         Organizations.Create("acme");

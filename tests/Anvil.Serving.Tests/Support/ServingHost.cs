@@ -91,8 +91,8 @@ public sealed class ServingHost : IAsyncDisposable
         ],
     };
 
-    public string CreateKey(Organization organization, string plan = "enterprise", Role role = Role.Developer, DateTimeOffset? expiresAt = null) =>
-        Keys.Create(organization.Name, plan, role, expiresAt).Secret;
+    public string CreateKey(Organization organization, string plan = "enterprise", Role role = Role.Developer, DateTimeOffset? expiresAt = null, IReadOnlyList<string>? models = null) =>
+        Keys.Create(organization.Name, plan, role, expiresAt, models: models).Secret;
 
     public HttpClient Client(string? key = null)
     {
