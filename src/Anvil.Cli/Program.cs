@@ -3,9 +3,9 @@ using Anvil.Cli.Commands;
 using Anvil.Registry;
 using Anvil.Registry.Runs;
 
-// All state lives under $ANVIL_HOME (default ./.anvil): registry.db and runs/<id>/artifacts.
-Func<IRunStore> openStore = () => new SqliteRunStore(AnvilHome.Resolve());
+// All state lives under $ANVIL_HOME (default ./.anvil): registry.db (or PostgreSQL when ANVIL_DATABASE_URL is set) and runs/<id>/artifacts.
 using var registries = new Registries();
+Func<IRunStore> openStore = () => new RunStore(registries.Database, registries.Home);
 
 var root = new RootCommand("Anvil: train, track, register and serve models as a metered API on your own machine.")
 {

@@ -1,9 +1,9 @@
 namespace Anvil.Registry.Runs;
 
 /// <summary>
-/// Run tracking. <see cref="SqliteRunStore"/> is the single-machine implementation; a PostgreSQL
-/// one will share this shape so that workers on other machines can record into the same database.
-/// Failures a user can fix throw <see cref="RegistryException"/>.
+/// Run tracking. <see cref="RunStore"/> keeps runs in the registry database, SQLite or PostgreSQL,
+/// so workers on other machines can record into the same database. Failures a user can fix throw
+/// <see cref="RegistryException"/>.
 /// </summary>
 public interface IRunStore
 {

@@ -1,10 +1,11 @@
 using Anvil.Registry.Runs;
+using Anvil.Registry.Tests.Conformance;
 
 namespace Anvil.Registry.Tests.Runs;
 
-public sealed class RunLookupTests : IDisposable
+public abstract class RunLookupTests(RegistryBackend backend) : IDisposable
 {
-    private readonly RegistryTestContext _context = new();
+    private readonly RegistryTestContext _context = new(backend);
 
     [Fact]
     public void UniquePrefixFindsTheRun()
@@ -55,5 +56,13 @@ public sealed class RunLookupTests : IDisposable
         Assert.Equal(run.Id, _context.Store.GetRun(run.Id).Id);
     }
 
-    public void Dispose() => _context.Dispose();
+    public void Dispose()
+    {
+        _context.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+public sealed class SqliteRunLookupTests() : RunLookupTests(new SqliteBackend());
+
+public sealed class PostgresRunLookupTests() : RunLookupTests(new PostgresBackend());

@@ -1,14 +1,15 @@
 using Anvil.Registry.Runs;
+using Anvil.Registry.Tests.Conformance;
 
 namespace Anvil.Registry.Tests.Runs;
 
-public sealed class RunStatusTests : IDisposable
+public abstract class RunStatusTests(RegistryBackend backend) : IDisposable
 {
     private static readonly Dictionary<string, double> Loss = new() { ["train_loss"] = 0.5 };
 
-    private readonly RegistryTestContext _context = new();
+    private readonly RegistryTestContext _context = new(backend);
 
-    private SqliteRunStore Store => _context.Store;
+    private RunStore Store => _context.Store;
 
     [Theory]
     [InlineData(RunStatus.Finished)]
@@ -124,5 +125,13 @@ public sealed class RunStatusTests : IDisposable
         Assert.False(Store.GetRun(run.Id).IsAbandoned(_context.Clock.GetUtcNow(), TimeSpan.FromMinutes(10)));
     }
 
-    public void Dispose() => _context.Dispose();
+    public void Dispose()
+    {
+        _context.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+public sealed class SqliteRunStatusTests() : RunStatusTests(new SqliteBackend());
+
+public sealed class PostgresRunStatusTests() : RunStatusTests(new PostgresBackend());

@@ -1,4 +1,3 @@
-using Anvil.Registry.Runs;
 using Anvil.Registry.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -66,14 +65,6 @@ public sealed class SqliteDatabaseTests : IDisposable
         using var connection = new SqliteDatabase(DatabasePath, _clock).Open();
         Assert.Throws<SqliteException>(() => connection.Execute(
             "INSERT INTO run_metrics (run_id, key, value) VALUES ('nope', 'k', 1.0)"));
-    }
-
-    [Fact]
-    public void RunStoreOpensTheDatabaseInTheAnvilHome()
-    {
-        var home = new AnvilHome(_temp.Path);
-        _ = new SqliteRunStore(home, _clock);
-        Assert.True(File.Exists(home.DatabasePath));
     }
 
     public void Dispose() => _temp.Dispose();

@@ -1,12 +1,13 @@
 using Anvil.Registry.Runs;
+using Anvil.Registry.Tests.Conformance;
 
 namespace Anvil.Registry.Tests.Runs;
 
-public sealed class SqliteRunStoreTests : IDisposable
+public abstract class RunStoreTests(RegistryBackend backend) : IDisposable
 {
-    private readonly RegistryTestContext _context = new();
+    private readonly RegistryTestContext _context = new(backend);
 
-    private SqliteRunStore Store => _context.Store;
+    private RunStore Store => _context.Store;
 
     [Fact]
     public void CreatedRunIsRunningWithItsParametersStartTimeAndArtifactsDirectory()
@@ -156,5 +157,13 @@ public sealed class SqliteRunStoreTests : IDisposable
             Store.LogEpoch(run.Id, -1, new Dictionary<string, double> { ["train_loss"] = 1 }));
     }
 
-    public void Dispose() => _context.Dispose();
+    public void Dispose()
+    {
+        _context.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }
+
+public sealed class SqliteRunStoreTests() : RunStoreTests(new SqliteBackend());
+
+public sealed class PostgresRunStoreTests() : RunStoreTests(new PostgresBackend());

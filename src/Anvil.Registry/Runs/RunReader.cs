@@ -1,0 +1,101 @@
+using System.Globalization;
+using Anvil.Registry.Storage;
+
+namespace Anvil.Registry.Runs;
+
+/// <summary>Reads whole <see cref="Run"/>s: four queries per call, however many runs are selected.</summary>
+internal sealed class RunReader(AnvilHome home)
+{
+    private const string NewestFirst = "ORDER BY started_at DESC, id DESC";
+
+    public Run Get(Session session, string idOrPrefix)
+    {
+        var id = ResolveId(session, idOrPrefix);
+        return Load(session, "SELECT id FROM runs WHERE id = @id", ("@id", id))[0];
+    }
+
+    public IReadOnlyList<Run> List(Session session, int limit) =>
+        Load(session, $"SELECT id FROM runs {NewestFirst} LIMIT @limit", ("@limit", limit));
+
+    /// <summary>Explains, after an update changed nothing, whether the run is missing or in the wrong state.</summary>
+    public static void ThrowIfUnchanged(Session session, int changed, string runId, string action)
+    {
+        if (changed > 0)
+        {
+            return;
+        }
+
+        if (session.Scalar("SELECT status FROM runs WHERE id = @id", ("@id", runId)) is not string status)
+        {
+            throw new RegistryException($"Cannot {action} run '{runId}': no run has that id. Check the id in the run list.");
+        }
+
+        var hint = status == "finished" ? "A finished run is closed; start a new run instead." : "Resume it first.";
+        throw new RegistryException($"Cannot {action} run '{runId}': it is {status}. {hint}");
+    }
+
+    private static string ResolveId(Session session, string idOrPrefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
+        if (idOrPrefix.Length < RunIds.MinimumPrefixLength)
+        {
+            throw new RegistryException(
+                $"Run id '{idOrPrefix}' is too short: give at least {RunIds.MinimumPrefixLength} characters of the id.");
+        }
+
+        var matches = session.Query(
+            "SELECT id FROM runs WHERE substr(id, 1, @length) = @prefix ORDER BY id LIMIT 6",
+            reader => reader.GetString(0), ("@length", idOrPrefix.Length), ("@prefix", idOrPrefix));
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new RegistryException(
+                $"No run has an id starting with '{idOrPrefix}'. Check the id in the run list."),
+            _ => throw new RegistryException(
+                $"Run id '{idOrPrefix}' is ambiguous: it matches {(matches.Count > 5 ? "more than 5" : matches.Count)} " +
+                $"runs ({string.Join(", ", matches.Take(5))}). Give more characters."),
+        };
+    }
+
+    private List<Run> Load(Session session, string selection, (string Name, object? Value) parameter)
+    {
+        var parameters = Rows(session, $"SELECT run_id, key, value FROM run_parameters WHERE run_id IN ({selection}) ORDER BY key", parameter);
+        var metrics = Rows(session, $"SELECT run_id, key, value FROM run_metrics WHERE run_id IN ({selection}) ORDER BY key", parameter);
+        var epochs = Rows(session, $"SELECT run_id, key, value, epoch FROM epoch_metrics WHERE run_id IN ({selection}) ORDER BY epoch, key", parameter);
+        return session.Query(
+            "SELECT id, name, status, dataset_hash, started_at, heartbeat_at, finished_at " +
+            $"FROM runs WHERE id IN ({selection}) {NewestFirst}",
+            reader =>
+            {
+                var id = reader.GetString(0);
+                return new Run
+                {
+                    Id = id,
+                    Name = reader.GetString(1),
+                    Status = RunStatusNames.Parse(reader.GetString(2)),
+                    DatasetHash = reader.GetString(3),
+                    StartedAt = TimeText.Parse(reader.GetString(4)),
+                    HeartbeatAt = TimeText.Parse(reader.GetString(5)),
+                    FinishedAt = reader.IsDBNull(6) ? null : TimeText.Parse(reader.GetString(6)),
+                    ArtifactsDirectory = home.RunArtifactsDirectory(id),
+                    Parameters = parameters[id].ToDictionary(row => row.Key, row => (string)row.Value),
+                    Metrics = metrics[id].ToDictionary(row => row.Key, row => Metric(row.Value)),
+                    Epochs = [.. epochs[id].GroupBy(row => row.Epoch, (epoch, rows) => new RunEpoch(
+                        (int)epoch, rows.ToDictionary(row => row.Key, row => Metric(row.Value))))],
+                };
+            },
+            parameter);
+    }
+
+    private static double Metric(object column) => column is DBNull ? double.NaN : Convert.ToDouble(column, CultureInfo.InvariantCulture);
+
+    /// <summary>(run id, key, value[, epoch]) rows grouped by run id; a run with no rows gets an empty group.</summary>
+    private static ILookup<string, (string Key, object Value, long Epoch)> Rows(
+        Session session, string sql, (string Name, object? Value) parameter) =>
+        session.Query(
+                sql,
+                reader => (RunId: reader.GetString(0), Key: reader.GetString(1), Value: reader.GetValue(2),
+                    Epoch: reader.FieldCount > 3 ? Convert.ToInt64(reader.GetValue(3), CultureInfo.InvariantCulture) : 0L),
+                parameter)
+            .ToLookup(row => row.RunId, row => (row.Key, row.Value, row.Epoch));
+}

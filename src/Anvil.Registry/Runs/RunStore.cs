@@ -1,0 +1,138 @@
+using Anvil.Registry.Storage;
+
+namespace Anvil.Registry.Runs;
+
+/// <summary>
+/// Run tracking in the registry database: SQLite (<c>&lt;home&gt;/registry.db</c>) or PostgreSQL, the
+/// same SQL on both. Every call opens its own pooled connection, so any number of stores, in this
+/// process or others, can share one database and see each other's writes.
+/// </summary>
+public sealed class RunStore : IRunStore
+{
+    private readonly RegistryDatabase _db;
+    private readonly AnvilHome _home;
+    private readonly TimeProvider _time;
+    private readonly RunReader _reader;
+
+    public RunStore(RegistryDatabase db, AnvilHome home, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(home);
+        _db = db;
+        _home = home;
+        _time = timeProvider ?? TimeProvider.System;
+        _reader = new RunReader(home);
+    }
+
+    public Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(datasetHash);
+        RunArguments.ValidateParameters(parameters);
+        var startedAt = _time.GetUtcNow();
+        var id = RunIds.New(startedAt);
+        _db.Write(session =>
+        {
+            session.Execute(
+                "INSERT INTO runs (id, name, status, dataset_hash, started_at, heartbeat_at) " +
+                "VALUES (@id, @name, 'running', @hash, @now, @now)",
+                ("@id", id), ("@name", name), ("@hash", datasetHash), ("@now", TimeText.From(startedAt)));
+            foreach (var (key, value) in parameters)
+            {
+                session.Execute(
+                    "INSERT INTO run_parameters (run_id, key, value) VALUES (@id, @key, @value)",
+                    ("@id", id), ("@key", key), ("@value", value));
+            }
+
+            return 0;
+        });
+
+        Directory.CreateDirectory(_home.RunArtifactsDirectory(id));
+        return GetRun(id);
+    }
+
+    public void LogEpoch(string runId, int epoch, IReadOnlyDictionary<string, double> metrics)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        RunArguments.ValidateMetrics(metrics);
+        _db.Write(session =>
+        {
+            var changed = session.Execute(
+                "UPDATE runs SET heartbeat_at = @now WHERE id = @id AND status = 'running'",
+                ("@id", runId), ("@now", Now()));
+            RunReader.ThrowIfUnchanged(session, changed, runId, $"log epoch {epoch} to");
+            foreach (var (key, value) in metrics)
+            {
+                session.Execute(
+                    "INSERT INTO epoch_metrics (run_id, epoch, key, value) VALUES (@id, @epoch, @key, @value) " +
+                    "ON CONFLICT (run_id, epoch, key) DO UPDATE SET value = excluded.value",
+                    ("@id", runId), ("@epoch", epoch), ("@key", key), ("@value", MetricValue(value)));
+            }
+
+            return 0;
+        });
+    }
+
+    public void LogMetrics(string runId, IReadOnlyDictionary<string, double> metrics)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        RunArguments.ValidateMetrics(metrics);
+        _db.Write(session =>
+        {
+            var changed = session.Execute("UPDATE runs SET heartbeat_at = @now WHERE id = @id", ("@id", runId), ("@now", Now()));
+            RunReader.ThrowIfUnchanged(session, changed, runId, "log metrics to");
+            foreach (var (key, value) in metrics)
+            {
+                session.Execute(
+                    "INSERT INTO run_metrics (run_id, key, value) VALUES (@id, @key, @value) " +
+                    "ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
+                    ("@id", runId), ("@key", key), ("@value", MetricValue(value)));
+            }
+
+            return 0;
+        });
+    }
+
+    public void Finish(string runId, RunStatus status)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        RunArguments.ValidateFinalStatus(status);
+        _db.Write(session =>
+        {
+            var changed = session.Execute(
+                "UPDATE runs SET status = @status, finished_at = @now, heartbeat_at = @now " +
+                "WHERE id = @id AND status = 'running'",
+                ("@id", runId), ("@status", RunStatusNames.ToText(status)), ("@now", Now()));
+            RunReader.ThrowIfUnchanged(session, changed, runId, "finish");
+            return 0;
+        });
+    }
+
+    public void Resume(string runId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        _db.Write(session =>
+        {
+            var changed = session.Execute(
+                "UPDATE runs SET status = 'running', finished_at = NULL, heartbeat_at = @now " +
+                "WHERE id = @id AND status <> 'finished'",
+                ("@id", runId), ("@now", Now()));
+            RunReader.ThrowIfUnchanged(session, changed, runId, "resume");
+            return 0;
+        });
+    }
+
+    public Run GetRun(string idOrPrefix) => _db.Read(session => _reader.Get(session, idOrPrefix));
+
+    public IReadOnlyList<Run> ListRuns(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _db.Read(session => _reader.List(session, limit));
+    }
+
+    /// <summary>NaN (a diverged loss) is stored as NULL: SQLite turns a NaN REAL into NULL anyway.</summary>
+    private static object MetricValue(double value) => double.IsNaN(value) ? DBNull.Value : value;
+
+    private string Now() => TimeText.From(_time.GetUtcNow());
+}
