@@ -22,7 +22,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     {
         var routes = _host.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/v1", StringComparison.Ordinal))
-            .SelectMany(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"]) // the fallback has no method
                 .Select(method => (method, System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, "{[^}]+}", "fashion"))))
             .ToList();
         Assert.True(routes.Count >= 5, $"expected the whole /v1 route table, found {routes.Count} routes");
@@ -59,6 +59,9 @@ public sealed class AuthenticationTests : IAsyncLifetime
 
         using var ok = _host.Client(valid);
         Assert.Equal(HttpStatusCode.OK, (await ok.GetAsync("/v1/models")).StatusCode);
+        using var unknownRoute = await ok.GetAsync("/v1/no-such-route");
+        Assert.Equal(HttpStatusCode.NotFound, unknownRoute.StatusCode);
+        Assert.Contains("/openapi/v1.json", await Requests.DetailAsync(unknownRoute), StringComparison.Ordinal);
     }
 
     [Fact]
