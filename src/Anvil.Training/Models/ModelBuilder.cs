@@ -62,13 +62,12 @@ public static class ModelBuilder
     {
         if (layer.Type == LayerTypes.Conv2d)
         {
-            ConvolutionCheck.Ensure(index, layer.Type, input[0], layer.Kernel ?? 3);
+            ConvolutionCheck.Ensure(index, layer.Type, input[0]);
         }
         else if (layer.Type == LayerTypes.Residual)
         {
-            ConvolutionCheck.Ensure(index, layer.Type, input[0], 3);
-            ConvolutionCheck.Ensure(index, layer.Type, output[0], 3);
-            ConvolutionCheck.Ensure(index, layer.Type, input[0], 1);
+            ConvolutionCheck.Ensure(index, layer.Type, input[0]);
+            ConvolutionCheck.Ensure(index, layer.Type, output[0]);
         }
     }
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Anvil.Training.Tests.Models;
 
-/// <summary>Convolutions libtorch computes wrongly on this machine are refused, the others build.</summary>
+/// <summary>Convolutions of the kind libtorch gets wrong on this machine are refused, the others build.</summary>
 public class ConvolutionCheckTests
 {
     private static ModelSpec Spec(int filters) => new()
@@ -20,25 +20,26 @@ public class ConvolutionCheckTests
         ],
     };
 
-    /// <summary>The same measurement as the check, written out independently.</summary>
-    private static double Float32Error(int channels)
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(48)]
+    public void ChannelCountsOfTheSafeKindAlwaysBuild(int filters)
     {
-        using var scope = NewDisposeScope();
-        var generator = new Generator(99);
-        var x = randn([3, channels, 10, 10], generator: generator);
-        var w = randn([5, channels, 3, 3], generator: generator) * 0.1;
-        var difference = nn.functional.conv2d(x, w, padding: [1, 1]).to(float64) - nn.functional.conv2d(x.to(float64), w.to(float64), padding: [1, 1]);
-        return difference.abs().max().item<double>();
+        Assert.False(ConvolutionCheck.IsSuspect(filters));
+        using var model = ModelBuilder.Build(Spec(filters));
+        Assert.NotNull(model);
     }
 
     [Theory]
-    [InlineData(16)]
+    [InlineData(17)]
     [InlineData(24)]
-    [InlineData(32)]
     [InlineData(40)]
-    public void BuildRefusesExactlyTheChannelCountsLibtorchGetsWrongHere(int filters)
+    public void SuspectChannelCountsAreRefusedExactlyWhenThisMachineGetsThemWrong(int filters)
     {
-        if (Float32Error(filters) > ConvolutionCheck.Tolerance)
+        Assert.True(ConvolutionCheck.IsSuspect(filters));
+        if (ConvolutionCheck.MachineIsAffected)
         {
             var error = Assert.Throws<InvalidDataException>(() => ModelBuilder.Build(Spec(filters)));
             Assert.Contains($"Layer 1 (conv2d) gets {filters} input channels", error.Message, StringComparison.Ordinal);
@@ -57,7 +58,7 @@ public class ConvolutionCheckTests
         manual_seed(5);
         var expected = randn(4).data<float>().ToArray();
         manual_seed(5);
-        _ = ConvolutionCheck.MeasuredError(21, 3);
+        _ = ConvolutionCheck.MachineError;
         var actual = randn(4).data<float>().ToArray();
         Assert.Equal(expected, actual);
     }
