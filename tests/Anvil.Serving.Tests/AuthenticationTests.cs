@@ -6,21 +6,12 @@ using Microsoft.AspNetCore.Routing;
 namespace Anvil.Serving.Tests;
 
 /// <summary>Every /v1 route, for every kind of bad key: 401 before anything else happens.</summary>
-public sealed class AuthenticationTests : IAsyncLifetime
+public sealed class AuthenticationTests : ServedModelTest
 {
-    private ServingHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await ServingHost.StartAsync();
-        _host.AddVersion(_host.Acme);
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     private IReadOnlyList<(string Method, string Path)> RouteTable()
     {
-        var routes = _host.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        var routes = Host.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/v1", StringComparison.Ordinal))
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"]) // the fallback has no method
                 .Select(method => (method, System.Text.RegularExpressions.Regex.Replace(e.RoutePattern.RawText!, "{[^}]+}", "fashion"))))
@@ -32,11 +23,11 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task MissingMalformedUnknownExpiredAndRevokedKeysGet401OnEveryRoute()
     {
-        var expired = _host.CreateKey(_host.Acme, expiresAt: _host.Time.GetUtcNow().AddDays(1));
-        var revoked = _host.CreateKey(_host.Acme);
-        var valid = _host.CreateKey(_host.Acme);
-        _host.Keys.Revoke(revoked);
-        _host.Time.Advance(TimeSpan.FromDays(2));
+        var expired = Host.CreateKey(Host.Acme, expiresAt: Host.Time.GetUtcNow().AddDays(1));
+        var revoked = Host.CreateKey(Host.Acme);
+        var valid = Host.CreateKey(Host.Acme);
+        Host.Keys.Revoke(revoked);
+        Host.Time.Advance(TimeSpan.FromDays(2));
         var wrongSecret = valid[..^4] + (valid[^4..] == "AAAA" ? "BBBB" : "AAAA");
         var cases = new (string Name, string? Key)[]
         {
@@ -47,7 +38,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         {
             foreach (var (name, key) in cases)
             {
-                using var client = _host.Client(key);
+                using var client = Host.Client(key);
                 using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = Requests.Json(Requests.Image(1)) };
                 using var response = await client.SendAsync(request);
                 Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{method} {path} with a {name} key gave {(int)response.StatusCode}");
@@ -57,7 +48,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
             }
         }
 
-        using var ok = _host.Client(valid);
+        using var ok = Host.Client(valid);
         Assert.Equal(HttpStatusCode.OK, (await ok.GetAsync("/v1/models")).StatusCode);
         using var unknownRoute = await ok.GetAsync("/v1/no-such-route");
         Assert.Equal(HttpStatusCode.NotFound, unknownRoute.StatusCode);
@@ -67,7 +58,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
     [Fact]
     public async Task ViewerKeyCanReadButNotPredict()
     {
-        using var viewer = _host.Client(_host.CreateKey(_host.Acme, role: Role.Viewer));
+        using var viewer = Host.Client(Host.CreateKey(Host.Acme, role: Role.Viewer));
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/v1/models")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/v1/usage")).StatusCode);
         using var response = await Requests.PredictAsync(viewer, Requests.Json(Requests.Image(1)));

@@ -8,33 +8,18 @@ using Anvil.Serving.Tests.Support;
 namespace Anvil.Serving.Tests;
 
 /// <summary>Bad bodies get a 4xx with a precise message, nothing is billed, and the server keeps serving.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : ServedModelTest
 {
-    private ServingHost _host = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await ServingHost.StartAsync();
-        _host.AddVersion(_host.Acme);
-        _client = _host.Client(_host.CreateKey(_host.Acme));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
 
     private async Task AssertRefused(HttpContent content, HttpStatusCode status, params string[] phrases)
     {
-        using var response = await Requests.PredictAsync(_client, content);
+        using var response = await Requests.PredictAsync(Client, content);
         Assert.Equal(status, response.StatusCode);
         var detail = await Requests.DetailAsync(response);
         foreach (var phrase in phrases)
             Assert.Contains(phrase, detail, StringComparison.Ordinal);
 
-        using var healthy = await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)));
+        using var healthy = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)));
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
     }
 
@@ -88,12 +73,12 @@ public sealed class BadInputTests : IAsyncLifetime
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/fashion/predict") { Content = content };
         request.Headers.ExpectContinue = true;
-        using var response = await _client.SendAsync(request);
+        using var response = await Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         var detail = await Requests.DetailAsync(response);
         Assert.Contains("52,428,800 bytes", detail, StringComparison.Ordinal);
         Assert.Contains("8,388,608", detail, StringComparison.Ordinal);
-        using var healthy = await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)));
+        using var healthy = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)));
         Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
     }
 
@@ -121,7 +106,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task NothingRefusedIsBilled()
     {
         await AssertRefused(Requests.RawJson("{"), HttpStatusCode.BadRequest, "JSON");
-        Assert.Equal(1, _host.Ledger.BilledPredictions(_host.Acme.Id, 2026, 11)); // only the healthy check after it
+        Assert.Equal(1, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11)); // only the healthy check after it
     }
 
     /// <summary>

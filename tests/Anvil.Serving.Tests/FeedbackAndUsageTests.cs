@@ -6,38 +6,24 @@ using Anvil.Serving.Tests.Support;
 namespace Anvil.Serving.Tests;
 
 /// <summary>Feedback is stored with the logged input; usage and the invoice come from the ledger.</summary>
-public sealed class FeedbackAndUsageTests : IAsyncLifetime
+public sealed class FeedbackAndUsageTests : ServedModelTest
 {
-    private ServingHost _host = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await ServingHost.StartAsync();
-        _host.AddVersion(_host.Acme);
-        _client = _host.Client(_host.CreateKey(_host.Acme, plan: "pro"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
+    protected override string Plan => "pro";
 
     [Fact]
     public async Task FeedbackByNameOrIndexIsStoredWithTheLoggedInput()
     {
         var image = Requests.Image(5);
-        var predicted = await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(image)));
+        var predicted = await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(image)));
         var id = predicted.GetProperty("predictions")[0].GetProperty("id").GetString()!;
 
-        using var byName = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker", "comment": "clearly a shoe"}"""));
+        using var byName = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker", "comment": "clearly a shoe"}"""));
         Assert.Equal(HttpStatusCode.Created, byName.StatusCode);
         Assert.Equal(7, (await Requests.ReadJsonAsync(byName)).GetProperty("label").GetInt32());
-        using var byIndex = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 9}"""));
+        using var byIndex = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 9}"""));
         Assert.Equal(HttpStatusCode.Created, byIndex.StatusCode);
 
-        var (feedback, prediction) = Assert.Single(new FeedbackStore(_host.Database, _host.Time).List(_host.Acme.Id));
+        var (feedback, prediction) = Assert.Single(new FeedbackStore(Host.Database, Host.Time).List(Host.Acme.Id));
         Assert.Equal("Ankle boot", feedback.LabelName);
         Assert.Equal(image.SelectMany(c => c.SelectMany(r => r)).ToArray(), MemoryMarshal.Cast<byte, float>(prediction.Input).ToArray());
     }
@@ -45,15 +31,15 @@ public sealed class FeedbackAndUsageTests : IAsyncLifetime
     [Fact]
     public async Task BadFeedbackIsRefusedPrecisely()
     {
-        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString();
-        using var unknownLabel = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Hat"}"""));
+        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString();
+        using var unknownLabel = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Hat"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, unknownLabel.StatusCode);
         Assert.Contains("\"Sneaker\"", await Requests.DetailAsync(unknownLabel), StringComparison.Ordinal);
-        using var outOfRange = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 10}"""));
+        using var outOfRange = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 10}"""));
         Assert.Equal(HttpStatusCode.BadRequest, outOfRange.StatusCode);
-        using var malformed = await _client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": """));
+        using var malformed = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": """));
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
-        using var unknown = await _client.PostAsync("/v1/predictions/pred_nothing/feedback", Requests.RawJson("""{"label": 1}"""));
+        using var unknown = await Client.PostAsync("/v1/predictions/pred_nothing/feedback", Requests.RawJson("""{"label": 1}"""));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
@@ -61,11 +47,11 @@ public sealed class FeedbackAndUsageTests : IAsyncLifetime
     public async Task UsageByDayAndInvoiceFollowTheLedger()
     {
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1), Requests.Image(2)))).StatusCode);
-        _host.Time.Advance(TimeSpan.FromDays(1));
-        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1), Requests.Image(2)))).StatusCode);
+        Host.Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)))).StatusCode);
 
-        var usage = await Requests.ReadJsonAsync(await _client.GetAsync("/v1/usage"));
+        var usage = await Requests.ReadJsonAsync(await Client.GetAsync("/v1/usage"));
         var days = usage.GetProperty("days");
         Assert.Equal(2, days.GetArrayLength());
         Assert.Equal(6, days[0].GetProperty("predictions").GetInt64());
@@ -74,6 +60,6 @@ public sealed class FeedbackAndUsageTests : IAsyncLifetime
         var invoice = usage.GetProperty("invoice");
         Assert.Equal(7, invoice.GetProperty("billed_predictions").GetInt64());
         Assert.Equal(3_500, invoice.GetProperty("total_micros").GetInt64()); // 7 × $0.50 / 1,000
-        Assert.Equal(HttpStatusCode.BadRequest, (await _client.GetAsync("/v1/usage?from=yesterday")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.GetAsync("/v1/usage?from=yesterday")).StatusCode);
     }
 }

@@ -4,24 +4,19 @@ using Anvil.Serving.Tests.Support;
 namespace Anvil.Serving.Tests;
 
 /// <summary>Moving an alias swaps the served version under load, with no restart and no failed request.</summary>
-public sealed class HotSwapTests : IAsyncLifetime
+public sealed class HotSwapTests : ServedModelTest
 {
-    private ServingHost _host = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _host = await ServingHost.StartAsync();
-        _host.AddVersion(_host.Acme, seed: 1);
-        _host.AddVersion(_host.Acme, seed: 2);
-        _host.Catalog.SetAlias(_host.Acme.Id, "fashion", "champion", 1);
+        await base.InitializeAsync();
+        Host.AddVersion(Host.Acme, seed: 2);
+        Host.Catalog.SetAlias(Host.Acme.Id, "fashion", "champion", 1);
     }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task AliasMoveUnderLoadFailsNoRequest()
     {
-        using var client = _host.Client(_host.CreateKey(_host.Acme));
+        using var client = Host.Client(Host.CreateKey(Host.Acme));
         using var stop = new CancellationTokenSource();
         var seen = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode Status, int Version)>();
         var load = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
@@ -35,8 +30,8 @@ public sealed class HotSwapTests : IAsyncLifetime
         })).ToArray();
 
         await WaitUntil(() => seen.Count(s => s.Version == 1) >= 20);
-        _host.Catalog.SetAlias(_host.Acme.Id, "fashion", "champion", 2);
-        _host.Time.Advance(_host.Options.AliasPollInterval); // the router's next poll
+        Host.Catalog.SetAlias(Host.Acme.Id, "fashion", "champion", 2);
+        Host.Time.Advance(Host.Options.AliasPollInterval); // the router's next poll
         await WaitUntil(() => seen.Count(s => s.Version == 2) >= 20);
         await stop.CancelAsync();
         await Task.WhenAll(load);

@@ -6,33 +6,23 @@ using Anvil.Serving.Tests.Support;
 namespace Anvil.Serving.Tests;
 
 /// <summary>A sealed version whose files were changed, added, removed or unsigned is refused with a clear error.</summary>
-public sealed class ModelVersionFilesTests : IAsyncLifetime
+public sealed class ModelVersionFilesTests : ServedModelTest
 {
-    private ServingHost _host = null!;
-    private ModelVersion _version = null!;
 
-    public async Task InitializeAsync()
-    {
-        _host = await ServingHost.StartAsync();
-        _version = _host.AddVersion(_host.Acme);
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
-    private string Refusal() => Assert.Throws<RegistryException>(() => ModelVersionFiles.Open(_version.Directory, _host.Signer, _version.ManifestDigest)).Message;
+    private string Refusal() => Assert.Throws<RegistryException>(() => ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest)).Message;
 
     [Fact]
     public void IntactVersionOpensAndNamesEveryFile()
     {
-        var opened = ModelVersionFiles.Open(_version.Directory, _host.Signer, _version.ManifestDigest);
+        var opened = ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest);
         Assert.Equal(["model.onnx", "model.weights"], opened.Manifest.Files.Keys.Order(StringComparer.Ordinal));
-        Assert.EndsWith(_version.ManifestDigest, _version.Directory, StringComparison.Ordinal);
+        Assert.EndsWith(Version.ManifestDigest, Version.Directory, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ChangedOnnxIsRefused()
     {
-        var path = Path.Combine(_version.Directory, "model.onnx");
+        var path = Path.Combine(Version.Directory, "model.onnx");
         var bytes = File.ReadAllBytes(path);
         bytes[^10] ^= 0xFF;
         File.WriteAllBytes(path, bytes);
@@ -42,7 +32,7 @@ public sealed class ModelVersionFilesTests : IAsyncLifetime
     [Fact]
     public void EditedManifestIsRefused()
     {
-        var path = Path.Combine(_version.Directory, "manifest.json");
+        var path = Path.Combine(Version.Directory, "manifest.json");
         File.WriteAllText(path, File.ReadAllText(path).Replace("\"test_accuracy\": 0.5", "\"test_accuracy\": 0.99", StringComparison.Ordinal));
         Assert.Contains("signature does not match", Refusal(), StringComparison.Ordinal);
     }
@@ -50,41 +40,41 @@ public sealed class ModelVersionFilesTests : IAsyncLifetime
     [Fact]
     public void UnsignedVersionIsRefused()
     {
-        File.Delete(Path.Combine(_version.Directory, "manifest.sig"));
+        File.Delete(Path.Combine(Version.Directory, "manifest.sig"));
         Assert.Contains("unsigned", Refusal(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void AddedOrRemovedFilesAreRefused()
     {
-        File.WriteAllText(Path.Combine(_version.Directory, "extra.py"), "import os");
+        File.WriteAllText(Path.Combine(Version.Directory, "extra.py"), "import os");
         Assert.Contains("extra.py", Refusal(), StringComparison.Ordinal);
-        File.Delete(Path.Combine(_version.Directory, "extra.py"));
-        File.Delete(Path.Combine(_version.Directory, "model.weights"));
+        File.Delete(Path.Combine(Version.Directory, "extra.py"));
+        File.Delete(Path.Combine(Version.Directory, "model.weights"));
         Assert.Contains("model.weights is listed in the manifest but missing", Refusal(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void ManifestSignedByAnotherKeyIsRefused()
     {
-        var otherHome = new AnvilHome(Path.Combine(_host.Directory, "other"));
+        var otherHome = new AnvilHome(Path.Combine(Host.Directory, "other"));
         using var other = ManifestSigner.OpenOrCreate(otherHome);
-        var manifest = File.ReadAllBytes(Path.Combine(_version.Directory, "manifest.json"));
-        File.WriteAllBytes(Path.Combine(_version.Directory, "manifest.sig"), other.Sign(manifest));
+        var manifest = File.ReadAllBytes(Path.Combine(Version.Directory, "manifest.json"));
+        File.WriteAllBytes(Path.Combine(Version.Directory, "manifest.sig"), other.Sign(manifest));
         Assert.Contains("signature does not match", Refusal(), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ServerRefusesToServeATamperedVersionAndSaysSo()
     {
-        var path = Path.Combine(_version.Directory, "model.onnx");
+        var path = Path.Combine(Version.Directory, "model.onnx");
         File.AppendAllText(path, "tampered");
-        using var client = _host.Client(_host.CreateKey(_host.Acme));
+        using var client = Host.Client(Host.CreateKey(Host.Acme));
         using var response = await Requests.PredictAsync(client, Requests.Json(Requests.Image(1)));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         var detail = await Requests.DetailAsync(response);
         Assert.Contains("failed signature or digest verification", detail, StringComparison.Ordinal);
-        Assert.DoesNotContain(_host.Directory, detail, StringComparison.Ordinal);
-        Assert.Equal(0, _host.Ledger.BilledPredictions(_host.Acme.Id, 2026, 11));
+        Assert.DoesNotContain(Host.Directory, detail, StringComparison.Ordinal);
+        Assert.Equal(0, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
     }
 }

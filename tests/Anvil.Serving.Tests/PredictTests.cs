@@ -9,28 +9,13 @@ using SkiaSharp;
 namespace Anvil.Serving.Tests;
 
 /// <summary>POST /v1/models/{name}/predict with JSON and image inputs, against in-process ONNX Runtime.</summary>
-public sealed class PredictTests : IAsyncLifetime
+public sealed class PredictTests : ServedModelTest
 {
-    private ServingHost _host = null!;
-    private HttpClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await ServingHost.StartAsync();
-        _host.AddVersion(_host.Acme);
-        _client = _host.Client(_host.CreateKey(_host.Acme));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _host.DisposeAsync();
-    }
 
     private float[] InProcess(float[] sample)
     {
-        var version = _host.Catalog.FindVersion(_host.Acme.Id, "fashion", 1)!;
-        using var predictor = new OnnxPredictor(ModelVersionFiles.Open(version.Directory, _host.Signer, version.ManifestDigest), 1);
+        var version = Host.Catalog.FindVersion(Host.Acme.Id, "fashion", 1)!;
+        using var predictor = new OnnxPredictor(ModelVersionFiles.Open(version.Directory, Host.Signer, version.ManifestDigest), 1);
         var output = new float[predictor.Classes];
         predictor.Run(sample, 1, output);
         return output;
@@ -40,7 +25,7 @@ public sealed class PredictTests : IAsyncLifetime
     public async Task JsonInputsGiveLabelsProbabilitiesVersionAndIdsMatchingOnnxRuntime()
     {
         float[][][][] inputs = [Requests.Image(1), Requests.Image(2), Requests.Image(3)];
-        using var response = await Requests.PredictAsync(_client, Requests.Json(inputs));
+        using var response = await Requests.PredictAsync(Client, Requests.Json(inputs));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await Requests.ReadJsonAsync(response);
         Assert.Equal("fashion", body.GetProperty("model").GetString());
@@ -68,8 +53,8 @@ public sealed class PredictTests : IAsyncLifetime
     {
         var image = Requests.Image(4);
         var flat = JsonSerializer.Serialize(new { inputs = new[] { image.SelectMany(c => c.SelectMany(r => r)).ToArray() } });
-        var nested = await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(image)));
-        var fromFlat = await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.RawJson(flat)));
+        var nested = await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(image)));
+        var fromFlat = await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.RawJson(flat)));
         Assert.Equal(nested.GetProperty("predictions")[0].GetProperty("probabilities").GetRawText(),
             fromFlat.GetProperty("predictions")[0].GetProperty("probabilities").GetRawText());
     }
@@ -79,11 +64,11 @@ public sealed class PredictTests : IAsyncLifetime
     {
         var png = Png(28, 28, (x, y) => (byte)((x * 9 + y * 5) % 256));
         float[][][] pixels = [Enumerable.Range(0, 28).Select(y => Enumerable.Range(0, 28).Select(x => (float)((x * 9 + y * 5) % 256)).ToArray()).ToArray()];
-        var fromJson = await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(pixels)));
+        var fromJson = await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(pixels)));
 
         var raw = new ByteArrayContent(png);
         raw.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        using var rawResponse = await Requests.PredictAsync(_client, raw);
+        using var rawResponse = await Requests.PredictAsync(Client, raw);
         Assert.Equal(HttpStatusCode.OK, rawResponse.StatusCode);
         var fromPng = await Requests.ReadJsonAsync(rawResponse);
 
@@ -94,7 +79,7 @@ public sealed class PredictTests : IAsyncLifetime
         var second = new ByteArrayContent(png);
         second.Headers.ContentType = new MediaTypeHeaderValue("image/png");
         form.Add(second, "image", "b.png");
-        using var multipartResponse = await Requests.PredictAsync(_client, form);
+        using var multipartResponse = await Requests.PredictAsync(Client, form);
         Assert.Equal(HttpStatusCode.OK, multipartResponse.StatusCode);
         var fromMultipart = await Requests.ReadJsonAsync(multipartResponse);
         Assert.Equal(2, fromMultipart.GetProperty("predictions").GetArrayLength());
@@ -110,27 +95,27 @@ public sealed class PredictTests : IAsyncLifetime
     [Fact]
     public async Task AVersionOrAnAliasCanBeAskedFor()
     {
-        _host.AddVersion(_host.Acme, seed: 2);
-        Assert.Equal(2, (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1))))).GetProperty("version").GetInt32()); // no champion yet: the latest
-        _host.Catalog.SetAlias(_host.Acme.Id, "fashion", "champion", 1);
-        _host.Catalog.SetAlias(_host.Acme.Id, "fashion", "challenger", 2);
-        Assert.Equal(1, (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1))))).GetProperty("version").GetInt32());
-        Assert.Equal(2, (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)), query: "?alias=challenger"))).GetProperty("version").GetInt32());
-        Assert.Equal(2, (await Requests.ReadJsonAsync(await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)), query: "?version=2"))).GetProperty("version").GetInt32());
-        Assert.Equal(HttpStatusCode.NotFound, (await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)), query: "?version=9")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Requests.PredictAsync(_client, Requests.Json(Requests.Image(1)), query: "?alias=nobody")).StatusCode);
+        Host.AddVersion(Host.Acme, seed: 2);
+        Assert.Equal(2, (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1))))).GetProperty("version").GetInt32()); // no champion yet: the latest
+        Host.Catalog.SetAlias(Host.Acme.Id, "fashion", "champion", 1);
+        Host.Catalog.SetAlias(Host.Acme.Id, "fashion", "challenger", 2);
+        Assert.Equal(1, (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1))))).GetProperty("version").GetInt32());
+        Assert.Equal(2, (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)), query: "?alias=challenger"))).GetProperty("version").GetInt32());
+        Assert.Equal(2, (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)), query: "?version=2"))).GetProperty("version").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)), query: "?version=9")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)), query: "?alias=nobody")).StatusCode);
     }
 
     [Fact]
     public async Task ModelsListAndDetailCarryTheSignature()
     {
-        var models = await Requests.ReadJsonAsync(await _client.GetAsync("/v1/models"));
+        var models = await Requests.ReadJsonAsync(await Client.GetAsync("/v1/models"));
         var model = Assert.Single(models.EnumerateArray());
         Assert.Equal("fashion", model.GetProperty("name").GetString());
         var input = model.GetProperty("signature").GetProperty("inputs")[0];
         Assert.Equal("[-1,1,28,28]", input.GetProperty("shape").GetRawText());
         Assert.Equal(10, model.GetProperty("signature").GetProperty("class_labels").GetArrayLength());
-        var detail = await Requests.ReadJsonAsync(await _client.GetAsync("/v1/models/fashion"));
+        var detail = await Requests.ReadJsonAsync(await Client.GetAsync("/v1/models/fashion"));
         Assert.Equal(1, detail.GetProperty("versions").GetArrayLength());
         Assert.Equal(0.5, detail.GetProperty("versions")[0].GetProperty("metrics").GetProperty("test_accuracy").GetDouble());
     }

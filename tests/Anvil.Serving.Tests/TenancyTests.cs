@@ -5,23 +5,14 @@ using Anvil.Serving.Tests.Support;
 namespace Anvil.Serving.Tests;
 
 /// <summary>A key of one organization never sees another's models, predictions, feedback or usage.</summary>
-public sealed class TenancyTests : IAsyncLifetime
+public sealed class TenancyTests : ServedModelTest
 {
-    private ServingHost _host = null!;
-
-    public async Task InitializeAsync()
-    {
-        _host = await ServingHost.StartAsync();
-        _host.AddVersion(_host.Acme);
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task OtherOrganizationGets404ForEverythingOfAcme()
     {
-        using var acme = _host.Client(_host.CreateKey(_host.Acme));
-        using var globex = _host.Client(_host.CreateKey(_host.Globex));
+        using var acme = Host.Client(Host.CreateKey(Host.Acme));
+        using var globex = Host.Client(Host.CreateKey(Host.Globex));
         using var predicted = await Requests.PredictAsync(acme, Requests.Json(Requests.Image(1)));
         Assert.Equal(HttpStatusCode.OK, predicted.StatusCode);
         var predictionId = (await Requests.ReadJsonAsync(predicted)).GetProperty("predictions")[0].GetProperty("id").GetString();
@@ -41,7 +32,7 @@ public sealed class TenancyTests : IAsyncLifetime
         Assert.Equal(1, acmeUsage.GetProperty("invoice").GetProperty("billed_predictions").GetInt64());
 
         // the same model name in globex is globex's own model, not acme's
-        var own = _host.AddVersion(_host.Globex, seed: 7);
+        var own = Host.AddVersion(Host.Globex, seed: 7);
         using var globexPredicted = await Requests.PredictAsync(globex, Requests.Json(Requests.Image(1)));
         Assert.Equal(HttpStatusCode.OK, globexPredicted.StatusCode);
         Assert.Equal(own.Version, (await Requests.ReadJsonAsync(globexPredicted)).GetProperty("version").GetInt32());
@@ -51,9 +42,9 @@ public sealed class TenancyTests : IAsyncLifetime
     [Fact]
     public async Task AKeyScopedToModelsSeesOnlyThoseModels()
     {
-        _host.AddVersion(_host.Acme, name: "secret-model", seed: 3);
-        using var full = _host.Client(_host.CreateKey(_host.Acme));
-        using var scoped = _host.Client(_host.CreateKey(_host.Acme, models: ["fashion"]));
+        Host.AddVersion(Host.Acme, name: "secret-model", seed: 3);
+        using var full = Host.Client(Host.CreateKey(Host.Acme));
+        using var scoped = Host.Client(Host.CreateKey(Host.Acme, models: ["fashion"]));
         var secretPrediction = (await Requests.ReadJsonAsync(await Requests.PredictAsync(full, Requests.Json(Requests.Image(1)), model: "secret-model")))
             .GetProperty("predictions")[0].GetProperty("id").GetString();
 

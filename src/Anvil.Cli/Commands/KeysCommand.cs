@@ -44,7 +44,7 @@ internal static class KeysCommand
                 Console.WriteLine(JsonOutput.Serialize(keys));
             else
                 foreach (var key in keys)
-                    Console.WriteLine($"{key.Id,-14} {key.PlanName,-12} {key.Role.ToString().ToLowerInvariant(),-10} {(key.RevokedAt is not null ? "revoked" : key.ExpiresAt is { } e ? $"expires {e:u}" : "active"),-28} {(key.Models is null ? "all models" : string.Join(",", key.Models)),-20} {key.Name}");
+                    Console.WriteLine($"{key.Id,-14} {key.PlanName,-12} {RoleNames.ToText(key.Role),-10} {(key.RevokedAt is not null ? "revoked" : key.ExpiresAt is { } e ? $"expires {e:u}" : "active"),-28} {(key.Models is null ? "all models" : string.Join(",", key.Models)),-20} {key.Name}");
             return ExitCodes.Success;
         }));
 

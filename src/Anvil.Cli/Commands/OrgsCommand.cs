@@ -37,7 +37,7 @@ internal static class OrgsCommand
         add.SetAction(p => CommandRunner.Run(p, _ =>
         {
             var member = registries.Organizations.AddMember(p.GetValue(org)!, p.GetValue(email)!, p.GetValue(role));
-            Console.WriteLine($"{member.Email} is {member.Role.ToString().ToLowerInvariant()} of {p.GetValue(org)}.");
+            Console.WriteLine($"{member.Email} is {RoleNames.ToText(member.Role)} of {p.GetValue(org)}.");
             return ExitCodes.Success;
         }));
         var remove = new Command("remove", "Remove a member.") { org, email };
@@ -55,7 +55,7 @@ internal static class OrgsCommand
                 Console.WriteLine(JsonOutput.Serialize(all));
             else
                 foreach (var member in all)
-                    Console.WriteLine($"{member.Email,-40} {member.Role.ToString().ToLowerInvariant()}");
+                    Console.WriteLine($"{member.Email,-40} {RoleNames.ToText(member.Role)}");
             return ExitCodes.Success;
         }));
 

@@ -21,7 +21,7 @@ internal static class PlansCommand
             }
             Console.WriteLine($"{"plan",-14} {"requests/min",12} {"monthly quota",14} {"USD per 1,000",14}");
             foreach (var plan in plans)
-                Console.WriteLine($"{plan.Name,-14} {plan.RequestsPerMinute,12:N0} {plan.MonthlyQuota,14:N0} {plan.PricePer1000Micros / 1e6m,14:0.00####}");
+                Console.WriteLine($"{plan.Name,-14} {plan.RequestsPerMinute,12:N0} {plan.MonthlyQuota,14:N0} {Money.Price(plan.PricePer1000Micros),14}");
             return ExitCodes.Success;
         }));
 
@@ -36,7 +36,7 @@ internal static class PlansCommand
             if (dollars < 0 || dollars > 1_000_000)
                 throw new ArgumentException($"--price-per-1000 must be between 0 and 1,000,000 dollars; got {dollars.ToString(CultureInfo.InvariantCulture)}.");
             var plan = registries.Plans.Save(new Plan(p.GetValue(name)!, p.GetValue(rpm), p.GetValue(quota), (long)decimal.Round(dollars * 1_000_000m)));
-            Console.WriteLine($"Plan '{plan.Name}': {plan.RequestsPerMinute:N0} requests/min, {plan.MonthlyQuota:N0} predictions/month, ${plan.PricePer1000Micros / 1e6m:0.00####} per 1,000.");
+            Console.WriteLine($"Plan '{plan.Name}': {plan.RequestsPerMinute:N0} requests/min, {plan.MonthlyQuota:N0} predictions/month, ${Money.Price(plan.PricePer1000Micros)} per 1,000.");
             return ExitCodes.Success;
         }));
 

@@ -25,7 +25,7 @@ internal static class RunsCommand
             {
                 var accuracy = run.Metrics.TryGetValue("test_accuracy", out var a) ? a.ToString("P2", CultureInfo.InvariantCulture)
                     : run.Metrics.TryGetValue("cv_mean_accuracy", out var cv) ? $"cv {cv.ToString("P2", CultureInfo.InvariantCulture)}" : "-";
-                Console.WriteLine($"{run.Id[..12],-12} {Truncate(run.Name, 28),-28} {run.Status.ToString().ToLowerInvariant(),-12} {run.StartedAt.UtcDateTime,-17:yyyy-MM-dd HH:mm} {accuracy,13}");
+                Console.WriteLine($"{run.Id[..12],-12} {Truncate(run.Name, 28),-28} {RunStatusNames.ToText(run.Status),-12} {run.StartedAt.UtcDateTime,-17:yyyy-MM-dd HH:mm} {accuracy,13}");
             }
             return ExitCodes.Success;
         }));
@@ -40,7 +40,7 @@ internal static class RunsCommand
                 Console.WriteLine(JsonOutput.Serialize(run));
                 return ExitCodes.Success;
             }
-            Console.WriteLine($"Run {run.Id} ({run.Name}): {run.Status.ToString().ToLowerInvariant()}, started {run.StartedAt:u}, dataset {run.DatasetHash[..12]}");
+            Console.WriteLine($"Run {run.Id} ({run.Name}): {RunStatusNames.ToText(run.Status)}, started {run.StartedAt:u}, dataset {run.DatasetHash[..12]}");
             Console.WriteLine($"Artifacts: {run.ArtifactsDirectory}");
             foreach (var (key, value) in run.Parameters.Where(kv => kv.Key != "recipe"))
                 Console.WriteLine($"  {key} = {value}");
@@ -60,7 +60,7 @@ internal static class RunsCommand
     {
         id = run.Id,
         name = run.Name,
-        status = run.Status.ToString().ToLowerInvariant(),
+        status = RunStatusNames.ToText(run.Status),
         started_at = run.StartedAt,
         test_accuracy = run.Metrics.TryGetValue("test_accuracy", out var a) ? a : (double?)null,
     };

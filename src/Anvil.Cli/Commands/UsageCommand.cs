@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Anvil.Serving.Api;
 
 namespace Anvil.Cli.Commands;
 
@@ -22,7 +21,7 @@ internal static class UsageCommand
                     : throw new ArgumentException($"--month must look like 2026-11; got '{text}'.")
                 : now;
             var ledger = registries.Ledger;
-            var invoice = UsageEndpoint.Invoice(ledger, organization.Id, new DateTimeOffset(period.Year, period.Month, 1, 0, 0, 0, TimeSpan.Zero));
+            var invoice = ledger.Invoice(organization.Id, period.Year, period.Month);
             var first = new DateOnly(period.Year, period.Month, 1);
             var days = ledger.UsageByDay(organization.Id, first, first.AddMonths(1).AddDays(-1));
             if (p.GetValue(json))
@@ -31,7 +30,7 @@ internal static class UsageCommand
                 {
                     organization = organization.Name,
                     period = $"{period.Year:D4}-{period.Month:D2}",
-                    billed_predictions = invoice.BilledPredictions,
+                    billed_predictions = invoice.Predictions,
                     total_micros = invoice.TotalMicros,
                     total_usd = invoice.TotalUsd,
                     days,
@@ -39,11 +38,11 @@ internal static class UsageCommand
                 }));
                 return ExitCodes.Success;
             }
-            Console.WriteLine($"Organization '{organization.Name}', {period.Year:D4}-{period.Month:D2}: {invoice.BilledPredictions:N0} billed predictions, ${invoice.TotalUsd}");
+            Console.WriteLine($"Organization '{organization.Name}', {period.Year:D4}-{period.Month:D2}: {invoice.Predictions:N0} billed predictions, ${invoice.TotalUsd}");
             foreach (var day in days)
                 Console.WriteLine($"  {day.Day:yyyy-MM-dd}  {day.ModelName,-24} {day.Requests,10:N0} requests {day.Predictions,10:N0} predictions");
             foreach (var line in invoice.Lines)
-                Console.WriteLine($"  invoice: {line.Model,-24} plan {line.Plan,-12} {line.Predictions,10:N0} × ${line.PricePer1000Micros / 1e6m:0.00####}/1,000 = ${UsageEndpoint.Usd(line.AmountMicros)}");
+                Console.WriteLine($"  invoice: {line.ModelName,-24} plan {line.PlanName,-12} {line.Predictions,10:N0} × ${Money.Price(line.PricePer1000Micros)}/1,000 = ${Money.Usd(line.AmountMicros)}");
             return ExitCodes.Success;
         }));
         return command;

@@ -19,7 +19,7 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
     {
         var run = runs.GetRun(runIdOrPrefix);
         if (run.Status != RunStatus.Finished)
-            throw new RegistryException($"Run {run.Id} is {run.Status.ToString().ToLowerInvariant()}; only a finished run can be registered. Resume it with ./anvil train --resume {run.Id[..12]}.");
+            throw new RegistryException($"Run {run.Id} is {RunStatusNames.ToText(run.Status)}; only a finished run can be registered. Resume it with ./anvil train --resume {run.Id[..12]}.");
         var artifacts = new Artifacts(run.ArtifactsDirectory);
         var metrics = File.Exists(artifacts.MetricsPath)
             ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(artifacts.MetricsPath), Commands.JsonOutput.Options) ?? []

@@ -1,7 +1,7 @@
 namespace Anvil.Registry.Runs;
 
 /// <summary>The lower-case names <see cref="RunStatus"/> values are stored and shown as.</summary>
-internal static class RunStatusNames
+public static class RunStatusNames
 {
     public static string ToText(RunStatus status) => status switch
     {

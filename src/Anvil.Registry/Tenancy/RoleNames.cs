@@ -1,7 +1,7 @@
 namespace Anvil.Registry.Tenancy;
 
 /// <summary>The lower-case names <see cref="Role"/> values are stored as.</summary>
-internal static class RoleNames
+public static class RoleNames
 {
     public static string ToText(Role role) => role switch
     {

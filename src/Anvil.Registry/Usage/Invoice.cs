@@ -12,4 +12,11 @@ public sealed record Invoice(
     DateTimeOffset PeriodStart,
     DateTimeOffset PeriodEnd,
     IReadOnlyList<InvoiceLine> Lines,
-    long TotalMicros);
+    long TotalMicros)
+{
+    /// <summary>Predictions billed in the month: the sum of the lines.</summary>
+    public long Predictions => Lines.Sum(line => line.Predictions);
+
+    /// <summary>The total in dollars and cents, e.g. "27.37".</summary>
+    public string TotalUsd => Money.Usd(TotalMicros);
+}

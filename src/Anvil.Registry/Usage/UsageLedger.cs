@@ -198,6 +198,7 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
         }
 
         var quantity = request.Predictions.Count;
+        CreateCounter(session, keyId, window.MonthBucket);
         if (!TryIncrement(session, keyId, window.MonthBucket, quantity, request.Plan.MonthlyQuota))
         {
             return new UsageOutcome(UsageOutcomeStatus.QuotaExceeded, RetryAfter: window.NextMonth - now);
@@ -227,15 +228,12 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
         return new UsageOutcome(UsageOutcomeStatus.Accepted, request.ResponseJson);
     }
 
-    /// <summary>Adds <paramref name="amount"/> to a counter unless that would pass <paramref name="limit"/>.</summary>
-    private static bool TryIncrement(Session session, string keyId, string bucket, long amount, long limit)
-    {
-        CreateCounter(session, keyId, bucket);
-        return session.Scalar(
+    /// <summary>Adds <paramref name="amount"/> to an existing counter unless that would pass <paramref name="limit"/>.</summary>
+    private static bool TryIncrement(Session session, string keyId, string bucket, long amount, long limit) =>
+        session.Scalar(
             "UPDATE usage_counters SET used = used + @amount WHERE key_id = @key AND bucket = @bucket AND used + @amount <= @limit " +
             "RETURNING used",
             ("@key", keyId), ("@bucket", bucket), ("@amount", amount), ("@limit", limit)) is not null;
-    }
 
     /// <summary>Creates the counter at zero unless it exists; true when it was created.</summary>
     private static bool CreateCounter(Session session, string keyId, string bucket) => session.Execute(

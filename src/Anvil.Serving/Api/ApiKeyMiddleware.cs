@@ -30,7 +30,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
         if (required is not null && result.Key!.Role < required.Role)
         {
             await Problems.WriteAsync(context, 403,
-                $"This API key has role '{result.Key.Role.ToString().ToLowerInvariant()}'; this route needs '{required.Role.ToString().ToLowerInvariant()}' or higher. Create a key with --role {required.Role.ToString().ToLowerInvariant()}.").ConfigureAwait(false);
+                $"This API key has role '{RoleNames.ToText(result.Key.Role)}'; this route needs '{RoleNames.ToText(required.Role)}' or higher. Create a key with --role {RoleNames.ToText(required.Role)}.").ConfigureAwait(false);
             return;
         }
 

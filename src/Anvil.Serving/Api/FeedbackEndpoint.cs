@@ -17,7 +17,7 @@ public static class FeedbackEndpoint
     private static readonly JsonSerializerOptions Strict = new(ApiJson.Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
 
     public static async Task<IResult> HandleAsync(
-        string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, ModelCatalog catalog, ModelRouter router)
+        string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, ModelRouter router)
     {
         var caller = Caller.From(context);
         try
@@ -26,7 +26,7 @@ public static class FeedbackEndpoint
             var prediction = ledger.FindPrediction(caller.OrganizationId, id);
             if (prediction is null || !caller.Key.MayUse(prediction.ModelName))
                 return Problems.Of(404, $"Your organization has no prediction '{id}'.");
-            var version = catalog.FindVersion(caller.OrganizationId, prediction.ModelName, prediction.ModelVersion)
+            var version = router.Version(caller.OrganizationId, prediction.ModelName, prediction.ModelVersion)
                 ?? throw new InvalidOperationException($"Prediction '{id}' names a version that is not in the catalog.");
             var labels = router.Manifest(version).Signature.ClassLabels;
             var request = Parse(body);

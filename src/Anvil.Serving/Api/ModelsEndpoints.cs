@@ -13,7 +13,7 @@ public static class ModelsEndpoints
         var caller = Caller.From(context);
         var models = catalog.List(caller.OrganizationId)
             .Where(model => caller.Key.MayUse(model.Name))
-            .Select(model => Summarize(catalog, router, model))
+            .Select(model => Summarize(router, model))
             .OfType<ModelSummary>()
             .ToList();
         return Results.Json(models, ApiJson.Options);
@@ -23,7 +23,7 @@ public static class ModelsEndpoints
     {
         var caller = Caller.From(context);
         var model = caller.Key.MayUse(name) ? catalog.Find(caller.OrganizationId, name) : null;
-        var summary = model is null ? null : Summarize(catalog, router, model);
+        var summary = model is null ? null : Summarize(router, model);
         if (model is null || summary is null)
             return Problems.Of(404, $"Your organization has no model '{name}'. GET /v1/models lists what you can use.");
         try
@@ -39,10 +39,10 @@ public static class ModelsEndpoints
         }
     }
 
-    private static ModelSummary? Summarize(ModelCatalog catalog, ModelRouter router, RegisteredModel model)
+    private static ModelSummary? Summarize(ModelRouter router, RegisteredModel model)
     {
         var served = model.Aliases.TryGetValue(ModelRouter.DefaultAlias, out var champion) ? champion : model.LatestVersion;
-        var version = catalog.FindVersion(model.OrganizationId, model.Name, served);
+        var version = router.Version(model.OrganizationId, model.Name, served);
         if (version is null)
             return null;
         ModelManifest manifest;

@@ -23,16 +23,13 @@ public static class UsageEndpoint
         return Results.Json(new UsageResponse(caller.Key.OrganizationName, from, to, days, Invoice(ledger, caller.OrganizationId, now)), ApiJson.Options);
     }
 
-    public static InvoiceResponse Invoice(UsageLedger ledger, string organizationId, DateTimeOffset now)
+    private static InvoiceResponse Invoice(UsageLedger ledger, string organizationId, DateTimeOffset now)
     {
         var invoice = ledger.Invoice(organizationId, now.Year, now.Month);
         var lines = invoice.Lines.Select(l => new InvoiceLineResponse(l.PlanName, l.ModelName, l.Predictions, l.PricePer1000Micros, l.AmountMicros)).ToList();
         return new InvoiceResponse(invoice.Year, invoice.Month, invoice.PeriodStart, invoice.PeriodEnd,
-            lines.Sum(l => l.Predictions), lines, invoice.TotalMicros, Usd(invoice.TotalMicros));
+            invoice.Predictions, lines, invoice.TotalMicros, invoice.TotalUsd);
     }
-
-    /// <summary>Micro-dollars as dollars and cents, rounded half up.</summary>
-    public static string Usd(long micros) => ((micros + 5_000) / 10_000 / 100m).ToString("0.00", CultureInfo.InvariantCulture);
 
     private static bool TryDay(string? text, DateOnly fallback, out DateOnly day)
     {

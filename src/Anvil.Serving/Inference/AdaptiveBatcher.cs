@@ -13,12 +13,11 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
 {
     private readonly OnnxPredictor _predictor;
     private readonly BatchingOptions _options;
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue;
     private readonly Task _loop;
     private readonly float[] _input;
     private readonly float[] _output;
     private int _arriving;
-    private int _queued;
     private long _batches;
     private long _samples;
 
@@ -27,6 +26,11 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
         options.Validate();
         _predictor = predictor;
         _options = options;
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxQueuedRequests)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite then says "full" instead of waiting
+        });
         _input = new float[options.MaxBatchSize * predictor.SampleSize];
         _output = new float[options.MaxBatchSize * predictor.Classes];
         _loop = Task.Run(RunLoopAsync);
@@ -57,22 +61,9 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
     {
         if (samples.Length != count * _predictor.SampleSize)
             throw new ArgumentException($"Expected {count} × {_predictor.SampleSize} floats, got {samples.Length}.", nameof(samples));
-        if (Interlocked.Increment(ref _queued) > _options.MaxQueuedRequests)
-        {
-            Interlocked.Decrement(ref _queued);
-            accepted = false;
-            return Task.FromResult(Array.Empty<float>());
-        }
-
         var pending = new Pending(samples, count, Stopwatch.GetTimestamp(), new(TaskCreationOptions.RunContinuationsAsynchronously));
         accepted = _queue.Writer.TryWrite(pending);
-        if (!accepted)
-        {
-            Interlocked.Decrement(ref _queued);
-            return Task.FromResult(Array.Empty<float>());
-        }
-
-        return pending.Done.Task;
+        return accepted ? pending.Done.Task : Task.FromResult(Array.Empty<float>());
     }
 
     private async Task RunLoopAsync()
@@ -109,7 +100,6 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
                     break; // closed
             }
 
-            Interlocked.Add(ref _queued, -batch.Count);
             Run(batch, total);
         }
     }

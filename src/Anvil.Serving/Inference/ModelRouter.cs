@@ -22,6 +22,7 @@ public sealed partial class ModelRouter(
     public const string DefaultAlias = "champion";
 
     private readonly ConcurrentDictionary<string, Lazy<LoadedModel>> _loaded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Organization, string Model, int Version), ModelVersion> _versions = new();
     private volatile Dictionary<(string Organization, string Model, string Alias), ModelVersion> _aliases = [];
 
     /// <summary>
@@ -51,10 +52,21 @@ public sealed partial class ModelRouter(
     /// <summary>The manifest of any version of the caller's models (verified, cached by digest).</summary>
     public ModelManifest Manifest(ModelVersion version) => Load(version).Manifest;
 
+    /// <summary>A version of the organization's model. Versions never change once registered, so found ones are kept.</summary>
+    public ModelVersion? Version(string organizationId, string modelName, int version)
+    {
+        if (_versions.TryGetValue((organizationId, modelName, version), out var known))
+            return known;
+        var found = catalog.FindVersion(organizationId, modelName, version);
+        if (found is not null)
+            _versions[(organizationId, modelName, version)] = found;
+        return found;
+    }
+
     private ModelVersion? FindVersion(string organizationId, string modelName, string? alias, int? version)
     {
         if (version is int number)
-            return catalog.FindVersion(organizationId, modelName, number);
+            return Version(organizationId, modelName, number);
         var name = alias ?? DefaultAlias;
         if (_aliases.TryGetValue((organizationId, modelName, name), out var aliased))
             return aliased;
@@ -62,7 +74,7 @@ public sealed partial class ModelRouter(
         if (resolved is not null || alias is not null)
             return resolved;
         var model = catalog.Find(organizationId, modelName);
-        return model is null || model.LatestVersion == 0 ? null : catalog.FindVersion(organizationId, modelName, model.LatestVersion);
+        return model is null || model.LatestVersion == 0 ? null : Version(organizationId, modelName, model.LatestVersion);
     }
 
     private LoadedModel Load(ModelVersion version)

@@ -11,6 +11,7 @@ namespace Anvil.Serving.Inference;
 public sealed class OnnxPredictor : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly long[] _sampleShape;
@@ -53,13 +54,16 @@ public sealed class OnnxPredictor : IDisposable
     {
         long[] shape = [count, .. _sampleShape];
         using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input[..(count * SampleSize)], shape);
-        using var runOptions = new RunOptions();
-        using var results = _session.Run(runOptions, _inputNames, [value], _outputNames);
+        using var results = _session.Run(_runOptions, _inputNames, [value], _outputNames);
         var probabilities = results[0].GetTensorDataAsSpan<float>();
         if (probabilities.Length != count * Classes)
             throw new InvalidDataException($"The model returned {probabilities.Length} values for {count} samples; its signature promises {Classes} per sample.");
         probabilities.CopyTo(output);
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _session.Dispose();
+        _runOptions.Dispose();
+    }
 }

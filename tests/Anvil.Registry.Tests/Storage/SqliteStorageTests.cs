@@ -3,29 +3,45 @@ using Microsoft.Data.Sqlite;
 
 namespace Anvil.Registry.Tests.Storage;
 
-public sealed class SqliteDatabaseTests : IDisposable
+public sealed class SqliteStorageTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
+    private readonly List<RegistryDatabase> _opened = [];
+
     private string DatabasePath => Path.Combine(_temp.Path, "registry.db");
+
+    /// <summary>Opens (and migrates) the registry file as the product does, then a raw connection on it.</summary>
+    private SqliteConnection Open()
+    {
+        var database = OpenDatabase();
+        return ((SqliteDialect)database.Dialect).OpenSqlite();
+    }
+
+    private RegistryDatabase OpenDatabase()
+    {
+        var database = RegistryDatabase.Open(new RegistryOptions(DatabasePath), _clock);
+        _opened.Add(database);
+        return database;
+    }
 
     [Fact]
     public void ConnectionsUseWalForeignKeysABusyTimeoutAndFullSync()
     {
-        using var connection = new SqliteDatabase(DatabasePath, _clock).Open();
+        using var connection = Open();
 
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
         Assert.Equal(1L, Scalar(connection, "PRAGMA foreign_keys"));
-        Assert.Equal((long)SqliteDatabase.BusyTimeoutMilliseconds, Scalar(connection, "PRAGMA busy_timeout"));
+        Assert.Equal((long)SqliteDialect.BusyTimeoutMilliseconds, Scalar(connection, "PRAGMA busy_timeout"));
         Assert.Equal(2L, Scalar(connection, "PRAGMA synchronous")); // FULL
     }
 
     [Fact]
     public void EveryMigrationIsRecordedOnceAcrossOpens()
     {
-        _ = new SqliteDatabase(DatabasePath, _clock);
-        using var connection = new SqliteDatabase(DatabasePath, _clock).Open();
+        _ = OpenDatabase();
+        using var connection = Open();
 
         Assert.Equal((long)Migrations.All.Count, Scalar(connection, "SELECT COUNT(*) FROM schema_version"));
         Assert.Equal((long)Migrations.All[^1].Version, Scalar(connection, "SELECT MAX(version) FROM schema_version"));
@@ -48,12 +64,12 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public void DatabaseFromANewerAnvilIsRefusedWithHowToFixIt()
     {
-        using (var connection = new SqliteDatabase(DatabasePath, _clock).Open())
+        using (var connection = Open())
         {
-            connection.Execute("INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', 'x')");
+            Execute(connection, "INSERT INTO schema_version (version, description, applied_at) VALUES (999, 'future', 'x')");
         }
 
-        var error = Assert.Throws<RegistryException>(() => new SqliteDatabase(DatabasePath, _clock));
+        var error = Assert.Throws<RegistryException>(() => OpenDatabase());
 
         Assert.Contains("is at schema version 999", error.Message);
         Assert.Contains("Upgrade Anvil", error.Message);
@@ -62,16 +78,28 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public void ForeignKeysRejectMetricsOfAnUnknownRun()
     {
-        using var connection = new SqliteDatabase(DatabasePath, _clock).Open();
-        Assert.Throws<SqliteException>(() => connection.Execute(
+        using var connection = Open();
+        Assert.Throws<SqliteException>(() => Execute(connection,
             "INSERT INTO run_metrics (run_id, key, value) VALUES ('nope', 'k', 1.0)"));
     }
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _opened.ForEach(database => database.Dispose());
+        _temp.Dispose();
+    }
 
     private static object? Scalar(SqliteConnection connection, string sql)
     {
-        using var command = connection.Command(sql);
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
         return command.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }
