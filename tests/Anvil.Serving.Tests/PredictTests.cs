@@ -117,6 +117,7 @@ public sealed class PredictTests : ServedModelTest
         Assert.Equal(10, model.GetProperty("signature").GetProperty("class_labels").GetArrayLength());
         var detail = await Requests.ReadJsonAsync(await Client.GetAsync("/v1/models/fashion"));
         Assert.Equal(1, detail.GetProperty("versions").GetArrayLength());
+        Assert.Empty(Host.Service<ModelRouter>().LoadedModels); // reading signatures starts no ONNX Runtime session
         Assert.Equal(0.5, detail.GetProperty("versions")[0].GetProperty("metrics").GetProperty("test_accuracy").GetDouble());
     }
 

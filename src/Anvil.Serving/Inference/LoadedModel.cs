@@ -14,6 +14,7 @@ public sealed class LoadedModel
 {
     private readonly OnnxPredictor _predictor;
     private int _references = 1;
+    private long _lastUsedTicks;
 
     public LoadedModel(ModelVersion version, VerifiedModelVersion files, BatchingOptions batching, int threads)
     {
@@ -31,7 +32,8 @@ public sealed class LoadedModel
 
     public AdaptiveBatcher Batcher { get; }
 
-    public DateTimeOffset LastUsed { get; private set; }
+    /// <summary>When the last request took a lease (read and written from any thread).</summary>
+    public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
     /// <summary>A lease for one request, or null when the model was retired and has shut down.</summary>
     public ModelLease? TryAcquire(DateTimeOffset now)
@@ -42,7 +44,7 @@ public sealed class LoadedModel
             var seen = Interlocked.CompareExchange(ref _references, current + 1, current);
             if (seen == current)
             {
-                LastUsed = now;
+                Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
                 return new ModelLease(this);
             }
 

@@ -23,6 +23,7 @@ public sealed partial class ModelRouter(
 
     private readonly ConcurrentDictionary<string, Lazy<LoadedModel>> _loaded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Organization, string Model, int Version), ModelVersion> _versions = new();
+    private readonly ConcurrentDictionary<string, VerifiedModelVersion> _verified = new(StringComparer.Ordinal);
     private volatile Dictionary<(string Organization, string Model, string Alias), ModelVersion> _aliases = [];
 
     /// <summary>
@@ -49,8 +50,20 @@ public sealed partial class ModelRouter(
     /// <summary>Models loaded right now (for the metrics page).</summary>
     public IEnumerable<LoadedModel> LoadedModels => _loaded.Values.Where(l => l.IsValueCreated).Select(l => l.Value);
 
-    /// <summary>The manifest of any version of the caller's models (verified, cached by digest).</summary>
-    public ModelManifest Manifest(ModelVersion version) => Load(version).Manifest;
+    /// <summary>
+    /// The manifest of any version of the caller's models, verified once per digest — without an
+    /// ONNX Runtime session, so listing models never loads them.
+    /// </summary>
+    public ModelManifest Manifest(ModelVersion version) => Verified(version).Manifest;
+
+    private VerifiedModelVersion Verified(ModelVersion version)
+    {
+        if (_verified.TryGetValue(version.ManifestDigest, out var known))
+            return known;
+        var files = ModelVersionFiles.Open(version.Directory, verifier, version.ManifestDigest); // a refusal is not kept: checked again next time
+        _verified[version.ManifestDigest] = files;
+        return files;
+    }
 
     /// <summary>A version of the organization's model. Versions never change once registered, so found ones are kept.</summary>
     public ModelVersion? Version(string organizationId, string modelName, int version)
@@ -93,8 +106,7 @@ public sealed partial class ModelRouter(
 
     private LoadedModel Open(ModelVersion version)
     {
-        var files = ModelVersionFiles.Open(version.Directory, verifier, version.ManifestDigest);
-        var model = new LoadedModel(version, files, options.Batching, options.InferenceThreads);
+        var model = new LoadedModel(version, Verified(version), options.Batching, options.InferenceThreads);
         LogLoaded(version.ModelName, version.Version, version.ManifestDigest);
         return model;
     }
