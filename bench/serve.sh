@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Serving benchmark, all in one run on this machine (see bench/README.md): the Fashion-MNIST model
-# behind `./anvil serve`, driven by wrk from a second process on loopback, single requests and under
-# concurrency, with adaptive batching off (--max-batch-size 1) and on; then in-process ONNX Runtime
-# on the same model and the same batch sizes. Prints p50/p99 latency, throughput and the ratios.
+# behind a bare ASP.NET Core endpoint on the same OnnxPredictor (what a user would write instead: no
+# auth, no ledger, no log) and behind `./anvil serve` (the full metered path), each driven by wrk from a
+# second process on loopback, single requests and under concurrency, with adaptive batching off
+# (--max-batch-size 1) and on; then in-process ONNX Runtime on the same model and batch sizes.
+# Prints p50/p99 latency, throughput and the ratios; the last line is the metered/bare throughput ratio.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/out/serve"; mkdir -p "$out"
@@ -40,6 +42,7 @@ image = [[list(data[r * 28:(r + 1) * 28]) for r in range(28)]]
 json.dump({"inputs": [image]}, open(sys.argv[1], "w"))
 json.dump({"inputs": [image] * 32}, open(sys.argv[1].replace(".json", "-32.json"), "w"))
 PY
+export METRICS_TOKEN="${METRICS_TOKEN:-bench-$RANDOM$RANDOM}"
 for n in 1 32; do
   body="$out/body.json"; [ "$n" = 1 ] || body="$out/body-$n.json"
   cat > "$out/post-$n.lua" <<LUA
@@ -54,19 +57,13 @@ dotnet build "$root/bench/Anvil.Bench/Anvil.Bench.csproj" -c Release --nologo -v
 bench="$root/bench/Anvil.Bench/bin/Release/net10.0/linux-x64/Anvil.Bench.dll"
 results="$out/results.jsonl"; : > "$results"
 
-for batch in 1 32; do
-  "$root/anvil" serve --urls "$url" --max-batch-size "$batch" --max-queue-delay-ms 2 > "$out/server-$batch.log" 2>&1 &
-  server=$!   # ./anvil execs dotnet, so this is the server itself
-  for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-  kill -0 "$server" 2>/dev/null || { echo "the server did not start; see $out/server-$batch.log" >&2; exit 1; }
-  wrk -t1 -c32 -d"${WARMUP:-15}s" -s "$out/post-1.lua" "$url/v1/models/fashion/predict" >/dev/null   # JIT tiering settles
-  # single-input requests at each concurrency; then (batching on) requests of 32 inputs, batched by the client
-  runs="$(for c in $concurrency; do echo "$c 1"; done; [ "$batch" = 1 ] || echo "2 32")"
-  while read -r c n; do
-    before="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
-    wrk -t1 -c"$c" -d"${duration}s" --latency -s "$out/post-$n.lua" "$url/v1/models/fashion/predict" > "$out/wrk-$batch-$c-$n.txt"
-    after="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
-    python3 - "$out/wrk-$batch-$c-$n.txt" "$batch" "$c" "$before" "$after" "$n" >> "$results" <<'PY'
+# wrk against one contender; one JSON line per row. $1 contender, $2 max batch, $3 concurrency, $4 inputs per request, $5 path
+measure() {
+  local contender="$1" batch="$2" c="$3" n="$4" path="$5" before after
+  before="$(batches)"
+  wrk -t1 -c"$c" -d"${duration}s" --latency -s "$out/post-$n.lua" "$url$path" > "$out/wrk-$contender-$batch-$c-$n.txt"
+  after="$(batches)"
+  python3 - "$out/wrk-$contender-$batch-$c-$n.txt" "$batch" "$c" "$before" "$after" "$n" "$contender" >> "$results" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
 def ms(label):
@@ -75,20 +72,44 @@ def ms(label):
 b0, s0 = map(float, sys.argv[4].split()); b1, s1 = map(float, sys.argv[5].split())
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-print(json.dumps({"contender": "server", "max_batch_size": int(sys.argv[2]), "concurrency": int(sys.argv[3]),
+print(json.dumps({"contender": sys.argv[7], "max_batch_size": int(sys.argv[2]), "concurrency": int(sys.argv[3]),
     "inputs_per_request": int(sys.argv[6]), "requests_per_second": rps, "predictions_per_second": rps * int(sys.argv[6]),
     "p50_ms": ms("50%"), "p99_ms": ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0,
-    "mean_batch": (s1 - s0) / (b1 - b0) if b1 > b0 else 0}))
+    "mean_batch": (s1 - s0) / (b1 - b0) if b1 > b0 else float(sys.argv[6])}))
 PY
-    tail -n 1 "$results" >&2
-  done <<< "$runs"
+  tail -n 1 "$results" >&2
+}
+wait_up() {
+  for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  kill -0 "$1" 2>/dev/null || { echo "the server did not start; see $2" >&2; exit 1; }
+}
+
+# The bare endpoint: no batching (each request is one ORT run), so batches = requests.
+batches() { echo "0 0"; }
+dotnet "$bench" bare-serve "$version_dir" "$url" > "$out/bare.log" 2>&1 &
+server=$!
+wait_up "$server" "$out/bare.log"
+wrk -t1 -c32 -d"${WARMUP:-15}s" -s "$out/post-1.lua" "$url/predict" >/dev/null
+for c in $concurrency; do measure bare 1 "$c" 1 /predict; done
+kill "$server"; wait "$server" 2>/dev/null || true
+
+# The full metered path: API key, plan limits, reservation, ledger commit (fsync), prediction log.
+batches() { curl -fs -H "Authorization: Bearer $METRICS_TOKEN" "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}'; }
+export ANVIL_METRICS_TOKEN="$METRICS_TOKEN"
+for batch in 1 32; do
+  "$root/anvil" serve --urls "$url" --max-batch-size "$batch" --max-queue-delay-ms 2 > "$out/server-$batch.log" 2>&1 &
+  server=$!   # ./anvil execs dotnet, so this is the server itself
+  wait_up "$server" "$out/server-$batch.log"
+  wrk -t1 -c32 -d"${WARMUP:-15}s" -s "$out/post-1.lua" "$url/v1/models/fashion/predict" >/dev/null   # JIT tiering settles
+  for c in $concurrency; do measure metered "$batch" "$c" 1 /v1/models/fashion/predict; done
+  [ "$batch" = 1 ] || measure metered "$batch" 2 32 /v1/models/fashion/predict
   kill "$server"; wait "$server" 2>/dev/null || true
 done
 
 # In-process ONNX Runtime at the batch sizes the server ran.
 for b in $(python3 -c "
 import json
-sizes = {1, 32} | {max(1, round(json.loads(l)['mean_batch'])) for l in open('$results') if json.loads(l)['contender'] == 'server'}
+sizes = {1, 32} | {max(1, round(json.loads(l)['mean_batch'])) for l in open('$results') if json.loads(l)['contender'] == 'metered'}
 print(' '.join(map(str, sorted(sizes))))"); do
   dotnet "$bench" ort "$version_dir" "$b" 5 | tee -a "$results" >&2
 done
@@ -96,17 +117,21 @@ done
 python3 - "$results" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-server = [r for r in rows if r["contender"] == "server"]
+http = [r for r in rows if r["contender"] in ("bare", "metered")]
 ort = {r["batch"]: r for r in rows if r["contender"] == "onnxruntime-in-process"}
-print(f"{'max batch':>9} {'conc':>5} {'inputs':>6} {'req/s':>8} {'pred/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'mean batch':>10} {'ORT img/s':>10} {'server/ORT':>10} {'non-2xx':>8}")
-for r in server:
+print(f"{'contender':>9} {'max batch':>9} {'conc':>5} {'inputs':>6} {'req/s':>8} {'pred/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'mean batch':>10} {'ORT img/s':>10} {'http/ORT':>9} {'non-2xx':>8}")
+for r in http:
     o = ort.get(max(1, round(r["mean_batch"])))
     ratio = r["predictions_per_second"] / o["images_per_second"] if o else float("nan")
-    print(f"{r['max_batch_size']:>9} {r['concurrency']:>5} {r['inputs_per_request']:>6} {r['requests_per_second']:>8.0f} {r['predictions_per_second']:>8.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['mean_batch']:>10.1f} {o['images_per_second'] if o else 0:>10.0f} {ratio:>10.2f} {r['non_2xx']:>8}")
-by = {(r["max_batch_size"], r["concurrency"]): r for r in server if r["inputs_per_request"] == 1}
-top = max(c for _, c in by)
-on, off = by.get((32, top)), by.get((1, top))
-if on and off:
-    print(f"\nAt concurrency {top}: batching gives {on['requests_per_second'] / off['requests_per_second']:.2f}x the throughput "
-          f"(target >= 3) at {on['p50_ms'] / off['p50_ms']:.2f}x the p50 (target <= 1.2).")
+    print(f"{r['contender']:>9} {r['max_batch_size']:>9} {r['concurrency']:>5} {r['inputs_per_request']:>6} {r['requests_per_second']:>8.0f} {r['predictions_per_second']:>8.0f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['mean_batch']:>10.1f} {o['images_per_second'] if o else 0:>10.0f} {ratio:>9.2f} {r['non_2xx']:>8}")
+single = {(r["contender"], r["max_batch_size"], r["concurrency"]): r for r in http if r["inputs_per_request"] == 1}
+top = max(c for _, _, c in single)
+bare_top, bare_one = single[("bare", 1, top)], single[("bare", 1, 1)]
+on_top, off_top, on_one = single[("metered", 32, top)], single[("metered", 1, top)], single[("metered", 32, 1)]
+ort_gain = ort[32]["images_per_second"] / ort[1]["images_per_second"]
+gain = on_top["requests_per_second"] / off_top["requests_per_second"]
+print(f"\nmetered p50 at concurrency 1: {on_one['p50_ms']:.2f} ms vs bare {bare_one['p50_ms']:.2f} ms = {on_one['p50_ms'] / bare_one['p50_ms']:.2f}x (goal <= 2)")
+print(f"batching at concurrency {top}: {gain:.2f}x the throughput (mean batch {on_top['mean_batch']:.1f}) at {on_top['p50_ms'] / off_top['p50_ms']:.2f}x the p50; "
+      f"in-process ORT gains {ort_gain:.2f}x from batch 1 to 32 -> {gain / ort_gain:.2f} of ORT's gain (goal >= 0.8)")
+print(f"metered/bare throughput {on_top['requests_per_second'] / bare_top['requests_per_second']:.2f} at concurrency {top}")
 PY

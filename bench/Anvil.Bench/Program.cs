@@ -7,8 +7,9 @@ using Anvil.Bench;
 //   default  — one epoch of the default recipe's model, for achieved GFLOP/s
 //   ledger   — the registry calls on the path of one prediction, timed alone (bench/serve.sh)
 //   ort DIR BATCH SECONDS — in-process ONNX Runtime on a registered model version (bench/serve.sh)
+//   bare-serve DIR URL — a bare ASP.NET Core endpoint on the same predictor, until killed (bench/serve.sh)
 var mode = args.Length > 0 ? args[0] : "";
-var epochs = args.Length > 1 && mode != "ort" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+var epochs = args.Length > 1 && mode is not ("ort" or "bare-serve") ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
 var result = mode switch
 {
     "trainer" => SeedCnnBenchmarks.Trainer(epochs),
@@ -16,6 +17,7 @@ var result = mode switch
     "default" => DefaultRecipeBenchmark.Run(),
     "ledger" => LedgerBenchmark.Run(),
     "ort" => OnnxRuntimeBenchmark.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)),
-    _ => throw new ArgumentException("usage: Anvil.Bench trainer|bare|default [epochs] | ort VERSION_DIR BATCH SECONDS"),
+    "bare-serve" => BareEndpoint.Run(args[1], args[2]),
+    _ => throw new ArgumentException("usage: Anvil.Bench trainer|bare|default [epochs] | ledger | ort VERSION_DIR BATCH SECONDS | bare-serve VERSION_DIR URL"),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));
