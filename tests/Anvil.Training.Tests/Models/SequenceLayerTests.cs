@@ -35,6 +35,8 @@ public class SequenceLayerTests
             Assert.Equal([3L, 2], logits.shape);
         }
         Assert.Equal(spec.ToJson(), ModelSpec.Parse(spec.ToJson()).ToJson());
+        // The pad id's vector is zero (padding_idx 0), so an all-pad row starts from nothing.
+        Assert.All(model.state_dict()["layers.00_embedding.weight"][0].data<float>().ToArray(), v => Assert.Equal(0f, v));
     }
 
     [Fact]
