@@ -36,10 +36,7 @@ internal sealed class SpecGraphBuilder
         // exporter does not is reported by the exporter below, not by the shape walk.
         var shapes = new Lazy<IReadOnlyList<(LayerSpec Layer, long[] Input, long[] Output)>>(() => ModelBuilder.LayerShapes(spec));
         for (var i = 0; i < spec.Layers.Count; i++)
-        {
-            var index = i;
-            x = builder.Layer(i, spec.Layers[i], () => shapes.Value[index].Input, x);
-        }
+            x = builder.Layer(i, spec.Layers[i], shapes, x);
         builder._graph.Node("Softmax", OnnxExporter.OutputName, [x], OnnxAttribute.Of("axis", 1L)); // (B, classes)
         weights.EnsureAllUsed();
         var metadata = new Dictionary<string, string>
@@ -86,7 +83,7 @@ internal sealed class SpecGraphBuilder
         return _graph.Node("Div", "input_normalized", [x, _graph.Initializer("preprocessing.std", dims, p.Std)]);
     }
 
-    private string Layer(int index, LayerSpec layer, Func<long[]> inputShape, string x)
+    private string Layer(int index, LayerSpec layer, Lazy<IReadOnlyList<(LayerSpec Layer, long[] Input, long[] Output)>> shapes, string x)
     {
         if (layer.Activation is { } a && !LayerNodes.Activations.Contains(a))
             throw Unsupported(index, layer, $"activation '{a}' is not supported; supported activations: {string.Join(", ", LayerNodes.Activations)}.");
@@ -127,7 +124,7 @@ internal sealed class SpecGraphBuilder
             case LayerTypes.Lstm or LayerTypes.Gru:
                 return _recurrent.Recurrent(x, key, name, layer, _lengths);
             case LayerTypes.SequencePool:
-                return _recurrent.Pool(x, layer.Pooling ?? "", inputShape()[1], name, _lengths); // input [T, F]
+                return _recurrent.Pool(x, layer.Pooling ?? "", shapes.Value[index].Input[1], name, _lengths); // input [T, F]
             default:
                 throw Unsupported(index, layer, $"layer type '{layer.Type}' is not supported; supported types: {string.Join(", ", LayerTypes.All)}.");
         }
