@@ -35,14 +35,15 @@ public static class ModelVersionBuilder
 
     public static ModelManifest Manifest(ModelSpec spec, ModelOrigin origin, IReadOnlyDictionary<string, string> files)
     {
-        var image = spec.InputShape.Length == 3;
+        var kind = InputKinds.Of(spec);
+        var image = kind == InputKinds.Image;
         return new ModelManifest
         {
             Architecture = spec.Name,
             Spec = JsonDocument.Parse(spec.ToJson()).RootElement.Clone(),
             Preprocessing = new ModelPreprocessing
             {
-                Kind = image ? "image" : "features",
+                Kind = kind,
                 Channels = image ? spec.InputShape[0] : 0,
                 Height = image ? spec.InputShape[1] : 0,
                 Width = image ? spec.InputShape[2] : 0,
@@ -53,7 +54,7 @@ public static class ModelVersionBuilder
             },
             Signature = new ModelSignature
             {
-                Inputs = [new TensorSignature(OnnxExporter.InputName, "float32", [-1, .. spec.InputShape.Select(d => (long)d)])],
+                Inputs = [InputSignature(spec, kind)],
                 Outputs = [new TensorSignature(OnnxExporter.OutputName, "float32", [-1, spec.ClassNames.Length])],
                 ClassLabels = spec.ClassNames,
             },
@@ -64,4 +65,12 @@ public static class ModelVersionBuilder
             Files = files,
         };
     }
+
+    // As the graph declares it: -1 for the batch and, for sequences, for the length too.
+    private static TensorSignature InputSignature(ModelSpec spec, string kind) => kind switch
+    {
+        InputKinds.Tokens => new TensorSignature(OnnxExporter.InputName, "int64", [-1, -1]),
+        InputKinds.Series => new TensorSignature(OnnxExporter.InputName, "float32", [-1, -1, spec.InputShape[1]]),
+        _ => new TensorSignature(OnnxExporter.InputName, "float32", [-1, .. spec.InputShape.Select(d => (long)d)]),
+    };
 }

@@ -24,6 +24,9 @@ public static class OnnxExporter
     /// <summary>Name of the symbolic batch dimension of the input and the output.</summary>
     public const string BatchDimension = "batch";
 
+    /// <summary>Name of the symbolic length dimension of a token or series input.</summary>
+    public const string SequenceDimension = "sequence";
+
     /// <summary>
     /// Writes <paramref name="model"/> as an ONNX file (opset 17) at <paramref name="path"/>.
     /// The graph is the model in eval mode whatever mode it is in now: batch norm uses the running
@@ -33,7 +36,9 @@ public static class OnnxExporter
     /// <para><b>Input</b> <c>"input"</c>: float32 [batch, ...<see cref="ModelSpec.InputShape"/>] holding
     /// <b>raw</b> values, exactly what a client has: 8-bit pixel values 0..255 as floats for images
     /// ([C, H, W], channels R, G, B or one grey channel), the CSV's numeric feature values for
-    /// feature vectors ([F]).</para>
+    /// feature vectors ([F]). Series are float32 [batch, sequence, F] and token ids int64
+    /// [batch, sequence], right-padded with 0, of any length; each sequence's length (its non-pad
+    /// ids, at least 1) is computed in the graph, so padding does not change the output.</para>
     /// <para>The spec's <see cref="ModelSpec.Preprocessing"/> is the graph's first nodes, in training's
     /// order: multiply by <see cref="PreprocessingSpec.Scale"/> (1/255 is written as a division by 255,
     /// as the data readers compute it), subtract <see cref="PreprocessingSpec.Mean"/>, divide by

@@ -14,20 +14,29 @@ internal sealed class SpecGraphBuilder
     private readonly OnnxGraph _graph = new();
     private readonly ModelWeights _weights;
     private readonly LayerNodes _nodes;
+    private readonly RecurrentNodes _recurrent;
+    private SequenceLengths? _lengths; // token models only: series are full length
 
     private SpecGraphBuilder(ModelWeights weights)
     {
         _weights = weights;
         _nodes = new LayerNodes(_graph, weights);
+        _recurrent = new RecurrentNodes(_graph, weights);
     }
 
     /// <exception cref="NotSupportedException">A layer type or activation the exporter does not know; the message names the layer.</exception>
     public static OnnxModel Build(ModelSpec spec, ModelWeights weights)
     {
         var builder = new SpecGraphBuilder(weights);
+        var kind = InputKinds.Of(spec);
+        if (kind == InputKinds.Tokens)
+            builder._lengths = builder._recurrent.Lengths(OnnxExporter.InputName);
         var x = builder.Preprocess(spec, OnnxExporter.InputName);
+        // Shapes only where a node needs a static size, so a layer type the builder knows and the
+        // exporter does not is reported by the exporter below, not by the shape walk.
+        var shapes = new Lazy<IReadOnlyList<(LayerSpec Layer, long[] Input, long[] Output)>>(() => ModelBuilder.LayerShapes(spec));
         for (var i = 0; i < spec.Layers.Count; i++)
-            x = builder.Layer(i, spec.Layers[i], x);
+            x = builder.Layer(i, spec.Layers[i], shapes, x);
         builder._graph.Node("Softmax", OnnxExporter.OutputName, [x], OnnxAttribute.Of("axis", 1L)); // (B, classes)
         weights.EnsureAllUsed();
         var metadata = new Dictionary<string, string>
@@ -35,10 +44,23 @@ internal sealed class SpecGraphBuilder
             ["class_names"] = JsonSerializer.Serialize(spec.ClassNames),
             ["anvil_spec"] = spec.ToJson(),
         };
-        return new OnnxModel(spec.Name, builder._graph,
-            new OnnxValue(OnnxExporter.InputName, OnnxExporter.BatchDimension, [.. spec.InputShape.Select(d => (long)d)]),
-            new OnnxValue(OnnxExporter.OutputName, OnnxExporter.BatchDimension, [spec.ClassNames.Length]),
+        return new OnnxModel(spec.Name, builder._graph, Input(spec, kind),
+            new OnnxValue(OnnxExporter.OutputName, OnnxElementType.Float, [OnnxDimension.Named(OnnxExporter.BatchDimension), spec.ClassNames.Length]),
             metadata);
+    }
+
+    // Images and vectors: float32 [batch, ...input_shape]. Sequences have a symbolic length too:
+    // token ids int64 [batch, sequence], series float32 [batch, sequence, F].
+    private static OnnxValue Input(ModelSpec spec, string kind)
+    {
+        var batch = OnnxDimension.Named(OnnxExporter.BatchDimension);
+        var sequence = OnnxDimension.Named(OnnxExporter.SequenceDimension);
+        return kind switch
+        {
+            InputKinds.Tokens => new OnnxValue(OnnxExporter.InputName, OnnxElementType.Int64, [batch, sequence]),
+            InputKinds.Series => new OnnxValue(OnnxExporter.InputName, OnnxElementType.Float, [batch, sequence, spec.InputShape[1]]),
+            _ => new OnnxValue(OnnxExporter.InputName, OnnxElementType.Float, [batch, .. spec.InputShape.Select(d => (OnnxDimension)d)]),
+        };
     }
 
     // Replays training's preprocessing on raw inputs: IdxReader/ImageFolderReader divide 8-bit values
@@ -56,12 +78,12 @@ internal sealed class SpecGraphBuilder
                 ? _graph.Node("Div", "input_scaled", [x, _graph.Scalar((float)Math.Round(divisor))])
                 : _graph.Node("Mul", "input_scaled", [x, _graph.Scalar((float)p.Scale)]);
         }
-        long[] dims = spec.InputShape.Length == 3 ? [p.Mean.Length, 1, 1] : [p.Mean.Length];
+        long[] dims = spec.InputShape.Length == 3 ? [p.Mean.Length, 1, 1] : [p.Mean.Length]; // series (B, T, F): per feature, broadcast over T
         x = _graph.Node("Sub", "input_centered", [x, _graph.Initializer("preprocessing.mean", dims, p.Mean)]);
         return _graph.Node("Div", "input_normalized", [x, _graph.Initializer("preprocessing.std", dims, p.Std)]);
     }
 
-    private string Layer(int index, LayerSpec layer, string x)
+    private string Layer(int index, LayerSpec layer, Lazy<IReadOnlyList<(LayerSpec Layer, long[] Input, long[] Output)>> shapes, string x)
     {
         if (layer.Activation is { } a && !LayerNodes.Activations.Contains(a))
             throw Unsupported(index, layer, $"activation '{a}' is not supported; supported activations: {string.Join(", ", LayerNodes.Activations)}.");
@@ -97,6 +119,12 @@ internal sealed class SpecGraphBuilder
                 return _nodes.Activation(x, layer.Activation ?? "linear", name);
             case LayerTypes.Residual:
                 return Residual(x, key, name, layer.Stride ?? 1);
+            case LayerTypes.Embedding:
+                return _recurrent.Embedding(x, key, name);
+            case LayerTypes.Lstm or LayerTypes.Gru:
+                return _recurrent.Recurrent(x, key, name, layer, _lengths);
+            case LayerTypes.SequencePool:
+                return _recurrent.Pool(x, layer.Pooling ?? "", shapes.Value[index].Input[1], name, _lengths); // input [T, F]
             default:
                 throw Unsupported(index, layer, $"layer type '{layer.Type}' is not supported; supported types: {string.Join(", ", LayerTypes.All)}.");
         }

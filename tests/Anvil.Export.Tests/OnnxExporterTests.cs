@@ -83,7 +83,7 @@ public sealed class OnnxExporterTests
     }
 
     [Theory]
-    [InlineData("lstm", null, "Layer 5 (lstm) cannot be exported to ONNX: layer type 'lstm' is not supported")]
+    [InlineData("conv_transpose2d", null, "Layer 5 (conv_transpose2d) cannot be exported to ONNX: layer type 'conv_transpose2d' is not supported")]
     [InlineData("activation", "swish", "Layer 5 (activation) cannot be exported to ONNX: activation 'swish' is not supported")]
     public void UnsupportedLayerIsRejectedWithItsIndexAndType(string type, string? activation, string expected)
     {

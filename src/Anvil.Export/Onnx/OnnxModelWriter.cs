@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Anvil.Export.Onnx;
 
 /// <summary>
@@ -16,8 +14,7 @@ internal static class OnnxModelWriter
 
     public const string ProducerName = "anvil";
 
-    private const int FloatType = 1; // TensorProto.DataType.FLOAT
-    private const int AttributeFloat = 1, AttributeInt = 2, AttributeInts = 7; // AttributeProto.AttributeType
+    private const int AttributeFloat = 1, AttributeInt = 2, AttributeString = 3, AttributeInts = 7; // AttributeProto.AttributeType
 
     public static byte[] Write(OnnxModel model)
     {
@@ -47,8 +44,9 @@ internal static class OnnxModelWriter
     {
         foreach (var input in node.Inputs)
             n.String(1, input);                                     // NodeProto.input
-        n.String(2, node.Output);                                   // output
-        n.String(3, node.Output);                                   // name (named after its output)
+        foreach (var output in node.Outputs)
+            n.String(2, output);                                    // output
+        n.String(3, node.Outputs[0]);                               // name (named after its first output)
         n.String(4, node.OpType);                                   // op_type
         foreach (var attribute in node.Attributes)
             n.Message(5, a => WriteAttribute(a, attribute));        // attribute
@@ -61,6 +59,11 @@ internal static class OnnxModelWriter
         {
             a.Float(2, f);                                          // f
             a.Int(20, AttributeFloat);                              // type
+        }
+        else if (attribute.String is { } s)
+        {
+            a.String(4, s);                                         // s
+            a.Int(20, AttributeString);
         }
         else if (attribute.Int is { } i)
         {
@@ -79,12 +82,9 @@ internal static class OnnxModelWriter
     {
         foreach (var dim in tensor.Dims)
             t.Int(1, dim);                                          // TensorProto.dims
-        t.Int(2, FloatType);                                        // data_type
+        t.Int(2, tensor.ElementType);                               // data_type
         t.String(8, tensor.Name);                                   // name
-        var bytes = new byte[checked(tensor.Data.Length * sizeof(float))];
-        for (var i = 0; i < tensor.Data.Length; i++)
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), tensor.Data[i]);
-        t.Bytes(9, bytes);                                          // raw_data, little-endian as ONNX requires
+        t.Bytes(9, tensor.RawData);                                 // raw_data, little-endian as ONNX requires
     }
 
     private static void WriteValue(ProtoWriter v, OnnxValue value)
@@ -92,12 +92,16 @@ internal static class OnnxModelWriter
         v.String(1, value.Name);                                    // ValueInfoProto.name
         v.Message(2, type => type.Message(1, tensor =>              // type { tensor_type {
         {
-            tensor.Int(1, FloatType);                               //   elem_type
+            tensor.Int(1, value.ElementType);                       //   elem_type
             tensor.Message(2, shape =>                              //   shape {
             {
-                shape.Message(1, d => d.String(2, value.BatchDimension)); // dim { dim_param }
-                foreach (var size in value.SampleShape)
-                    shape.Message(1, d => d.Int(1, size));          // dim { dim_value }
+                foreach (var dim in value.Shape)
+                {
+                    if (dim.Symbol is { } symbol)
+                        shape.Message(1, d => d.String(2, symbol)); // dim { dim_param }
+                    else
+                        shape.Message(1, d => d.Int(1, dim.Size)); // dim { dim_value }
+                }
             });
         }));
     }

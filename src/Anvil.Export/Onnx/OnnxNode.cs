@@ -1,4 +1,7 @@
 namespace Anvil.Export.Onnx;
 
-/// <summary>One operator of the default ONNX domain with its named inputs, single output and attributes.</summary>
-internal sealed record OnnxNode(string OpType, IReadOnlyList<string> Inputs, string Output, IReadOnlyList<OnnxAttribute> Attributes);
+/// <summary>
+/// One operator of the default ONNX domain with its named inputs, outputs and attributes. An empty
+/// input name skips an optional input; outputs after the last one needed are simply left off.
+/// </summary>
+internal sealed record OnnxNode(string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<OnnxAttribute> Attributes);

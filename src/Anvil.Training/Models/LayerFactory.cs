@@ -7,9 +7,17 @@ namespace Anvil.Training.Models;
 /// <summary>Creates one layer's module and its output shape; validates the layer against its input shape.</summary>
 internal static class LayerFactory
 {
-    public static (Module<Tensor, Tensor>? Module, long[] Output) Create(LayerContext c, bool build)
+    /// <summary>
+    /// The module is a <c>Module&lt;Tensor, Tensor&gt;</c>, or for layers that read sequence lengths
+    /// (lstm, gru, sequence_pool) a <c>Module&lt;Tensor, Tensor?, Tensor&gt;</c>; null when not <paramref name="build"/>.
+    /// </summary>
+    public static (Module? Module, long[] Output) Create(LayerContext c, bool build)
     {
         var layer = c.Layer;
+        if (c.IsTokenIds && layer.Type != LayerTypes.Embedding)
+            throw c.Error("receives token ids; the first layer of a \"tokens\" model must be {\"type\": \"embedding\"}.");
+        if (c.InputShape.Length == 2 && layer.Type is LayerTypes.BatchNorm or LayerTypes.Flatten or LayerTypes.Dense)
+            throw c.SequenceError();
         if (layer.Activation is { } a && !LayerTypes.Activations.Contains(a))
             throw c.Error($"unknown activation '{a}'. Use one of: {string.Join(", ", LayerTypes.Activations)}.");
         if (layer.Activation == "softmax" && !c.IsLast)
@@ -25,6 +33,9 @@ internal static class LayerFactory
             LayerTypes.Dense => Dense(c, build),
             LayerTypes.Dropout => Dropout(c, build),
             LayerTypes.Activation => (build ? ActivationModule(layer.Activation ?? throw c.Error($"\"activation\" is required. Use one of: {string.Join(", ", LayerTypes.Activations)}.")) : null, c.InputShape),
+            LayerTypes.Embedding => SequenceLayerFactory.Embedding(c, build),
+            LayerTypes.Lstm or LayerTypes.Gru => SequenceLayerFactory.Recurrent(c, build),
+            LayerTypes.SequencePool => SequenceLayerFactory.Pool(c, build),
             _ => throw c.Error($"unknown layer type '{layer.Type}'. Use one of: {string.Join(", ", LayerTypes.All)}."),
         };
     }

@@ -30,8 +30,29 @@ public sealed record LayerSpec
     /// <summary>maxpool2d, avgpool2d: window size (default 2).</summary>
     public int? Size { get; init; }
 
-    /// <summary>dense: output units. The last dense layer may omit it: it gets one unit per class.</summary>
+    /// <summary>
+    /// dense: output units (the last dense layer may omit it: it gets one unit per class);
+    /// embedding: vector size per token; lstm, gru: hidden size per direction.
+    /// </summary>
     public int? Units { get; init; }
+
+    /// <summary>embedding: number of token ids, including the pad id 0 (ids run from 0 to vocabulary_size - 1).</summary>
+    public int? VocabularySize { get; init; }
+
+    /// <summary>lstm, gru: recurrent layers stacked in one module (default 1).</summary>
+    public int? NumLayers { get; init; }
+
+    /// <summary>lstm, gru: also run each sequence backwards and concatenate both directions (default false).</summary>
+    public bool? Bidirectional { get; init; }
+
+    /// <summary>
+    /// lstm, gru: return every step [T, directions × units] (true) or the final state of each sequence
+    /// [directions × units] (false, the default).
+    /// </summary>
+    public bool? ReturnSequences { get; init; }
+
+    /// <summary>sequence_pool: one of <see cref="LayerTypes.Poolings"/>.</summary>
+    public string? Pooling { get; init; }
 
     /// <summary>dropout: fraction of units zeroed while training.</summary>
     public double? Rate { get; init; }

@@ -1,6 +1,6 @@
 namespace Anvil.Training.Models;
 
-/// <summary>The layer types and activations a <see cref="ModelSpec"/> may use.</summary>
+/// <summary>The layer types, activations and poolings a <see cref="ModelSpec"/> may use; docs/specs.md lists each with its fields.</summary>
 public static class LayerTypes
 {
     public const string Conv2d = "conv2d";
@@ -13,11 +13,21 @@ public static class LayerTypes
     public const string Dropout = "dropout";
     public const string Activation = "activation";
     public const string Residual = "residual";
+    public const string Embedding = "embedding";
+    public const string Lstm = "lstm";
+    public const string Gru = "gru";
+    public const string SequencePool = "sequence_pool";
 
     /// <summary>Every layer type, in the order the docs list them.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Conv2d, BatchNorm, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, Dense, Dropout, Activation, Residual];
+        [Conv2d, BatchNorm, MaxPool2d, AvgPool2d, GlobalAvgPool, Flatten, Dense, Dropout, Activation, Residual, Embedding, Lstm, Gru, SequencePool];
 
     /// <summary>Every activation name.</summary>
     public static IReadOnlyList<string> Activations { get; } = ["relu", "gelu", "tanh", "sigmoid", "softmax", "linear"];
+
+    /// <summary>
+    /// sequence_pool's modes over the valid steps of each sequence: the last valid step, their mean,
+    /// their element-wise maximum.
+    /// </summary>
+    public static IReadOnlyList<string> Poolings { get; } = ["last", "mean", "max"];
 }

@@ -18,9 +18,9 @@ public static class ModelBuilder
     public static SpecModel Build(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var layers = new List<(string, Module<Tensor, Tensor>)>();
+        var layers = new List<(string, Module)>();
         Walk(spec, (index, layer, module) => layers.Add(($"{index:D2}_{layer.Type}", module)));
-        return new SpecModel(spec, Sequential(layers));
+        return new SpecModel(spec, ModuleDict([.. layers]));
     }
 
     /// <summary>Validates the spec and returns the model's output shape without allocating weights.</summary>
@@ -34,15 +34,16 @@ public static class ModelBuilder
         return shapes;
     }
 
-    private static long[] Walk(ModelSpec spec, Action<int, LayerSpec, Module<Tensor, Tensor>>? onLayer, Action<LayerSpec, long[], long[]>? onShape = null)
+    private static long[] Walk(ModelSpec spec, Action<int, LayerSpec, Module>? onLayer, Action<LayerSpec, long[], long[]>? onShape = null)
     {
         ValidateHeader(spec);
+        var tokens = InputKinds.Of(spec) == InputKinds.Tokens;
         var shape = spec.InputShape.Select(d => (long)d).ToArray();
         var lastDense = LastIndexOf(spec.Layers, LayerTypes.Dense);
         for (var i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
-            var context = new LayerContext(i, layer, shape, spec.ClassNames.Length, IsLast: i == spec.Layers.Count - 1, IsLastDense: i == lastDense);
+            var context = new LayerContext(i, layer, shape, spec.ClassNames.Length, IsLast: i == spec.Layers.Count - 1, IsLastDense: i == lastDense, IsTokenIds: tokens && i == 0);
             var (module, output) = LayerFactory.Create(context, build: onLayer is not null);
             if (module is not null)
                 EnsureConvolutionsAreRight(i, layer, shape, output);
@@ -75,14 +76,29 @@ public static class ModelBuilder
     {
         if (string.IsNullOrWhiteSpace(spec.Name))
             throw new InvalidDataException("A model spec needs a non-empty \"name\".");
-        if (spec.InputShape is not { Length: 1 or 3 } || spec.InputShape.Any(d => d <= 0))
-            throw new InvalidDataException($"Model '{spec.Name}': input_shape must be [C, H, W] for images or [F] for feature vectors, with positive sizes; got [{string.Join(", ", spec.InputShape ?? [])}].");
+        if (spec.InputKind is { } kind && !InputKinds.All.Contains(kind))
+            throw new InvalidDataException($"Model '{spec.Name}': unknown input_kind '{kind}'. Use one of: {string.Join(", ", InputKinds.All)}, or leave it out to follow the rank of input_shape.");
+        var rank = InputKinds.Rank(InputKinds.Of(spec));
+        if (spec.InputShape is null || spec.InputShape.Length != rank || spec.InputShape.Any(d => d <= 0))
+            throw new InvalidDataException($"Model '{spec.Name}': input_shape must be [C, H, W] for images, [F] for feature vectors, [T, F] for series or [T] for \"input_kind\": \"tokens\", with positive sizes; got [{string.Join(", ", spec.InputShape ?? [])}] for input kind '{InputKinds.Of(spec)}'.");
         if (spec.ClassNames is not { Length: >= 2 })
             throw new InvalidDataException($"Model '{spec.Name}': class_names must list at least 2 classes.");
         if (spec.Layers is not { Count: > 0 })
             throw new InvalidDataException($"Model '{spec.Name}': layers is empty; list at least one layer.");
-        if (spec.Preprocessing is { } p && (p.Mean.Length != p.Std.Length || p.Mean.Length != spec.InputShape[0] || p.Std.Any(s => !(s > 0))))
-            throw new InvalidDataException($"Model '{spec.Name}': preprocessing needs one mean and one positive std per channel ({spec.InputShape[0]}).");
+        if (spec.Preprocessing is not { } p)
+            return;
+        if (InputKinds.Of(spec) == InputKinds.Tokens)
+            throw new InvalidDataException($"Model '{spec.Name}': token ids take no preprocessing; remove \"preprocessing\".");
+        var channels = PreprocessedChannels(spec);
+        if (p.Mean.Length != p.Std.Length || p.Mean.Length != channels || p.Std.Any(s => !(s > 0)))
+            throw new InvalidDataException($"Model '{spec.Name}': preprocessing needs one mean and one positive std per channel or feature ({channels}).");
+    }
+
+    /// <summary>How many means and stds preprocessing has: one per image channel, per feature, or per feature of each series step.</summary>
+    public static int PreprocessedChannels(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return InputKinds.Of(spec) == InputKinds.Series ? spec.InputShape[1] : spec.InputShape[0];
     }
 
     private static int LastIndexOf(IReadOnlyList<LayerSpec> layers, string type)

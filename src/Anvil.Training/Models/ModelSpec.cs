@@ -18,13 +18,19 @@ public sealed record ModelSpec
     /// <summary>Short name, e.g. "seed-cnn".</summary>
     public required string Name { get; init; }
 
-    /// <summary>Shape of one input sample: [C, H, W] for images, [F] for feature vectors.</summary>
+    /// <summary>
+    /// Shape of one input sample: [C, H, W] for images, [F] for feature vectors, [T, F] for series,
+    /// [T] for token ids. T is the longest sequence the model is built for; the model and its ONNX graph accept any length.
+    /// </summary>
     public required int[] InputShape { get; init; }
+
+    /// <summary>One of <see cref="InputKinds.All"/>; omitted, it follows the rank of <see cref="InputShape"/>. Token ids must say "tokens".</summary>
+    public string? InputKind { get; init; }
 
     /// <summary>Class names, indexed by label; the model outputs one score per class.</summary>
     public required string[] ClassNames { get; init; }
 
-    /// <summary>Input preprocessing, set once normalisation is fitted on the training split.</summary>
+    /// <summary>Input preprocessing, set once normalisation is fitted on the training split (per channel, feature or series feature; none for token ids).</summary>
     public PreprocessingSpec? Preprocessing { get; init; }
 
     /// <summary>Layers in order. The model returns logits; a final "softmax" is applied at prediction time.</summary>

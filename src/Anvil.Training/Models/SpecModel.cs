@@ -1,4 +1,5 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -10,20 +11,55 @@ namespace Anvil.Training.Models;
 /// </example>
 public sealed class SpecModel : Module<Tensor, Tensor>
 {
-    private readonly Module<Tensor, Tensor> layers;
+    // Registered as "layers", each under "{index:D2}_{type}": state-dict keys are layers.00_conv2d.0.weight, …
+    private readonly ModuleDict<Module> layers;
+    private readonly bool _tokens;
 
-    internal SpecModel(ModelSpec spec, Module<Tensor, Tensor> layers) : base(spec.Name)
+    internal SpecModel(ModelSpec spec, ModuleDict<Module> layers) : base(spec.Name)
     {
         Spec = spec;
         this.layers = layers;
+        _tokens = InputKinds.Of(spec) == InputKinds.Tokens;
         RegisterComponents();
     }
 
     /// <summary>The spec the model was built from.</summary>
     public ModelSpec Spec { get; }
 
-    /// <summary>(B, ...input shape) → (B, classes) logits.</summary>
-    public override Tensor forward(Tensor input) => layers.forward(input);
+    /// <summary>
+    /// (B, ...input shape) → (B, classes) logits. Token ids (B, T) int64 are right-padded with
+    /// <see cref="InputKinds.PadId"/>; a sequence's length is its count of other ids (at least 1), and
+    /// padded steps do not change the result. Series (B, T, F) are full length.
+    /// </summary>
+    public override Tensor forward(Tensor input)
+    {
+        using var lengths = _tokens ? SequenceLengths(input) : null;
+        var x = input;
+        foreach (var (_, layer) in layers)
+        {
+            var next = layer switch
+            {
+                Module<Tensor, Tensor?, Tensor> sequenceLayer => sequenceLayer.call(x, lengths),
+                Module<Tensor, Tensor> plain => plain.call(x),
+                _ => throw new InvalidOperationException($"Layer module {layer.GetType().Name} has no forward this model can call."),
+            };
+            if (!ReferenceEquals(x, input))
+                x.Dispose(); // as Sequential does: each intermediate is released once the next layer has read it
+            x = next;
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// (B, T) token ids → (B) int64 lengths: the count of non-pad ids, at least 1. An all-pad row
+    /// counts as one step (the pad vector), since packed sequences and ONNX refuse length 0.
+    /// </summary>
+    public static Tensor SequenceLengths(Tensor ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        using var scope = NewDisposeScope();
+        return ids.ne(InputKinds.PadId).sum(1, type: ScalarType.Int64).clamp_min(1).MoveToOuterDisposeScope();
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -26,8 +26,9 @@ internal static class Oracle
     {
         if (spec.Preprocessing is not { } p)
             return raw;
-        var perChannel = spec.InputShape.Skip(1).Aggregate(1, (a, b) => a * b); // H·W, or 1 for [F]
-        var channels = spec.InputShape[0];
+        var series = spec.InputShape.Length == 2; // [T, F]: per feature, the last axis
+        var perChannel = series ? 1 : spec.InputShape.Skip(1).Aggregate(1, (a, b) => a * b); // H·W, or 1 for [F]
+        var channels = series ? spec.InputShape[1] : spec.InputShape[0];
         var divisor = (float)Math.Round(1 / p.Scale);
         return [.. raw.Select((v, i) =>
         {
@@ -52,6 +53,25 @@ internal static class Oracle
     {
         using var session = new InferenceSession(onnx);
         using var input = OrtValue.CreateTensorValueFromMemory(inputs, [batch, .. spec.InputShape.Select(d => (long)d)]);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>softmax(model(ids)) in TorchSharp for token ids (batch, steps), row-major.</summary>
+    public static float[] TorchProbabilities(SpecModel model, long[] ids, int batch, int steps)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        model.eval();
+        return model.forward(tensor(ids, [batch, steps])).softmax(1).data<float>().ToArray();
+    }
+
+    /// <summary>The exported graph's "probabilities" for token ids (batch, steps), row-major.</summary>
+    public static float[] OnnxProbabilities(byte[] onnx, long[] ids, int batch, int steps)
+    {
+        using var session = new InferenceSession(onnx);
+        using var input = OrtValue.CreateTensorValueFromMemory(ids, [batch, steps]);
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, [OnnxExporter.InputName], [input], [OnnxExporter.OutputName]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();

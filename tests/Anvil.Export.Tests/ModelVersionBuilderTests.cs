@@ -1,0 +1,30 @@
+using Anvil.Export.Tests.Support;
+using Anvil.Training.Models;
+
+namespace Anvil.Export.Tests;
+
+public sealed class ModelVersionBuilderTests
+{
+    private static readonly ModelOrigin Origin = new(RunId: null, DatasetHash: null, Metrics: new Dictionary<string, double>());
+
+    [Theory]
+    [InlineData("tokens", "int64", new long[] { -1, -1 })]
+    [InlineData("series", "float32", new long[] { -1, -1, 3 })]
+    [InlineData("image", "float32", new long[] { -1, 1, 28, 28 })]
+    public void ManifestDescribesTheGraphInputOfEachInputKind(string kind, string dtype, long[] shape)
+    {
+        var spec = kind switch
+        {
+            "tokens" => SequenceModels.Text(LayerTypes.Lstm),
+            "series" => SequenceModels.Series(LayerTypes.Gru),
+            _ => TestModels.Spec("seed-cnn"),
+        };
+
+        var manifest = ModelVersionBuilder.Manifest(spec, Origin, new Dictionary<string, string>());
+
+        Assert.Equal(kind, manifest.Preprocessing.Kind);
+        var input = Assert.Single(manifest.Signature.Inputs);
+        Assert.Equal(dtype, input.Dtype);
+        Assert.Equal(shape, input.Shape);
+    }
+}
