@@ -1,20 +1,19 @@
+using System.Globalization;
 using Anvil.Training.Metrics;
-using SkiaSharp;
+using ScottPlot;
 
 namespace Anvil.Training.Plots;
 
 /// <summary>
 /// A confusion matrix as a heatmap PNG: rows are true classes, columns predicted classes, each cell
-/// shaded by its count (white to dark blue) and labelled with it. Long class names are slanted.
+/// shaded by its count (white to dark blue, matplotlib's "Blues") and labelled with it. Class names under the
+/// matrix are slanted.
 /// </summary>
 /// <example>
 /// <code>ConfusionMatrixPlot.Save(matrix.Compute(), data.ClassNames, "runs/42/confusion.png");</code>
 /// </example>
 public static class ConfusionMatrixPlot
 {
-    private const float LabelSize = 13, Top = 70;
-    private static readonly SKColor s_light = new(0xf7, 0xfb, 0xff), s_dark = new(0x08, 0x30, 0x6b); // matplotlib "Blues"
-
     /// <summary>Draws the matrix and writes it to <paramref name="path"/> as a PNG (the folder is created if needed).</summary>
     /// <param name="matrix">Counts from <see cref="ConfusionMatrix.Compute"/>.</param>
     /// <param name="classNames">One name per class, in class-index order.</param>
@@ -26,69 +25,43 @@ public static class ConfusionMatrixPlot
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
 
         var count = matrix.ClassCount;
-        var cell = Math.Clamp(520f / count, 28, 90);
-        var widestName = classNames.Max(name => Figure.MeasureText(name, LabelSize));
-        var slanted = widestName > cell - 6;
-        var left = 56 + widestName;
-        var bottom = 60 + (slanted ? widestName * 0.71f + 8 : LabelSize + 8);
-        var title = matrix.Total == 0
-            ? "Confusion matrix (no samples)"
-            : $"Confusion matrix ({matrix.Total} samples, accuracy {(matrix.Accuracy * 100).ToString("F1", System.Globalization.CultureInfo.InvariantCulture)}%)";
-        const float colorBar = 110;
-        var width = (int)Math.Max(left + cell * count + colorBar, Figure.MeasureText(title, 20) + 40);
-        left += (width - (left + cell * count + colorBar)) / 2; // centre the matrix under a wider title
-        var grid = SKRect.Create(left, Top, cell * count, cell * count);
-
-        using var figure = new Figure(width, (int)(Top + grid.Height + bottom), title);
+        var plot = PlotStyle.NewPlot();
+        var counts = new double[count, count];
         var max = Math.Max(1, matrix.Counts.Cast<long>().Max());
-        using var fill = new SKPaint();
+        for (var t = 0; t < count; t++)
+        {
+            for (var p = 0; p < count; p++)
+                counts[t, p] = matrix[t, p];
+        }
+
+        var heatmap = plot.Add.Heatmap(counts); // row 0 on top, cell (t, p) centred on x = p, y = count - 1 - t
+        heatmap.Colormap = new ScottPlot.Colormaps.Reversed(new ScottPlot.Colormaps.Blues());
+        heatmap.ManualRange = new ScottPlot.Range(0, max);
+        plot.Add.ColorBar(heatmap);
         for (var t = 0; t < count; t++)
         {
             for (var p = 0; p < count; p++)
             {
-                var shade = (float)matrix[t, p] / max;
-                fill.Color = Blend(shade);
-                var box = SKRect.Create(grid.Left + p * cell, grid.Top + t * cell, cell, cell);
-                figure.Canvas.DrawRect(box, fill);
-                figure.DrawText(matrix[t, p].ToString(System.Globalization.CultureInfo.InvariantCulture), box.MidX, box.MidY + cell * 0.11f,
-                    Math.Clamp(cell * 0.3f, 9, 16), SKTextAlign.Center, shade > 0.5f ? SKColors.White : SKColors.Black);
+                var label = plot.Add.Text(matrix[t, p].ToString(CultureInfo.InvariantCulture), p, count - 1 - t);
+                label.LabelAlignment = Alignment.MiddleCenter;
+                label.LabelFontSize = Math.Clamp(160f / count, 9, 16);
+                label.LabelFontColor = matrix[t, p] > max / 2.0 ? Colors.White : Colors.Black;
             }
         }
-        DrawLabels(figure, grid, cell, classNames, slanted);
-        DrawColorBar(figure, SKRect.Create(grid.Right + 24, grid.Top, 18, grid.Height), max);
-        figure.Save(path);
-    }
 
-    private static void DrawLabels(Figure figure, SKRect grid, float cell, IReadOnlyList<string> classNames, bool slanted)
-    {
-        for (var c = 0; c < classNames.Count; c++)
-        {
-            var middle = c * cell + cell / 2;
-            figure.DrawText(classNames[c], grid.Left - 8, grid.Top + middle + 5, LabelSize, SKTextAlign.Right);
-            if (slanted) // text ends under its column and runs down-left at 45°
-                figure.DrawText(classNames[c], grid.Left + middle + 4, grid.Bottom + 14, LabelSize, SKTextAlign.Right, degrees: -45);
-            else
-                figure.DrawText(classNames[c], grid.Left + middle, grid.Bottom + 20, LabelSize, SKTextAlign.Center);
-        }
-        var namesBelow = slanted ? classNames.Max(n => Figure.MeasureText(n, LabelSize)) * 0.71f + 22 : LabelSize + 14;
-        figure.DrawText("predicted", grid.MidX, grid.Bottom + namesBelow + 26, 15, SKTextAlign.Center);
-        var namesLeft = classNames.Max(n => Figure.MeasureText(n, LabelSize));
-        figure.DrawText("true", grid.Left - namesLeft - 22, grid.MidY, 15, SKTextAlign.Center, degrees: -90);
+        var positions = Enumerable.Range(0, count).Select(i => (double)i).ToArray();
+        plot.Axes.Bottom.SetTicks(positions, [.. classNames]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        plot.Axes.Bottom.MinimumSize = 30 + (5.5f * classNames.Max(n => n.Length)); // slanted names: about 0.7 of their width
+        plot.Axes.Left.SetTicks(positions.Reverse().ToArray(), [.. classNames]);
+        plot.Grid.IsVisible = false;
+        plot.XLabel("predicted");
+        plot.YLabel("true");
+        plot.Title(matrix.Total == 0
+            ? "Confusion matrix (no samples)"
+            : $"Confusion matrix ({matrix.Total} samples, accuracy {(matrix.Accuracy * 100).ToString("F1", CultureInfo.InvariantCulture)}%)");
+        var side = (int)Math.Clamp(90 * count, 420, 900);
+        PlotStyle.Save(file => plot.SavePng(file, side + 260, side + 140), path);
     }
-
-    private static void DrawColorBar(Figure figure, SKRect bar, long max)
-    {
-        using var gradient = SKShader.CreateLinearGradient(new SKPoint(0, bar.Bottom), new SKPoint(0, bar.Top), [s_light, s_dark], SKShaderTileMode.Clamp);
-        using var paint = new SKPaint { Shader = gradient };
-        using var border = new SKPaint { Color = SKColors.Gray, Style = SKPaintStyle.Stroke };
-        figure.Canvas.DrawRect(bar, paint);
-        figure.Canvas.DrawRect(bar, border);
-        figure.DrawText("0", bar.Right + 6, bar.Bottom, LabelSize);
-        figure.DrawText(max.ToString(System.Globalization.CultureInfo.InvariantCulture), bar.Right + 6, bar.Top + LabelSize, LabelSize);
-    }
-
-    private static SKColor Blend(float t) => new(
-        (byte)(s_light.Red + (s_dark.Red - s_light.Red) * t),
-        (byte)(s_light.Green + (s_dark.Green - s_light.Green) * t),
-        (byte)(s_light.Blue + (s_dark.Blue - s_light.Blue) * t));
 }

@@ -1,5 +1,6 @@
+using System.Globalization;
 using Anvil.Training.Metrics;
-using SkiaSharp;
+using ScottPlot;
 
 namespace Anvil.Training.Plots;
 
@@ -24,24 +25,25 @@ public static class RocPlot
         PlotArguments.CheckClassNames(classNames, roc.Classes.Count, "ROC result");
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
 
-        var macro = double.IsNaN(roc.MacroAuc) ? "n/a" : roc.MacroAuc.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
-        using var figure = new Figure(Width, Height, $"ROC curves, one-vs-rest (macro AUC {macro})");
-        var area = SKRect.Create(90, 70, 620, 540);
-        var unit = new AxisScale(0, 1, 0.2).Padded(0.015); // keeps curves on 0 and 1 off the frame
-        figure.DrawAxes(area, unit, unit, "false positive rate", "true positive rate");
-        figure.DrawLine(area, unit, unit, [(0, 0), (1, 1)], new SKColor(0x99, 0x99, 0x99), dashed: true);
-
-        List<(string, SKColor, bool)> legend = [];
+        var plot = PlotStyle.NewPlot();
         for (var c = 0; c < roc.Classes.Count; c++)
         {
             var curve = roc.Classes[c];
-            var color = Figure.Palette[c % Figure.Palette.Length];
-            figure.DrawLine(area, unit, unit, curve.Fpr.Zip(curve.Tpr), color);
-            var auc = double.IsNaN(curve.Auc) ? "n/a" : curve.Auc.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
-            legend.Add(($"{classNames[c]} (AUC {auc})", color, false));
+            var line = plot.Add.ScatterLine(curve.Fpr.ToArray(), curve.Tpr.ToArray(), PlotStyle.Palette.GetColor(c));
+            line.LegendText = $"{classNames[c]} (AUC {Auc(curve.Auc)})";
         }
-        legend.Add(("chance (AUC 0.500)", new SKColor(0x99, 0x99, 0x99), true));
-        figure.DrawLegend(area, legend, top: false);
-        figure.Save(path);
+
+        var chance = plot.Add.Line(0, 0, 1, 1);
+        chance.Color = PlotStyle.Chance;
+        chance.LinePattern = LinePattern.Dashed;
+        chance.LegendText = "chance (AUC 0.500)";
+        plot.Axes.SetLimits(-0.015, 1.015, -0.015, 1.015);
+        plot.XLabel("false positive rate");
+        plot.YLabel("true positive rate");
+        plot.Title($"ROC curves, one-vs-rest (macro AUC {Auc(roc.MacroAuc)})");
+        plot.ShowLegend(Alignment.LowerRight);
+        PlotStyle.Save(file => plot.SavePng(file, Width, Height), path);
     }
+
+    private static string Auc(double auc) => double.IsNaN(auc) ? "n/a" : auc.ToString("F3", CultureInfo.InvariantCulture);
 }

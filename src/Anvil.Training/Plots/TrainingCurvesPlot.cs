@@ -1,5 +1,5 @@
 using Anvil.Training.Training;
-using SkiaSharp;
+using ScottPlot;
 
 namespace Anvil.Training.Plots;
 
@@ -24,33 +24,30 @@ public static class TrainingCurvesPlot
         if (history.Count == 0)
             throw new ArgumentException("The history is empty: train for at least one epoch before plotting its curves.", nameof(history));
 
-        using var figure = new Figure(Width, Height, $"Training curves ({history.Count} epoch{(history.Count == 1 ? "" : "s")})");
-        var epochs = AxisScale.Covering(history.Select(e => (double)e.Epoch), minStep: 1).Padded(0.03);
-        DrawPanel(figure, SKRect.Create(90, 70, 470, 360), epochs, history, "loss",
-            e => e.TrainLoss, e => e.ValidationLoss, AxisScale.Covering(Losses(history), floor: 0).Padded(0.04), legendOnTop: true);
-        DrawPanel(figure, SKRect.Create(690, 70, 470, 360), epochs, history, "accuracy",
-            e => e.TrainAccuracy, e => e.ValidationAccuracy, AxisScale.Covering(Accuracies(history), floor: 0, ceiling: 1).Padded(0.04), legendOnTop: false);
-        figure.Save(path);
+        var row = PlotStyle.NewRow(2);
+        var epochs = $"{history.Count} epoch{(history.Count == 1 ? "" : "s")}";
+        Panel(row.GetPlot(0), history, $"Loss ({epochs})", "loss", e => e.TrainLoss, e => e.ValidationLoss);
+        Panel(row.GetPlot(1), history, $"Accuracy ({epochs})", "accuracy", e => e.TrainAccuracy, e => e.ValidationAccuracy);
+        row.GetPlot(1).Axes.SetLimitsY(0, 1.02);
+        PlotStyle.Save(file => row.SavePng(file, Width, Height), path);
     }
 
-    private static void DrawPanel(Figure figure, SKRect area, AxisScale epochs, IReadOnlyList<EpochMetrics> history, string quantity,
-        Func<EpochMetrics, double> train, Func<EpochMetrics, double?> validation, AxisScale values, bool legendOnTop)
+    private static void Panel(Plot plot, IReadOnlyList<EpochMetrics> history, string title, string quantity,
+        Func<EpochMetrics, double> train, Func<EpochMetrics, double?> validation)
     {
-        figure.DrawAxes(area, epochs, values, "epoch", quantity);
-        figure.DrawLine(area, epochs, values, history.Select(e => ((double)e.Epoch, train(e))), Figure.Palette[0], markers: true);
-        List<(string, SKColor, bool)> legend = [($"train {quantity}", Figure.Palette[0], false)];
-        if (history.Any(e => validation(e) is not null))
+        var trainLine = plot.Add.Scatter(history.Select(e => (double)e.Epoch).ToArray(), history.Select(train).ToArray(), PlotStyle.Palette.GetColor(0));
+        trainLine.LegendText = $"train {quantity}";
+        var validated = history.Where(e => validation(e) is not null).ToList();
+        if (validated.Count > 0)
         {
-            var points = history.Where(e => validation(e) is not null).Select(e => ((double)e.Epoch, validation(e)!.Value));
-            figure.DrawLine(area, epochs, values, points, Figure.Palette[1], markers: true);
-            legend.Add(($"validation {quantity}", Figure.Palette[1], false));
+            var line = plot.Add.Scatter(validated.Select(e => (double)e.Epoch).ToArray(), validated.Select(e => validation(e)!.Value).ToArray(), PlotStyle.Palette.GetColor(1));
+            line.LegendText = $"validation {quantity}";
         }
-        figure.DrawLegend(area, legend, legendOnTop);
+
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(quantity);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.ShowLegend(Alignment.UpperRight);
     }
-
-    private static IEnumerable<double> Losses(IReadOnlyList<EpochMetrics> history) =>
-        history.Select(e => e.TrainLoss).Concat(history.Where(e => e.ValidationLoss is not null).Select(e => e.ValidationLoss!.Value));
-
-    private static IEnumerable<double> Accuracies(IReadOnlyList<EpochMetrics> history) =>
-        history.Select(e => e.TrainAccuracy).Concat(history.Where(e => e.ValidationAccuracy is not null).Select(e => e.ValidationAccuracy!.Value));
 }
