@@ -1,8 +1,11 @@
+using Google.Protobuf;
+using Onnx;
+
 namespace Anvil.Export.Onnx;
 
 /// <summary>
-/// Serialises an <see cref="OnnxModel"/> as an ONNX ModelProto. Field numbers are those of
-/// onnx/onnx.proto; only the fields below are written, everything else keeps its default.
+/// Serialises an <see cref="OnnxModel"/> as an ONNX ModelProto with OnnxSharp's classes generated from
+/// onnx.proto; only the fields below are set, everything else keeps its default.
 /// </summary>
 internal static class OnnxModelWriter
 {
@@ -14,95 +17,84 @@ internal static class OnnxModelWriter
 
     public const string ProducerName = "anvil";
 
-    private const int AttributeFloat = 1, AttributeInt = 2, AttributeString = 3, AttributeInts = 7; // AttributeProto.AttributeType
-
     public static byte[] Write(OnnxModel model)
     {
-        var proto = new ProtoWriter();
-        proto.Int(1, IrVersion);                                    // ModelProto.ir_version
-        proto.String(2, ProducerName);                              // producer_name
-        proto.String(3, typeof(OnnxModelWriter).Assembly.GetName().Version?.ToString() ?? "0"); // producer_version
-        proto.Message(7, g => WriteGraph(g, model));                // graph
-        proto.Message(8, o => o.Int(2, Opset));                     // opset_import { version } (domain "" = ai.onnx)
+        var proto = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = typeof(OnnxModelWriter).Assembly.GetName().Version?.ToString() ?? "0",
+            Graph = Graph(model),
+        };
+        proto.OpsetImport.Add(new OperatorSetIdProto { Version = Opset }); // domain "" = ai.onnx
         foreach (var (key, value) in model.Metadata)
-            proto.Message(14, m => { m.String(1, key); m.String(2, value); }); // metadata_props
-        return proto.ToArray();
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return proto.ToByteArray();
     }
 
-    private static void WriteGraph(ProtoWriter g, OnnxModel model)
+    private static GraphProto Graph(OnnxModel model)
     {
-        foreach (var node in model.Graph.Nodes)
-            g.Message(1, n => WriteNode(n, node));                  // GraphProto.node
-        g.String(2, model.Name);                                    // name
-        foreach (var tensor in model.Graph.Initializers)
-            g.Message(5, t => WriteTensor(t, tensor));              // initializer
-        g.Message(11, v => WriteValue(v, model.Input));             // input
-        g.Message(12, v => WriteValue(v, model.Output));            // output
+        var graph = new GraphProto { Name = model.Name };
+        graph.Node.AddRange(model.Graph.Nodes.Select(Node));
+        graph.Initializer.AddRange(model.Graph.Initializers.Select(Tensor));
+        graph.Input.Add(Value(model.Input));
+        graph.Output.Add(Value(model.Output));
+        return graph;
     }
 
-    private static void WriteNode(ProtoWriter n, OnnxNode node)
+    private static NodeProto Node(OnnxNode node)
     {
-        foreach (var input in node.Inputs)
-            n.String(1, input);                                     // NodeProto.input
-        foreach (var output in node.Outputs)
-            n.String(2, output);                                    // output
-        n.String(3, node.Outputs[0]);                               // name (named after its first output)
-        n.String(4, node.OpType);                                   // op_type
-        foreach (var attribute in node.Attributes)
-            n.Message(5, a => WriteAttribute(a, attribute));        // attribute
+        var proto = new NodeProto { Name = node.Outputs[0], OpType = node.OpType }; // named after its first output
+        proto.Input.AddRange(node.Inputs);
+        proto.Output.AddRange(node.Outputs);
+        proto.Attribute.AddRange(node.Attributes.Select(Attribute));
+        return proto;
     }
 
-    private static void WriteAttribute(ProtoWriter a, OnnxAttribute attribute)
+    private static AttributeProto Attribute(OnnxAttribute attribute)
     {
-        a.String(1, attribute.Name);                                // AttributeProto.name
+        var proto = new AttributeProto { Name = attribute.Name };
         if (attribute.Float is { } f)
         {
-            a.Float(2, f);                                          // f
-            a.Int(20, AttributeFloat);                              // type
+            proto.F = f;
+            proto.Type = AttributeProto.Types.AttributeType.Float;
         }
         else if (attribute.String is { } s)
         {
-            a.String(4, s);                                         // s
-            a.Int(20, AttributeString);
+            proto.S = ByteString.CopyFromUtf8(s);
+            proto.Type = AttributeProto.Types.AttributeType.String;
         }
         else if (attribute.Int is { } i)
         {
-            a.Int(3, i);                                            // i
-            a.Int(20, AttributeInt);
+            proto.I = i;
+            proto.Type = AttributeProto.Types.AttributeType.Int;
         }
         else
         {
-            foreach (var value in attribute.Ints ?? [])
-                a.Int(8, value);                                    // ints
-            a.Int(20, AttributeInts);
+            proto.Ints.AddRange(attribute.Ints ?? []);
+            proto.Type = AttributeProto.Types.AttributeType.Ints;
         }
+
+        return proto;
     }
 
-    private static void WriteTensor(ProtoWriter t, OnnxTensor tensor)
+    private static TensorProto Tensor(OnnxTensor tensor)
     {
-        foreach (var dim in tensor.Dims)
-            t.Int(1, dim);                                          // TensorProto.dims
-        t.Int(2, tensor.ElementType);                               // data_type
-        t.String(8, tensor.Name);                                   // name
-        t.Bytes(9, tensor.RawData);                                 // raw_data, little-endian as ONNX requires
+        var proto = new TensorProto { Name = tensor.Name, DataType = tensor.ElementType, RawData = ByteString.CopyFrom(tensor.RawData) }; // little-endian, as ONNX requires
+        proto.Dims.AddRange(tensor.Dims);
+        return proto;
     }
 
-    private static void WriteValue(ProtoWriter v, OnnxValue value)
+    private static ValueInfoProto Value(OnnxValue value)
     {
-        v.String(1, value.Name);                                    // ValueInfoProto.name
-        v.Message(2, type => type.Message(1, tensor =>              // type { tensor_type {
+        var shape = new TensorShapeProto();
+        shape.Dim.AddRange(value.Shape.Select(dim => dim.Symbol is { } symbol
+            ? new TensorShapeProto.Types.Dimension { DimParam = symbol }
+            : new TensorShapeProto.Types.Dimension { DimValue = dim.Size }));
+        return new ValueInfoProto
         {
-            tensor.Int(1, value.ElementType);                       //   elem_type
-            tensor.Message(2, shape =>                              //   shape {
-            {
-                foreach (var dim in value.Shape)
-                {
-                    if (dim.Symbol is { } symbol)
-                        shape.Message(1, d => d.String(2, symbol)); // dim { dim_param }
-                    else
-                        shape.Message(1, d => d.Int(1, dim.Size)); // dim { dim_value }
-                }
-            });
-        }));
+            Name = value.Name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = value.ElementType, Shape = shape } },
+        };
     }
 }
