@@ -19,4 +19,25 @@ public sealed record EpochMetrics(
 {
     /// <summary>TorchSharp tensors alive on the training thread at the end of the epoch; flat across epochs when nothing leaks.</summary>
     public long LiveTensors { get; init; }
+
+    /// <summary>
+    /// The epoch's figures by the names every consumer uses (run log, early stopping, checkpoints):
+    /// loss, accuracy, learning_rate, seconds, live_tensors, and val_loss / val_accuracy with validation.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> ToValues()
+    {
+        var values = new Dictionary<string, double>
+        {
+            ["loss"] = TrainLoss,
+            ["accuracy"] = TrainAccuracy,
+            ["learning_rate"] = LearningRate,
+            ["seconds"] = Seconds,
+            ["live_tensors"] = LiveTensors,
+        };
+        if (ValidationLoss is { } loss)
+            values["val_loss"] = loss;
+        if (ValidationAccuracy is { } accuracy)
+            values["val_accuracy"] = accuracy;
+        return values;
+    }
 }

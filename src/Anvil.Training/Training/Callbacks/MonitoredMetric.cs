@@ -18,11 +18,5 @@ internal static class MonitoredMetric
     public static double ReadRequired(string name, EpochMetrics m, string callback) => Read(name, m)
         ?? throw new InvalidOperationException($"{callback} monitors '{name}' but the fit has no validation split. Monitor 'loss' or 'accuracy', or set a validation fraction.");
 
-    private static double? Read(string name, EpochMetrics m) => name switch
-    {
-        "val_loss" => m.ValidationLoss,
-        "val_accuracy" => m.ValidationAccuracy,
-        "loss" => m.TrainLoss,
-        _ => m.TrainAccuracy,
-    };
+    private static double? Read(string name, EpochMetrics m) => m.ToValues().TryGetValue(name, out var value) ? value : null;
 }
