@@ -29,7 +29,7 @@ public static class TrainingCurvesPlot
         DrawPanel(figure, SKRect.Create(90, 70, 470, 360), epochs, history, "loss",
             e => e.TrainLoss, e => e.ValidationLoss, AxisScale.Covering(Losses(history), floor: 0).Padded(0.04), legendOnTop: true);
         DrawPanel(figure, SKRect.Create(690, 70, 470, 360), epochs, history, "accuracy",
-            e => e.TrainAccuracy, e => e.ValidationAccuracy, AxisScale.Covering(Accuracies(history), floor: 0, ceiling: 1).Padded(0.04), legendOnTop: false);
+            e => e.TrainAccuracy ?? double.NaN, e => e.ValidationAccuracy, AxisScale.Covering(Accuracies(history), floor: 0, ceiling: 1).Padded(0.04), legendOnTop: false);
         figure.Save(path);
     }
 
@@ -52,5 +52,5 @@ public static class TrainingCurvesPlot
         history.Select(e => e.TrainLoss).Concat(history.Where(e => e.ValidationLoss is not null).Select(e => e.ValidationLoss!.Value));
 
     private static IEnumerable<double> Accuracies(IReadOnlyList<EpochMetrics> history) =>
-        history.Select(e => e.TrainAccuracy).Concat(history.Where(e => e.ValidationAccuracy is not null).Select(e => e.ValidationAccuracy!.Value));
+        history.Where(e => e.TrainAccuracy is not null).Select(e => e.TrainAccuracy!.Value).Concat(history.Where(e => e.ValidationAccuracy is not null).Select(e => e.ValidationAccuracy!.Value));
 }

@@ -32,7 +32,12 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         using var data = PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: null);
         recipe = FollowData(recipe, data.Train, request.ModelGiven, progress);
         var spec = ModelChoice.Resolve(recipe.Model, data.Train) with { Preprocessing = data.Preprocessing };
-        var parameters = new Dictionary<string, string>(source.ToParameters()) { ["model"] = recipe.Model, ["recipe"] = recipe.ToJson() };
+        var parameters = new Dictionary<string, string>(source.ToParameters())
+        {
+            ["task"] = data.Train.Task == TaskKind.Classification ? "classification" : "regression",
+            ["model"] = recipe.Model,
+            ["recipe"] = recipe.ToJson(),
+        };
         limits.AddTo(parameters);
         var run = recorder.CreateRun(request.Name ?? $"{recipe.Model}-{source.Data}", parameters, datasetHash);
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);

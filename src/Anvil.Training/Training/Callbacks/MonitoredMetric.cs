@@ -3,7 +3,7 @@ namespace Anvil.Training.Training.Callbacks;
 /// <summary>Reads a named figure out of <see cref="EpochMetrics"/>, for callbacks that watch one.</summary>
 internal static class MonitoredMetric
 {
-    public static IReadOnlyList<string> Names { get; } = ["val_loss", "val_accuracy", "loss", "accuracy"];
+    public static IReadOnlyList<string> Names { get; } = ["val_loss", "val_accuracy", "loss", "accuracy", "val_mae", "val_rmse", "mae"];
 
     public static void Validate(string name)
     {
