@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Anvil.Cli.Pipeline;
+using Anvil.Training.Data;
 
 namespace Anvil.Cli.Commands;
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using Anvil.Training.Data;
 using Anvil.Training.Training;
 
 namespace Anvil.Cli.Commands;
@@ -6,7 +8,7 @@ namespace Anvil.Cli.Commands;
 /// <summary>Options that override the recipe, shared by train and cv.</summary>
 internal sealed class RecipeOptions
 {
-    public Option<string?> Model { get; } = new("--model") { Description = "vgg-small (default), resnet-small, seed-cnn, mlp, or the path of a JSON model spec. seed-cnn also selects the article's recipe (Adam, batch 64)." };
+    public Option<string?> Model { get; } = new("--model") { Description = "vgg-small, resnet-small, seed-cnn, mlp, or the path of a JSON model spec (default: vgg-small for images, mlp for CSV features). seed-cnn also selects the article's recipe (Adam, batch 64)." };
     public Option<string?> RecipeFile { get; } = new("--recipe") { Description = "A JSON recipe file; options given on the command line override its fields." };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Number of epochs." };
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Samples per batch." };
@@ -14,11 +16,13 @@ internal sealed class RecipeOptions
     public Option<string?> Optimizer { get; } = new("--optimizer") { Description = "sgd, adam or adamw." };
     public Option<string?> Schedule { get; } = new("--schedule") { Description = "constant, onecycle or cosine." };
     public Option<double?> ValidationFraction { get; } = new("--validation-fraction") { Description = "Share of the training data held out for per-epoch validation (0 to 1)." };
-    public Option<int?> Seed { get; } = new("--seed") { Description = "Random seed for weights, shuffling and augmentation." };
+    public Option<int?> Seed { get; } = new("--seed") { Description = "Random seed for weights, shuffling, splits and augmentation." };
+    public Option<string?> MissingValues { get; } = new("--missing-values") { Description = "CSV cells that are empty or NA: fail (default), drop-row, mean or median (fitted on the training rows)." };
+    public Option<string?> Resize { get; } = new("--resize") { Description = "Resize every image of an image folder on load, e.g. 32x32 (WIDTHxHEIGHT); default: all images must share the first one's size." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed })
+        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed, MissingValues, Resize })
             command.Options.Add(option);
     }
 
@@ -39,8 +43,30 @@ internal sealed class RecipeOptions
             Schedule = p.GetValue(Schedule) ?? recipe.Schedule,
             ValidationFraction = p.GetValue(ValidationFraction) ?? recipe.ValidationFraction,
             Seed = p.GetValue(Seed) ?? recipe.Seed,
+            MissingValues = p.GetValue(MissingValues) is { } missing ? ParseMissingValues(missing) : recipe.MissingValues,
+            Resize = p.GetValue(Resize) ?? recipe.Resize,
         };
         recipe.Validate();
         return recipe;
     }
+
+    /// <summary>True when --model or the recipe file chose the model; otherwise the data's input kind picks it.</summary>
+    public bool ModelGiven(ParseResult p)
+    {
+        if (p.GetValue(Model) is not null)
+            return true;
+        if (p.GetValue(RecipeFile) is not { } file)
+            return false;
+        using var json = JsonDocument.Parse(File.ReadAllText(file));
+        return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("model", out _);
+    }
+
+    private static MissingValuePolicy ParseMissingValues(string text) => text switch
+    {
+        "fail" => MissingValuePolicy.Fail,
+        "drop-row" => MissingValuePolicy.DropRow,
+        "mean" => MissingValuePolicy.Mean,
+        "median" => MissingValuePolicy.Median,
+        _ => throw new ArgumentException($"--missing-values '{text}' is unknown; use fail, drop-row, mean or median."),
+    };
 }

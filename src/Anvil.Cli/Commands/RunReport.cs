@@ -1,4 +1,4 @@
-using Anvil.Cli.Pipeline;
+using Anvil.Training.Runs;
 
 namespace Anvil.Cli.Commands;
 
@@ -10,17 +10,21 @@ internal static class RunReport
             ? $"{counts[0]} after every one of {counts.Count} epochs"
             : string.Join(", ", counts);
 
+    private static string Epochs(int count) => $"{count} epoch{(count == 1 ? "" : "s")}";
+
     public static void Print(RunSummary s, bool json)
     {
-        if (s.Status == "finished")
+        if (s.Outcome == RunOutcome.Finished)
         {
-            Console.WriteLine($"Test accuracy {s.TestAccuracy:P2}, macro AUC {s.TestMacroAuc:F4} after {s.Epochs} epochs.");
+            var tta = s.TestAccuracyTta is { } augmented ? $" (with test-time augmentation {augmented:P2}, not what the served model does)" : "";
+            Console.WriteLine($"Test accuracy {s.TestAccuracy:P2}{tta}, macro AUC {s.TestMacroAuc:F4} after {Epochs(s.Epochs)}.");
             Console.WriteLine($"Training took {s.TrainSeconds:F1}s ({s.ImagesPerSecond:N0} images/s); whole run {s.TotalSeconds:F1}s; peak memory {s.PeakMemoryMb:N0} MiB.");
             Console.WriteLine($"Live tensors after each epoch: {LiveTensors(s.LiveTensorsPerEpoch)}.");
         }
         else
         {
-            Console.WriteLine($"Run {s.Status} after {s.Epochs} epochs{(s.StopReason is null ? "" : $": {s.StopReason}")}. Resume it with ./anvil train --resume {s.RunId}.");
+            var status = s.Outcome == RunOutcome.Interrupted ? "interrupted" : "diverged";
+            Console.WriteLine($"Run {status} after {Epochs(s.Epochs)}{(s.StopReason is null ? "" : $": {s.StopReason}")}. Resume it with ./anvil train --resume {s.RunId}.");
         }
         Console.WriteLine($"Run {s.RunId}; artifacts in {s.ArtifactsDir}");
         if (json)

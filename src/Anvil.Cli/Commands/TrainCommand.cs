@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Anvil.Cli.Pipeline;
+using Anvil.Training.Runs;
 
 namespace Anvil.Cli.Commands;
 
@@ -21,15 +22,15 @@ internal static class TrainCommand
             command.Options.Add(option);
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
-            var pipeline = new TrainingPipeline(openStore(), Console.Error, interactive: !Console.IsErrorRedirected);
+            var pipeline = new RunPipeline(new RegistryRunRecorder(openStore()), Console.Error, interactive: !Console.IsErrorRedirected);
             var summary = p.GetValue(resume) is { } runId
                 ? pipeline.Resume(runId, cancellationToken)
-                : pipeline.Train(data.Read(p), recipe.Read(p), p.GetValue(name), new TrainingLimits(p.GetValue(data.Limit), p.GetValue(patience)), cancellationToken);
+                : pipeline.Train(new RunRequest(data.Read(p), recipe.Read(p), p.GetValue(name), new TrainingLimits(p.GetValue(data.Limit), p.GetValue(patience)), recipe.ModelGiven(p)), cancellationToken);
             RunReport.Print(summary, p.GetValue(json));
-            return summary.Status switch
+            return summary.Outcome switch
             {
-                "interrupted" => ExitCodes.Interrupted,
-                "diverged" => ExitCodes.Diverged,
+                RunOutcome.Interrupted => ExitCodes.Interrupted,
+                RunOutcome.Diverged => ExitCodes.Diverged,
                 _ => ExitCodes.Success,
             };
         }));

@@ -1,9 +1,9 @@
-using System.Text.Json;
 using Anvil.Export;
 using Anvil.Registry;
 using Anvil.Registry.Runs;
 using Anvil.Registry.Versions;
 using Anvil.Training.Models;
+using Anvil.Training.Runs;
 
 namespace Anvil.Cli.Pipeline;
 
@@ -20,10 +20,8 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
         var run = runs.GetRun(runIdOrPrefix);
         if (run.Status != RunStatus.Finished)
             throw new RegistryException($"Run {run.Id} is {RunStatusNames.ToText(run.Status)}; only a finished run can be registered. Resume it with ./anvil train --resume {run.Id[..12]}.");
-        var artifacts = new Artifacts(run.ArtifactsDirectory);
-        var metrics = File.Exists(artifacts.MetricsPath)
-            ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(artifacts.MetricsPath), Commands.JsonOutput.Options) ?? []
-            : [];
+        var artifacts = new RunArtifacts(run.ArtifactsDirectory);
+        var metrics = artifacts.LoadMetrics();
 
         VerifiedModelVersion files;
         using (var model = ModelBuilder.Build(artifacts.LoadSpec()))

@@ -27,14 +27,43 @@ public static class CsvDatasetReader
         var table = CsvTable.Load(trainPath);
         var featureNames = policy.FeatureColumns ?? [.. table.Header.Where(h => h != policy.LabelColumn)];
         var rows = Parse(table, policy, featureNames);
-        var fitted = policy with
-        {
-            FeatureColumns = featureNames,
-            ClassNames = policy.ClassNames ?? InferClassNames(rows.Select(r => r.Label)),
-            Fitted = [.. featureNames.Select((name, f) => FitColumn(table.Path, name, PresentValues(rows, f), policy))],
-        };
+        var fitted = FitPolicy(table.Path, rows, policy, featureNames, policy.ClassNames ?? InferClassNames(rows.Select(r => r.Label)));
         return (Build(table.Path, rows, fitted), fitted);
     }
+
+    /// <summary>
+    /// Reads one file and holds out a stratified share of its rows for testing. The policy is fitted
+    /// on the training rows only (or replayed when already fitted), so no test row moves a fill value
+    /// or a clipping bound; class names come from every row, since a label is not a statistic.
+    /// </summary>
+    /// <param name="testFraction">Share of rows held out, in (0, 1).</param>
+    /// <param name="seed">Seed of the split; the same seed gives the same split.</param>
+    public static (TensorDataset Train, TensorDataset Test, CsvPolicy Policy) FitHoldOut(string path, CsvPolicy policy, double testFraction, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        policy.Validate();
+        var table = CsvTable.Load(path);
+        var featureNames = policy.FeatureColumns ?? [.. table.Header.Where(h => h != policy.LabelColumn)];
+        var rows = Parse(table, policy, featureNames);
+        var classNames = policy.ClassNames ?? InferClassNames(rows.Select(r => r.Label));
+        var classIndex = ClassIndex(classNames);
+        var labels = rows.Select(r => LabelIndex(table.Path, r.Line, r.Label, classIndex, classNames)).ToArray();
+        var (trainIndices, testIndices) = DataSplit.SplitIndices(labels, testFraction, seed);
+        var trainRows = trainIndices.Select(i => rows[(int)i]).ToList();
+        var fitted = policy.IsFitted ? policy : FitPolicy(table.Path, trainRows, policy, featureNames, classNames);
+        return (Build(table.Path, trainRows, fitted), Build(table.Path, [.. testIndices.Select(i => rows[(int)i])], fitted), fitted);
+    }
+
+    private static CsvPolicy FitPolicy(string path, List<(int Line, double?[] Features, string Label)> rows, CsvPolicy policy,
+        IReadOnlyList<string> featureNames, IReadOnlyList<string> classNames) => policy with
+    {
+        FeatureColumns = featureNames,
+        ClassNames = classNames,
+        Fitted = [.. featureNames.Select((name, f) => FitColumn(path, name, PresentValues(rows, f), policy))],
+    };
+
+    private static Dictionary<string, long> ClassIndex(IReadOnlyList<string> classNames) =>
+        classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (long)p.i, StringComparer.Ordinal);
 
     /// <summary>Reads a validation, test or serving file with a policy returned by <see cref="Fit"/>.</summary>
     public static TensorDataset Read(string path, CsvPolicy fittedPolicy)
@@ -69,13 +98,13 @@ public static class CsvDatasetReader
                 if (!missing.Contains(row.Cells[featureIndices[f]]))
                     features[f] = table.ParseNumber(row, featureIndices[f]);
                 else if (policy.MissingValues == MissingValuePolicy.Fail)
-                    throw MissingCell(table, row, featureIndices[f], "the missing-value policy is 'fail'; choose drop-row, mean or median to accept missing values");
+                    throw MissingCell(table, row, featureIndices[f], "the missing-value policy is 'fail'; to accept missing values pass --missing-values drop-row, mean or median (recipe field \"missing_values\")");
                 else
                     complete = false;
             }
             var label = row.Cells[labelIndex];
             if (missing.Contains(label) && !dropRows)
-                throw MissingCell(table, row, labelIndex, "every row needs a label; fix the row or use the drop-row policy");
+                throw MissingCell(table, row, labelIndex, "every row needs a label; fix the row or pass --missing-values drop-row");
             if (dropRows && (!complete || missing.Contains(label)))
                 continue;
             rows.Add((row.Line, features, label));
@@ -128,7 +157,7 @@ public static class CsvDatasetReader
     {
         var columns = policy.Fitted!;
         var classNames = policy.ClassNames!;
-        var classIndex = classNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (long)p.i, StringComparer.Ordinal);
+        var classIndex = ClassIndex(classNames);
         var features = new float[checked(rows.Count * columns.Count)];
         var labels = new long[rows.Count];
         for (var r = 0; r < rows.Count; r++)

@@ -18,8 +18,11 @@ public sealed record ImageFolderOptions
     /// <summary>Resize images of another size (bilinear) instead of rejecting them.</summary>
     public bool Resize { get; init; }
 
-    /// <summary>Channels of the output tensor.</summary>
-    public ImageChannels Channels { get; init; } = ImageChannels.Rgb;
+    /// <summary>Channels of the output tensor; null reads one channel when every image is grey (R = G = B in every pixel) and three otherwise.</summary>
+    public ImageChannels? Channels { get; init; } = ImageChannels.Rgb;
+
+    /// <summary>Called with a one-line warning for each file in a class folder that is not a PNG or JPEG image and is skipped; null makes such a file an error.</summary>
+    public Action<string>? OnSkippedFile { get; init; }
 
     /// <summary>Largest accepted file, in bytes (default 32 MiB).</summary>
     public long MaxFileBytes { get; init; } = 32L * 1024 * 1024;

@@ -27,10 +27,13 @@ public static class ImageFolderReader
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxFileBytes, nameof(options.MaxFileBytes));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxPixels, nameof(options.MaxPixels));
 
-        var (classNames, files) = ListFiles(root);
+        var (classNames, files) = ListFiles(root, options.OnSkippedFile);
         var width = options.Width;
         var height = options.Height;
-        var channels = (int)options.Channels;
+        // Without a chosen channel count, read RGB and keep one plane when every image turns out grey.
+        var read = options.Channels ?? ImageChannels.Rgb;
+        var channels = (int)read;
+        var allGrey = true;
         float[]? values = null;
         for (var i = 0; i < files.Count; i++)
         {
@@ -40,16 +43,19 @@ public static class ImageFolderReader
             using var resized = ResizeIfNeeded(decoded, files[i].Path, width.Value, height.Value, options.Resize);
             var sampleSize = checked(channels * width.Value * height.Value);
             values ??= Allocate(root, files.Count, sampleSize);
-            CopyPixels(resized ?? decoded, values.AsSpan(i * sampleSize, sampleSize), options.Channels);
+            allGrey &= CopyPixels(resized ?? decoded, values.AsSpan(i * sampleSize, sampleSize), read);
         }
         var labels = files.Select(f => f.Label).ToArray();
-        return new TensorDataset(
-            tensor(values!, [files.Count, channels, height!.Value, width!.Value]), // (N, C, H, W)
-            tensor(labels, [labels.LongLength]), // (N)
-            classNames);
+        var features = tensor(values!, [files.Count, channels, height!.Value, width!.Value]); // (N, C, H, W)
+        if (options.Channels is null && allGrey)
+        {
+            using var rgb = features;
+            features = rgb.narrow(1, 0, 1).contiguous(); // (N, 1, H, W): R = G = B, so one plane holds it all
+        }
+        return new TensorDataset(features, tensor(labels, [labels.LongLength]), classNames); // (N)
     }
 
-    private static (List<string> ClassNames, List<(string Path, long Label)> Files) ListFiles(string root)
+    private static (List<string> ClassNames, List<(string Path, long Label)> Files) ListFiles(string root, Action<string>? onSkipped)
     {
         if (!Directory.Exists(root))
             throw new DirectoryNotFoundException($"Image folder '{root}' does not exist; expected a folder with one sub-folder of images per class.");
@@ -62,12 +68,24 @@ public static class ImageFolderReader
             var images = Directory.GetFiles(classDirectories[label])
                 .Where(f => !Path.GetFileName(f).StartsWith('.'))
                 .Order(StringComparer.Ordinal)
+                .Where(f => onSkipped is null || IsImage(f, onSkipped))
                 .ToList();
             if (images.Count == 0)
                 throw new InvalidDataException($"Class folder '{classDirectories[label]}' holds no images; add PNG or JPEG files or remove the folder.");
             files.AddRange(images.Select(f => (f, (long)label)));
         }
         return ([.. classDirectories.Select(d => Path.GetFileName(d)!)], files);
+    }
+
+    /// <summary>True for a PNG or JPEG file (by its content, not its name); otherwise reports the skipped file.</summary>
+    private static bool IsImage(string path, Action<string> onSkipped)
+    {
+        using var stream = File.OpenRead(path);
+        using var codec = SKCodec.Create(stream);
+        if (codec?.EncodedFormat is SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg)
+            return true;
+        onSkipped($"warning: skipped '{path}': not a PNG or JPEG image.");
+        return false;
     }
 
     /// <summary>Decodes to 8-bit RGBA (alpha not premultiplied, then ignored) after checking the limits.</summary>
@@ -77,9 +95,9 @@ public static class ImageFolderReader
         if (bytes > options.MaxFileBytes)
             throw new InvalidDataException($"'{path}' is {bytes} bytes, larger than the {options.MaxFileBytes}-byte limit; shrink it or raise MaxFileBytes.");
         using var stream = File.OpenRead(path);
-        using var codec = SKCodec.Create(stream, out var result);
+        using var codec = SKCodec.Create(stream);
         if (codec is null || codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg))
-            throw new InvalidDataException($"'{path}' is not a PNG or JPEG image ({(codec is null ? result : codec.EncodedFormat)}); remove it from the class folder or convert it.");
+            throw new InvalidDataException($"'{path}' is not a PNG or JPEG image ({(codec is null ? "unknown format" : codec.EncodedFormat)}); remove it from the class folder or convert it.");
         var pixels = (long)codec.Info.Width * codec.Info.Height;
         if (pixels > options.MaxPixels)
             throw new InvalidDataException($"'{path}' is {codec.Info.Width}×{codec.Info.Height} = {pixels} pixels, more than the {options.MaxPixels}-pixel limit; shrink it or raise MaxPixels.");
@@ -107,16 +125,17 @@ public static class ImageFolderReader
         if (!resize)
             throw new InvalidDataException(
                 $"'{path}' is {bitmap.Width}×{bitmap.Height} pixels but {width}×{height} (width×height) was expected; " +
-                "resize the image, or read with Resize = true to resize every image on load.");
+                $"resize the image, or resize every image on load with --resize {width}x{height} (recipe field \"resize\").");
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         return bitmap.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
             ?? throw new InvalidDataException($"'{path}' could not be resized from {bitmap.Width}×{bitmap.Height} to {width}×{height}.");
     }
 
-    /// <summary>Writes one (C, H, W) sample from an RGBA bitmap, scaled to [0, 1].</summary>
-    private static void CopyPixels(SKBitmap bitmap, Span<float> sample, ImageChannels channels)
+    /// <summary>Writes one (C, H, W) sample from an RGBA bitmap, scaled to [0, 1]; true when every pixel is grey (R = G = B).</summary>
+    private static bool CopyPixels(SKBitmap bitmap, Span<float> sample, ImageChannels channels)
     {
         ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();
+        var grey = true;
         var (width, height, plane) = (bitmap.Width, bitmap.Height, bitmap.Width * bitmap.Height);
         for (var y = 0; y < height; y++)
         {
@@ -124,6 +143,7 @@ public static class ImageFolderReader
             {
                 var p = (y * bitmap.RowBytes) + (x * 4);
                 var (r, g, b) = (rgba[p], rgba[p + 1], rgba[p + 2]);
+                grey &= r == g && g == b;
                 var at = (y * width) + x;
                 if (channels == ImageChannels.Grayscale)
                 {
@@ -135,5 +155,6 @@ public static class ImageFolderReader
                 sample[(2 * plane) + at] = b / 255f;
             }
         }
+        return grey;
     }
 }

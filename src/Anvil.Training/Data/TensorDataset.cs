@@ -4,15 +4,20 @@ using static TorchSharp.torch;
 namespace Anvil.Training.Data;
 
 /// <summary>
-/// A labelled data set held as two in-memory tensors: on a CPU one contiguous tensor is the
-/// fastest input pipeline (a batch is a slice, not a copy of many small arrays).
+/// A data set held as two in-memory tensors, features and typed targets: on a CPU one contiguous
+/// tensor is the fastest input pipeline (a batch is a slice, not a copy of many small arrays).
+/// The <see cref="Task"/> says what the targets are: (N) int64 class labels for classification,
+/// (N, K) float32 values for regression.
 /// </summary>
 /// <example>
-/// <code>var data = new TensorDataset(images, labels, ["cat", "dog"]);</code>
+/// <code>
+/// var images = new TensorDataset(pixels, labels, ["cat", "dog"]);
+/// var prices = TensorDataset.Regression(features, targets, ["price"]);
+/// </code>
 /// </example>
 public sealed class TensorDataset : IDisposable
 {
-    /// <summary>Creates a data set. Takes ownership of both tensors.</summary>
+    /// <summary>Creates a classification data set. Takes ownership of both tensors.</summary>
     /// <param name="features">(N, ...) float32 features, e.g. (N, C, H, W) images.</param>
     /// <param name="labels">(N) int64 class indices in [0, classNames.Count).</param>
     /// <param name="classNames">One name per class.</param>
@@ -38,18 +43,57 @@ public sealed class TensorDataset : IDisposable
                     $"Label {(min < 0 ? min : max)} is out of range: labels must lie in [0, {classNames.Count - 1}] for {classNames.Count} classes.");
         }
         Features = features;
-        Labels = labels;
-        ClassNames = classNames;
+        Targets = labels;
+        _names = classNames;
+    }
+
+    private TensorDataset(Tensor features, Tensor targets, IReadOnlyList<string> names, TaskKind task)
+    {
+        Features = features;
+        Targets = targets;
+        _names = names;
+        Task = task;
+    }
+
+    private readonly IReadOnlyList<string> _names;
+
+    /// <summary>Creates a regression data set. Takes ownership of both tensors.</summary>
+    /// <param name="features">(N, ...) float32 features.</param>
+    /// <param name="targets">(N, K) float32 target values.</param>
+    /// <param name="targetNames">K names, one per target column.</param>
+    public static TensorDataset Regression(Tensor features, Tensor targets, IReadOnlyList<string> targetNames)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(targetNames);
+        if (features.dtype != ScalarType.Float32)
+            throw new ArgumentException($"Features must be float32, got {features.dtype}.", nameof(features));
+        if (targets.dtype != ScalarType.Float32 || targets.dim() != 2 || targets.shape[0] != features.shape[0])
+            throw new ArgumentException($"Regression targets must be a float32 (N, K) tensor with N = {features.shape[0]}, got {targets.dtype} [{string.Join(", ", targets.shape)}].", nameof(targets));
+        if (targets.shape[1] != targetNames.Count)
+            throw new ArgumentException($"Targets have {targets.shape[1]} columns but {targetNames.Count} names were given; give one name per column.", nameof(targetNames));
+        return new TensorDataset(features, targets, targetNames, TaskKind.Regression);
     }
 
     /// <summary>(N, ...) float32 features.</summary>
     public Tensor Features { get; }
 
-    /// <summary>(N) int64 labels.</summary>
-    public Tensor Labels { get; }
+    /// <summary>What the targets are.</summary>
+    public TaskKind Task { get; } = TaskKind.Classification;
 
-    /// <summary>Class names, indexed by label.</summary>
-    public IReadOnlyList<string> ClassNames { get; }
+    /// <summary>(N) int64 class labels for classification, (N, K) float32 values for regression.</summary>
+    public Tensor Targets { get; }
+
+    /// <summary>(N) int64 labels of a classification data set.</summary>
+    public Tensor Labels => Task == TaskKind.Classification ? Targets
+        : throw new InvalidOperationException("This regression data set has float targets, not class labels; read Targets.");
+
+    /// <summary>Class names of a classification data set, indexed by label.</summary>
+    public IReadOnlyList<string> ClassNames => Task == TaskKind.Classification ? _names
+        : throw new InvalidOperationException("This regression data set has no classes; read TargetNames.");
+
+    /// <summary>Class names for classification, target column names for regression: one per model output.</summary>
+    public IReadOnlyList<string> TargetNames => _names;
 
     /// <summary>Number of samples.</summary>
     public int Count => (int)Features.shape[0];
@@ -62,13 +106,14 @@ public sealed class TensorDataset : IDisposable
     {
         using var scope = NewDisposeScope();
         var features = Features.index_select(0, indices).MoveToOuterDisposeScope();
-        var labels = Labels.index_select(0, indices).MoveToOuterDisposeScope();
-        return new TensorDataset(features, labels, ClassNames);
+        var targets = Targets.index_select(0, indices).MoveToOuterDisposeScope();
+        return new TensorDataset(features, targets, _names, Task);
     }
 
+    /// <summary>Disposes both tensors.</summary>
     public void Dispose()
     {
         Features.Dispose();
-        Labels.Dispose();
+        Targets.Dispose();
     }
 }

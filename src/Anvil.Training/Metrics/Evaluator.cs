@@ -17,7 +17,8 @@ namespace Anvil.Training.Metrics;
 public static class Evaluator
 {
     /// <summary>(N, C) class probabilities for every sample, in order.</summary>
-    public static Tensor PredictProbabilities(SpecModel model, Tensor features, int batchSize = 1000, bool testTimeAugmentation = false)
+    /// <param name="onBatch">Called after each batch with (batches done, batches in all), e.g. for <see cref="EvaluationProgress"/>.</param>
+    public static Tensor PredictProbabilities(SpecModel model, Tensor features, int batchSize = 1000, bool testTimeAugmentation = false, Action<int, int>? onBatch = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(features);
@@ -29,6 +30,7 @@ public static class Evaluator
         model.eval();
         using var noGrad = no_grad();
         var batches = new List<Tensor>();
+        var total = (int)((features.shape[0] + batchSize - 1) / batchSize);
         for (long start = 0; start < features.shape[0]; start += batchSize)
         {
             using var scope = NewDisposeScope();
@@ -37,6 +39,7 @@ public static class Evaluator
             var probabilities = views.Select(v => functional.softmax(model.forward(v), 1)) // (B, C) each
                 .Aggregate((sum, p) => sum.add_(p)).div_(views.Length);
             batches.Add(probabilities.MoveToOuterDisposeScope());
+            onBatch?.Invoke(batches.Count, total);
         }
         model.train(wasTraining);
         var all = cat(batches, 0);
@@ -71,12 +74,13 @@ public static class Evaluator
         functional.nll_loss(probabilities.clamp_min(1e-12).log(), labels).item<float>();
 
     /// <summary>The full report on a labelled data set.</summary>
-    public static EvaluationReport Evaluate(SpecModel model, TensorDataset data, bool testTimeAugmentation = false, int batchSize = 1000)
+    /// <param name="onBatch">Called after each batch with (batches done, batches in all).</param>
+    public static EvaluationReport Evaluate(SpecModel model, TensorDataset data, bool testTimeAugmentation = false, int batchSize = 1000, Action<int, int>? onBatch = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         using var scope = NewDisposeScope();
-        var probabilities = PredictProbabilities(model, data.Features, batchSize, testTimeAugmentation);
+        var probabilities = PredictProbabilities(model, data.Features, batchSize, testTimeAugmentation, onBatch);
         var loss = MeanCrossEntropy(probabilities, data.Labels);
         var classes = data.ClassNames.Count;
         var confusion = new ConfusionMatrix(classes);

@@ -4,8 +4,9 @@ using ScottPlot;
 namespace Anvil.Training.Plots;
 
 /// <summary>
-/// Loss and accuracy per epoch, training and validation, as two side-by-side panels in a PNG.
-/// Validation lines are drawn only for epochs that have validation figures.
+/// Loss and the task's figure (accuracy for a classifier, mean absolute error for a regressor) per epoch,
+/// training and validation, as two side-by-side panels in a PNG. Validation lines are drawn only for epochs
+/// that have validation figures.
 /// </summary>
 /// <example>
 /// <code>TrainingCurvesPlot.Save(trainer.History, "runs/42/curves.png");</code>
@@ -24,24 +25,26 @@ public static class TrainingCurvesPlot
         if (history.Count == 0)
             throw new ArgumentException("The history is empty: train for at least one epoch before plotting its curves.", nameof(history));
 
+        var values = history.Select(e => (e.Epoch, Values: e.ToValues())).ToList();
+        var classifier = values[0].Values.ContainsKey("accuracy");
         var row = PlotStyle.NewRow(2);
         var epochs = $"{history.Count} epoch{(history.Count == 1 ? "" : "s")}";
-        Panel(row.GetPlot(0), history, $"Loss ({epochs})", "loss", e => e.TrainLoss, e => e.ValidationLoss);
-        Panel(row.GetPlot(1), history, $"Accuracy ({epochs})", "accuracy", e => e.TrainAccuracy, e => e.ValidationAccuracy);
-        row.GetPlot(1).Axes.SetLimitsY(0, 1.02);
+        Panel(row.GetPlot(0), values, $"Loss ({epochs})", "loss");
+        Panel(row.GetPlot(1), values, classifier ? $"Accuracy ({epochs})" : $"Mean absolute error ({epochs})", classifier ? "accuracy" : "mae");
+        if (classifier)
+            row.GetPlot(1).Axes.SetLimitsY(0, 1.02);
         PlotStyle.Save(file => row.SavePng(file, Width, Height), path);
     }
 
-    private static void Panel(Plot plot, IReadOnlyList<EpochMetrics> history, string title, string quantity,
-        Func<EpochMetrics, double> train, Func<EpochMetrics, double?> validation)
+    private static void Panel(Plot plot, List<(int Epoch, IReadOnlyDictionary<string, double> Values)> history, string title, string quantity)
     {
-        var trainLine = plot.Add.Scatter(history.Select(e => (double)e.Epoch).ToArray(), history.Select(train).ToArray(), PlotStyle.Palette.GetColor(0));
-        trainLine.LegendText = $"train {quantity}";
-        var validated = history.Where(e => validation(e) is not null).ToList();
-        if (validated.Count > 0)
+        foreach (var (name, label, color) in new[] { (quantity, "train", 0), ("val_" + quantity, "validation", 1) })
         {
-            var line = plot.Add.Scatter(validated.Select(e => (double)e.Epoch).ToArray(), validated.Select(e => validation(e)!.Value).ToArray(), PlotStyle.Palette.GetColor(1));
-            line.LegendText = $"validation {quantity}";
+            var points = history.Where(e => e.Values.ContainsKey(name)).ToList();
+            if (points.Count == 0)
+                continue;
+            var line = plot.Add.Scatter(points.Select(e => (double)e.Epoch).ToArray(), points.Select(e => e.Values[name]).ToArray(), PlotStyle.Palette.GetColor(color));
+            line.LegendText = $"{label} {quantity}";
         }
 
         plot.Title(title);

@@ -8,7 +8,8 @@ namespace Anvil.Training.Training;
 
 /// <summary>
 /// Stratified k-fold cross-validation of a recipe: for each fold, fit normalisation on the other
-/// k-1 folds only, train a fresh model, and evaluate it on the held-out fold.
+/// k-1 folds only, train a fresh model, and evaluate it on the held-out fold (one view per sample,
+/// as the model is served, whatever the recipe's test-time augmentation).
 /// </summary>
 /// <example>
 /// <code>var result = CrossValidation.Run(train, spec, recipe, folds: 5);</code>
@@ -51,7 +52,7 @@ public static class CrossValidation
             cancellationToken.ThrowIfCancellationRequested();
             if (result.Diverged)
                 throw new InvalidOperationException($"Fold {fold} diverged: {result.StopReason}.");
-            accuracies.Add(Evaluator.Evaluate(model, validation, recipe.TestTimeAugmentation).Accuracy);
+            accuracies.Add(Evaluator.Evaluate(model, validation).Accuracy); // one view, as the model is served
         }
         return new Result(accuracies);
     }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Anvil.Training.Data;
 
 namespace Anvil.Training.Training;
 
@@ -38,6 +40,10 @@ public sealed record Recipe
     /// <summary>Average predictions over the image and its mirror at evaluation time.</summary>
     public bool TestTimeAugmentation { get; init; }
     public int Seed { get; init; } = 42;
+    /// <summary>What a CSV reader does with a missing feature cell: fail, drop-row, mean or median (fitted on the training rows).</summary>
+    public MissingValuePolicy MissingValues { get; init; } = MissingValuePolicy.Fail;
+    /// <summary>"WIDTHxHEIGHT", e.g. "32x32": resize every image of an image folder on load; null takes the first image's size and refuses others.</summary>
+    public string? Resize { get; init; }
 
     /// <summary>
     /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
@@ -85,6 +91,20 @@ public sealed record Recipe
         Require(CropPadding >= 0, $"crop_padding must be 0 or more, got {CropPadding}.");
         Require(ValidationFraction is >= 0 and < 1, $"validation_fraction must be in [0, 1), got {ValidationFraction}.");
         Require(WeightDecay >= 0, $"weight_decay must be 0 or more, got {WeightDecay}.");
+        Require(Resize is null || ParseSize(Resize) is not null, $"resize must be WIDTHxHEIGHT with positive numbers, e.g. 32x32, got '{Resize}'.");
+    }
+
+    /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>
+    public (int Width, int Height)? ImageSize() => Resize is null ? null
+        : ParseSize(Resize) ?? throw new ArgumentException($"Invalid recipe: resize must be WIDTHxHEIGHT with positive numbers, e.g. 32x32, got '{Resize}'.");
+
+    private static (int, int)? ParseSize(string text)
+    {
+        var parts = text.Split('x', 'X');
+        return parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var width) && width > 0
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var height) && height > 0
+            ? (width, height) : null;
     }
 
     private static void Require(bool condition, string message)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Anvil.Training.Data;
-using Anvil.Training.Metrics;
 using Anvil.Training.Models;
 using Anvil.Training.Transforms;
 using TorchSharp;
@@ -10,9 +9,9 @@ namespace Anvil.Training.Training;
 
 /// <summary>
 /// Trains a <see cref="SpecModel"/> on in-memory data following a <see cref="Recipe"/>: shuffled
-/// mini-batches, batch augmentation, the recipe's optimizer and learning-rate schedule, label
-/// smoothing, weight EMA and per-epoch validation, with callbacks for everything else
-/// (progress, early stopping, checkpoints, NaN guard). Each step runs in its own dispose scope,
+/// mini-batches, batch augmentation, the recipe's optimizer and learning-rate schedule, weight EMA
+/// and per-epoch validation, with the loss and figures of the data's task (<see cref="ITrainingStep"/>);
+/// callbacks do everything else (progress, early stopping, checkpoints, NaN guard). Each step runs in its own dispose scope,
 /// so the number of live tensors stays flat across epochs.
 /// </summary>
 /// <example>
@@ -50,6 +49,7 @@ public sealed class Trainer
         if (validation is not null)
             CheckShape(validation, "validation");
         var batchesPerEpoch = (train.Count + _recipe.BatchSize - 1) / _recipe.BatchSize;
+        var step = ITrainingStep.For(train.Task, _recipe);
         using var optimizer = OptimizerFactory.Create(_model, _recipe);
         var ema = _recipe.EmaDecay is { } decay ? new WeightEma(_model, decay) : null;
         var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, train.Count, ema);
@@ -70,7 +70,7 @@ public sealed class Trainer
             context.Epoch = epoch;
             foreach (var callback in _callbacks)
                 callback.OnEpochBegin(context);
-            var metrics = RunEpoch(context, train, validation, schedule, augmentations, cancellationToken);
+            var metrics = RunEpoch(context, step, train, validation, schedule, augmentations, cancellationToken);
             if (metrics is null)
                 break; // cancelled mid-epoch: the last checkpoint is the previous epoch's
             context.History.Add(metrics);
@@ -88,7 +88,7 @@ public sealed class Trainer
         return new TrainingResult(context.History.ToArray(), stopwatch.Elapsed, cancelled, context.Diverged, context.StopReason, context.FirstEpoch);
     }
 
-    private EpochMetrics? RunEpoch(TrainingContext context, TensorDataset train, TensorDataset? validation,
+    private EpochMetrics? RunEpoch(TrainingContext context, ITrainingStep step, TensorDataset train, TensorDataset? validation,
         LearningRateSchedule schedule, IBatchTransform[] augmentations, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
@@ -97,7 +97,7 @@ public sealed class Trainer
         using var order = randperm(train.Count, generator: generator);
         _model.train();
         double lossSum = 0;
-        long correct = 0, seen = 0;
+        long seen = 0;
         for (var batch = 0; batch < context.BatchesPerEpoch; batch++)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -106,13 +106,13 @@ public sealed class Trainer
             var start = batch * _recipe.BatchSize;
             var indices = order.narrow(0, start, Math.Min(_recipe.BatchSize, train.Count - start));
             var inputs = train.Features.index_select(0, indices); // (B, ...)
-            var targets = train.Labels.index_select(0, indices);  // (B)
+            var targets = train.Targets.index_select(0, indices); // (B) labels or (B, K) values
             foreach (var augmentation in augmentations)
                 inputs = augmentation.Apply(inputs, generator);
             OptimizerFactory.SetLearningRate(context.Optimizer, schedule.At(context.GlobalStep));
             context.Optimizer.zero_grad();
-            var logits = _model.forward(inputs);
-            var loss = CrossEntropy.Loss(logits, targets, _recipe.LabelSmoothing);
+            var outputs = _model.forward(inputs); // (B, K)
+            var loss = step.Loss(outputs, targets);
             loss.backward();
             context.Optimizer.step();
             context.Ema?.Update();
@@ -121,18 +121,24 @@ public sealed class Trainer
             var batchSize = targets.shape[0];
             lossSum += batchLoss * batchSize;
             seen += batchSize;
-            correct += logits.argmax(1).eq(targets).sum().item<long>();
+            step.Update(outputs, targets);
             foreach (var callback in _callbacks)
                 callback.OnBatchEnd(context, batch, batchLoss);
             if (context.StopTraining)
                 break;
         }
-        var (validationLoss, validationAccuracy) = validation is null ? ((double?)null, (double?)null)
-            : Evaluator.LossAndAccuracy(context.Ema?.Model ?? _model, validation);
-        return new EpochMetrics(context.Epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
-            validationLoss, validationAccuracy, schedule.At(context.GlobalStep - 1), Stopwatch.GetElapsedTime(started).TotalSeconds)
+        var trained = step.Compute();
+        double? validationLoss = null;
+        IReadOnlyDictionary<string, double> validated = new Dictionary<string, double>();
+        if (validation is not null)
+            (validationLoss, validated) = step.Validate(context.Ema?.Model ?? _model, validation);
+        var figures = trained.Concat(validated).Where(m => m.Key is not ("accuracy" or "val_accuracy")).ToDictionary();
+        return new EpochMetrics(context.Epoch, lossSum / Math.Max(1, seen), trained.TryGetValue("accuracy", out var accuracy) ? accuracy : null,
+            validationLoss, validated.TryGetValue("val_accuracy", out var validationAccuracy) ? validationAccuracy : null,
+            schedule.At(context.GlobalStep - 1), Stopwatch.GetElapsedTime(started).TotalSeconds)
         {
             LiveTensors = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount,
+            TaskMetrics = figures,
         };
     }
 
@@ -153,7 +159,7 @@ public sealed class Trainer
         var expected = _model.Spec.InputShape.Select(d => (long)d);
         if (!data.SampleShape.SequenceEqual(expected))
             throw new ArgumentException($"The {split} data has samples of shape [{string.Join(", ", data.SampleShape)}] but model '{_model.Spec.Name}' expects [{string.Join(", ", _model.Spec.InputShape)}].");
-        if (data.ClassNames.Count != _model.Spec.ClassNames.Length)
-            throw new ArgumentException($"The {split} data has {data.ClassNames.Count} classes but model '{_model.Spec.Name}' outputs {_model.Spec.ClassNames.Length}.");
+        if (data.TargetNames.Count != _model.Spec.ClassNames.Length)
+            throw new ArgumentException($"The {split} data has {data.TargetNames.Count} {(data.Task == TaskKind.Classification ? "classes" : "targets")} but model '{_model.Spec.Name}' outputs {_model.Spec.ClassNames.Length}.");
     }
 }

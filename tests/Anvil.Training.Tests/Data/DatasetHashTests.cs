@@ -6,37 +6,38 @@ namespace Anvil.Training.Tests.Data;
 public class DatasetHashTests
 {
     [Fact]
-    public void SameDataGivesTheSameHash()
+    public void SameFilesGiveTheSameHashWhereverTheyLie()
     {
-        using var first = Sample();
-        using var second = Sample();
+        using var first = new TempDirectory();
+        using var second = new TempDirectory();
 
-        var hash = DatasetHash.Compute(first);
+        var hash = DatasetHash.OfFiles([("data", first.Write("a.csv", "x,y\n1,a\n"))]);
 
-        Assert.Equal(hash, DatasetHash.Compute(second));
+        Assert.Equal(hash, DatasetHash.OfFiles([("data", second.Write("other-name.csv", "x,y\n1,a\n"))]));
         Assert.Matches("^[0-9a-f]{64}$", hash);
     }
 
     [Fact]
-    public void OneChangedPixelChangesTheHash()
+    public void OneChangedByteChangesTheHash()
     {
-        using var data = Sample();
-        var before = DatasetHash.Compute(data);
+        using var directory = new TempDirectory();
+        var before = DatasetHash.OfFiles([("data", directory.Write("a.csv", "x,y\n1,a\n"))]);
 
-        data.Features[100, 0, 14, 14] = data.Features[100, 0, 14, 14] + 1f / 255;
+        var after = DatasetHash.OfFiles([("data", directory.Write("a.csv", "x,y\n2,a\n"))]);
 
-        Assert.NotEqual(before, DatasetHash.Compute(data));
+        Assert.NotEqual(before, after);
     }
 
     [Fact]
-    public void ClassNamesArePartOfTheHash()
+    public void FileNamesArePartOfTheHashButTheirOrderIsNot()
     {
-        using var data = Sample();
-        using var renamed = new TensorDataset(data.Features.clone(), data.Labels.clone(), [.. FashionMnist.ClassNames.Select(n => n.ToUpperInvariant())]);
+        using var directory = new TempDirectory();
+        var cat = directory.Write("cat/1.png", "one");
+        var dog = directory.Write("dog/1.png", "two");
 
-        Assert.NotEqual(DatasetHash.Compute(data), DatasetHash.Compute(renamed));
+        var hash = DatasetHash.OfFiles([("data/cat/1.png", cat), ("data/dog/1.png", dog)]);
+
+        Assert.Equal(hash, DatasetHash.OfFiles([("data/dog/1.png", dog), ("data/cat/1.png", cat)]));
+        Assert.NotEqual(hash, DatasetHash.OfFiles([("data/dog/1.png", cat), ("data/cat/1.png", dog)]));
     }
-
-    private static TensorDataset Sample() =>
-        IdxReader.ReadDataset(TestFiles.SampleImages, TestFiles.SampleLabels, FashionMnist.ClassNames);
 }

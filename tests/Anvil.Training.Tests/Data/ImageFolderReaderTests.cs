@@ -46,7 +46,7 @@ public class ImageFolderReaderTests
 
         Assert.Contains(odd, error.Message);
         Assert.Contains("is 5×5 pixels but 8×6", error.Message);
-        Assert.Contains("Resize = true", error.Message);
+        Assert.Contains("--resize 8x6", error.Message);
     }
 
     [Fact]
@@ -96,5 +96,46 @@ public class ImageFolderReaderTests
         var error = Assert.Throws<InvalidDataException>(() => ImageFolderReader.Read(directory.Path));
 
         Assert.Contains("at least 2 classes", error.Message);
+    }
+}
+
+public class ImageFolderReaderChannelTests
+{
+    [Fact]
+    public void GreyFolderStaysOneChannelWhenTheDataChooses()
+    {
+        using var directory = new TempDirectory();
+        directory.Write("light/1.png", TestImages.Png(4, 4, new SKColor(200, 200, 200)));
+        directory.Write("dark/1.png", TestImages.Png(4, 4, new SKColor(51, 51, 51)));
+
+        using var data = ImageFolderReader.Read(directory.Path, new ImageFolderOptions { Channels = null });
+
+        Assert.Equal(new long[] { 2, 1, 4, 4 }, data.Features.shape);
+        Assert.Equal(51 / 255f, data.Features[0, 0, 0, 0].item<float>(), 1e-6f);
+    }
+
+    [Fact]
+    public void ColourFolderKeepsThreeChannelsWhenTheDataChooses()
+    {
+        using var directory = new TempDirectory();
+        TestImages.WriteCatsAndDogs(directory);
+
+        using var data = ImageFolderReader.Read(directory.Path, new ImageFolderOptions { Channels = null });
+
+        Assert.Equal(new long[] { 4, 3, 6, 8 }, data.Features.shape);
+    }
+
+    [Fact]
+    public void StrayFileIsSkippedWithAWarningWhenWarningsAreHeard()
+    {
+        using var directory = new TempDirectory();
+        TestImages.WriteCatsAndDogs(directory);
+        var notes = directory.Write("cat/notes.txt", "not an image");
+        var warnings = new List<string>();
+
+        using var data = ImageFolderReader.Read(directory.Path, new ImageFolderOptions { OnSkippedFile = warnings.Add });
+
+        Assert.Equal(4, data.Count);
+        Assert.Equal($"warning: skipped '{notes}': not a PNG or JPEG image.", Assert.Single(warnings));
     }
 }

@@ -3,7 +3,7 @@ namespace Anvil.Training.Training.Callbacks;
 /// <summary>Reads a named figure out of <see cref="EpochMetrics"/>, for callbacks that watch one.</summary>
 internal static class MonitoredMetric
 {
-    public static IReadOnlyList<string> Names { get; } = ["val_loss", "val_accuracy", "loss", "accuracy"];
+    public static IReadOnlyList<string> Names { get; } = ["val_loss", "val_accuracy", "loss", "accuracy", "val_mae", "val_rmse", "mae"];
 
     public static void Validate(string name)
     {
@@ -18,11 +18,5 @@ internal static class MonitoredMetric
     public static double ReadRequired(string name, EpochMetrics m, string callback) => Read(name, m)
         ?? throw new InvalidOperationException($"{callback} monitors '{name}' but the fit has no validation split. Monitor 'loss' or 'accuracy', or set a validation fraction.");
 
-    private static double? Read(string name, EpochMetrics m) => name switch
-    {
-        "val_loss" => m.ValidationLoss,
-        "val_accuracy" => m.ValidationAccuracy,
-        "loss" => m.TrainLoss,
-        _ => m.TrainAccuracy,
-    };
+    private static double? Read(string name, EpochMetrics m) => m.ToValues().TryGetValue(name, out var value) ? value : null;
 }

@@ -52,9 +52,10 @@ public sealed class ProgressBar(TextWriter output, bool interactive) : Callback
         var remaining = context.Recipe.Epochs - context.Epoch;
         var epochsRun = context.Epoch - context.FirstEpoch + 1;
         var eta = _total.Elapsed / epochsRun * remaining;
-        var validation = metrics.ValidationLoss is { } vl ? $" val_loss {vl:F4} val_acc {metrics.ValidationAccuracy:P2}" : "";
+        var validation = metrics.ValidationLoss is { } vl ? $" val_loss {vl:F4}{(metrics.ValidationAccuracy is { } va ? $" val_acc {va:P2}" : "")}" : "";
+        var figures = string.Concat(metrics.TaskMetrics.Select(m => $" {m.Key} {m.Value:G4}"));
         var clear = interactive ? "\r" + new string(' ', 110) + "\r" : "";
-        output.WriteLine($"{clear}Epoch {context.Epoch}/{context.Recipe.Epochs} loss {metrics.TrainLoss:F4} acc {metrics.TrainAccuracy:P2}{validation} lr {metrics.LearningRate:G3} {metrics.Seconds:F1}s {context.SampleCount / metrics.Seconds:N0} img/s ETA {Format(eta)}");
+        output.WriteLine($"{clear}Epoch {context.Epoch}/{context.Recipe.Epochs} loss {metrics.TrainLoss:F4}{(metrics.TrainAccuracy is { } acc ? $" acc {acc:P2}" : "")}{validation}{figures} lr {metrics.LearningRate:G3} {metrics.Seconds:F1}s {context.SampleCount / metrics.Seconds:N0} img/s ETA {Format(eta)}");
         output.Flush();
     }
 

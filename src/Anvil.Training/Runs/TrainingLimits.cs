@@ -1,12 +1,17 @@
 using System.Globalization;
 
-namespace Anvil.Cli.Pipeline;
+namespace Anvil.Training.Runs;
 
 /// <summary>Optional limits on a run: use only the first <paramref name="Samples"/> samples of each split (a fast dev run), stop early after <paramref name="Patience"/> epochs without improvement.</summary>
-internal sealed record TrainingLimits(int? Samples, int? Patience)
+/// <example>
+/// <code>var limits = new TrainingLimits(Samples: 256, Patience: null);</code>
+/// </example>
+public sealed record TrainingLimits(int? Samples, int? Patience)
 {
+    /// <summary>Adds the limits to a run's parameters.</summary>
     public void AddTo(IDictionary<string, string> parameters)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         if (Samples is { } samples)
             parameters["limit"] = samples.ToString(CultureInfo.InvariantCulture);
         if (Patience is { } patience)

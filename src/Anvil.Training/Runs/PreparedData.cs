@@ -4,28 +4,45 @@ using Anvil.Training.Training;
 using Anvil.Training.Transforms;
 using static TorchSharp.torch;
 
-namespace Anvil.Cli.Pipeline;
+namespace Anvil.Training.Runs;
 
 /// <summary>Train, validation and test splits, normalised with statistics of the training split only.</summary>
-internal sealed class PreparedData : IDisposable
+/// <example>
+/// <code>using var data = PreparedData.Load(source.Load(recipe, null, Console.Error), recipe, limits, preprocessing: null);</code>
+/// </example>
+public sealed class PreparedData : IDisposable
 {
-    private PreparedData(TensorDataset train, TensorDataset? validation, TensorDataset test, PreprocessingSpec preprocessing)
+    private PreparedData(TensorDataset train, TensorDataset? validation, TensorDataset test, PreprocessingSpec preprocessing, CsvPolicy? csvPolicy)
     {
         Train = train;
         Validation = validation;
         Test = test;
         Preprocessing = preprocessing;
+        CsvPolicy = csvPolicy;
     }
 
+    /// <summary>Training split, normalised.</summary>
     public TensorDataset Train { get; }
+    /// <summary>Validation split carved from the training data, or null when the recipe has none.</summary>
     public TensorDataset? Validation { get; }
+    /// <summary>Test split, normalised with the training split's statistics.</summary>
     public TensorDataset Test { get; }
+    /// <summary>Scale, mean and std that serving replays.</summary>
     public PreprocessingSpec Preprocessing { get; }
+    /// <summary>The CSV cleaning policy fitted on the training rows; null for images.</summary>
+    public CsvPolicy? CsvPolicy { get; }
 
+    /// <summary>True for (N, C, H, W) images, false for (N, F) feature vectors.</summary>
+    public bool IsImages => Train.Features.dim() == 4;
+
+    /// <summary>Limits, splits off validation and normalises. Takes ownership of <paramref name="source"/>'s tensors.</summary>
     /// <param name="preprocessing">Replays a saved normalisation (resume, evaluate); null fits a new one on the training split.</param>
-    public static PreparedData Load(DataSource source, Recipe recipe, TrainingLimits limits, PreprocessingSpec? preprocessing)
+    public static PreparedData Load(SourceData source, Recipe recipe, TrainingLimits limits, PreprocessingSpec? preprocessing)
     {
-        var (train, test, scale) = source.Load(recipe.Seed);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(limits);
+        var (train, test) = (source.Train, source.Test);
         if (limits.Samples is { } n)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(n, 2, "--limit");
@@ -42,12 +59,13 @@ internal sealed class PreparedData : IDisposable
         foreach (var split in new[] { train, validation, test })
             if (split is not null)
                 normalization.ApplyInPlace(split);
-        return new PreparedData(train, validation, test, preprocessing ?? normalization.ToSpec(scale));
+        return new PreparedData(train, validation, test, preprocessing ?? normalization.ToSpec(source.Scale), source.CsvPolicy);
     }
 
     /// <summary>The first <paramref name="n"/> samples (the data set itself when it is not larger); disposes the input when it copies.</summary>
     public static TensorDataset Head(TensorDataset data, int n)
     {
+        ArgumentNullException.ThrowIfNull(data);
         if (n >= data.Count)
             return data;
         using var indices = arange(n);
@@ -56,6 +74,7 @@ internal sealed class PreparedData : IDisposable
         return head;
     }
 
+    /// <summary>Disposes every split.</summary>
     public void Dispose()
     {
         Train.Dispose();

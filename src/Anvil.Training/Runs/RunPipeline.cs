@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using Anvil.Training.Data;
+using Anvil.Training.Models;
+using Anvil.Training.Training;
+using Anvil.Training.Training.Callbacks;
+using static TorchSharp.torch;
+
+namespace Anvil.Training.Runs;
+
+/// <summary>
+/// One run end to end, the same for every caller (CLI, tuning, retraining): hash the raw data,
+/// load and split it, fit cleaning and normalisation on the training split only, build the model,
+/// train with checkpoints, NaN guard and progress, evaluate on the test split as served, write the
+/// artifacts and record everything through an <see cref="IRunRecorder"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// var pipeline = new RunPipeline(recorder, Console.Error, interactive: true);
+/// RunSummary summary = pipeline.Train(new RunRequest(new DataSource("fashion-mnist"), Recipe.Default, null, new TrainingLimits(256, null)));
+/// </code>
+/// </example>
+public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool interactive)
+{
+    /// <summary>Starts a new run.</summary>
+    public RunSummary Train(RunRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var (source, recipe, limits) = (request.Source, request.Recipe, request.Limits);
+        recipe.Validate();
+        var clock = Stopwatch.StartNew();
+        var datasetHash = source.Hash(); // the raw files, before any split: the same for train, cv and evaluate
+        using var data = PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: null);
+        recipe = FollowData(recipe, data.Train, request.ModelGiven, progress);
+        var spec = ModelChoice.Resolve(recipe.Model, data.Train) with { Preprocessing = data.Preprocessing };
+        var parameters = new Dictionary<string, string>(source.ToParameters())
+        {
+            ["task"] = data.Train.Task == TaskKind.Classification ? "classification" : "regression",
+            ["model"] = recipe.Model,
+            ["recipe"] = recipe.ToJson(),
+        };
+        limits.AddTo(parameters);
+        var run = recorder.CreateRun(request.Name ?? $"{recipe.Model}-{source.Data}", parameters, datasetHash);
+        var artifacts = new RunArtifacts(run.ArtifactsDirectory);
+        manual_seed(recipe.Seed);
+        using var model = ModelBuilder.Build(spec);
+        artifacts.SaveModel(model, recipe, data.CsvPolicy); // before training, so a crashed run can be resumed
+        progress.WriteLine($"Run {run.Id}: {spec.Name} on {source.Data} ({data.Train.Count:N0} train, {data.Validation?.Count ?? 0:N0} validation, {data.Test.Count:N0} test), {recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")}.");
+        return FitAndEvaluate(run.Id, model, recipe, data, artifacts, resumeFrom: null, limits, clock, cancellationToken);
+    }
+
+    /// <summary>Continues an interrupted, failed or crashed run from its last checkpoint, with the data, cleaning and normalisation it started with.</summary>
+    public RunSummary Resume(string runIdOrPrefix, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var run = recorder.GetRun(runIdOrPrefix);
+        if (run.Finished)
+            throw new ArgumentException($"Run {run.Id} already finished; there is nothing to resume. Start a new run with ./anvil train.");
+        var artifacts = new RunArtifacts(run.ArtifactsDirectory);
+        var recipe = artifacts.LoadRecipe();
+        var spec = artifacts.LoadSpec();
+        var limits = TrainingLimits.FromParameters(run.Parameters);
+        using var data = LoadAgain(run, artifacts, recipe, spec, progress);
+        recorder.Resume(run.Id);
+        using var model = ModelBuilder.Build(spec);
+        var last = Path.Combine(artifacts.CheckpointsDirectory, "last");
+        var resumeFrom = Checkpoint.Exists(last) ? last : null;
+        progress.WriteLine(resumeFrom is null
+            ? $"Run {run.Id}: no checkpoint yet, training from the start."
+            : $"Run {run.Id}: resuming from its last checkpoint.");
+        return FitAndEvaluate(run.Id, model, recipe, data, artifacts, resumeFrom, limits, clock, cancellationToken);
+    }
+
+    /// <summary>The run's data, split, cleaned and normalised exactly as when it was trained.</summary>
+    internal static PreparedData LoadAgain(RecordedRun run, RunArtifacts artifacts, Recipe recipe, ModelSpec spec, TextWriter warnings)
+    {
+        var source = DataSource.FromParameters(run.Parameters);
+        return PreparedData.Load(source.Load(recipe, artifacts.LoadCsvPolicy(), warnings), recipe, TrainingLimits.FromParameters(run.Parameters), spec.Preprocessing);
+    }
+
+    /// <summary>Facts the data gives: the default model follows the input kind, and feature vectors get no image augmentation.</summary>
+    internal static Recipe FollowData(Recipe recipe, TensorDataset train, bool modelGiven, TextWriter progress)
+    {
+        if (!modelGiven && ModelChoice.DefaultFor(train) is var model && model != recipe.Model)
+        {
+            progress.WriteLine($"The data are feature vectors: training the {model} model (choose another with --model).");
+            recipe = recipe with { Model = model };
+        }
+        if (train.Features.dim() != 4 && (recipe.CropPadding > 0 || recipe.HorizontalFlip || recipe.TestTimeAugmentation))
+        {
+            progress.WriteLine("The data are feature vectors, not images: crop, flip and test-time augmentation are turned off.");
+            recipe = recipe with { CropPadding = 0, HorizontalFlip = false, TestTimeAugmentation = false };
+        }
+        return recipe;
+    }
+
+    private RunSummary FitAndEvaluate(string runId, SpecModel model, Recipe recipe, PreparedData data, RunArtifacts artifacts,
+        string? resumeFrom, TrainingLimits limits, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var monitor = data.Validation is null ? "loss" : "val_loss";
+        // Checkpoint and record before the progress line is printed, so what the user sees is already saved.
+        var callbacks = new List<Callback>
+        {
+            new NanGuard(),
+            new ModelCheckpoint(artifacts.CheckpointsDirectory, monitor),
+            new EpochRecorder(recorder, runId),
+            new ProgressBar(progress, interactive),
+        };
+        if (limits.Patience is { } patience)
+            callbacks.Add(new EarlyStopping(monitor, patience));
+        TrainingResult result;
+        try
+        {
+            result = new Trainer(model, recipe, callbacks).Fit(data.Train, data.Validation, resumeFrom, cancellationToken);
+        }
+        catch
+        {
+            recorder.Finish(runId, RunOutcome.Failed);
+            throw;
+        }
+        artifacts.SaveHistory(result.History);
+        if (result.Cancelled || result.Diverged)
+        {
+            var stopped = RunSummary.Stopped(runId, artifacts.Directory, result);
+            recorder.Finish(runId, stopped.Outcome);
+            return stopped;
+        }
+        model.save(artifacts.WeightsPath);
+        var test = TestEvaluation.Run(model, data.Test, recipe.TestTimeAugmentation, progress, interactive);
+        var summary = RunSummary.Finished(runId, artifacts.Directory, result, test, data.Train.Count, clock.Elapsed);
+        var metrics = test.ToMetrics(data.Test.ClassNames);
+        metrics["epochs"] = result.History.Count;
+        metrics["train_seconds"] = summary.TrainSeconds;
+        metrics["images_per_second"] = summary.ImagesPerSecond;
+        if (summary.PeakMemoryMb is { } peak)
+            metrics["peak_memory_mb"] = peak;
+        artifacts.SaveEvaluation(test.SingleView, data.Test.ClassNames, metrics, evaluation: false);
+        recorder.LogMetrics(runId, metrics);
+        recorder.Finish(runId, RunOutcome.Finished);
+        return summary;
+    }
+}

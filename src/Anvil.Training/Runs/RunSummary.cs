@@ -1,0 +1,73 @@
+using System.Text.Json.Serialization;
+using Anvil.Training.Metrics;
+using Anvil.Training.Training;
+
+namespace Anvil.Training.Runs;
+
+/// <summary>What a training run reports at the end, on screen and (with --json) as the last stdout line.</summary>
+/// <example>
+/// <code>if (summary.Outcome == RunOutcome.Finished) Console.WriteLine(summary.TestAccuracy);</code>
+/// </example>
+public sealed record RunSummary
+{
+    /// <summary>The run id.</summary>
+    public required string RunId { get; init; }
+    /// <summary>The run's artifacts folder.</summary>
+    public required string ArtifactsDir { get; init; }
+    /// <summary>How the run ended (serialised as <c>status</c>).</summary>
+    [JsonPropertyName("status")]
+    public required RunOutcome Outcome { get; init; }
+    /// <summary>Single-view test accuracy: what the served model delivers.</summary>
+    public double? TestAccuracy { get; init; }
+    /// <summary>Test accuracy with test-time augmentation; null when the recipe has none.</summary>
+    public double? TestAccuracyTta { get; init; }
+    /// <summary>Single-view macro one-vs-rest AUC.</summary>
+    public double? TestMacroAuc { get; init; }
+    /// <summary>Epochs trained, including those before a resume.</summary>
+    public int Epochs { get; init; }
+    /// <summary>Training wall time of this session.</summary>
+    public double TrainSeconds { get; init; }
+    /// <summary>Training samples per second in this session.</summary>
+    public double ImagesPerSecond { get; init; }
+    /// <summary>Wall time of the whole command.</summary>
+    public double TotalSeconds { get; init; }
+    /// <summary>Peak resident memory, when the platform reports it.</summary>
+    public double? PeakMemoryMb { get; init; }
+    /// <summary>Live tensors after each epoch (flat when nothing leaks).</summary>
+    public IReadOnlyList<long> LiveTensorsPerEpoch { get; init; } = [];
+    /// <summary>Why training stopped early, if it did.</summary>
+    public string? StopReason { get; init; }
+
+    /// <summary>A run that trained and was evaluated.</summary>
+    public static RunSummary Finished(string runId, string artifactsDir, TrainingResult result, TestMetrics test, int trainCount, TimeSpan total)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(test);
+        return Stopped(runId, artifactsDir, result) with
+        {
+            Outcome = RunOutcome.Finished,
+            TestAccuracy = test.SingleView.Accuracy,
+            TestAccuracyTta = test.Augmented?.Accuracy,
+            TestMacroAuc = test.SingleView.Roc.MacroAuc,
+            ImagesPerSecond = (double)trainCount * result.EpochsThisFit / result.Elapsed.TotalSeconds,
+            TotalSeconds = total.TotalSeconds,
+        };
+    }
+
+    /// <summary>A run that was interrupted or diverged before evaluation.</summary>
+    public static RunSummary Stopped(string runId, string artifactsDir, TrainingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new()
+        {
+            RunId = runId,
+            ArtifactsDir = artifactsDir,
+            Outcome = result.Cancelled ? RunOutcome.Interrupted : RunOutcome.Diverged,
+            Epochs = result.History.Count,
+            TrainSeconds = result.Elapsed.TotalSeconds,
+            PeakMemoryMb = TorchRuntime.PeakMemoryMb(),
+            LiveTensorsPerEpoch = result.History.Select(h => h.LiveTensors).ToArray(),
+            StopReason = result.StopReason,
+        };
+    }
+}
