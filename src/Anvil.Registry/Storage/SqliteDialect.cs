@@ -25,8 +25,10 @@ internal sealed class SqliteDialect : SqlDialect
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (directory is not null)
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateDirectory(directory);
         }
+
+        CreatePrivately(Path);
 
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -41,6 +43,20 @@ internal sealed class SqliteDialect : SqlDialect
     }
 
     public string Path { get; }
+
+    // SQLite creates -wal and -shm with the database file's mode, so an empty 0600 file made here
+    // (an empty file is a valid new database) keeps all three private.
+    private static void CreatePrivately(string path)
+    {
+        try
+        {
+            using var created = new FileStream(path, PrivateFiles.CreateNew());
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // an existing database keeps its file
+        }
+    }
 
     public override string Name => "sqlite";
 
