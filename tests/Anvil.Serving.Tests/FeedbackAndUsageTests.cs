@@ -62,4 +62,22 @@ public sealed class FeedbackAndUsageTests : ServedModelTest
         Assert.Equal(3_500, invoice.GetProperty("total_micros").GetInt64()); // 7 × $0.50 / 1,000
         Assert.Equal(HttpStatusCode.BadRequest, (await Client.GetAsync("/v1/usage?from=yesterday")).StatusCode);
     }
+
+    [Fact]
+    public async Task FeedbackWithNulDuplicateLabelOrNonJsonContentTypeIsA4xxAndNothingIsStored()
+    {
+        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString();
+
+        using var nul = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1, "comment": "a\u0000b"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.Contains("NUL character", await Requests.DetailAsync(nul), StringComparison.Ordinal);
+        using var duplicate = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1, "label": 2}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        using var text = await Client.PostAsync($"/v1/predictions/{id}/feedback", new StringContent("""{"label": 1}""", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Contains("application/json", await Requests.DetailAsync(text), StringComparison.Ordinal);
+        using var nulId = await Client.PostAsync($"/v1/predictions/{id}%00/feedback", Requests.RawJson("""{"label": 1}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, nulId.StatusCode); // Kestrel refuses %00 in a path before routing
+        Assert.Empty(new FeedbackStore(Host.Database, Host.Time).List(Host.Acme.Id));
+    }
 }

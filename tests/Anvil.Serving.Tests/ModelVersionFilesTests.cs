@@ -164,4 +164,15 @@ public sealed class ModelVersionFilesTests : ServedModelTest
         File.WriteAllText(garbage, "not a key");
         Assert.Contains("is not a PEM public key", Assert.Throws<RegistryException>(() => ManifestSigner.OpenForVerification(Host.Home, garbage)).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ClassLabelWithNulIsRefusedAtRegister()
+    {
+        var spec = ServingHost.TinySpec() with { ClassNames = [.. ServingHost.Classes[..9], "Ankle\0boot"] };
+        using var model = Anvil.Training.Models.ModelBuilder.Build(spec);
+        var origin = new Anvil.Export.ModelOrigin(null, "test-dataset", new Dictionary<string, double>());
+        var error = Assert.Throws<RegistryException>(() => Anvil.Export.ModelVersionBuilder.Build(model, origin, Host.Signer, Path.Combine(Host.Home.Directory, "models")));
+        Assert.Contains("class label 9", error.Message, StringComparison.Ordinal);
+        Assert.Contains("NUL character", error.Message, StringComparison.Ordinal);
+    }
 }

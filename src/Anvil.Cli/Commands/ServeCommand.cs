@@ -16,7 +16,8 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch-size") { Description = "Most samples per ONNX Runtime run; 1 turns batching off.", DefaultValueFactory = _ => defaults.Batching.MaxBatchSize };
         var maxDelay = new Option<double>("--max-queue-delay-ms") { Description = "Longest a request waits for others to join its batch.", DefaultValueFactory = _ => defaults.Batching.MaxQueueDelay.TotalMilliseconds };
         var threads = new Option<int>("--inference-threads") { Description = "ONNX Runtime threads per model.", DefaultValueFactory = _ => defaults.InferenceThreads };
-        var command = new Command("serve", "Serve registered models as a multi-tenant, metered HTTP API.") { urls, maxBatch, maxDelay, threads };
+        var verifyKey = new Option<string?>("--verify-key") { Description = $"PEM public key that model versions must be signed with, kept outside $ANVIL_HOME (also {ManifestSigner.PinnedKeyVariable}); then keys/ in the home is ignored." };
+        var command = new Command("serve", "Serve registered models as a multi-tenant, metered HTTP API.") { urls, maxBatch, maxDelay, threads, verifyKey };
         command.SetAction(p => CommandRunner.Run(p, cancellation =>
         {
             var batching = new BatchingOptions(p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(maxDelay)));
@@ -24,7 +25,8 @@ internal static class ServeCommand
             if (p.GetValue(threads) is < 1 or > 256)
                 throw new ArgumentException($"--inference-threads must be between 1 and 256; got {p.GetValue(threads)}.");
             var options = defaults with { Urls = p.GetValue(urls)!, Batching = batching, InferenceThreads = p.GetValue(threads) };
-            using var verifier = ManifestSigner.OpenForVerification(registries.Home);
+            var pinnedKey = p.GetValue(verifyKey) ?? Environment.GetEnvironmentVariable(ManifestSigner.PinnedKeyVariable);
+            using var verifier = ManifestSigner.OpenForVerification(registries.Home, string.IsNullOrWhiteSpace(pinnedKey) ? null : Path.GetFullPath(pinnedKey));
             var app = ServingApp.Build(options, registries.Database, verifier, registries.Time);
             try
             {

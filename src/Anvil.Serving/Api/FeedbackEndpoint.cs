@@ -14,7 +14,11 @@ public static class FeedbackEndpoint
 {
     private const int MaxBodyBytes = 16 * 1024;
 
-    private static readonly JsonSerializerOptions Strict = new(ApiJson.Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+    private static readonly JsonSerializerOptions Strict = new(ApiJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false, // {"label":1,"label":2} is refused, as predict refuses a second "inputs"
+    };
 
     public static async Task<IResult> HandleAsync(
         string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, ModelRouter router)
@@ -22,8 +26,10 @@ public static class FeedbackEndpoint
         var caller = Caller.From(context);
         try
         {
+            if (!context.Request.HasJsonContentType())
+                throw new InputException(415, "Send feedback as JSON with the header 'Content-Type: application/json'.");
             var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            var prediction = ledger.FindPrediction(caller.OrganizationId, id);
+            var prediction = id.Contains('\0', StringComparison.Ordinal) ? null : ledger.FindPrediction(caller.OrganizationId, id);
             if (prediction is null || !caller.Key.MayUse(prediction.ModelName))
                 return Problems.Of(404, $"Your organization has no prediction '{id}'.");
             var version = router.Version(caller.OrganizationId, prediction.ModelName, prediction.ModelVersion)
@@ -33,6 +39,8 @@ public static class FeedbackEndpoint
             var label = LabelIndex(request.Label, labels);
             if (request.Comment is { Length: > 2000 })
                 throw new InputException(400, $"The comment is {request.Comment.Length:N0} characters; the limit is 2,000.");
+            if (request.Comment is not null && request.Comment.Contains('\0', StringComparison.Ordinal))
+                throw new InputException(400, "The comment contains the NUL character (\\u0000), which is not stored; remove it.");
             var stored = feedback.Add(caller.OrganizationId, id, label, labels[label], request.Comment);
             return stored is null
                 ? Problems.Of(404, $"Your organization has no prediction '{id}'.")
