@@ -175,4 +175,14 @@ public sealed class ModelVersionFilesTests : ServedModelTest
         Assert.Contains("class label 9", error.Message, StringComparison.Ordinal);
         Assert.Contains("NUL character", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void SealedVersionIsOwnerOnly()
+    {
+        const UnixFileMode folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal(folder, File.GetUnixFileMode(Path.Combine(Host.Home.Directory, "models")));
+        Assert.Equal(folder, File.GetUnixFileMode(Version.Directory));
+        Assert.All(Directory.GetFiles(Version.Directory), file => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)));
+    }
 }

@@ -9,13 +9,20 @@ internal static class PrivateFiles
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
-    /// <summary>Creates <paramref name="path"/> (and missing parents) as 0700.</summary>
+    /// <summary>Creates <paramref name="path"/> and each missing parent as 0700.</summary>
     public static void CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
+        {
             Directory.CreateDirectory(path);
-        else
-            Directory.CreateDirectory(path, DirectoryMode);
+            return;
+        }
+
+        var missing = new Stack<string>();
+        for (var current = Path.GetFullPath(path); current is not null && !Directory.Exists(current); current = Path.GetDirectoryName(current))
+            missing.Push(current);
+        foreach (var folder in missing)
+            Directory.CreateDirectory(folder, DirectoryMode); // the mode applies to the last folder only, so one at a time
     }
 
     /// <summary>Makes an existing file or folder owner-only (0600 / 0700).</summary>
@@ -35,11 +42,11 @@ internal static class PrivateFiles
     }
 
     /// <summary>
-    /// Writes <paramref name="text"/> to <paramref name="path"/> unless it exists, atomically: a temporary
-    /// file of this call's own (exclusive create, 0600, flushed to disk) renamed into place without
-    /// overwriting. When another process wins the race its file stays and this one is discarded.
+    /// Writes <paramref name="text"/> to <paramref name="path"/> atomically: a temporary file of this
+    /// call's own (exclusive create, 0600, flushed to disk) renamed over it, so a reader sees the old
+    /// file or the whole new one, never a part.
     /// </summary>
-    public static void WriteOnce(string path, string text)
+    public static void WriteAtomically(string path, string text)
     {
         var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
@@ -52,15 +59,34 @@ internal static class PrivateFiles
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // another process created it first; theirs is complete (it was renamed into place)
+            File.Move(temporary, path, overwrite: true);
         }
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    /// <summary>
+    /// Holds <paramref name="path"/> exclusively (an advisory lock that other processes and threads
+    /// honour) until disposed, waiting up to <paramref name="timeout"/> for the current holder.
+    /// </summary>
+    public static FileStream Lock(string path, TimeSpan timeout)
+    {
+        var options = new FileStreamOptions { Mode = System.IO.FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = FileMode;
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, options);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(10); // another process is creating the same files; it takes milliseconds
+            }
         }
     }
 }

@@ -28,26 +28,21 @@ public sealed class ManifestSigner : IDisposable
 
     /// <summary>
     /// Opens the home's key pair, creating it on first use. Safe when several processes create it at
-    /// once: each writes its own temporary file and only the first exclusive rename wins, the public key
-    /// is derived from the private key that won, and a pair that does not match is refused.
+    /// once: creation holds a lock file, each key file appears whole (written aside and renamed into
+    /// place), the public key is derived from the private key, and a pair that does not match is refused.
     /// </summary>
     public static ManifestSigner OpenOrCreate(AnvilHome home)
     {
         ArgumentNullException.ThrowIfNull(home);
         var directory = home.CreatePrivateDirectory("keys");
         var privatePath = Path.Combine(directory, PrivateKeyFile);
-        if (!File.Exists(privatePath))
-        {
-            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            PrivateFiles.WriteOnce(privatePath, created.ExportPkcs8PrivateKeyPem());
-        }
+        var publicPath = Path.Combine(directory, PublicKeyFile);
+        if (!File.Exists(privatePath) || !File.Exists(publicPath))
+            CreateMissing(directory, privatePath, publicPath);
 
         var key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(privatePath));
         var publicPem = key.ExportSubjectPublicKeyInfoPem();
-        var publicPath = Path.Combine(directory, PublicKeyFile);
-        if (!File.Exists(publicPath))
-            PrivateFiles.WriteOnce(publicPath, publicPem);
         if (!string.Equals(File.ReadAllText(publicPath).Trim(), publicPem.Trim(), StringComparison.Ordinal))
         {
             key.Dispose();
@@ -58,6 +53,23 @@ public sealed class ManifestSigner : IDisposable
         }
 
         return new ManifestSigner(key, canSign: true);
+    }
+
+    private static void CreateMissing(string directory, string privatePath, string publicPath)
+    {
+        using var creating = PrivateFiles.Lock(Path.Combine(directory, ".creating.lock"), TimeSpan.FromSeconds(30));
+        if (!File.Exists(privatePath))
+        {
+            using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            PrivateFiles.WriteAtomically(privatePath, created.ExportPkcs8PrivateKeyPem());
+        }
+
+        if (!File.Exists(publicPath))
+        {
+            using var key = ECDsa.Create();
+            key.ImportFromPem(File.ReadAllText(privatePath));
+            PrivateFiles.WriteAtomically(publicPath, key.ExportSubjectPublicKeyInfoPem()); // derived after the private key is in place
+        }
     }
 
     /// <summary>
