@@ -43,6 +43,7 @@ public static class ModelVersionFiles
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(bytes));
         PrivateFiles.CreateDirectory(modelsRoot);
+        PrivateFiles.Restrict(modelsRoot); // a builder may have created it with its staging folder
         var target = Path.Combine(modelsRoot, "sha256-" + digest);
         if (Directory.Exists(target))
             Directory.Delete(stagingDirectory, recursive: true); // same content already sealed
