@@ -25,7 +25,7 @@ public static class ServingApp
     {
         options.Batching.Validate();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.UseUrls(MetricsEndpoint.Listeners(options));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
