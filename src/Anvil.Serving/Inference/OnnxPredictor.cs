@@ -30,16 +30,13 @@ public sealed class OnnxPredictor : IDisposable
         _outputNames = [signature.Outputs[0].Name];
 
         var onnx = version.ReadOnnx();
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            InterOpNumThreads = 1,
-        };
+        using var options = OnnxThreads.NewSessionOptions(threads);
+        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+        options.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+        options.InterOpNumThreads = 1;
         // ORT's worker threads spin between kernels by default; in a server that burns the cores
         // Kestrel and the ledger need while the batcher waits for the next batch.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        OnnxThreads.Use(options, threads);
         _session = new InferenceSession(onnx, options);
     }
 

@@ -13,11 +13,12 @@ internal static class OnnxThreads
     private static bool _shared;
 
     /// <summary>
-    /// Makes <paramref name="options"/> use the process-wide pool, creating it with
-    /// <paramref name="threads"/> intra-op threads on first use. When something else created ONNX
-    /// Runtime's environment first (without global pools), the session keeps a pool of its own.
+    /// Session options on the process-wide pool, creating it with <paramref name="threads"/> intra-op
+    /// threads on first use. When something else created ONNX Runtime's environment first (without
+    /// global pools), the session gets a pool of its own. Options must come from here: creating any
+    /// options creates the environment, after which its pools can no longer be chosen.
     /// </summary>
-    public static void Use(SessionOptions options, int threads)
+    public static SessionOptions NewSessionOptions(int threads)
     {
         lock (Gate)
         {
@@ -34,10 +35,12 @@ internal static class OnnxThreads
                 _shared = true;
             }
 
+            var options = new SessionOptions();
             if (_shared)
                 options.DisablePerSessionThreads();
             else
                 options.IntraOpNumThreads = threads;
+            return options;
         }
     }
 }
