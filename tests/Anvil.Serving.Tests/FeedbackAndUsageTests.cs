@@ -80,4 +80,33 @@ public sealed class FeedbackAndUsageTests : ServedModelTest
         Assert.Equal(HttpStatusCode.BadRequest, nulId.StatusCode); // Kestrel refuses %00 in a path before routing
         Assert.Empty(new FeedbackStore(Host.Database, Host.Time).List(Host.Acme.Id));
     }
+
+    [Fact]
+    public async Task FeedbackCountsTowardTheKeysMinuteWindowAndIsRefusedWith429PastIt()
+    {
+        using var free = Host.Client(Host.CreateKey(Host.Acme, "free")); // 60 requests per minute
+        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(free, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString();
+        var created = 0;
+        HttpResponseMessage refused;
+        while (true)
+        {
+            var response = await free.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}"""));
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                refused = response;
+                break;
+            }
+
+            created++;
+            response.Dispose();
+        }
+
+        Assert.Equal(59, created); // the prediction was the minute's first request
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("60 requests per minute, feedback included", await Requests.DetailAsync(refused), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Requests.PredictAsync(free, Requests.Json(Requests.Image(1)))).StatusCode);
+        Host.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Created, (await free.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}"""))).StatusCode);
+    }
 }

@@ -13,6 +13,7 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>How long a connection waits for another process's write lock before failing.</summary>
     public const int BusyTimeoutMilliseconds = 5000;
 
+    private const int SqliteBusy = 5, SqliteLocked = 6;
     private const int ConstraintPrimaryKey = 1555; // SQLITE_CONSTRAINT_PRIMARYKEY
     private const int ConstraintUnique = 2067; // SQLITE_CONSTRAINT_UNIQUE
 
@@ -95,7 +96,11 @@ internal sealed class SqliteDialect : SqlDialect
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: ConstraintUnique or ConstraintPrimaryKey };
 
-    public override bool IsTransient(DbException exception) => false; // busy waits are handled by busy_timeout
+    // Busy or locked after busy_timeout ran out: another writer (feedback, a CLI command, another process)
+    // held the only write lock that long. The whole transaction is run again after a pause, rather than
+    // failing a ledger group that holds every tenant's billed answers.
+    public override bool IsTransient(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
 
     public override void Dispose()
     {

@@ -21,9 +21,16 @@ public static class FeedbackEndpoint
     };
 
     public static async Task<IResult> HandleAsync(
-        string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, ModelRouter router)
+        string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, FeedbackLimiter limiter, ModelRouter router)
     {
         var caller = Caller.From(context);
+        if (limiter.TryAdmit(caller.Key, caller.Plan) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Of(429, $"Plan '{caller.Plan.Name}' allows {caller.Plan.RequestsPerMinute:N0} requests per minute, feedback included; retry in {seconds} s.");
+        }
+
         try
         {
             if (!context.Request.HasJsonContentType())
