@@ -22,6 +22,7 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     KeysCommand.Create(registries),
     PlansCommand.Create(registries),
     UsageCommand.Create(registries),
+    PredictionsCommand.Create(registries),
 };
 root.Options.Add(CommandRunner.Verbose);
 return root.Parse(args).Invoke();

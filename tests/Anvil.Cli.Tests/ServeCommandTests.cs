@@ -12,7 +12,7 @@ namespace Anvil.Cli.Tests;
 /// <summary>The serving loop through the real CLI: train → register → orgs, keys → serve → predict → usage, and SIGKILL under load.</summary>
 public class ServeCommandTests(ITestOutputHelper output)
 {
-    private static string TrainAndRegister(AnvilProcess anvil)
+    internal static string TrainAndRegister(AnvilProcess anvil)
     {
         var data = anvil.SampleFashionMnist();
         var trained = anvil.Run("train", "--data-dir", data, "--model", "seed-cnn", "--epochs", "1", "--limit", "200", "--json");
