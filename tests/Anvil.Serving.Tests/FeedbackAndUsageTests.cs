@@ -109,4 +109,25 @@ public sealed class FeedbackAndUsageTests : ServedModelTest
         Host.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(HttpStatusCode.Created, (await free.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}"""))).StatusCode);
     }
+
+    [Fact]
+    public async Task UnsampledPredictionsAreBilledWithoutTheirInputAndPrunedOnesAnswer404()
+    {
+        var log = new PredictionLog(Host.Database, Host.Time);
+        log.SetPolicy(Host.Acme.Id, "fashion", new LogPolicy(0, 1));
+        using var predicted = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1), Requests.Image(2)));
+        Assert.Equal(HttpStatusCode.OK, predicted.StatusCode);
+        var id = (await Requests.ReadJsonAsync(predicted)).GetProperty("predictions")[0].GetProperty("id").GetString()!;
+        Assert.Equal(2, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
+        Assert.Empty(Host.Ledger.FindPrediction(Host.Acme.Id, id)!.Input);
+        using (var labelled = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}""")))
+            Assert.Equal(HttpStatusCode.Created, labelled.StatusCode);
+
+        Host.Time.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(2, log.Prune());
+        using var pruned = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}"""));
+        Assert.Equal(HttpStatusCode.NotFound, pruned.StatusCode);
+        Assert.Contains("retention period", await Requests.DetailAsync(pruned), StringComparison.Ordinal);
+        Assert.Equal(2, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
+    }
 }

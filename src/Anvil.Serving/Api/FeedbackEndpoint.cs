@@ -38,7 +38,7 @@ public static class FeedbackEndpoint
             var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
             var prediction = id.Contains('\0', StringComparison.Ordinal) ? null : ledger.FindPrediction(caller.OrganizationId, id);
             if (prediction is null || !caller.Key.MayUse(prediction.ModelName))
-                return Problems.Of(404, $"Your organization has no prediction '{id}'.");
+                return Problems.Of(404, $"Your organization has no prediction '{id}'. Logged predictions are kept for their model's retention period (see ./anvil models log-policy), then pruned.");
             var version = router.Version(caller.OrganizationId, prediction.ModelName, prediction.ModelVersion)
                 ?? throw new InvalidOperationException($"Prediction '{id}' names a version that is not in the catalog.");
             var labels = router.Manifest(version).Signature.ClassLabels;
