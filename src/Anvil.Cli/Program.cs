@@ -1,9 +1,11 @@
 using System.CommandLine;
+using Anvil.Cli;
 using Anvil.Cli.Commands;
 using Anvil.Registry;
 using Anvil.Registry.Runs;
 
 // All state lives under $ANVIL_HOME (default ./.anvil): registry.db (or PostgreSQL when ANVIL_DATABASE_URL is set) and runs/<id>/artifacts.
+FileCreationMask.RestrictToOwner();
 using var registries = new Registries();
 Func<IRunStore> openStore = () => new RunStore(registries.Database, registries.Home);
 
@@ -20,6 +22,7 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     KeysCommand.Create(registries),
     PlansCommand.Create(registries),
     UsageCommand.Create(registries),
+    PredictionsCommand.Create(registries),
 };
 root.Options.Add(CommandRunner.Verbose);
 return root.Parse(args).Invoke();

@@ -2,7 +2,8 @@ namespace Anvil.Registry;
 
 /// <summary>
 /// The data directory: the registry database and every run's artifacts. <c>$ANVIL_HOME</c> when set,
-/// else <c>.anvil/</c> under the current directory (like MLflow's <c>mlruns/</c>). Created on first use.
+/// else <c>.anvil/</c> under the current directory (like MLflow's <c>mlruns/</c>). Created on first use,
+/// readable by its owner only (0700): it holds customer inputs, usage and key hashes.
 /// </summary>
 public sealed class AnvilHome
 {
@@ -20,7 +21,7 @@ public sealed class AnvilHome
                 $"Set {EnvironmentVariable} to a directory, or move the file away.");
         }
 
-        System.IO.Directory.CreateDirectory(Directory);
+        PrivateFiles.CreateDirectory(Directory);
     }
 
     /// <summary>Absolute path of the data directory.</summary>
@@ -28,6 +29,14 @@ public sealed class AnvilHome
 
     /// <summary>The SQLite registry database, <c>&lt;home&gt;/registry.db</c>.</summary>
     public string DatabasePath => Path.Combine(Directory, "registry.db");
+
+    /// <summary>Creates <c>&lt;home&gt;/<paramref name="relativePath"/></c> (0700, with missing parents) and returns its path.</summary>
+    public string CreatePrivateDirectory(string relativePath)
+    {
+        var path = Path.Combine(Directory, relativePath);
+        PrivateFiles.CreateDirectory(path);
+        return path;
+    }
 
     /// <summary>
     /// Resolves the home from <paramref name="getEnvironmentVariable"/> (defaults to the process

@@ -25,7 +25,7 @@ public static class ServingApp
     {
         options.Batching.Validate();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.UseUrls(MetricsEndpoint.Listeners(options));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -65,6 +65,7 @@ public static class ServingApp
         services.AddSingleton(new ModelCatalog(database, time));
         services.AddSingleton(new UsageLedger(database, time));
         services.AddSingleton(new FeedbackStore(database, time));
+        services.AddSingleton(new FeedbackLimiter(database, time));
         services.AddSingleton<ModelRouter>();
         services.AddHostedService(s => s.GetRequiredService<ModelRouter>());
         services.AddSingleton<UsageWriter>();
@@ -117,7 +118,7 @@ public static class ServingApp
             .WithSummary("Tell us the correct label of a prediction")
             .WithMetadata(developer)
             .DocumentBody<FeedbackRequest>()
-            .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(404);
+            .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(415).ProducesProblem(429);
         app.MapFallback("/v1/{**path}", (HttpContext context) => Problems.Of(404,
                 $"There is no route {context.Request.Method} {context.Request.Path}. The routes are listed in {OpenApiPath}."))
             .ExcludeFromDescription();

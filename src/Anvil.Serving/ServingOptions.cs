@@ -28,6 +28,18 @@ public sealed record ServingOptions
     /// <summary>ONNX Runtime intra-op threads per session.</summary>
     public int InferenceThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Where /metrics is served for the operator (e.g. http://127.0.0.1:9464), apart from the API's
+    /// <see cref="Urls"/>; null serves it on no listener of its own.
+    /// </summary>
+    public string? MetricsUrls { get; init; }
+
+    /// <summary>
+    /// A bearer token that opens /metrics on the API's own listener; null keeps it closed there, since a
+    /// reverse proxy on the same host makes every public request look local.
+    /// </summary>
+    public string? MetricsToken { get; init; }
+
     /// <summary>Most usage events written in one ledger transaction (group commit).</summary>
     public int MaxLedgerBatch { get; init; } = 512;
 }

@@ -5,13 +5,14 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Anvil.Cli.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Anvil.Cli.Tests;
 
 /// <summary>The serving loop through the real CLI: train → register → orgs, keys → serve → predict → usage, and SIGKILL under load.</summary>
-public class ServeCommandTests
+public class ServeCommandTests(ITestOutputHelper output)
 {
-    private static string TrainAndRegister(AnvilProcess anvil)
+    internal static string TrainAndRegister(AnvilProcess anvil)
     {
         var data = anvil.SampleFashionMnist();
         var trained = anvil.Run("train", "--data-dir", data, "--model", "seed-cnn", "--epochs", "1", "--limit", "200", "--json");
@@ -208,5 +209,92 @@ public class ServeCommandTests
         Assert.True(failedAttempts > 0, "the kill did not interrupt the load");
         Assert.Equal(Requests, answered);
         Assert.Equal(Requests, Billed(anvil)); // every answered prediction billed once, none twice, none lost
+    }
+
+    [Fact]
+    public async Task KillNineOfOneOfTwoPostgresReplicasUnderLoadBillsExactlyTheAnsweredPredictions()
+    {
+        using var anvil = new AnvilProcess { DatabaseUrl = TestPostgres.CreateDatabase() };
+        TrainAndRegister(anvil);
+        var key = CreateKey(anvil);
+        int[] ports = [FreePort(), FreePort()];
+        var servers = new Process[2];
+        for (var r = 0; r < 2; r++)
+            servers[r] = await StartServer(anvil, ports[r]);
+        const int Requests = 240;
+        var answered = 0;
+        var failedAttempts = 0;
+        var replayedAcross = 0;
+        var clients = ports.Select(port =>
+        {
+            var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(20) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            return client;
+        }).ToArray();
+
+        async Task Worker(int worker)
+        {
+            for (var i = worker; i < Requests; i += 8)
+            {
+                for (var attempt = 0; ; attempt++) // each retry goes to the other replica, with the same Idempotency-Key
+                {
+                    try
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/fashion/predict") { Content = Body(i) };
+                        request.Headers.Add("Idempotency-Key", $"request-{i}");
+                        using var response = await clients[(i + attempt) % 2].SendAsync(request);
+                        if (response.StatusCode == HttpStatusCode.OK)
+                        {
+                            Interlocked.Increment(ref answered);
+                            if (response.Headers.Contains("Idempotent-Replayed"))
+                                Interlocked.Increment(ref replayedAcross);
+                            break;
+                        }
+                        Assert.Fail($"request {i} got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    }
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                    {
+                        Interlocked.Increment(ref failedAttempts); // that replica is down: retry
+                        await Task.Delay(50);
+                    }
+                }
+            }
+        }
+
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(() => Worker(w))).ToArray();
+        try
+        {
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (Volatile.Read(ref answered) < Requests / 3)
+            {
+                if (workers.FirstOrDefault(w => w.IsFaulted) is { } failed)
+                    await failed; // surfaces the worker's assertion
+                Assert.True(DateTime.UtcNow < deadline, $"only {answered} of {Requests} answered after 2 minutes");
+                await Task.Delay(5);
+            }
+            var answeredAtKill = Volatile.Read(ref answered);
+            servers[0].Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
+            await servers[0].WaitForExitAsync();
+            servers[0].Dispose();
+            servers[0] = await StartServer(anvil, ports[0]);
+            await Task.WhenAll(workers);
+
+            var billed = Billed(anvil);
+            output.WriteLine($"two PostgreSQL replicas, replica 1 killed at {answeredAtKill} answered: answered {answered}, billed {billed}, failed attempts {failedAttempts}, answered as replays {replayedAcross}");
+            Assert.True(failedAttempts > 0, "the kill did not interrupt the load");
+            Assert.Equal(Requests, answered);
+            Assert.Equal(Requests, billed); // every answered prediction billed once, none twice, none lost
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                server.Kill(entireProcessTree: true);
+                await server.WaitForExitAsync();
+                server.Dispose();
+            }
+            foreach (var client in clients)
+                client.Dispose();
+        }
     }
 }

@@ -62,4 +62,72 @@ public sealed class FeedbackAndUsageTests : ServedModelTest
         Assert.Equal(3_500, invoice.GetProperty("total_micros").GetInt64()); // 7 × $0.50 / 1,000
         Assert.Equal(HttpStatusCode.BadRequest, (await Client.GetAsync("/v1/usage?from=yesterday")).StatusCode);
     }
+
+    [Fact]
+    public async Task FeedbackWithNulDuplicateLabelOrNonJsonContentTypeIsA4xxAndNothingIsStored()
+    {
+        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString();
+
+        using var nul = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1, "comment": "a\u0000b"}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, nul.StatusCode);
+        Assert.Contains("NUL character", await Requests.DetailAsync(nul), StringComparison.Ordinal);
+        using var duplicate = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1, "label": 2}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        using var text = await Client.PostAsync($"/v1/predictions/{id}/feedback", new StringContent("""{"label": 1}""", System.Text.Encoding.UTF8, "text/plain"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+        Assert.Contains("application/json", await Requests.DetailAsync(text), StringComparison.Ordinal);
+        using var nulId = await Client.PostAsync($"/v1/predictions/{id}%00/feedback", Requests.RawJson("""{"label": 1}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, nulId.StatusCode); // Kestrel refuses %00 in a path before routing
+        Assert.Empty(new FeedbackStore(Host.Database, Host.Time).List(Host.Acme.Id));
+    }
+
+    [Fact]
+    public async Task FeedbackCountsTowardTheKeysMinuteWindowAndIsRefusedWith429PastIt()
+    {
+        using var free = Host.Client(Host.CreateKey(Host.Acme, "free")); // 60 requests per minute
+        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(free, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString();
+        var created = 0;
+        HttpResponseMessage refused;
+        while (true)
+        {
+            var response = await free.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}"""));
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                refused = response;
+                break;
+            }
+
+            created++;
+            response.Dispose();
+        }
+
+        Assert.Equal(59, created); // the prediction was the minute's first request
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(60), refused.Headers.RetryAfter?.Delta);
+        Assert.Contains("60 requests per minute, feedback included", await Requests.DetailAsync(refused), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Requests.PredictAsync(free, Requests.Json(Requests.Image(1)))).StatusCode);
+        Host.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Created, (await free.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}"""))).StatusCode);
+    }
+
+    [Fact]
+    public async Task UnsampledPredictionsAreBilledWithoutTheirInputAndPrunedOnesAnswer404()
+    {
+        var log = new PredictionLog(Host.Database, Host.Time);
+        log.SetPolicy(Host.Acme.Id, "fashion", new LogPolicy(0, 1));
+        using var predicted = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1), Requests.Image(2)));
+        Assert.Equal(HttpStatusCode.OK, predicted.StatusCode);
+        var id = (await Requests.ReadJsonAsync(predicted)).GetProperty("predictions")[0].GetProperty("id").GetString()!;
+        Assert.Equal(2, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
+        Assert.Empty(Host.Ledger.FindPrediction(Host.Acme.Id, id)!.Input);
+        using (var labelled = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}""")))
+            Assert.Equal(HttpStatusCode.Created, labelled.StatusCode);
+
+        Host.Time.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(2, log.Prune());
+        using var pruned = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}"""));
+        Assert.Equal(HttpStatusCode.NotFound, pruned.StatusCode);
+        Assert.Contains("retention period", await Requests.DetailAsync(pruned), StringComparison.Ordinal);
+        Assert.Equal(2, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
+    }
 }

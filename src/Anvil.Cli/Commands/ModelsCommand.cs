@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Anvil.Cli.Pipeline;
+using Anvil.Registry.Predictions;
 using Anvil.Registry.Runs;
 
 namespace Anvil.Cli.Commands;
@@ -73,7 +74,24 @@ internal static class ModelsCommand
             return ExitCodes.Success;
         }));
 
-        var models = new Command("models", "Registered models, versions and aliases.") { list, show, alias };
+        var sampleRate = new Option<double?>("--sample-rate") { Description = "Share of predictions whose input is logged, 0 (none) to 1 (all); the rest are billed and answered, without their input." };
+        var retentionDays = new Option<int?>("--retention-days") { Description = "Days logged predictions are kept before './anvil predictions prune' deletes them." };
+        var logPolicy = new Command("log-policy", "Show or set how much of a model's inputs is logged and for how long.") { name, sampleRate, retentionDays };
+        logPolicy.SetAction(p => CommandRunner.Run(p, _ =>
+        {
+            var organization = registries.Organizations.Get(p.GetValue(org)!);
+            var log = registries.PredictionLog;
+            var current = log.Policy(organization.Id, p.GetValue(name)!)
+                ?? throw new Anvil.Registry.RegistryException($"Organization '{organization.Name}' has no model '{p.GetValue(name)}'. ./anvil models list --org {organization.Name} lists them.");
+            var policy = new LogPolicy(p.GetValue(sampleRate) ?? current.SampleRate, p.GetValue(retentionDays) ?? current.RetentionDays);
+            if (policy != current)
+                log.SetPolicy(organization.Id, p.GetValue(name)!, policy);
+            Console.WriteLine(p.GetValue(json) ? JsonOutput.Serialize(policy)
+                : FormattableString.Invariant($"{p.GetValue(name)}: logs {policy.SampleRate * 100:0.##}% of inputs, kept {policy.RetentionDays} days"));
+            return ExitCodes.Success;
+        }));
+
+        var models = new Command("models", "Registered models, versions and aliases.") { list, show, alias, logPolicy };
         models.Options.Add(json);
         models.Options.Add(org);
         return models;

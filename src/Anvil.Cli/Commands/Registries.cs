@@ -1,4 +1,5 @@
 using Anvil.Registry;
+using Anvil.Registry.Predictions;
 
 namespace Anvil.Cli.Commands;
 
@@ -25,6 +26,8 @@ internal sealed class Registries : IDisposable
     public ModelCatalog Catalog => new(Database, Time);
 
     public UsageLedger Ledger => new(Database, Time);
+
+    public PredictionLog PredictionLog => new(Database, Time);
 
     public void Dispose()
     {

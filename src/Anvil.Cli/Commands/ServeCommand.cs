@@ -9,6 +9,9 @@ namespace Anvil.Cli.Commands;
 /// <summary>`anvil serve`: the metered prediction API on ONNX Runtime, bound to loopback unless told otherwise.</summary>
 internal static class ServeCommand
 {
+    /// <summary>The operator's token for /metrics on the API listener (an environment variable, so it stays out of argv).</summary>
+    public const string MetricsTokenVariable = "ANVIL_METRICS_TOKEN";
+
     public static Command Create(Registries registries)
     {
         var defaults = new ServingOptions();
@@ -16,15 +19,23 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch-size") { Description = "Most samples per ONNX Runtime run; 1 turns batching off.", DefaultValueFactory = _ => defaults.Batching.MaxBatchSize };
         var maxDelay = new Option<double>("--max-queue-delay-ms") { Description = "Longest a request waits for others to join its batch.", DefaultValueFactory = _ => defaults.Batching.MaxQueueDelay.TotalMilliseconds };
         var threads = new Option<int>("--inference-threads") { Description = "ONNX Runtime threads per model.", DefaultValueFactory = _ => defaults.InferenceThreads };
-        var command = new Command("serve", "Serve registered models as a multi-tenant, metered HTTP API.") { urls, maxBatch, maxDelay, threads };
+        var verifyKey = new Option<string?>("--verify-key") { Description = $"PEM public key that model versions must be signed with, kept outside $ANVIL_HOME (also {ManifestSigner.PinnedKeyVariable}); then keys/ in the home is ignored." };
+        var metricsUrls = new Option<string?>("--metrics-urls") { Description = $"Serve /metrics on a listener of its own, e.g. http://127.0.0.1:9464. On the API's listener /metrics needs 'Authorization: Bearer' with the token in {MetricsTokenVariable}, and is off without it." };
+        var command = new Command("serve", "Serve registered models as a multi-tenant, metered HTTP API.") { urls, maxBatch, maxDelay, threads, verifyKey, metricsUrls };
         command.SetAction(p => CommandRunner.Run(p, cancellation =>
         {
             var batching = new BatchingOptions(p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(maxDelay)));
             batching.Validate();
             if (p.GetValue(threads) is < 1 or > 256)
                 throw new ArgumentException($"--inference-threads must be between 1 and 256; got {p.GetValue(threads)}.");
-            var options = defaults with { Urls = p.GetValue(urls)!, Batching = batching, InferenceThreads = p.GetValue(threads) };
-            using var verifier = ManifestSigner.OpenForVerification(registries.Home);
+            var token = Environment.GetEnvironmentVariable(MetricsTokenVariable);
+            var options = defaults with
+            {
+                Urls = p.GetValue(urls)!, Batching = batching, InferenceThreads = p.GetValue(threads),
+                MetricsUrls = p.GetValue(metricsUrls), MetricsToken = string.IsNullOrWhiteSpace(token) ? null : token,
+            };
+            var pinnedKey = p.GetValue(verifyKey) ?? Environment.GetEnvironmentVariable(ManifestSigner.PinnedKeyVariable);
+            using var verifier = ManifestSigner.OpenForVerification(registries.Home, string.IsNullOrWhiteSpace(pinnedKey) ? null : Path.GetFullPath(pinnedKey));
             var app = ServingApp.Build(options, registries.Database, verifier, registries.Time);
             try
             {

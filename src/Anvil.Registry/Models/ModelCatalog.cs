@@ -63,6 +63,8 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(name);
+        if (Unstorable(name))
+            return null;
         return db.Read(session =>
             LoadModels(session, "m.organization_id = @org AND m.name = @name", ("@org", organizationId), ("@name", name)) is [var model]
                 ? model
@@ -74,6 +76,8 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(name);
+        if (Unstorable(name))
+            return [];
         return db.Read(session => session.Query(
             $"SELECT {VersionColumns} FROM {VersionsOfModels} WHERE m.organization_id = @org AND m.name = @name ORDER BY v.version",
             ReadVersion, ("@org", organizationId), ("@name", name)));
@@ -83,7 +87,7 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(name);
-        return db.Read(session => FindVersion(session, organizationId, name, version));
+        return Unstorable(name) ? null : db.Read(session => FindVersion(session, organizationId, name, version));
     }
 
     /// <summary>Points <paramref name="alias"/> at <paramref name="version"/>, creating or moving it.</summary>
@@ -108,6 +112,8 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(alias);
+        if (Unstorable(name) || Unstorable(alias))
+            return false;
         return db.Write(session => session.Execute(
             "DELETE FROM model_aliases WHERE alias = @alias AND model_id IN " +
             "(SELECT id FROM registered_models WHERE organization_id = @org AND name = @name)",
@@ -120,6 +126,8 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(alias);
+        if (Unstorable(name) || Unstorable(alias))
+            return null;
         return db.Read(session => session.QuerySingle(
             $"SELECT {VersionColumns} FROM {AliasedVersions} " +
             "WHERE m.organization_id = @org AND m.name = @name AND a.alias = @alias",
@@ -139,6 +147,10 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
     internal static ModelVersion? FindVersion(Session session, string organizationId, string name, int version) => session.QuerySingle(
         $"SELECT {VersionColumns} FROM {VersionsOfModels} WHERE m.organization_id = @org AND m.name = @name AND v.version = @version",
         ReadVersion, ("@org", organizationId), ("@name", name), ("@version", (long)version));
+
+    // Names and aliases are checked when created, so one with NUL names nothing; PostgreSQL would
+    // refuse even to compare it (SQLSTATE 22021), so it reads as missing on both databases.
+    private static bool Unstorable(string text) => text.Contains('\0', StringComparison.Ordinal);
 
     private static RegistryException MissingVersion(Session session, string organizationId, string name, int version)
     {

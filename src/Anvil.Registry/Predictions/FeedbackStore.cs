@@ -20,6 +20,12 @@ public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
                 $"The comment is {comment.Length} characters; at most {MaxCommentLength} are kept. Shorten it.", nameof(comment));
         }
 
+        if (comment is not null && comment.Contains('\0', StringComparison.Ordinal))
+            throw new ArgumentException("The comment contains the NUL character (U+0000), which is not stored; remove it.", nameof(comment));
+
+        if (predictionId.Contains('\0', StringComparison.Ordinal))
+            return null; // no id holds NUL, and PostgreSQL could not even compare it
+
         var feedback = new Feedback(predictionId, organizationId, label, labelName, comment, time.GetUtcNow());
         return db.Write(session =>
         {

@@ -47,7 +47,7 @@ public sealed class RunStore : IRunStore
             return 0;
         });
 
-        Directory.CreateDirectory(_home.RunArtifactsDirectory(id));
+        PrivateFiles.CreateDirectory(_home.RunArtifactsDirectory(id));
         return GetRun(id);
     }
 

@@ -197,5 +197,13 @@ internal static class Migrations
             -- Comma-separated model names the key may use; NULL: every model of its organization.
             ALTER TABLE api_keys ADD COLUMN models TEXT;
             """),
+        new(8, "log policy per model: sampling and retention of logged inputs", """
+            -- Share of predictions whose input is logged (0 to 1, decided from the prediction id), and how
+            -- many days logged predictions are kept before ./anvil predictions prune deletes them.
+            -- Billing rows (usage_events, usage_daily) are never pruned.
+            ALTER TABLE registered_models ADD COLUMN log_sample_rate {real} NOT NULL DEFAULT 1.0;
+            ALTER TABLE registered_models ADD COLUMN log_retention_days BIGINT NOT NULL DEFAULT 30;
+            CREATE INDEX predictions_by_model_time ON predictions (organization_id, model_name, created_at);
+            """),
     ];
 }

@@ -60,8 +60,9 @@ public sealed class RegistryDatabase : IDisposable
     public void Dispose() => Dialect.Dispose();
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one write transaction and commits it. On PostgreSQL a deadlock
-    /// victim is rolled back and run again, so <paramref name="work"/> must only touch the database.
+    /// Runs <paramref name="work"/> in one write transaction and commits it. A transient failure (a
+    /// PostgreSQL deadlock victim, SQLite still busy after its timeout) is rolled back and run again after
+    /// a growing, jittered pause, so <paramref name="work"/> must only touch the database.
     /// </summary>
     internal T Write<T>(Func<Session, T> work)
     {
@@ -78,7 +79,10 @@ public sealed class RegistryDatabase : IDisposable
             }
             catch (DbException exception) when (attempt < TransientRetries && Dialect.IsTransient(exception))
             {
-                // The transaction was rolled back as a whole; nothing of it is left to undo.
+                // The transaction was rolled back as a whole; nothing of it is left to undo. The pause
+                // (10, 20, 40, 80 ms, each up to twice that with jitter) lets the other writer finish
+                // instead of colliding with it again in step.
+                Thread.Sleep(TimeSpan.FromMilliseconds((5 << attempt) * (1 + Random.Shared.NextDouble())));
             }
         }
     }

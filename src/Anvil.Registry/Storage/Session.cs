@@ -27,6 +27,8 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
         command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
+            if (value is string text && text.Contains('\0', StringComparison.Ordinal))
+                throw Unstorable(name);
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
             parameter.Value = value ?? DBNull.Value;
@@ -35,6 +37,11 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
 
         return command;
     }
+
+    // PostgreSQL cannot store NUL in text (SQLSTATE 22021) and SQLite can: refusing it here keeps both
+    // alike and turns what would be a server error deep in a write into one clear message.
+    private static RegistryException Unstorable(string parameter) => new(
+        $"The value for {parameter.TrimStart('@')} contains the NUL character (U+0000), which the registry does not store; remove it.");
 
     /// <summary>Runs <paramref name="sql"/> and returns the number of rows it changed.</summary>
     public int Execute(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)

@@ -13,6 +13,7 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>How long a connection waits for another process's write lock before failing.</summary>
     public const int BusyTimeoutMilliseconds = 5000;
 
+    private const int SqliteBusy = 5, SqliteLocked = 6;
     private const int ConstraintPrimaryKey = 1555; // SQLITE_CONSTRAINT_PRIMARYKEY
     private const int ConstraintUnique = 2067; // SQLITE_CONSTRAINT_UNIQUE
 
@@ -25,8 +26,10 @@ internal sealed class SqliteDialect : SqlDialect
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (directory is not null)
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateDirectory(directory);
         }
+
+        CreatePrivately(Path);
 
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -41,6 +44,20 @@ internal sealed class SqliteDialect : SqlDialect
     }
 
     public string Path { get; }
+
+    // SQLite creates -wal and -shm with the database file's mode, so an empty 0600 file made here
+    // (an empty file is a valid new database) keeps all three private.
+    private static void CreatePrivately(string path)
+    {
+        try
+        {
+            using var created = new FileStream(path, PrivateFiles.CreateNew());
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // an existing database keeps its file
+        }
+    }
 
     public override string Name => "sqlite";
 
@@ -79,7 +96,11 @@ internal sealed class SqliteDialect : SqlDialect
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: ConstraintUnique or ConstraintPrimaryKey };
 
-    public override bool IsTransient(DbException exception) => false; // busy waits are handled by busy_timeout
+    // Busy or locked after busy_timeout ran out: another writer (feedback, a CLI command, another process)
+    // held the only write lock that long. The whole transaction is run again after a pause, rather than
+    // failing a ledger group that holds every tenant's billed answers.
+    public override bool IsTransient(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
 
     public override void Dispose()
     {

@@ -46,7 +46,26 @@ public sealed record ModelManifest
         RespectRequiredConstructorParameters = true,
     };
 
-    public byte[] ToUtf8Bytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    public byte[] ToUtf8Bytes()
+    {
+        RequireStorableLabels(Signature.ClassLabels, "The model");
+        return JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    }
+
+    // Every prediction stores its label name; PostgreSQL refuses NUL in text, and one such label would
+    // fail every ledger group holding a prediction of that class, for every tenant in the group.
+    private static void RequireStorableLabels(IReadOnlyList<string> labels, string source)
+    {
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (string.IsNullOrEmpty(labels[i]) || labels[i].Contains('\0', StringComparison.Ordinal))
+            {
+                throw new RegistryException(
+                    $"{source} has class label {i} ({JsonSerializer.Serialize(labels[i])}), which is empty or contains the NUL character (U+0000). " +
+                    "Rename that class in the training data (or the spec's class_names) and train again.");
+            }
+        }
+    }
 
     public static ModelManifest Parse(ReadOnlySpan<byte> utf8, string source)
     {
@@ -56,6 +75,7 @@ public sealed record ModelManifest
                 ?? throw new RegistryException($"{source} is empty.");
             if (manifest.Format != CurrentFormat)
                 throw new RegistryException($"{source} has format '{manifest.Format}'; this Anvil reads '{CurrentFormat}'. Upgrade Anvil or register the run again.");
+            RequireStorableLabels(manifest.Signature.ClassLabels, source);
             return manifest;
         }
         catch (JsonException e)

@@ -5,7 +5,8 @@ namespace Anvil.Registry.Versions;
 /// <summary>
 /// A model version on disk: a directory named after the SHA-256 of its manifest, holding
 /// <c>model.onnx</c>, the weights, <c>manifest.json</c> (with a digest of every other file) and
-/// <c>manifest.sig</c>. Sealed once, never changed; every load checks the signature and every digest.
+/// <c>manifest.sig</c>. Sealed once, never changed; every load checks the signature and every digest,
+/// and only plain files are read (a symbolic link or FIFO anywhere in the version is refused).
 /// </summary>
 public static class ModelVersionFiles
 {
@@ -36,8 +37,13 @@ public static class ModelVersionFiles
         File.WriteAllBytes(Path.Combine(stagingDirectory, ManifestFile), bytes);
         File.WriteAllBytes(Path.Combine(stagingDirectory, SignatureFile), signer.Sign(bytes));
 
+        foreach (var path in Directory.EnumerateFiles(stagingDirectory))
+            PrivateFiles.Restrict(path);
+        PrivateFiles.Restrict(stagingDirectory);
+
         var digest = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        Directory.CreateDirectory(modelsRoot);
+        PrivateFiles.CreateDirectory(modelsRoot);
+        PrivateFiles.Restrict(modelsRoot); // a builder may have created it with its staging folder
         var target = Path.Combine(modelsRoot, "sha256-" + digest);
         if (Directory.Exists(target))
             Directory.Delete(stagingDirectory, recursive: true); // same content already sealed
@@ -53,30 +59,25 @@ public static class ModelVersionFiles
     /// </summary>
     public static VerifiedModelVersion Open(string directory, ManifestSigner verifier, string expectedDigest)
     {
-        var manifestPath = Path.Combine(directory, ManifestFile);
-        var signaturePath = Path.Combine(directory, SignatureFile);
-        if (!Directory.Exists(directory))
-            throw Refused(directory, "the directory does not exist");
-        if (!File.Exists(manifestPath))
+        var names = PlainFiles(directory);
+        if (!names.Contains(ManifestFile))
             throw Refused(directory, $"it has no {ManifestFile}");
-        if (!File.Exists(signaturePath))
+        if (!names.Contains(SignatureFile))
             throw Refused(directory, $"it is unsigned ({SignatureFile} is missing)");
 
+        var manifestPath = Path.Combine(directory, ManifestFile);
         var bytes = File.ReadAllBytes(manifestPath);
-        if (!verifier.Verify(bytes, File.ReadAllBytes(signaturePath)))
+        if (!verifier.Verify(bytes, File.ReadAllBytes(Path.Combine(directory, SignatureFile))))
             throw Refused(directory, $"the signature does not match {ManifestFile}: the manifest was changed or signed by another key");
         var digest = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (!string.Equals(digest, expectedDigest, StringComparison.Ordinal))
             throw Refused(directory, $"its manifest digest is {digest} but the registry recorded {expectedDigest}");
 
         var manifest = ModelManifest.Parse(bytes, manifestPath);
-        var present = Directory.EnumerateFileSystemEntries(directory)
-            .Select(Path.GetFileName)
-            .Where(name => name is not (ManifestFile or SignatureFile))
-            .ToHashSet(StringComparer.Ordinal);
+        var present = names.Where(name => name is not (ManifestFile or SignatureFile)).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, expected) in manifest.Files)
         {
-            if (!present.Remove(name!))
+            if (!present.Remove(name))
                 throw Refused(directory, $"{name} is listed in the manifest but missing");
             var actual = DigestOf(Path.Combine(directory, name));
             if (!string.Equals(actual, expected, StringComparison.Ordinal))
@@ -86,6 +87,45 @@ public static class ModelVersionFiles
         if (present.Count > 0)
             throw Refused(directory, $"it holds files the manifest does not list: {string.Join(", ", present.Order(StringComparer.Ordinal))}");
         return new VerifiedModelVersion(directory, digest, manifest);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="name"/> of an opened version into memory once and checks those bytes
+    /// against the signed manifest, so what the caller runs is exactly what was verified — even if the
+    /// file changed since <see cref="Open"/> checked it.
+    /// </summary>
+    public static byte[] ReadVerified(VerifiedModelVersion version, string name)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        if (!version.Manifest.Files.TryGetValue(name, out var expected))
+            throw Refused(version.Directory, $"{name} is not listed in the manifest");
+        var names = PlainFiles(version.Directory);
+        if (!names.Contains(name))
+            throw Refused(version.Directory, $"{name} is listed in the manifest but missing");
+        var bytes = File.ReadAllBytes(Path.Combine(version.Directory, name));
+        var actual = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, expected, StringComparison.Ordinal))
+            throw Refused(version.Directory, $"{name} does not match its digest in the signed manifest (expected {expected}, found {actual})");
+        return bytes;
+    }
+
+    /// <summary>The names in <paramref name="directory"/>, refusing a linked directory and anything but plain files.</summary>
+    private static HashSet<string> PlainFiles(string directory)
+    {
+        var info = new DirectoryInfo(directory);
+        if (!info.Exists)
+            throw Refused(directory, "the directory does not exist");
+        if (FileKinds.IsLink(info))
+            throw Refused(directory, "the directory is a symbolic link");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory))
+        {
+            if (FileKinds.NotARegularFile(path) is { } kind)
+                throw Refused(directory, $"{Path.GetFileName(path)} is {kind}; a version holds plain files only");
+            names.Add(Path.GetFileName(path));
+        }
+
+        return names;
     }
 
     private static string DigestOf(string path)
@@ -101,5 +141,6 @@ public static class ModelVersionFiles
 /// <summary>A version whose signature and file digests were checked when it was opened.</summary>
 public sealed record VerifiedModelVersion(string Directory, string Digest, ModelManifest Manifest)
 {
-    public string OnnxPath => Path.Combine(Directory, ModelVersionFiles.OnnxFile);
+    /// <summary>model.onnx, read once and checked against the signed manifest (see <see cref="ModelVersionFiles.ReadVerified"/>).</summary>
+    public byte[] ReadOnnx() => ModelVersionFiles.ReadVerified(this, ModelVersionFiles.OnnxFile);
 }

@@ -14,18 +14,31 @@ public static class FeedbackEndpoint
 {
     private const int MaxBodyBytes = 16 * 1024;
 
-    private static readonly JsonSerializerOptions Strict = new(ApiJson.Options) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+    private static readonly JsonSerializerOptions Strict = new(ApiJson.Options)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false, // {"label":1,"label":2} is refused, as predict refuses a second "inputs"
+    };
 
     public static async Task<IResult> HandleAsync(
-        string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, ModelRouter router)
+        string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, FeedbackLimiter limiter, ModelRouter router)
     {
         var caller = Caller.From(context);
+        if (limiter.TryAdmit(caller.Key, caller.Plan) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Problems.Of(429, $"Plan '{caller.Plan.Name}' allows {caller.Plan.RequestsPerMinute:N0} requests per minute, feedback included; retry in {seconds} s.");
+        }
+
         try
         {
+            if (!context.Request.HasJsonContentType())
+                throw new InputException(415, "Send feedback as JSON with the header 'Content-Type: application/json'.");
             var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-            var prediction = ledger.FindPrediction(caller.OrganizationId, id);
+            var prediction = id.Contains('\0', StringComparison.Ordinal) ? null : ledger.FindPrediction(caller.OrganizationId, id);
             if (prediction is null || !caller.Key.MayUse(prediction.ModelName))
-                return Problems.Of(404, $"Your organization has no prediction '{id}'.");
+                return Problems.Of(404, $"Your organization has no prediction '{id}'. Logged predictions are kept for their model's retention period (see ./anvil models log-policy), then pruned.");
             var version = router.Version(caller.OrganizationId, prediction.ModelName, prediction.ModelVersion)
                 ?? throw new InvalidOperationException($"Prediction '{id}' names a version that is not in the catalog.");
             var labels = router.Manifest(version).Signature.ClassLabels;
@@ -33,6 +46,8 @@ public static class FeedbackEndpoint
             var label = LabelIndex(request.Label, labels);
             if (request.Comment is { Length: > 2000 })
                 throw new InputException(400, $"The comment is {request.Comment.Length:N0} characters; the limit is 2,000.");
+            if (request.Comment is not null && request.Comment.Contains('\0', StringComparison.Ordinal))
+                throw new InputException(400, "The comment contains the NUL character (\\u0000), which is not stored; remove it.");
             var stored = feedback.Add(caller.OrganizationId, id, label, labels[label], request.Comment);
             return stored is null
                 ? Problems.Of(404, $"Your organization has no prediction '{id}'.")

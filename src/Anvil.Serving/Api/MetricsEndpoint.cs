@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using Anvil.Serving.Inference;
 using Microsoft.AspNetCore.Http;
@@ -8,13 +8,29 @@ namespace Anvil.Serving.Api;
 
 /// <summary>
 /// GET /metrics in Prometheus text format: batches and samples per loaded model version (their
-/// ratio is the mean batch size). Answered only on loopback, for the operator and the benchmark.
+/// ratio is the mean batch size). It names every tenant's organization and models, so it is answered
+/// only on the operator's own listener (<see cref="ServingOptions.MetricsUrls"/>) or, on the API's
+/// listener, to the operator's token (<see cref="ServingOptions.MetricsToken"/>); otherwise it is 404.
+/// A remote address proves nothing here: behind a reverse proxy on the same host every caller is local.
 /// </summary>
 public static class MetricsEndpoint
 {
-    public static IResult Handle(HttpContext context, ModelRouter router)
+    /// <summary>Every URL the server listens on: the API's, then the metrics listener's.</summary>
+    public static string Listeners(ServingOptions options)
     {
-        if (context.Connection.RemoteIpAddress is not { } address || !IPAddress.IsLoopback(address))
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MetricsUrls is null)
+            return options.Urls;
+        var api = Ports(options.Urls);
+        var metrics = Ports(options.MetricsUrls);
+        if (metrics.Contains(0) || metrics.Overlaps(api))
+            throw new ArgumentException($"--metrics-urls must name ports of its own, other than the API's ({options.Urls}); got {options.MetricsUrls}.");
+        return options.Urls + ";" + options.MetricsUrls;
+    }
+
+    public static IResult Handle(HttpContext context, ModelRouter router, ServingOptions options)
+    {
+        if (!OnMetricsListener(context, options) && !HoldsToken(context, options.MetricsToken))
             return Problems.Of(404, "Not found.");
         var text = new StringBuilder();
         text.AppendLine("# TYPE anvil_batches_total counter");
@@ -29,4 +45,27 @@ public static class MetricsEndpoint
 
         return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
     }
+
+    // The port the connection arrived on, never the Host header (which the client writes).
+    private static bool OnMetricsListener(HttpContext context, ServingOptions options) =>
+        options.MetricsUrls is not null && Ports(options.MetricsUrls).Contains(context.Connection.LocalPort);
+
+    private static bool HoldsToken(HttpContext context, string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+            return false;
+        var header = context.Request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+            return false;
+        return CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim())), SHA256.HashData(Encoding.UTF8.GetBytes(token))); // equal lengths: the time says nothing
+    }
+
+    private static HashSet<int> Ports(string urls) => urls
+        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(url => Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+            ? uri.Port
+            : throw new ArgumentException($"'{url}' is not a URL to listen on; use e.g. http://127.0.0.1:9464."))
+        .ToHashSet();
 }

@@ -5,8 +5,10 @@ namespace Anvil.Serving.Inference;
 
 /// <summary>
 /// One ONNX Runtime session for one model version: float32 samples in, class probabilities out.
-/// Not thread-safe by design — its <see cref="AdaptiveBatcher"/> is the only caller, so the
-/// session owns every core while it runs a batch.
+/// Not thread-safe by design — its <see cref="AdaptiveBatcher"/> is the only caller. The session is
+/// created from model.onnx's bytes read once and checked against the signed manifest (never from the
+/// path, which could change between the check and the load), and runs on the process-wide pool of
+/// <see cref="OnnxThreads"/>.
 /// </summary>
 public sealed class OnnxPredictor : IDisposable
 {
@@ -27,17 +29,15 @@ public sealed class OnnxPredictor : IDisposable
         _inputNames = [signature.Inputs[0].Name];
         _outputNames = [signature.Outputs[0].Name];
 
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-        };
+        var onnx = version.ReadOnnx();
+        using var options = OnnxThreads.NewSessionOptions(threads);
+        options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
+        options.ExecutionMode = ExecutionMode.ORT_SEQUENTIAL;
+        options.InterOpNumThreads = 1;
         // ORT's worker threads spin between kernels by default; in a server that burns the cores
         // Kestrel and the ledger need while the batcher waits for the next batch.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(version.OnnxPath, options);
+        _session = new InferenceSession(onnx, options);
     }
 
     /// <summary>Number of floats in one sample (product of the input shape without the batch).</summary>

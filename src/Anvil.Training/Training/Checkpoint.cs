@@ -5,8 +5,9 @@ namespace Anvil.Training.Training;
 /// <summary>
 /// Everything needed to resume a fit after a crash or Ctrl-C: weights (TorchSharp's own format,
 /// which holds only tensors and cannot run code), optimizer state, EMA weights, epoch, step and
-/// history. Written to a temporary folder and renamed into place, so a crash mid-write leaves the
-/// previous checkpoint intact.
+/// history. Written to a new folder, flushed to disk, then swapped in by two renames (the previous
+/// checkpoint aside to <c>.old</c>, the new one into place): a crash at any point leaves a complete
+/// checkpoint in the folder or in <c>.old</c>, and <see cref="Restore"/> takes whichever is complete.
 /// </summary>
 /// <example>
 /// <code>Checkpoint.Save(dir, context); var state = Checkpoint.Load(dir);</code>
@@ -18,25 +19,55 @@ public static class Checkpoint
     /// <summary>The resumable state of a fit, read back from disk.</summary>
     public sealed record CheckpointState(int Epoch, long GlobalStep, long EmaUpdates, IReadOnlyList<EpochMetrics> History);
 
-    /// <summary>True when <paramref name="directory"/> holds a complete checkpoint.</summary>
-    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, State));
+    /// <summary>True when <paramref name="directory"/> (or, after a crash mid-swap, its <c>.old</c>) holds a complete checkpoint.</summary>
+    public static bool Exists(string directory) => Complete(directory) is not null;
 
     /// <summary>Saves the state at the end of the context's current epoch.</summary>
     public static void Save(string directory, TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var temp = directory.TrimEnd('/') + ".tmp";
-        if (Directory.Exists(temp))
-            Directory.Delete(temp, recursive: true);
-        Directory.CreateDirectory(temp);
-        context.Model.save(Path.Combine(temp, Weights));
-        context.Optimizer.save_state_dict(Path.Combine(temp, Optimizer));
-        context.Ema?.Model.save(Path.Combine(temp, EmaWeights));
+        directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        var parent = Path.GetDirectoryName(directory)!;
+        Directory.CreateDirectory(parent);
+        var staging = $"{directory}.new-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(staging);
+        context.Model.save(Path.Combine(staging, Weights));
+        context.Optimizer.save_state_dict(Path.Combine(staging, Optimizer));
+        context.Ema?.Model.save(Path.Combine(staging, EmaWeights));
         var state = new CheckpointState(context.Epoch, context.GlobalStep, context.Ema?.Updates ?? 0, context.History.ToArray());
-        File.WriteAllText(Path.Combine(temp, State), JsonSerializer.Serialize(state, TrainingJson.Options));
-        if (Directory.Exists(directory))
-            Directory.Delete(directory, recursive: true);
-        Directory.Move(temp, directory);
+        File.WriteAllText(Path.Combine(staging, State), JsonSerializer.Serialize(state, TrainingJson.Options)); // last: its presence marks a complete checkpoint
+        foreach (var file in Directory.EnumerateFiles(staging))
+            DiskSync.Sync(file);
+        DiskSync.Sync(staging);
+
+        var old = directory + ".old";
+        if (File.Exists(Path.Combine(directory, State)))
+        {
+            if (Directory.Exists(old))
+                Directory.Delete(old, recursive: true);
+            Directory.Move(directory, old); // from here until the next move, .old is the complete one
+        }
+        else if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true); // incomplete: nothing to keep
+        }
+
+        Directory.Move(staging, directory);
+        DiskSync.Sync(parent);
+        if (Directory.Exists(old))
+            Directory.Delete(old, recursive: true);
+        foreach (var stale in Directory.EnumerateDirectories(parent, Path.GetFileName(directory) + ".new-*"))
+            Directory.Delete(stale, recursive: true); // left by a save that crashed before its swap
+    }
+
+    /// <summary>The complete checkpoint of <paramref name="directory"/>: itself, else the <c>.old</c> a crashed swap left.</summary>
+    private static string? Complete(string directory)
+    {
+        directory = Path.TrimEndingDirectorySeparator(directory);
+        if (File.Exists(Path.Combine(directory, State)))
+            return directory;
+        var old = directory + ".old";
+        return File.Exists(Path.Combine(old, State)) ? old : null;
     }
 
     /// <summary>Loads weights and optimizer state into the context's model and returns the rest.</summary>
@@ -44,8 +75,8 @@ public static class Checkpoint
     public static CheckpointState Restore(string directory, TrainingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!Exists(directory))
-            throw new InvalidDataException($"No checkpoint in '{directory}': {State} is missing. Train without --resume to start over.");
+        directory = Complete(directory)
+            ?? throw new InvalidDataException($"No checkpoint in '{directory}': {State} is missing. Train without --resume to start over.");
         CheckpointState state;
         try
         {

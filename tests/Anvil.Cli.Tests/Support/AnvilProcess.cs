@@ -14,6 +14,9 @@ internal sealed class AnvilProcess : IDisposable
     /// <summary>The ANVIL_HOME of this test; also a scratch folder for input files.</summary>
     public string Home { get; }
 
+    /// <summary>ANVIL_DATABASE_URL for every command (a PostgreSQL registry); null keeps SQLite in the home.</summary>
+    public string? DatabaseUrl { get; init; }
+
     public static string CliDll
     {
         get
@@ -36,6 +39,10 @@ internal sealed class AnvilProcess : IDisposable
             info.ArgumentList.Add(arg);
         info.Environment["ANVIL_HOME"] = Home;
         info.Environment.Remove("ANVIL_FASHION_MNIST");
+        if (DatabaseUrl is null)
+            info.Environment.Remove("ANVIL_DATABASE_URL");
+        else
+            info.Environment["ANVIL_DATABASE_URL"] = DatabaseUrl;
         return Process.Start(info)!;
     }
 

@@ -66,6 +66,19 @@ public abstract class FeedbackTests(RegistryBackend backend) : RegistryConforman
         Assert.Throws<ArgumentException>(() => Feedback.Add(acme.Organization.Id, request.Predictions[0].Id, 1, "x", new string('a', 2_001)));
         Assert.Equal(2_000, Feedback.List(acme.Organization.Id)[0].Feedback.Comment!.Length);
     }
+
+    [Fact]
+    public void CommentOrIdWithNulIsRefusedClearlyOnBothDatabases()
+    {
+        var acme = NewCustomer("acme", Plans.Get("pro"));
+        var request = Request(acme, "r1", 1);
+        Ledger.Record([request]);
+
+        var error = Assert.Throws<ArgumentException>(() => Feedback.Add(acme.Organization.Id, request.Predictions[0].Id, 1, "one", "a\0b"));
+        Assert.Contains("NUL character", error.Message, StringComparison.Ordinal);
+        Assert.Null(Feedback.Add(acme.Organization.Id, request.Predictions[0].Id + "\0", 1, "one", null));
+        Assert.Empty(Feedback.List(acme.Organization.Id));
+    }
 }
 
 public sealed class SqliteFeedbackTests() : FeedbackTests(new SqliteBackend());

@@ -142,6 +142,29 @@ public abstract class ModelCatalogTests(RegistryBackend backend) : RegistryConfo
         Assert.Equal(Enumerable.Range(1, 12), versions.Order());
         Assert.Equal(12, Models.Find(acme.Id, "cnn")!.LatestVersion);
     }
+
+    [Fact]
+    public void NameOrAliasWithNulReadsAsMissing()
+    {
+        var acme = Organizations.Create("acme");
+        Models.AddVersion(acme.Id, "cnn", "/models/a", "sha256:aa", null);
+        Models.SetAlias(acme.Id, "cnn", "champion", 1);
+
+        Assert.Null(Models.Resolve(acme.Id, "cnn", "\0"));
+        Assert.Null(Models.Resolve(acme.Id, "cnn\0", "champion"));
+        Assert.Null(Models.Find(acme.Id, "cnn\0"));
+        Assert.Null(Models.FindVersion(acme.Id, "\0", 1));
+        Assert.Empty(Models.Versions(acme.Id, "cnn\0"));
+        Assert.False(Models.RemoveAlias(acme.Id, "cnn", "champion\0"));
+        Assert.Equal(1, Models.Resolve(acme.Id, "cnn", "champion")!.Version);
+    }
+
+    [Fact]
+    public void TextWithNulIsAClearRegistryErrorOnBothDatabases()
+    {
+        var error = Assert.Throws<RegistryException>(() => Organizations.Find("acme\0"));
+        Assert.Contains("NUL character", error.Message, StringComparison.Ordinal);
+    }
 }
 
 public sealed class SqliteModelCatalogTests() : ModelCatalogTests(new SqliteBackend());

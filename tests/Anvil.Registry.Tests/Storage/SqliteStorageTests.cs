@@ -27,6 +27,26 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public void WriterStillBusyAfterTheTimeoutIsTransientSoTheTransactionIsRunAgain()
+    {
+        var database = OpenDatabase();
+        var dialect = (SqliteDialect)database.Dialect;
+        using var holder = dialect.OpenSqlite();
+        using var held = holder.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: the only write lock
+        using var impatient = dialect.OpenSqlite();
+        impatient.DefaultTimeout = 1; // seconds Microsoft.Data.Sqlite itself keeps retrying a busy statement
+        using (var command = impatient.CreateCommand())
+        {
+            command.CommandText = "PRAGMA busy_timeout = 0";
+            command.ExecuteNonQuery();
+        }
+
+        var busy = Assert.Throws<SqliteException>(() => impatient.BeginTransaction(deferred: false));
+        Assert.Equal(5, busy.SqliteErrorCode); // SQLITE_BUSY
+        Assert.True(database.Dialect.IsTransient(busy));
+    }
+
+    [Fact]
     public void ConnectionsUseWalForeignKeysABusyTimeoutAndFullSync()
     {
         using var connection = Open();

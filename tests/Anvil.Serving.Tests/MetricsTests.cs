@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using Anvil.Serving.Tests.Support;
+
+namespace Anvil.Serving.Tests;
+
+/// <summary>/metrics names every tenant: it is off on the API listener unless the operator's token is sent.</summary>
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task ByDefaultMetricsAreNotServedOnTheApiListenerEvenFromLoopback()
+    {
+        await using var host = await ServingHost.StartAsync();
+        using var client = host.Client();
+        using var response = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OperatorTokenOpensMetricsOnTheApiListenerAndNothingElseDoes()
+    {
+        await using var host = await ServingHost.StartAsync(new ServingOptions { MetricsToken = "operator-secret" });
+        using var client = host.Client();
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Get(client, "Bearer operator-secreT")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Get(client, "Bearer " + host.CreateKey(host.Acme))).StatusCode);
+
+        using var allowed = await Get(client, "Bearer operator-secret");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Contains("# TYPE anvil_batches_total counter", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MetricsListenerServesMetricsThatTheApiListenerRefuses()
+    {
+        var port = FreePort();
+        await using var host = await ServingHost.StartAsync(new ServingOptions { MetricsUrls = $"http://127.0.0.1:{port}" });
+        using var api = host.Client();
+        using var operatorPort = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        // a Host header naming the metrics port does not fool the API listener: the connection's port decides
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Host = $"127.0.0.1:{port}" } };
+        Assert.Equal(HttpStatusCode.NotFound, (await api.SendAsync(spoofed)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await operatorPort.GetAsync(new Uri("/metrics", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public void MetricsListenerOnTheApiPortIsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Api.MetricsEndpoint.Listeners(new ServingOptions { Urls = "http://127.0.0.1:8080", MetricsUrls = "http://0.0.0.0:8080" }));
+        Assert.Contains("ports of its own", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Task<HttpResponseMessage> Get(HttpClient client, string authorization)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        return client.SendAsync(request);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
