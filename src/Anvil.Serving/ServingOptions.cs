@@ -13,8 +13,11 @@ public sealed record ServingOptions
     /// <summary>Largest request body accepted (JSON or image upload).</summary>
     public long MaxBodyBytes { get; init; } = 8 * 1024 * 1024;
 
-    /// <summary>Most inputs in one predict request.</summary>
+    /// <summary>Most inputs in one predict request; the key's plan may allow fewer.</summary>
     public int MaxInputsPerRequest { get; init; } = 1024;
+
+    /// <summary>Most image files in one multipart request: decoding is the costly part of an image request.</summary>
+    public int MaxImagesPerRequest { get; init; } = 64;
 
     /// <summary>Largest decoded image, checked from the header before any pixel is decoded.</summary>
     public long MaxImagePixels { get; init; } = 4096L * 4096;

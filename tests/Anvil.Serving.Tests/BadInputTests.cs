@@ -63,7 +63,7 @@ public sealed class BadInputTests : ServedModelTest
     public Task TooManyInputs()
     {
         var json = "{\"inputs\": [" + string.Join(",", Enumerable.Repeat("[" + string.Join(",", Enumerable.Repeat("0", 784)) + "]", 1025)) + "]}";
-        return AssertRefused(Requests.RawJson(json), HttpStatusCode.BadRequest, "More than 1024 inputs");
+        return AssertRefused(Requests.RawJson(json), HttpStatusCode.RequestEntityTooLarge, "More than 1,024 inputs");
     }
 
     [Fact]

@@ -62,15 +62,16 @@ public sealed class RegistryDatabase : IDisposable
     /// <summary>
     /// Runs <paramref name="work"/> in one write transaction and commits it. On PostgreSQL a deadlock
     /// victim is rolled back and run again, so <paramref name="work"/> must only touch the database.
+    /// <paramref name="durable"/> false commits without waiting for the disk (see <see cref="SqlDialect.BeginUnsyncedWrite"/>).
     /// </summary>
-    internal T Write<T>(Func<Session, T> work)
+    internal T Write<T>(Func<Session, T> work, bool durable = true)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 using var connection = Dialect.OpenConnection();
-                using var transaction = Dialect.BeginWrite(connection);
+                using var transaction = durable ? Dialect.BeginWrite(connection) : Dialect.BeginUnsyncedWrite(connection);
                 using var session = new Session(connection, transaction, Dialect);
                 var result = work(session);
                 transaction.Commit();

@@ -38,7 +38,7 @@ public sealed partial class ModelRouter(
             var target = FindVersion(organizationId, modelName, alias, version);
             if (target is null)
                 return null;
-            var lease = Load(target).TryAcquire(time.GetUtcNow());
+            var lease = Load(target).TryAcquire(target, time.GetUtcNow());
             if (lease is not null)
                 return lease;
             // retired between lookup and lease: the alias has moved on; look again
