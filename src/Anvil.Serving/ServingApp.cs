@@ -67,6 +67,7 @@ public static class ServingApp
         services.AddSingleton(new FeedbackStore(database, time));
         services.AddSingleton<ModelRouter>();
         services.AddHostedService(s => s.GetRequiredService<ModelRouter>());
+        services.AddSingleton<Admission>();
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(s => s.GetRequiredService<UsageWriter>());
 

@@ -28,6 +28,7 @@ public static class PredictEndpoint
         ModelRouter router,
         UsageLedger ledger,
         UsageWriter usage,
+        Admission admission,
         ServingOptions options)
     {
         var caller = Caller.From(context);
@@ -52,7 +53,7 @@ public static class PredictEndpoint
             }
             catch (InputException)
             {
-                ledger.CountRequest(caller.Key, caller.Plan); // a bad body costs a request of the minute window like a good one
+                await admission.CountRequestAsync(caller.Key, caller.Plan).ConfigureAwait(false); // a bad body costs a request of the minute window like a good one
                 throw;
             }
 
@@ -61,7 +62,7 @@ public static class PredictEndpoint
             if (replay is not null)
                 return Answer(context, replay, caller.Plan);
 
-            var reservation = ledger.Reserve(caller.Key, caller.Plan, input.Count);
+            var reservation = await admission.ReserveAsync(caller.Key, caller.Plan, input.Count).ConfigureAwait(false);
             if (!reservation.Granted)
                 return LimitProblems.FromReservation(context, reservation, caller.Plan);
             var settled = false; // once the ledger has the reservation, it refunds what it does not bill
@@ -90,7 +91,7 @@ public static class PredictEndpoint
             finally
             {
                 if (!settled)
-                    Refund(ledger, reservation);
+                    await RefundAsync(admission, reservation).ConfigureAwait(false);
             }
         }
         catch (InputException e)
@@ -112,11 +113,11 @@ public static class PredictEndpoint
         return accepted ? await task.ConfigureAwait(false) : null;
     }
 
-    private static void Refund(UsageLedger ledger, Reservation reservation)
+    private static async Task RefundAsync(Admission admission, Reservation reservation)
     {
         try
         {
-            ledger.Refund(reservation);
+            await admission.RefundAsync(reservation).ConfigureAwait(false);
         }
         catch (DbException)
         {

@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Anvil.Serving.Tests.Support;
+
+namespace Anvil.Serving.Tests;
+
+/// <summary>Paths, methods, headers and query strings at the edges of the /v1 routes get a 4xx that says what to fix, never a 500.</summary>
+public sealed class RouteEdgeTests : ServedModelTest
+{
+    /// <summary>The request line exactly as written (HttpClient would normalise the path first).</summary>
+    private async Task<int> RawStatusAsync(string method, string target)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(Host.BaseAddress.Host, Host.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{method} {target} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        var statusLine = await reader.ReadLineAsync();
+        return int.Parse(statusLine!.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Theory]
+    [InlineData("GET", "/V1/models")]
+    [InlineData("GET", "/v1/Models")]
+    [InlineData("GET", "/V1/MODELS/fashion")]
+    [InlineData("POST", "/V1/models/fashion/predict")]
+    [InlineData("GET", "/V1/usage")]
+    [InlineData("POST", "/V1/predictions/x/feedback")]
+    [InlineData("GET", "/healthz/../V1/models")]
+    [InlineData("GET", "/v1/../V1/models")]
+    public async Task EveryCasingOfV1NeedsAKey(string method, string target) =>
+        Assert.Equal(401, await RawStatusAsync(method, target));
+
+    [Fact]
+    public async Task UppercaseV1WithAValidKeyIsServed()
+    {
+        using var response = await Client.GetAsync("/V1/models");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task UsageAtTheLastRepresentableDayIsA400()
+    {
+        using var response = await Client.GetAsync("/v1/usage?from=9999-12-31&to=9999-12-31");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("9999-12-31", await Requests.DetailAsync(response), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/v1/usage?from=9999-12-30&to=9999-12-30")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task AnEmptyIdempotencyKeyIsRefused(string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/fashion/predict") { Content = Requests.Json(Requests.Image(1)) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        using var response = await Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Idempotency-Key", await Requests.DetailAsync(response), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AliasAndVersionTogetherAreConflictingSelectors()
+    {
+        using var response = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)), query: "?version=1&alias=champion");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("send one of them", await Requests.DetailAsync(response), StringComparison.Ordinal);
+    }
+}
