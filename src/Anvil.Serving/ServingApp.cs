@@ -31,6 +31,7 @@ public static class ServingApp
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MinRequestBodyDataRate = new(options.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5));
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
@@ -68,6 +69,7 @@ public static class ServingApp
         services.AddSingleton<ModelRouter>();
         services.AddHostedService(s => s.GetRequiredService<ModelRouter>());
         services.AddSingleton<Admission>();
+        services.AddSingleton(new Anvil.Serving.Inputs.DecodeGate(options.DecodeSlots, options.DecodeWait));
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(s => s.GetRequiredService<UsageWriter>());
 

@@ -22,6 +22,18 @@ public sealed record ServingOptions
     /// <summary>Largest decoded image, checked from the header before any pixel is decoded.</summary>
     public long MaxImagePixels { get; init; } = 4096L * 4096;
 
+    /// <summary>Most pixels one request's images may add up to, checked from their headers before any is decoded.</summary>
+    public long MaxRequestPixels { get; init; } = 4096L * 4096;
+
+    /// <summary>Images decoded at the same time (each on its own thread).</summary>
+    public int DecodeSlots { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>How long a request waits for a decode slot before it gets 503.</summary>
+    public TimeSpan DecodeWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Slowest accepted upload after a 5 s grace period; a slower client is cut off instead of pinning a buffer for hours.</summary>
+    public double MinUploadBytesPerSecond { get; init; } = 16 * 1024;
+
     /// <summary>How often aliases are re-read from the catalog (hot swap latency).</summary>
     public TimeSpan AliasPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -29,6 +29,7 @@ public static class PredictEndpoint
         UsageLedger ledger,
         UsageWriter usage,
         Admission admission,
+        DecodeGate decoders,
         ServingOptions options)
     {
         var caller = Caller.From(context);
@@ -49,7 +50,7 @@ public static class PredictEndpoint
             ModelInput input;
             try
             {
-                input = await PredictInputs.ReadAsync(context, lease.Model, caller.Plan, options).ConfigureAwait(false);
+                input = await PredictInputs.ReadAsync(context, lease.Model, caller.Plan, options, decoders).ConfigureAwait(false);
             }
             catch (InputException)
             {
@@ -96,6 +97,8 @@ public static class PredictEndpoint
         }
         catch (InputException e)
         {
+            if (e.StatusCode == 503)
+                context.Response.Headers.RetryAfter = "1";
             return Problems.Of(e.StatusCode, e.Message);
         }
         catch (RegistryException)

@@ -11,8 +11,9 @@ namespace Anvil.Serving.Api;
 /// </summary>
 public static class PredictInputs
 {
-    public static async Task<ModelInput> ReadAsync(HttpContext context, LoadedModel model, Plan plan, ServingOptions options)
+    public static async Task<ModelInput> ReadAsync(HttpContext context, LoadedModel model, Plan plan, ServingOptions options, DecodeGate decoders)
     {
+        ArgumentNullException.ThrowIfNull(decoders);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
@@ -23,6 +24,7 @@ public static class PredictInputs
         var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
         if (mediaType is not ("application/json" or "image/png" or "image/jpeg" or "multipart/form-data"))
             throw new InputException(415, $"Content-Type '{request.ContentType}' is not accepted; send application/json {{\"inputs\": [...]}}, image/png, image/jpeg or multipart/form-data with image files.");
+        var limits = new ImageLimits(options.MaxImagePixels, options.MaxRequestPixels);
         var body = await RequestBody.ReadAsync(request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
         switch (mediaType)
         {
@@ -30,10 +32,10 @@ public static class PredictInputs
                 var shape = manifest.Signature.Inputs[0].Shape.Skip(1).ToArray();
                 return JsonInputReader.Read(body, shape, maxInputs);
             case "image/png" or "image/jpeg":
-                return ImageInputReader.Read([body], manifest.Preprocessing, options.MaxImagePixels);
+                return await decoders.RunAsync(() => ImageInputReader.Read([body], manifest.Preprocessing, limits), context.RequestAborted).ConfigureAwait(false);
             default:
                 var files = await MultipartFiles.ReadAsync(body, parsed!, Math.Min(maxInputs, options.MaxImagesPerRequest)).ConfigureAwait(false);
-                return ImageInputReader.Read(files, manifest.Preprocessing, options.MaxImagePixels);
+                return await decoders.RunAsync(() => ImageInputReader.Read(files, manifest.Preprocessing, limits), context.RequestAborted).ConfigureAwait(false);
         }
     }
 }
