@@ -101,6 +101,12 @@ public static class PredictEndpoint
                 context.Response.Headers.RetryAfter = "1";
             return Problems.Of(e.StatusCode, e.Message);
         }
+        catch (DbException)
+        {
+            // the ledger could not be written (disk full, database unavailable): its transaction rolled back, nothing is billed
+            context.Response.Headers.RetryAfter = "5";
+            return Problems.Of(503, "The usage ledger cannot be written right now, so no prediction is served; nothing was billed. Retry in a few seconds with the same Idempotency-Key.");
+        }
         catch (RegistryException)
         {
             // the version's files failed verification (logged by the router with the path); never serve it
