@@ -121,9 +121,7 @@ public static class ServingApp
             .WithMetadata(developer)
             .DocumentBody<FeedbackRequest>()
             .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(404);
-        app.MapFallback("/v1/{**path}", (HttpContext context) => Problems.Of(404,
-                $"There is no route {context.Request.Method} {context.Request.Path}. The routes are listed in {OpenApiPath}."))
-            .ExcludeFromDescription();
+        app.MapFallback("/v1/{**path}", V1Fallback.Handle).ExcludeFromDescription();
         v1.MapGet("/usage", UsageEndpoint.Handle)
             .WithName("GetUsage")
             .WithSummary("Your usage by day and model, and the current invoice")

@@ -67,4 +67,23 @@ public sealed class RouteEdgeTests : ServedModelTest
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("send one of them", await Requests.DetailAsync(response), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("HEAD", "/v1/models", "GET")]
+    [InlineData("OPTIONS", "/v1/models/fashion/predict", "POST")]
+    [InlineData("PUT", "/v1/usage", "GET")]
+    [InlineData("FOO", "/v1/models/fashion", "GET")]
+    public async Task AnotherMethodOnAV1RouteIsA405ThatSaysWhichAreAllowed(string method, string path, string allowed)
+    {
+        using var response = await Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal([allowed], response.Content.Headers.Allow);
+    }
+
+    [Fact]
+    public async Task AnUnknownV1PathIsStillA404()
+    {
+        using var response = await Client.GetAsync("/v1/no-such-route");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
 }
