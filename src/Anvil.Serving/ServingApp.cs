@@ -29,7 +29,7 @@ public static class ServingApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + (1 << 20); // RequestBody enforces the exact limit; Kestrel counts chunked bodies loosely and refused one of exactly the limit
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
             kestrel.Limits.MinRequestBodyDataRate = new(options.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5));
         });

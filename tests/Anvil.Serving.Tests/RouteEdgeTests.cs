@@ -86,4 +86,23 @@ public sealed class RouteEdgeTests : ServedModelTest
         using var response = await Client.GetAsync("/v1/no-such-route");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ABodyOfExactlyTheLimitIsAcceptedChunkedOrNot(bool chunked)
+    {
+        var json = "{\"inputs\": [[" + string.Join(",", Enumerable.Repeat("0", 784)) + "]]}";
+        var body = Encoding.UTF8.GetBytes(json.PadRight((int)Host.Options.MaxBodyBytes)); // whitespace after the object is valid JSON
+        HttpContent content = chunked ? new StreamContent(new MemoryStream(body)) : new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        if (chunked)
+            content.Headers.ContentLength = null;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/fashion/predict") { Content = content };
+        request.Headers.TransferEncodingChunked = chunked;
+
+        using var response = await Client.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
 }
