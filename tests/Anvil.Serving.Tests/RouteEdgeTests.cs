@@ -105,4 +105,32 @@ public sealed class RouteEdgeTests : ServedModelTest
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task AnUploadSlowerThanTheMinimumRateIsCutOff()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(Host.BaseAddress.Host, Host.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var key = Client.DefaultRequestHeaders.Authorization!.Parameter;
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/models/fashion/predict HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: 8000000\r\n\r\n"));
+        var cutOff = false;
+        for (var second = 0; second < 20 && !cutOff; second++)
+        {
+            try
+            {
+                await stream.WriteAsync(new byte[300]); // 300 B/s: the old default minimum was 240 B/s
+                await Task.Delay(1000);
+            }
+            catch (IOException)
+            {
+                cutOff = true;
+            }
+
+            cutOff |= tcp.Client.Poll(0, SelectMode.SelectRead); // the server answered (408) or closed
+        }
+
+        Assert.True(cutOff, "a 300 B/s upload was still accepted after 20 s");
+    }
 }
