@@ -29,8 +29,9 @@ public static class ServingApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + (1 << 20); // RequestBody enforces the exact limit; Kestrel counts chunked bodies loosely and refused one of exactly the limit
             kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MinRequestBodyDataRate = new(options.MinUploadBytesPerSecond, TimeSpan.FromSeconds(5));
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
@@ -68,6 +69,8 @@ public static class ServingApp
         services.AddSingleton(new FeedbackLimiter(database, time));
         services.AddSingleton<ModelRouter>();
         services.AddHostedService(s => s.GetRequiredService<ModelRouter>());
+        services.AddSingleton<Admission>();
+        services.AddSingleton(new Anvil.Serving.Inputs.DecodeGate(options.DecodeSlots, options.DecodeWait));
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(s => s.GetRequiredService<UsageWriter>());
 
@@ -119,9 +122,7 @@ public static class ServingApp
             .WithMetadata(developer)
             .DocumentBody<FeedbackRequest>()
             .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(415).ProducesProblem(429);
-        app.MapFallback("/v1/{**path}", (HttpContext context) => Problems.Of(404,
-                $"There is no route {context.Request.Method} {context.Request.Path}. The routes are listed in {OpenApiPath}."))
-            .ExcludeFromDescription();
+        app.MapFallback("/v1/{**path}", V1Fallback.Handle).ExcludeFromDescription();
         v1.MapGet("/usage", UsageEndpoint.Handle)
             .WithName("GetUsage")
             .WithSummary("Your usage by day and model, and the current invoice")

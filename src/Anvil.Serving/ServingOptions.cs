@@ -13,11 +13,26 @@ public sealed record ServingOptions
     /// <summary>Largest request body accepted (JSON or image upload).</summary>
     public long MaxBodyBytes { get; init; } = 8 * 1024 * 1024;
 
-    /// <summary>Most inputs in one predict request.</summary>
+    /// <summary>Most inputs in one predict request; the key's plan may allow fewer.</summary>
     public int MaxInputsPerRequest { get; init; } = 1024;
+
+    /// <summary>Most image files in one multipart request: decoding is the costly part of an image request.</summary>
+    public int MaxImagesPerRequest { get; init; } = 64;
 
     /// <summary>Largest decoded image, checked from the header before any pixel is decoded.</summary>
     public long MaxImagePixels { get; init; } = 4096L * 4096;
+
+    /// <summary>Most pixels one request's images may add up to, checked from their headers before any is decoded.</summary>
+    public long MaxRequestPixels { get; init; } = 4096L * 4096;
+
+    /// <summary>Images decoded at the same time (each on its own thread).</summary>
+    public int DecodeSlots { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>How long a request waits for a decode slot before it gets 503.</summary>
+    public TimeSpan DecodeWait { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Slowest accepted upload after a 5 s grace period; a slower client is cut off instead of pinning a buffer for hours.</summary>
+    public double MinUploadBytesPerSecond { get; init; } = 16 * 1024;
 
     /// <summary>How often aliases are re-read from the catalog (hot swap latency).</summary>
     public TimeSpan AliasPollInterval { get; init; } = TimeSpan.FromSeconds(1);

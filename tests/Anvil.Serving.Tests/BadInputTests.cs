@@ -63,7 +63,7 @@ public sealed class BadInputTests : ServedModelTest
     public Task TooManyInputs()
     {
         var json = "{\"inputs\": [" + string.Join(",", Enumerable.Repeat("[" + string.Join(",", Enumerable.Repeat("0", 784)) + "]", 1025)) + "]}";
-        return AssertRefused(Requests.RawJson(json), HttpStatusCode.BadRequest, "More than 1024 inputs");
+        return AssertRefused(Requests.RawJson(json), HttpStatusCode.RequestEntityTooLarge, "More than 1,024 inputs");
     }
 
     [Fact]
@@ -121,36 +121,12 @@ public sealed class BadInputTests : ServedModelTest
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8; // bit depth; colour type 0 (grey), deflate, no filter, no interlace
-        Chunk(png, "IHDR", header);
+        PngFiles.Chunk(png, "IHDR", header);
         using var rows = new MemoryStream();
         using (var zlib = new ZLibStream(rows, CompressionLevel.SmallestSize, leaveOpen: true))
             zlib.Write(new byte[(width + 1) * 64]);
-        Chunk(png, "IDAT", rows.ToArray());
-        Chunk(png, "IEND", []);
+        PngFiles.Chunk(png, "IDAT", rows.ToArray());
+        PngFiles.Chunk(png, "IEND", []);
         return png.ToArray();
-    }
-
-    private static void Chunk(Stream stream, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        stream.Write(length);
-        var typeAndData = Encoding.ASCII.GetBytes(type).Concat(data).ToArray();
-        stream.Write(typeAndData);
-        BinaryPrimitives.WriteUInt32BigEndian(length, Crc32(typeAndData));
-        stream.Write(length);
-    }
-
-    private static uint Crc32(byte[] bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++)
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-
-        return ~crc;
     }
 }

@@ -49,11 +49,16 @@ public sealed class LimitsAndBillingTests : ServedModelTest
         Assert.NotNull(refused);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Equal(10, ok); // 5 + 5; a third request of 5 would pass the quota of 12
-        Assert.Contains("monthly quota", await Requests.DetailAsync(refused), StringComparison.Ordinal);
-        var untilDecember = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero) - Host.Time.GetUtcNow();
-        Assert.InRange(refused.Headers.RetryAfter!.Delta!.Value.TotalSeconds, untilDecember.TotalSeconds - 1, untilDecember.TotalSeconds + 1);
+        Assert.Contains("2 predictions left and this request has 5 inputs; send at most 2", await Requests.DetailAsync(refused), StringComparison.Ordinal);
+        Assert.Null(refused.Headers.RetryAfter); // a smaller request succeeds now: nothing to wait for
         Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(client, Requests.Json(Requests.Image(1), Requests.Image(2)))).StatusCode);
         Assert.Equal(12, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
+
+        using var usedUp = await Requests.PredictAsync(client, Requests.Json(Requests.Image(1)));
+        Assert.Equal(HttpStatusCode.TooManyRequests, usedUp.StatusCode);
+        Assert.Contains("monthly quota", await Requests.DetailAsync(usedUp), StringComparison.Ordinal);
+        var untilDecember = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero) - Host.Time.GetUtcNow();
+        Assert.InRange(usedUp.Headers.RetryAfter!.Delta!.Value.TotalSeconds, untilDecember.TotalSeconds - 1, untilDecember.TotalSeconds + 1);
 
         Host.Time.SetUtcNow(new DateTimeOffset(2026, 12, 1, 0, 0, 1, TimeSpan.Zero));
         Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(client, Requests.Json(Requests.Image(1)))).StatusCode);

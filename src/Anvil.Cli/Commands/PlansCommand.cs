@@ -19,9 +19,9 @@ internal static class PlansCommand
                 Console.WriteLine(JsonOutput.Serialize(plans));
                 return ExitCodes.Success;
             }
-            Console.WriteLine($"{"plan",-14} {"requests/min",12} {"monthly quota",14} {"USD per 1,000",14}");
+            Console.WriteLine($"{"plan",-14} {"requests/min",12} {"monthly quota",14} {"inputs/request",14} {"USD per 1,000",14}");
             foreach (var plan in plans)
-                Console.WriteLine($"{plan.Name,-14} {plan.RequestsPerMinute,12:N0} {plan.MonthlyQuota,14:N0} {Money.Price(plan.PricePer1000Micros),14}");
+                Console.WriteLine($"{plan.Name,-14} {plan.RequestsPerMinute,12:N0} {plan.MonthlyQuota,14:N0} {plan.MaxInputsPerRequest,14:N0} {Money.Price(plan.PricePer1000Micros),14}");
             return ExitCodes.Success;
         }));
 
@@ -29,14 +29,18 @@ internal static class PlansCommand
         var rpm = new Option<int>("--rpm") { Description = "Requests per minute per key.", Required = true };
         var quota = new Option<long>("--monthly-quota") { Description = "Predictions per key per calendar month (UTC).", Required = true };
         var price = new Option<decimal>("--price-per-1000") { Description = "US dollars per 1,000 predictions, e.g. 0.50.", Required = true };
-        var set = new Command("set", "Create or change a plan; keys on it follow the new limits at once.") { name, rpm, quota, price };
+        var inputs = new Option<int>("--max-inputs") { Description = "Most inputs one predict request may carry (1 to 1,024).", DefaultValueFactory = _ => Plan.DefaultMaxInputsPerRequest };
+        var set = new Command("set", "Create or change a plan; keys on it follow the new limits at once.") { name, rpm, quota, price, inputs };
         set.SetAction(p => CommandRunner.Run(p, _ =>
         {
             var dollars = p.GetValue(price);
             if (dollars < 0 || dollars > 1_000_000)
                 throw new ArgumentException($"--price-per-1000 must be between 0 and 1,000,000 dollars; got {dollars.ToString(CultureInfo.InvariantCulture)}.");
-            var plan = registries.Plans.Save(new Plan(p.GetValue(name)!, p.GetValue(rpm), p.GetValue(quota), (long)decimal.Round(dollars * 1_000_000m)));
-            Console.WriteLine($"Plan '{plan.Name}': {plan.RequestsPerMinute:N0} requests/min, {plan.MonthlyQuota:N0} predictions/month, ${Money.Price(plan.PricePer1000Micros)} per 1,000.");
+            var maxInputs = p.GetValue(inputs);
+            if (maxInputs is < 1 or > Plan.DefaultMaxInputsPerRequest)
+                throw new ArgumentException($"--max-inputs must be between 1 and {Plan.DefaultMaxInputsPerRequest:N0} (the server's own limit); got {maxInputs}.");
+            var plan = registries.Plans.Save(new Plan(p.GetValue(name)!, p.GetValue(rpm), p.GetValue(quota), (long)decimal.Round(dollars * 1_000_000m)) { MaxInputsPerRequest = maxInputs });
+            Console.WriteLine($"Plan '{plan.Name}': {plan.RequestsPerMinute:N0} requests/min, {plan.MonthlyQuota:N0} predictions/month, at most {plan.MaxInputsPerRequest:N0} inputs per request, ${Money.Price(plan.PricePer1000Micros)} per 1,000.");
             return ExitCodes.Success;
         }));
 

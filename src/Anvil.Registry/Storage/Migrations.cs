@@ -197,6 +197,13 @@ internal static class Migrations
             -- Comma-separated model names the key may use; NULL: every model of its organization.
             ALTER TABLE api_keys ADD COLUMN models TEXT;
             """),
+        new(7, "inputs per request capped by the plan", """
+            -- A request's inputs are reserved against the quota before inference, so the plan also bounds
+            -- how much work one request may ask for (free keys once sent 1,024 inputs per request).
+            ALTER TABLE plans ADD COLUMN max_inputs_per_request BIGINT NOT NULL DEFAULT 1024 CHECK (max_inputs_per_request > 0);
+            UPDATE plans SET max_inputs_per_request = 32 WHERE name = 'free';
+            UPDATE plans SET max_inputs_per_request = 256 WHERE name = 'pro';
+            """),
         new(8, "log policy per model: sampling and retention of logged inputs", """
             -- Share of predictions whose input is logged (0 to 1, decided from the prediction id), and how
             -- many days logged predictions are kept before ./anvil predictions prune deletes them.

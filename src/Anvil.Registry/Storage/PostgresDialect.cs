@@ -44,6 +44,16 @@ internal sealed class PostgresDialect : SqlDialect
     public override DbTransaction BeginWrite(DbConnection connection) =>
         connection.BeginTransaction(IsolationLevel.ReadCommitted);
 
+    public override DbTransaction BeginUnsyncedWrite(DbConnection connection)
+    {
+        var transaction = BeginWrite(connection);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SET LOCAL synchronous_commit = off"; // this transaction only
+        command.ExecuteNonQuery();
+        return transaction;
+    }
+
     public override DbTransaction BeginRead(DbConnection connection) =>
         connection.BeginTransaction(IsolationLevel.RepeatableRead);
 

@@ -63,15 +63,16 @@ public sealed class RegistryDatabase : IDisposable
     /// Runs <paramref name="work"/> in one write transaction and commits it. A transient failure (a
     /// PostgreSQL deadlock victim, SQLite still busy after its timeout) is rolled back and run again after
     /// a growing, jittered pause, so <paramref name="work"/> must only touch the database.
+    /// <paramref name="durable"/> false commits without waiting for the disk (see <see cref="SqlDialect.BeginUnsyncedWrite"/>).
     /// </summary>
-    internal T Write<T>(Func<Session, T> work)
+    internal T Write<T>(Func<Session, T> work, bool durable = true)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 using var connection = Dialect.OpenConnection();
-                using var transaction = Dialect.BeginWrite(connection);
+                using var transaction = durable ? Dialect.BeginWrite(connection) : Dialect.BeginUnsyncedWrite(connection);
                 using var session = new Session(connection, transaction, Dialect);
                 var result = work(session);
                 transaction.Commit();

@@ -19,6 +19,13 @@ internal abstract class SqlDialect : IDisposable
     /// <summary>A transaction that writes: BEGIN IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL.</summary>
     public abstract DbTransaction BeginWrite(DbConnection connection);
 
+    /// <summary>
+    /// A write whose commit does not wait for the disk: survives a killed process but not a power cut,
+    /// until the next durable commit (which on both databases flushes it too). For state that a durable
+    /// commit confirms later, such as a reservation on a key's counters.
+    /// </summary>
+    public abstract DbTransaction BeginUnsyncedWrite(DbConnection connection);
+
     /// <summary>A transaction that only reads, seeing one consistent snapshot.</summary>
     public abstract DbTransaction BeginRead(DbConnection connection);
 

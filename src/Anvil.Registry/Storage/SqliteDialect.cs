@@ -82,6 +82,19 @@ internal sealed class SqliteDialect : SqlDialect
     public override DbTransaction BeginWrite(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(deferred: false);
 
+    // WAL with synchronous=NORMAL: the commit is in the WAL (safe from kill -9) and the next FULL commit
+    // fsyncs the WAL with it. OpenSqlite sets FULL again on the connection's next open.
+    public override DbTransaction BeginUnsyncedWrite(DbConnection connection)
+    {
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "PRAGMA synchronous = NORMAL;";
+            command.ExecuteNonQuery();
+        }
+
+        return BeginWrite(connection);
+    }
+
     public override DbTransaction BeginRead(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true);
 

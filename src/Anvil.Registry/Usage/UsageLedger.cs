@@ -12,9 +12,12 @@ namespace Anvil.Registry.Usage;
 /// </summary>
 /// <remarks>
 /// Counters move only through conditional increments (<c>UPDATE ... SET used = used + n WHERE used + n &lt;=
-/// limit RETURNING used</c>) inside the transaction that writes the usage event. On PostgreSQL the UPDATE
-/// locks the row, so replicas serialise on a key's counter and re-check the limit on the committed value;
-/// on SQLite BEGIN IMMEDIATE serialises all writers. Either way the billed count equals the accepted predictions.
+/// limit RETURNING used</c>). The server reserves before inference (<see cref="Reserve"/>: one short write that
+/// takes the minute's request and the month's predictions), so no input is computed without room to bill it;
+/// the usage event then consumes the reservation in the group commit, and a request that is not billed
+/// (failed, refused, replayed) gives the month back and keeps its place in the minute window. On PostgreSQL
+/// the UPDATE locks the row, so replicas serialise on a key's counter and re-check the limit on the committed
+/// value; on SQLite BEGIN IMMEDIATE serialises all writers. Either way the billed count never passes the plan.
 /// </remarks>
 public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
 {
@@ -82,6 +85,42 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
         return new RateStatus(rateLimited, quotaExceeded, retryAfter);
     }
 
+    /// <summary>
+    /// Takes room for one request of <paramref name="inputs"/> predictions before any inference: one short
+    /// write transaction. A refusal says why (minute window or month quota) and, for the quota, how many
+    /// predictions are left. Pass a granted reservation on with the <see cref="UsageRequest"/>, or give it back
+    /// with <see cref="Refund"/> when the request is not billed.
+    /// </summary>
+    public Reservation Reserve(ApiKey key, Plan plan, int inputs)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
+        var now = time.GetUtcNow();
+        // Unsynced: kill -9 keeps it, and the durable commit of the usage event that consumes it flushes it to disk.
+        return db.Write(session => UsageCounters.Reserve(session, key.Id, plan, inputs, now), durable: false);
+    }
+
+    /// <summary>Gives back the month's predictions of a granted reservation whose request was not billed; its minute stays counted.</summary>
+    public void Refund(Reservation reservation)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        if (reservation.Granted)
+            db.Write(session => UsageCounters.Refund(session, reservation), durable: false);
+    }
+
+    /// <summary>
+    /// Counts a request that failed before it could be reserved (a body that does not parse) toward the key's
+    /// minute window, so bad requests are rate-limited like good ones.
+    /// </summary>
+    public void CountRequest(ApiKey key, Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(plan);
+        var now = time.GetUtcNow();
+        db.Write(session => UsageCounters.TakeMinute(session, key.Id, plan, now), durable: false);
+    }
+
     /// <summary>Predictions billed to the organization in a UTC calendar month.</summary>
     public long BilledPredictions(string organizationId, int year, int month)
     {
@@ -101,16 +140,16 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
             throw new ArgumentOutOfRangeException(nameof(toInclusive), toInclusive, $"The last day comes before the first ({from:yyyy-MM-dd}).");
         }
 
-        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = new DateTimeOffset(toInclusive.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var first = from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var last = toInclusive.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture); // inclusive: 9999-12-31 has no next day
         return db.Read(session => session.Query(
             "SELECT day, model_name, SUM(requests), SUM(predictions) FROM usage_daily " +
-            "WHERE organization_id = @org AND day >= @start AND day < @end " +
+            "WHERE organization_id = @org AND day >= @start AND day <= @last " +
             "GROUP BY day, model_name ORDER BY day, model_name",
             reader => new UsageDay(
                 DateOnly.ParseExact(reader.GetString(0), "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 reader.GetString(1), reader.GetLong(2), reader.GetLong(3)),
-            ("@org", organizationId), ("@start", Day(start)), ("@end", Day(end))));
+            ("@org", organizationId), ("@start", first), ("@last", last)));
     }
 
     /// <summary>
@@ -157,6 +196,17 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
 
     private static UsageOutcome RecordOne(Session session, UsageRequest request, DateTimeOffset now)
     {
+        var outcome = RecordOrReplay(session, request, now);
+        if (outcome.Status != UsageOutcomeStatus.Accepted && request.Reservation is { Granted: true } reservation)
+        {
+            UsageCounters.Refund(session, reservation); // not billed: the month gets its predictions back
+        }
+
+        return outcome;
+    }
+
+    private static UsageOutcome RecordOrReplay(Session session, UsageRequest request, DateTimeOffset now)
+    {
         var organizationId = request.Key.OrganizationId;
         if (FindEvent(session, organizationId, request.RequestId) is { } stored)
         {
@@ -182,26 +232,18 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
 
     private static UsageOutcome Bill(Session session, UsageRequest request, DateTimeOffset now)
     {
-        var window = Windows.At(now);
         var keyId = request.Key.Id;
-        if (CreateCounter(session, keyId, window.MinuteBucket))
-        {
-            // First request of this key in a new minute: its older minute counters are dead weight.
-            session.Execute(
-                "DELETE FROM usage_counters WHERE key_id = @key AND length(bucket) = @length AND bucket < @bucket",
-                ("@key", keyId), ("@length", window.MinuteBucket.Length), ("@bucket", window.MinuteBucket));
-        }
-
-        if (!TryIncrement(session, keyId, window.MinuteBucket, 1, request.Plan.RequestsPerMinute))
-        {
-            return new UsageOutcome(UsageOutcomeStatus.RateLimited, RetryAfter: window.NextMinute - now);
-        }
-
         var quantity = request.Predictions.Count;
-        CreateCounter(session, keyId, window.MonthBucket);
-        if (!TryIncrement(session, keyId, window.MonthBucket, quantity, request.Plan.MonthlyQuota))
+        if (request.Reservation is { } reservation)
         {
-            return new UsageOutcome(UsageOutcomeStatus.QuotaExceeded, RetryAfter: window.NextMonth - now);
+            if (!reservation.Granted || reservation.KeyId != keyId || reservation.Inputs != quantity)
+            {
+                throw new ArgumentException($"Request '{request.RequestId}' carries a reservation that is not granted for its key and {quantity} predictions.", nameof(request));
+            }
+        }
+        else if (UsageCounters.Reserve(session, keyId, request.Plan, quantity, now) is { Granted: false } refused)
+        {
+            return new UsageOutcome(refused.Status, RetryAfter: refused.RetryAfter ?? Windows.At(now).NextMonth - now);
         }
 
         var createdAt = TimeText.From(now);
@@ -227,18 +269,6 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
 
         return new UsageOutcome(UsageOutcomeStatus.Accepted, request.ResponseJson);
     }
-
-    /// <summary>Adds <paramref name="amount"/> to an existing counter unless that would pass <paramref name="limit"/>.</summary>
-    private static bool TryIncrement(Session session, string keyId, string bucket, long amount, long limit) =>
-        session.Scalar(
-            "UPDATE usage_counters SET used = used + @amount WHERE key_id = @key AND bucket = @bucket AND used + @amount <= @limit " +
-            "RETURNING used",
-            ("@key", keyId), ("@bucket", bucket), ("@amount", amount), ("@limit", limit)) is not null;
-
-    /// <summary>Creates the counter at zero unless it exists; true when it was created.</summary>
-    private static bool CreateCounter(Session session, string keyId, string bucket) => session.Execute(
-        "INSERT INTO usage_counters (key_id, bucket, used) VALUES (@key, @bucket, 0) ON CONFLICT (key_id, bucket) DO NOTHING",
-        ("@key", keyId), ("@bucket", bucket)) > 0;
 
     private static (string Hash, string Response)? FindEvent(Session session, string organizationId, string requestId)
     {

@@ -6,7 +6,9 @@ namespace Anvil.Registry.Usage;
 /// <summary>
 /// One served request to bill. <paramref name="RequestId"/> is the client's Idempotency-Key (or an id the
 /// server made up); <paramref name="RequestHash"/> a hash of the request body, so that a retry with the same
-/// key but another body is told apart from a replay.
+/// key but another body is told apart from a replay. With a granted <paramref name="Reservation"/> the counters
+/// were already moved before inference and the event consumes it; without one the ledger checks and moves them
+/// when it records the request.
 /// </summary>
 public sealed record UsageRequest(
     ApiKey Key,
@@ -17,4 +19,5 @@ public sealed record UsageRequest(
     string ModelName,
     int ModelVersion,
     IReadOnlyList<PredictionRecord> Predictions,
-    string ResponseJson);
+    string ResponseJson,
+    Reservation? Reservation = null);

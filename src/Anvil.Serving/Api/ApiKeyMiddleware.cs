@@ -12,7 +12,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, ApiKeys keys)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.Ordinal))
+        if (!context.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase)) // routing ignores case, so must this
         {
             await next(context).ConfigureAwait(false);
             return;

@@ -21,7 +21,7 @@ public static class MultipartFiles
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
                     continue;
                 if (files.Count == maxFiles)
-                    throw new InputException(400, $"More than {maxFiles} images in one request; split them across requests.");
+                    throw new InputException(413, $"More than {maxFiles:N0} images in one request: your plan and this server allow at most {maxFiles:N0}. Split them across requests.");
                 using var copy = new MemoryStream();
                 await section.Body.CopyToAsync(copy).ConfigureAwait(false);
                 files.Add(copy.ToArray());

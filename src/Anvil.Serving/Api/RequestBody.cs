@@ -4,14 +4,17 @@ using Microsoft.AspNetCore.Http;
 
 namespace Anvil.Serving.Api;
 
-/// <summary>Reads a request body whole, refusing it with 413 the moment it passes the limit.</summary>
+/// <summary>
+/// Reads a request body whole, refusing it with 413 the moment it passes the limit. The buffer grows as
+/// bytes arrive: a declared Content-Length reserves nothing, so a slow or lying client pins only what it sent.
+/// </summary>
 public static class RequestBody
 {
     public static async Task<byte[]> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellation)
     {
         if (request.ContentLength is long declared && declared > maxBytes)
             throw TooLarge(declared, maxBytes);
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is long length and > 0 ? (int)length : 16 * 1024);
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         try
         {
             while (true)

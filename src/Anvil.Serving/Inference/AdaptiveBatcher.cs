@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 
 namespace Anvil.Serving.Inference;
 
@@ -7,13 +6,14 @@ namespace Anvil.Serving.Inference;
 /// Runs requests that arrive together as one ONNX Runtime batch. The loop takes the first waiting
 /// request, then keeps adding requests until the batch is full, the first request has waited
 /// <see cref="BatchingOptions.MaxQueueDelay"/>, or no other request is on its way (announced but not
-/// yet queued) — so a lone request never waits for company that is not coming.
+/// yet queued) — so a lone request never waits for company that is not coming. Requests wait in a
+/// <see cref="FairQueue{T}"/>: bounded in samples, with a share per organization, drained round-robin.
 /// </summary>
 public sealed class AdaptiveBatcher : IAsyncDisposable
 {
     private readonly OnnxPredictor _predictor;
     private readonly BatchingOptions _options;
-    private readonly Channel<Pending> _queue;
+    private readonly FairQueue<Pending> _queue;
     private readonly Task _loop;
     private readonly float[] _input;
     private readonly float[] _output;
@@ -26,11 +26,7 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
         options.Validate();
         _predictor = predictor;
         _options = options;
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.MaxQueuedRequests)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite then says "full" instead of waiting
-        });
+        _queue = new FairQueue<Pending>(options.MaxQueuedSamples, options.MaxQueuedSamplesPerOrganization);
         _input = new float[options.MaxBatchSize * predictor.SampleSize];
         _output = new float[options.MaxBatchSize * predictor.Classes];
         _loop = Task.Run(RunLoopAsync);
@@ -54,47 +50,44 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
     }
 
     /// <summary>
-    /// Queues <paramref name="count"/> samples (back to back in <paramref name="samples"/>) and returns
-    /// count × <see cref="Classes"/> probabilities. False from <paramref name="accepted"/> means the queue is full.
+    /// Queues <paramref name="count"/> samples (back to back in <paramref name="samples"/>) of
+    /// <paramref name="organizationId"/> and returns count × <see cref="Classes"/> probabilities. False from
+    /// <paramref name="accepted"/> means the queue, or the organization's share of it, is full.
     /// </summary>
-    public Task<float[]> PredictAsync(float[] samples, int count, out bool accepted)
+    public Task<float[]> PredictAsync(string organizationId, float[] samples, int count, out bool accepted)
     {
         if (samples.Length != count * _predictor.SampleSize)
             throw new ArgumentException($"Expected {count} × {_predictor.SampleSize} floats, got {samples.Length}.", nameof(samples));
         var pending = new Pending(samples, count, Stopwatch.GetTimestamp(), new(TaskCreationOptions.RunContinuationsAsynchronously));
-        accepted = _queue.Writer.TryWrite(pending);
+        accepted = _queue.TryEnqueue(organizationId, pending, count);
         return accepted ? pending.Done.Task : Task.FromResult(Array.Empty<float>());
     }
 
     private async Task RunLoopAsync()
     {
-        var reader = _queue.Reader;
         var batch = new List<Pending>(_options.MaxBatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _queue.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            var total = 0;
-            if (!reader.TryRead(out var first))
+            if (!_queue.TryTake(int.MaxValue, out var first, out var total))
                 continue;
             batch.Add(first);
-            total += first.Count;
             var deadline = first.QueuedAt + (long)(_options.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
             while (total < _options.MaxBatchSize)
             {
-                if (reader.TryPeek(out var next))
+                if (_queue.TryTake(_options.MaxBatchSize - total, out var next, out var count))
                 {
-                    if (total + next.Count > _options.MaxBatchSize)
-                        break;
-                    reader.TryRead(out _);
                     batch.Add(next);
-                    total += next.Count;
+                    total += count;
                     continue;
                 }
 
+                if (!_queue.IsEmpty)
+                    break; // the next request does not fit in this batch
                 var remaining = deadline - Stopwatch.GetTimestamp();
                 if (Volatile.Read(ref _arriving) == 0 || remaining <= 0)
                     break;
-                var wait = reader.WaitToReadAsync().AsTask();
+                var wait = _queue.WaitToReadAsync();
                 await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency))).ConfigureAwait(false);
                 if (wait.IsCompleted && !wait.Result)
                     break; // closed
@@ -158,7 +151,7 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _loop.ConfigureAwait(false);
     }
 

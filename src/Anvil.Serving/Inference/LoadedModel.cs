@@ -4,7 +4,9 @@ using Anvil.Registry.Versions;
 namespace Anvil.Serving.Inference;
 
 /// <summary>
-/// A verified model version with its ONNX Runtime session and batcher. Reference-counted: the
+/// A verified model version with its ONNX Runtime session and batcher, shared by every registration of
+/// the same files (one digest): who is asking — organization, model name, version — travels with each
+/// <see cref="ModelLease"/>, never with the session. Reference-counted: the
 /// router holds one reference while the version may receive new requests, every request holds a
 /// lease, and the session is disposed only when the router has retired it and the last lease ends —
 /// so a hot swap never fails a request in flight.
@@ -24,6 +26,7 @@ public sealed class LoadedModel
         Batcher = new AdaptiveBatcher(_predictor, batching);
     }
 
+    /// <summary>The registration that loaded the files first; requests carry their own in <see cref="ModelLease.Version"/>.</summary>
     public ModelVersion Version { get; }
 
     public VerifiedModelVersion Files { get; }
@@ -35,8 +38,8 @@ public sealed class LoadedModel
     /// <summary>When the last request took a lease (read and written from any thread).</summary>
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
-    /// <summary>A lease for one request, or null when the model was retired and has shut down.</summary>
-    public ModelLease? TryAcquire(DateTimeOffset now)
+    /// <summary>A lease for one request to <paramref name="version"/> (served by these files), or null when the model was retired and has shut down.</summary>
+    public ModelLease? TryAcquire(ModelVersion version, DateTimeOffset now)
     {
         var current = Volatile.Read(ref _references);
         while (current > 0)
@@ -45,7 +48,7 @@ public sealed class LoadedModel
             if (seen == current)
             {
                 Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
-                return new ModelLease(this);
+                return new ModelLease(this, version);
             }
 
             current = seen;
@@ -67,19 +70,5 @@ public sealed class LoadedModel
     {
         await Batcher.DisposeAsync().ConfigureAwait(false);
         _predictor.Dispose();
-    }
-}
-
-/// <summary>One request's hold on a <see cref="LoadedModel"/>; dispose it when the response is built.</summary>
-public sealed class ModelLease(LoadedModel model) : IDisposable
-{
-    private int _disposed;
-
-    public LoadedModel Model { get; } = model;
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            Model.Release();
     }
 }

@@ -23,7 +23,11 @@ public sealed partial class ModelRouter(
 
     private readonly ConcurrentDictionary<string, Lazy<LoadedModel>> _loaded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Organization, string Model, int Version), ModelVersion> _versions = new();
+    /// <summary>How long a version that failed verification is refused before its files are hashed again.</summary>
+    public static readonly TimeSpan RefusalBackoff = TimeSpan.FromSeconds(60);
+
     private readonly ConcurrentDictionary<string, VerifiedModelVersion> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Reason, DateTimeOffset RetryAt)> _refused = new(StringComparer.Ordinal);
     private volatile Dictionary<(string Organization, string Model, string Alias), ModelVersion> _aliases = [];
 
     /// <summary>
@@ -38,7 +42,7 @@ public sealed partial class ModelRouter(
             var target = FindVersion(organizationId, modelName, alias, version);
             if (target is null)
                 return null;
-            var lease = Load(target).TryAcquire(time.GetUtcNow());
+            var lease = Load(target).TryAcquire(target, time.GetUtcNow());
             if (lease is not null)
                 return lease;
             // retired between lookup and lease: the alias has moved on; look again
@@ -58,11 +62,26 @@ public sealed partial class ModelRouter(
 
     private VerifiedModelVersion Verified(ModelVersion version)
     {
-        if (_verified.TryGetValue(version.ManifestDigest, out var known))
+        var digest = version.ManifestDigest;
+        if (_verified.TryGetValue(digest, out var known))
             return known;
-        var files = ModelVersionFiles.Open(version.Directory, verifier, version.ManifestDigest); // a refusal is not kept: checked again next time
-        _verified[version.ManifestDigest] = files;
-        return files;
+        var now = time.GetUtcNow();
+        if (_refused.TryGetValue(digest, out var refused) && now < refused.RetryAt)
+            throw new RegistryException(refused.Reason); // a broken version is not re-hashed on every request
+        try
+        {
+            var files = ModelVersionFiles.Open(version.Directory, verifier, digest);
+            _refused.TryRemove(digest, out _);
+            _verified[digest] = files;
+            return files;
+        }
+        catch (RegistryException e)
+        {
+            _refused[digest] = (e.Message, now + RefusalBackoff);
+            if (refused.Reason != e.Message)
+                LogRefused(version.ModelName, version.Version, e.Message); // once per digest and reason, aliased or asked for by ?version=
+            throw;
+        }
     }
 
     /// <summary>A version of the organization's model. Versions never change once registered, so found ones are kept.</summary>
@@ -142,9 +161,9 @@ public sealed partial class ModelRouter(
                 Load(target.Version); // before the alias points at it: requests never wait for a load
                 next[(target.OrganizationId, target.ModelName, target.Alias)] = target.Version;
             }
-            catch (RegistryException e)
+            catch (RegistryException)
             {
-                LogRefused(target.ModelName, target.Version.Version, e.Message);
+                // logged once by Verified
                 if (_aliases.TryGetValue((target.OrganizationId, target.ModelName, target.Alias), out var previous))
                     next[(target.OrganizationId, target.ModelName, target.Alias)] = previous; // keep serving the old one
             }
@@ -173,7 +192,7 @@ public sealed partial class ModelRouter(
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {Model} version {Version} ({Digest})")]
     private partial void LogLoaded(string model, int version, string digest);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Refused model {Model} version {Version}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused model {Model} version {Version} until its files verify (checked again every 60 s): {Reason}")]
     private partial void LogRefused(string model, int version, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alias refresh failed; serving continues with the previous aliases")]

@@ -30,7 +30,7 @@ public static class JsonInputReader
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     if (count == maxInputs)
-                        throw Bad($"More than {maxInputs} inputs in one request; split them across requests.");
+                        throw new InputException(413, $"More than {maxInputs:N0} inputs in one request: your plan and this server allow at most {maxInputs:N0}. Split them across requests.");
                     ReadSample(ref reader, sampleShape, sampleSize, count, values);
                     count++;
                 }

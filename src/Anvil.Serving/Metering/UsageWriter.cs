@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Anvil.Registry;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Anvil.Serving.Metering;
 
@@ -10,7 +11,7 @@ namespace Anvil.Serving.Metering;
 /// before it answers — so an answered prediction is always billed, and a billed one was answered or
 /// can be fetched again with its Idempotency-Key.
 /// </summary>
-public sealed class UsageWriter(UsageLedger ledger, ServingOptions options) : BackgroundService
+public sealed partial class UsageWriter(UsageLedger ledger, ServingOptions options, ILogger<UsageWriter> logger) : BackgroundService
 {
     private readonly Channel<(UsageRequest Request, TaskCompletionSource<UsageOutcome> Done)> _queue =
         Channel.CreateUnbounded<(UsageRequest, TaskCompletionSource<UsageOutcome>)>(new UnboundedChannelOptions { SingleReader = true });
@@ -42,6 +43,7 @@ public sealed class UsageWriter(UsageLedger ledger, ServingOptions options) : Ba
             catch (Exception e)
 #pragma warning restore CA1031
             {
+                LogCommitFailed(batch.Count, e.GetType().Name, e.Message); // the transaction rolled back whole: nothing of the group is billed
                 foreach (var item in batch)
                     item.Done.TrySetException(e);
             }
@@ -53,4 +55,7 @@ public sealed class UsageWriter(UsageLedger ledger, ServingOptions options) : Ba
         _queue.Writer.TryComplete(); // finish what was accepted, then stop
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Usage commit of {Requests} requests failed and rolled back; they were answered 503 and nothing was billed ({Error}: {Reason})")]
+    private partial void LogCommitFailed(int requests, string error, string reason);
 }

@@ -7,8 +7,8 @@ public abstract class PlanTests(RegistryBackend backend) : RegistryConformanceTe
     [Fact]
     public void FreeProAndEnterpriseAreSeeded()
     {
-        Assert.Equal(new Plan("free", 60, 1_000, 0), Plans.Get("free"));
-        Assert.Equal(new Plan("pro", 600, 100_000, 500_000), Plans.Get("pro"));
+        Assert.Equal(new Plan("free", 60, 1_000, 0) { MaxInputsPerRequest = 32 }, Plans.Get("free"));
+        Assert.Equal(new Plan("pro", 600, 100_000, 500_000) { MaxInputsPerRequest = 256 }, Plans.Get("pro"));
         Assert.Equal(new Plan("enterprise", 6_000, 10_000_000, 200_000), Plans.Get("enterprise"));
         Assert.Equal(["pro", "enterprise", "free"], Plans.List().Select(p => p.Name));
     }

@@ -87,8 +87,13 @@ public abstract class UsageLedgerTests(RegistryBackend backend) : RegistryConfor
         Assert.Equal(new RateStatus(false, false, null), Ledger.Peek(acme.Key, acme.Plan));
         Assert.Equal(UsageOutcomeStatus.Accepted, Ledger.Record([requests[5]])[0].Status);
         Assert.Equal(6, Ledger.BilledPredictions(acme.Organization.Id, 2025, 3));
-        Assert.Equal( // the past minute's counter is gone; this minute's and the month's remain
-            ["2025-03", "2025-03-14T12:01"],
+        Assert.Equal( // recent minutes stay (a replica whose clock runs behind still counts on them)
+            ["2025-03", "2025-03-14T12:00", "2025-03-14T12:01"],
+            Db.Read(session => session.Query("SELECT bucket FROM usage_counters ORDER BY bucket", reader => reader.GetString(0))));
+        Clock.Advance(TimeSpan.FromHours(2));
+        Assert.Equal(UsageOutcomeStatus.Accepted, Ledger.Record([Request(acme, "r-later")])[0].Status);
+        Assert.Equal( // minutes more than an hour old are pruned by the first request of a new minute
+            ["2025-03", "2025-03-14T14:01"],
             Db.Read(session => session.Query("SELECT bucket FROM usage_counters ORDER BY bucket", reader => reader.GetString(0))));
     }
 

@@ -68,10 +68,10 @@ public sealed class ServingHost : IAsyncDisposable
     }
 
     /// <summary>Registers a new version of <paramref name="name"/> for <paramref name="organization"/> with weights from <paramref name="seed"/>.</summary>
-    public ModelVersion AddVersion(Organization organization, string name = "fashion", int seed = 1)
+    public ModelVersion AddVersion(Organization organization, string name = "fashion", int seed = 1, ModelSpec? spec = null)
     {
         TorchSharp.torch.manual_seed(seed);
-        using var model = ModelBuilder.Build(TinySpec());
+        using var model = ModelBuilder.Build(spec ?? TinySpec());
         var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"));
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId: null);
     }
@@ -87,6 +87,21 @@ public sealed class ServingHost : IAsyncDisposable
             new LayerSpec { Type = "conv2d", Filters = 4, Kernel = 3, Activation = "relu" },
             new LayerSpec { Type = "maxpool2d", Size = 2 },
             new LayerSpec { Type = "flatten" },
+            new LayerSpec { Type = "dense" },
+        ],
+    };
+
+    /// <summary>Two dense layers on unscaled inputs: values near float32's limit overflow to ±infinity, and softmax then gives NaN.</summary>
+    public static ModelSpec OverflowingSpec() => new()
+    {
+        Name = "overflowing-mlp",
+        InputShape = [1, 28, 28],
+        ClassNames = Classes,
+        Preprocessing = new PreprocessingSpec { Scale = 1, Mean = [0f], Std = [1f] },
+        Layers =
+        [
+            new LayerSpec { Type = "flatten" },
+            new LayerSpec { Type = "dense", Units = 16, Activation = "relu" },
             new LayerSpec { Type = "dense" },
         ],
     };
