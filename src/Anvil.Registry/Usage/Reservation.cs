@@ -1,7 +1,9 @@
+using Anvil.Registry.Tenancy;
+
 namespace Anvil.Registry.Usage;
 
 /// <summary>
-/// Room taken on a key's counters before inference by <see cref="UsageLedger.Reserve"/>: one request in the
+/// Room taken on a key's counters before inference by <see cref="UsageLedger.Reserve(ApiKey, Plan, int)"/>: one request in the
 /// minute window and <see cref="Inputs"/> predictions in the month bucket <see cref="MonthBucket"/>. The usage
 /// event consumes it (no second increment); a request that ends up not billed gives the month back with
 /// <see cref="UsageLedger.Refund"/> and keeps its place in the minute window.

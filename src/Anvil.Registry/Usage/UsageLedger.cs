@@ -12,7 +12,7 @@ namespace Anvil.Registry.Usage;
 /// </summary>
 /// <remarks>
 /// Counters move only through conditional increments (<c>UPDATE ... SET used = used + n WHERE used + n &lt;=
-/// limit RETURNING used</c>). The server reserves before inference (<see cref="Reserve"/>: one short write that
+/// limit RETURNING used</c>). The server reserves before inference (<see cref="Reserve(ApiKey, Plan, int)"/>: one short write that
 /// takes the minute's request and the month's predictions), so no input is computed without room to bill it;
 /// the usage event then consumes the reservation in the group commit, and a request that is not billed
 /// (failed, refused, replayed) gives the month back and keeps its place in the minute window. On PostgreSQL
@@ -91,14 +91,36 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
     /// predictions are left. Pass a granted reservation on with the <see cref="UsageRequest"/>, or give it back
     /// with <see cref="Refund"/> when the request is not billed.
     /// </summary>
-    public Reservation Reserve(ApiKey key, Plan plan, int inputs)
+    public Reservation Reserve(ApiKey key, Plan plan, int inputs) => Reserve([(key, plan, inputs)])[0];
+
+    /// <summary>
+    /// <see cref="Reserve(ApiKey, Plan, int)"/> for several requests in one write transaction (requests that
+    /// arrive while the previous write waits for the lock are reserved together). Results are in the order of
+    /// <paramref name="requests"/>; counters are locked in key-id order, so replicas never wait in a cycle.
+    /// </summary>
+    public IReadOnlyList<Reservation> Reserve(IReadOnlyList<(ApiKey Key, Plan Plan, int Inputs)> requests)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
+        ArgumentNullException.ThrowIfNull(requests);
+        foreach (var (key, plan, inputs) in requests)
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            ArgumentNullException.ThrowIfNull(plan);
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
+        }
+
+        var order = Enumerable.Range(0, requests.Count).OrderBy(i => requests[i].Key.Id, StringComparer.Ordinal).ToArray();
         var now = time.GetUtcNow();
         // Unsynced: kill -9 keeps it, and the durable commit of the usage event that consumes it flushes it to disk.
-        return db.Write(session => UsageCounters.Reserve(session, key.Id, plan, inputs, now), durable: false);
+        return db.Write(session =>
+        {
+            var reservations = new Reservation[requests.Count];
+            foreach (var i in order)
+            {
+                reservations[i] = UsageCounters.Reserve(session, requests[i].Key.Id, requests[i].Plan, requests[i].Inputs, now);
+            }
+
+            return reservations;
+        }, durable: false);
     }
 
     /// <summary>Gives back the month's predictions of a granted reservation whose request was not billed; its minute stays counted.</summary>

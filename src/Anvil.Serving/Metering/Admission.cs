@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Anvil.Registry;
 
 namespace Anvil.Serving.Metering;
@@ -6,25 +7,67 @@ namespace Anvil.Serving.Metering;
 /// The writes a request makes on its key's counters before inference — reservations, refunds, counted bad
 /// requests — one at a time per process. Waiting requests await asynchronously instead of each blocking a
 /// thread on the database's write lock, so a burst never starves the thread pool (/healthz, reads, answers).
+/// Reservations that arrive while a write waits for the lock (SQLite's single writer is busy with a group
+/// commit's fsync) are taken together in one transaction, so they reach the batcher together.
 /// </summary>
-public sealed class Admission(UsageLedger ledger) : IDisposable
+public sealed class Admission : IDisposable
 {
+    private readonly UsageLedger _ledger;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly Channel<(ApiKey Key, Plan Plan, int Inputs, TaskCompletionSource<Reservation> Done)> _reservations =
+        Channel.CreateUnbounded<(ApiKey, Plan, int, TaskCompletionSource<Reservation>)>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>See <see cref="UsageLedger.Reserve"/>.</summary>
-    public Task<Reservation> ReserveAsync(ApiKey key, Plan plan, int inputs) => RunAsync(() => ledger.Reserve(key, plan, inputs));
+    public Admission(UsageLedger ledger)
+    {
+        _ledger = ledger;
+        _ = Task.Run(ReserveLoopAsync);
+    }
+
+    /// <summary>See <see cref="UsageLedger.Reserve(ApiKey, Plan, int)"/>.</summary>
+    public Task<Reservation> ReserveAsync(ApiKey key, Plan plan, int inputs)
+    {
+        var done = new TaskCompletionSource<Reservation>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_reservations.Writer.TryWrite((key, plan, inputs, done)))
+            done.SetException(new InvalidOperationException("The server is shutting down; nothing was reserved or billed."));
+        return done.Task;
+    }
+
+    private async Task ReserveLoopAsync()
+    {
+        var reader = _reservations.Reader;
+        var batch = new List<(ApiKey Key, Plan Plan, int Inputs, TaskCompletionSource<Reservation> Done)>();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < 512 && reader.TryRead(out var item))
+                batch.Add(item);
+            try
+            {
+                var reservations = await RunAsync(() => _ledger.Reserve([.. batch.Select(b => (b.Key, b.Plan, b.Inputs))])).ConfigureAwait(false);
+                for (var i = 0; i < batch.Count; i++)
+                    batch[i].Done.SetResult(reservations[i]);
+            }
+#pragma warning disable CA1031 // a failed write fails its requests (503 upstream); the loop keeps going
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                foreach (var item in batch)
+                    item.Done.TrySetException(e);
+            }
+        }
+    }
 
     /// <summary>See <see cref="UsageLedger.Refund"/>.</summary>
     public Task RefundAsync(Reservation reservation) => RunAsync(() =>
     {
-        ledger.Refund(reservation);
+        _ledger.Refund(reservation);
         return true;
     });
 
     /// <summary>See <see cref="UsageLedger.CountRequest"/>.</summary>
     public Task CountRequestAsync(ApiKey key, Plan plan) => RunAsync(() =>
     {
-        ledger.CountRequest(key, plan);
+        _ledger.CountRequest(key, plan);
         return true;
     });
 
@@ -41,5 +84,9 @@ public sealed class Admission(UsageLedger ledger) : IDisposable
         }
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _reservations.Writer.TryComplete();
+        _writer.Dispose();
+    }
 }
