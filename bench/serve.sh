@@ -54,6 +54,7 @@ dotnet build "$root/bench/Anvil.Bench/Anvil.Bench.csproj" -c Release --nologo -v
 bench="$root/bench/Anvil.Bench/bin/Release/net10.0/linux-x64/Anvil.Bench.dll"
 results="$out/results.jsonl"; : > "$results"
 
+export ANVIL_METRICS_TOKEN="${ANVIL_METRICS_TOKEN:-bench-$$-$RANDOM}"   # /metrics is closed on the API port without it
 for batch in 1 32; do
   "$root/anvil" serve --urls "$url" --max-batch-size "$batch" --max-queue-delay-ms 2 > "$out/server-$batch.log" 2>&1 &
   server=$!   # ./anvil execs dotnet, so this is the server itself
@@ -63,9 +64,9 @@ for batch in 1 32; do
   # single-input requests at each concurrency; then (batching on) requests of 32 inputs, batched by the client
   runs="$(for c in $concurrency; do echo "$c 1"; done; [ "$batch" = 1 ] || echo "2 32")"
   while read -r c n; do
-    before="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
+    before="$(curl -fs -H "Authorization: Bearer $ANVIL_METRICS_TOKEN" "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
     wrk -t1 -c"$c" -d"${duration}s" --latency -s "$out/post-$n.lua" "$url/v1/models/fashion/predict" > "$out/wrk-$batch-$c-$n.txt"
-    after="$(curl -fs "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
+    after="$(curl -fs -H "Authorization: Bearer $ANVIL_METRICS_TOKEN" "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}')"
     python3 - "$out/wrk-$batch-$c-$n.txt" "$batch" "$c" "$before" "$after" "$n" >> "$results" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
