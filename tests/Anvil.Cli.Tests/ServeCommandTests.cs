@@ -130,6 +130,11 @@ public class ServeCommandTests(ITestOutputHelper output)
         Assert.Equal(1, delay.ExitCode);
         Assert.Contains("--max-queue-delay-ms must be between 0 and 1000", delay.Stderr, StringComparison.Ordinal);
 
+        var pinned = anvil.Run("serve", "--verify-key", Path.Combine(anvil.Home, "elsewhere.pub.pem"));
+        Assert.Equal(1, pinned.ExitCode);
+        Assert.Contains("The pinned verification key", pinned.Stderr, StringComparison.Ordinal);
+        Assert.Contains("does not exist", pinned.Stderr, StringComparison.Ordinal);
+
         TrainAndRegister(anvil);
         using var busy = new TcpListener(IPAddress.Loopback, 0);
         busy.Start();

@@ -88,10 +88,10 @@ public sealed class FeedbackAndUsageTests : ServedModelTest
         var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(free, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString();
         var created = 0;
         HttpResponseMessage refused;
-        while (true)
+        while (true) // bounded: past 60 (the plan's limit) the test has already failed
         {
             var response = await free.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": 1}"""));
-            if (response.StatusCode != HttpStatusCode.Created)
+            if (response.StatusCode != HttpStatusCode.Created || created == 60)
             {
                 refused = response;
                 break;
