@@ -31,7 +31,8 @@ internal static class GroupCommit
 {
     private const string Savepoint = "usage_request";
 
-    public static UsageOutcome[] Record(Session session, IReadOnlyList<UsageRequest> requests, DateTimeOffset now)
+    /// <param name="replayableSince">Answers stored at or before this time have expired: their request id bills anew.</param>
+    public static UsageOutcome[] Record(Session session, IReadOnlyList<UsageRequest> requests, DateTimeOffset now, DateTimeOffset replayableSince)
     {
         var outcomes = new UsageOutcome[requests.Count];
         var eventIds = new string?[requests.Count]; // set while the request's event is written and not yet refused
@@ -47,7 +48,7 @@ internal static class GroupCommit
                 followers.Add((i, leader));
             else
                 leaders[id] = i;
-            outcomes[i] = ClaimRequestId(session, request, now, out eventIds[i]);
+            outcomes[i] = ClaimRequestId(session, request, now, replayableSince, out eventIds[i]);
         }
 
         // Counters: requests without a reservation take theirs now (before any refund of the same key), and a
@@ -76,16 +77,17 @@ internal static class GroupCommit
         return outcomes;
     }
 
-    /// <summary>The stored request hash and response of a billed request id, or null when it is new.</summary>
-    public static (string Hash, string Response)? FindEvent(Session session, string organizationId, string requestId)
+    /// <summary>The event whose answer is replayed for a request id (live or expired), or null when the id is new.</summary>
+    public static StoredAnswer? FindEvent(Session session, string organizationId, string requestId)
     {
         var rows = session.Query(
-            "SELECT request_hash, response_json FROM usage_events WHERE organization_id = @org AND request_id = @request",
-            reader => (reader.GetString(0), reader.GetString(1)), ("@org", organizationId), ("@request", requestId));
+            "SELECT id, request_hash, response_json, created_at FROM usage_events WHERE organization_id = @org AND replay_request_id = @request",
+            reader => new StoredAnswer(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
+            ("@org", organizationId), ("@request", requestId));
         return rows is [var row] ? row : null;
     }
 
-    public static UsageOutcome ReplayOf((string Hash, string Response) stored, string requestHash) =>
+    public static UsageOutcome ReplayOf(StoredAnswer stored, string requestHash) =>
         string.Equals(stored.Hash, requestHash, StringComparison.Ordinal)
             ? new UsageOutcome(UsageOutcomeStatus.Replayed, stored.Response)
             : new UsageOutcome(UsageOutcomeStatus.IdempotencyConflict);
@@ -94,18 +96,19 @@ internal static class GroupCommit
     /// Writes the request's usage event and predictions (Accepted, with <paramref name="eventId"/> set), or
     /// answers as a replay of the event already stored under its request id.
     /// </summary>
-    private static UsageOutcome ClaimRequestId(Session session, UsageRequest request, DateTimeOffset now, out string? eventId)
+    private static UsageOutcome ClaimRequestId(Session session, UsageRequest request, DateTimeOffset now, DateTimeOffset replayableSince, out string? eventId)
     {
         eventId = null;
         var organizationId = request.Key.OrganizationId;
-        if (FindEvent(session, organizationId, request.RequestId) is { } stored)
-            return ReplayOf(stored, request.RequestHash);
+        var expired = FindEvent(session, organizationId, request.RequestId);
+        if (expired is not null && expired.IsLive(replayableSince))
+            return ReplayOf(expired, request.RequestHash);
 
         ValidateReservation(request);
         var id = Guid.CreateVersion7(now).ToString("N");
         try
         {
-            session.InSavepoint(Savepoint, () => Insert(session, request, id, now), _ => true);
+            session.InSavepoint(Savepoint, () => Insert(session, request, id, expired?.Id, now), _ => true);
             eventId = id;
             return new UsageOutcome(UsageOutcomeStatus.Accepted, request.ResponseJson);
         }
@@ -113,33 +116,44 @@ internal static class GroupCommit
         {
             // Another replica billed the same request id first and committed (the unique index made us wait
             // for it). Our savepoint is rolled back: answer as a replay of theirs.
-            if (FindEvent(session, organizationId, request.RequestId) is { } winner)
+            if (FindEvent(session, organizationId, request.RequestId) is { } winner && winner.IsLive(replayableSince))
                 return ReplayOf(winner, request.RequestHash);
             throw; // some other uniqueness, such as a reused prediction id: a bug in the caller
         }
     }
 
-    private static bool Insert(Session session, UsageRequest request, string eventId, DateTimeOffset now)
+    /// <summary>
+    /// The event (named by its id; the request id goes to replay_request_id) and its predictions. An expired
+    /// event of the same request id gives the id up first; when another replica already did (and billed the
+    /// new request), the UPDATE changes nothing and the INSERT meets their event in the unique index.
+    /// </summary>
+    private static bool Insert(Session session, UsageRequest request, string eventId, string? expiredEventId, DateTimeOffset now)
     {
+        if (expiredEventId is not null)
+        {
+            session.Execute("UPDATE usage_events SET replay_request_id = NULL WHERE id = @id AND replay_request_id = @request",
+                ("@id", expiredEventId), ("@request", request.RequestId));
+        }
+
         var createdAt = TimeText.From(now);
         session.Execute(
             "INSERT INTO usage_events (id, organization_id, key_id, plan_name, price_per_1000_micros, model_id, model_name, " +
-            "model_version, request_id, request_hash, quantity, response_json, created_at) VALUES (@id, @org, @key, @plan, " +
-            "@price, @modelId, @model, @version, @request, @hash, @quantity, @response, @now)",
+            "model_version, request_id, replay_request_id, request_hash, quantity, response_json, created_at) VALUES (@id, @org, " +
+            "@key, @plan, @price, @modelId, @model, @version, @id, @request, @hash, @quantity, @response, @now)",
             ("@id", eventId), ("@org", request.Key.OrganizationId), ("@key", request.Key.Id),
             ("@plan", request.Plan.Name), ("@price", request.Plan.PricePer1000Micros), ("@modelId", request.ModelId),
             ("@model", request.ModelName), ("@version", (long)request.ModelVersion), ("@request", request.RequestId),
             ("@hash", request.RequestHash), ("@quantity", (long)request.Predictions.Count), ("@response", request.ResponseJson), ("@now", createdAt));
         foreach (var prediction in request.Predictions)
-            PredictionRows.Insert(session, prediction, request.Key.OrganizationId, request.RequestId, createdAt);
+            PredictionRows.Insert(session, prediction, request.Key.OrganizationId, eventId, createdAt);
         return true;
     }
 
     /// <summary>Removes the event of a request that its key's limits refused (its rows, already locked by this transaction).</summary>
     private static void Drop(Session session, UsageRequest request, string eventId)
     {
-        session.Execute("DELETE FROM predictions WHERE organization_id = @org AND request_id = @request",
-            ("@org", request.Key.OrganizationId), ("@request", request.RequestId));
+        session.Execute("DELETE FROM predictions WHERE organization_id = @org AND request_id = @id",
+            ("@org", request.Key.OrganizationId), ("@id", eventId));
         session.Execute("DELETE FROM usage_events WHERE id = @id", ("@id", eventId));
     }
 

@@ -19,8 +19,26 @@ namespace Anvil.Registry.Usage;
 /// the UPDATE locks the row, so replicas serialise on a key's counter and re-check the limit on the committed
 /// value; on SQLite BEGIN IMMEDIATE serialises all writers. Either way the billed count never passes the plan.
 /// </remarks>
-public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
+/// <param name="idempotencyWindow">How long a billed answer is replayed for its request id; after it the same id bills a new request.</param>
+public sealed class UsageLedger(RegistryDatabase db, TimeProvider time, TimeSpan idempotencyWindow)
 {
+    /// <summary>The default <see cref="IdempotencyWindow"/>: a day, the usual window of payment APIs' idempotency keys.</summary>
+    public static readonly TimeSpan DefaultIdempotencyWindow = TimeSpan.FromHours(24);
+
+    /// <summary>A ledger whose answers are replayed for <see cref="DefaultIdempotencyWindow"/>.</summary>
+    public UsageLedger(RegistryDatabase db, TimeProvider time)
+        : this(db, time, DefaultIdempotencyWindow)
+    {
+    }
+
+    /// <summary>
+    /// How long a billed answer is replayed for its request id. After it the same id is a new request, inferred
+    /// and billed again; the old event stays (billing rows are never rewritten), it only gives the id up.
+    /// </summary>
+    public TimeSpan IdempotencyWindow { get; } = idempotencyWindow > TimeSpan.Zero
+        ? idempotencyWindow
+        : throw new ArgumentOutOfRangeException(nameof(idempotencyWindow), idempotencyWindow, "The idempotency window must be positive, for example 24 hours.");
+
     /// <summary>
     /// Records a group of requests in one transaction (one commit, one fsync); a refused request leaves no
     /// usage event and never affects the others. Outcomes are in the order of <paramref name="requests"/>; a
@@ -41,16 +59,22 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
         }
 
         var now = time.GetUtcNow();
-        return db.Write(session => GroupCommit.Record(session, requests, now)); // see GroupCommit for its lock order
+        return db.Write(session => GroupCommit.Record(session, requests, now, now - IdempotencyWindow)); // see GroupCommit for its lock order
     }
 
-    /// <summary>The stored outcome of an already billed request id (Replayed or IdempotencyConflict), or null when it is new.</summary>
+    /// <summary>
+    /// The stored outcome of a request id billed within the <see cref="IdempotencyWindow"/> (Replayed or
+    /// IdempotencyConflict), or null when it is new or its answer has expired.
+    /// </summary>
     public UsageOutcome? FindReplay(string organizationId, string requestId, string requestHash)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(requestId);
         ArgumentNullException.ThrowIfNull(requestHash);
-        return db.Read(session => GroupCommit.FindEvent(session, organizationId, requestId) is { } stored ? GroupCommit.ReplayOf(stored, requestHash) : null);
+        var replayableSince = time.GetUtcNow() - IdempotencyWindow;
+        return db.Read(session => GroupCommit.FindEvent(session, organizationId, requestId) is { } stored && stored.IsLive(replayableSince)
+            ? GroupCommit.ReplayOf(stored, requestHash)
+            : null);
     }
 
     /// <summary>Would one more single-prediction request of <paramref name="key"/> be refused now? Reads only.</summary>
