@@ -14,8 +14,9 @@ namespace Anvil.Registry.Usage;
 /// transaction takes its locks in increasing order of one total order, since each waits only for locks above
 /// all it holds. The order here is:
 /// <list type="number">
-/// <item>the request ids — usage_events' unique entries (organization_id, request_id), with the predictions of
-/// each request (rows only it references) — in ordinal (organization id, request id) order;</item>
+/// <item>the request ids — usage_events' unique entries (organization_id, replay_request_id), the expired event
+/// that gives a request id up, and the predictions of each request (rows only it references) — in ordinal
+/// (organization id, request id) order;</item>
 /// <item>the key counters (usage_counters), in key-id order; within a key the minute bucket before the month,
 /// because reservations come before refunds;</item>
 /// <item>the daily rollups (usage_daily), one upsert per (organization, day, model, plan, price) for the whole
