@@ -64,7 +64,7 @@ public static class ServingApp
         services.AddSingleton(verifier);
         services.AddSingleton(new ApiKeys(database, time));
         services.AddSingleton(new ModelCatalog(database, time));
-        services.AddSingleton(new UsageLedger(database, time));
+        services.AddSingleton(new UsageLedger(database, time, options.IdempotencyWindow));
         services.AddSingleton(new FeedbackStore(database, time));
         services.AddSingleton(new FeedbackLimiter(database, time));
         services.AddSingleton<ModelRouter>();

@@ -57,4 +57,10 @@ public sealed record ServingOptions
 
     /// <summary>Most usage events written in one ledger transaction (group commit).</summary>
     public int MaxLedgerBatch { get; init; } = 512;
+
+    /// <summary>
+    /// How long an Idempotency-Key replays its billed answer; after it the same key is a new request, inferred
+    /// and billed again (the first one's billing rows stay).
+    /// </summary>
+    public TimeSpan IdempotencyWindow { get; init; } = UsageLedger.DefaultIdempotencyWindow;
 }

@@ -34,6 +34,24 @@ public sealed class IdempotencyTests : ServedModelTest
     }
 
     [Fact]
+    public async Task AfterTheIdempotencyWindowTheSameKeyIsInferredAndBilledAgain()
+    {
+        using var first = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)), idempotencyKey: "daily-job");
+        Host.Time.Advance(Host.Options.IdempotencyWindow - TimeSpan.FromSeconds(1));
+        using var replay = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)), idempotencyKey: "daily-job");
+        Host.Time.Advance(TimeSpan.FromSeconds(1));
+
+        using var again = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)), idempotencyKey: "daily-job");
+
+        Assert.Equal(TimeSpan.FromHours(24), Host.Service<UsageLedger>().IdempotencyWindow);
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.False(again.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(2, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11)); // the first answer's billing stays
+        Assert.Equal(2, Host.Ledger.Invoice(Host.Acme.Id, 2026, 11).Predictions);
+    }
+
+    [Fact]
     public async Task JsonWithOtherWhitespaceIsAReplayAndAnotherSelectorIsNot()
     {
         using var first = await Requests.PredictAsync(Client, Requests.RawJson("{\"inputs\":[[" + string.Join(",", Enumerable.Repeat("1", 784)) + "]]}"), idempotencyKey: "job-7");

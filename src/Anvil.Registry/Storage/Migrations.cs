@@ -212,5 +212,16 @@ internal static class Migrations
             ALTER TABLE registered_models ADD COLUMN log_retention_days BIGINT NOT NULL DEFAULT 30;
             CREATE INDEX predictions_by_model_time ON predictions (organization_id, model_name, created_at);
             """),
+        new(9, "idempotent answers expire: the Idempotency-Key moves to replay_request_id", """
+            -- The Idempotency-Key under which an event's answer is replayed; set to NULL when the key is used
+            -- again after the idempotency window, in the transaction that bills the new request, so the old
+            -- event stays as the billing record and never blocks the new one. NULLs are distinct, so only
+            -- live keys are unique. request_id stays each event's unique name within its organization (that
+            -- predictions reference): the client's key for events written before this migration, the event
+            -- id for events written after it.
+            ALTER TABLE usage_events ADD COLUMN replay_request_id TEXT;
+            UPDATE usage_events SET replay_request_id = request_id;
+            CREATE UNIQUE INDEX usage_events_by_replay_request_id ON usage_events (organization_id, replay_request_id);
+            """),
     ];
 }

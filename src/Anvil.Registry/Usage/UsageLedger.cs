@@ -19,15 +19,31 @@ namespace Anvil.Registry.Usage;
 /// the UPDATE locks the row, so replicas serialise on a key's counter and re-check the limit on the committed
 /// value; on SQLite BEGIN IMMEDIATE serialises all writers. Either way the billed count never passes the plan.
 /// </remarks>
-public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
+/// <param name="idempotencyWindow">How long a billed answer is replayed for its request id; after it the same id bills a new request.</param>
+public sealed class UsageLedger(RegistryDatabase db, TimeProvider time, TimeSpan idempotencyWindow)
 {
-    private const string Savepoint = "usage_request";
+    /// <summary>The default <see cref="IdempotencyWindow"/>: a day, the usual window of payment APIs' idempotency keys.</summary>
+    public static readonly TimeSpan DefaultIdempotencyWindow = TimeSpan.FromHours(24);
+
+    /// <summary>A ledger whose answers are replayed for <see cref="DefaultIdempotencyWindow"/>.</summary>
+    public UsageLedger(RegistryDatabase db, TimeProvider time)
+        : this(db, time, DefaultIdempotencyWindow)
+    {
+    }
 
     /// <summary>
-    /// Records a group of requests in one transaction (one commit, one fsync), each inside its own
-    /// savepoint so that a refused request leaves no trace and never affects the others. Outcomes are in
-    /// the order of <paramref name="requests"/>; a later request in the list sees the effects of earlier
-    /// ones (its rate counter, a replay of the same request id).
+    /// How long a billed answer is replayed for its request id. After it the same id is a new request, inferred
+    /// and billed again; the old event stays (billing rows are never rewritten), it only gives the id up.
+    /// </summary>
+    public TimeSpan IdempotencyWindow { get; } = idempotencyWindow > TimeSpan.Zero
+        ? idempotencyWindow
+        : throw new ArgumentOutOfRangeException(nameof(idempotencyWindow), idempotencyWindow, "The idempotency window must be positive, for example 24 hours.");
+
+    /// <summary>
+    /// Records a group of requests in one transaction (one commit, one fsync); a refused request leaves no
+    /// usage event and never affects the others. Outcomes are in the order of <paramref name="requests"/>; a
+    /// later request in the list sees the effects of earlier ones (its rate counter, a replay of the same
+    /// request id). Rows are locked in one total order, so PostgreSQL replicas never deadlock (see <see cref="GroupCommit"/>).
     /// </summary>
     public IReadOnlyList<UsageOutcome> Record(IReadOnlyList<UsageRequest> requests)
     {
@@ -42,30 +58,23 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
             return [];
         }
 
-        // Counter rows are locked in key-id order, whatever the batch order, so two replicas recording
-        // overlapping batches never wait on each other in a cycle. OrderBy is stable: within one key the
-        // requests keep their order, which decides which of them hits the limit.
-        var order = Enumerable.Range(0, requests.Count).OrderBy(i => requests[i].Key.Id, StringComparer.Ordinal).ToArray();
         var now = time.GetUtcNow();
-        return db.Write(session =>
-        {
-            var outcomes = new UsageOutcome[requests.Count];
-            foreach (var i in order)
-            {
-                outcomes[i] = RecordOne(session, requests[i], now);
-            }
-
-            return outcomes;
-        });
+        return db.Write(session => GroupCommit.Record(session, requests, now, now - IdempotencyWindow)); // see GroupCommit for its lock order
     }
 
-    /// <summary>The stored outcome of an already billed request id (Replayed or IdempotencyConflict), or null when it is new.</summary>
+    /// <summary>
+    /// The stored outcome of a request id billed within the <see cref="IdempotencyWindow"/> (Replayed or
+    /// IdempotencyConflict), or null when it is new or its answer has expired.
+    /// </summary>
     public UsageOutcome? FindReplay(string organizationId, string requestId, string requestHash)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(requestId);
         ArgumentNullException.ThrowIfNull(requestHash);
-        return db.Read(session => FindEvent(session, organizationId, requestId) is { } stored ? ReplayOf(stored, requestHash) : null);
+        var replayableSince = time.GetUtcNow() - IdempotencyWindow;
+        return db.Read(session => GroupCommit.FindEvent(session, organizationId, requestId) is { } stored && stored.IsLive(replayableSince)
+            ? GroupCommit.ReplayOf(stored, requestHash)
+            : null);
     }
 
     /// <summary>Would one more single-prediction request of <paramref name="key"/> be refused now? Reads only.</summary>
@@ -215,95 +224,6 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time)
 
     /// <summary>predictions × price per 1,000 / 1,000, rounded half up; integers only.</summary>
     internal static long Amount(long predictions, long pricePer1000Micros) => checked((predictions * pricePer1000Micros) + 500) / 1000;
-
-    private static UsageOutcome RecordOne(Session session, UsageRequest request, DateTimeOffset now)
-    {
-        var outcome = RecordOrReplay(session, request, now);
-        if (outcome.Status != UsageOutcomeStatus.Accepted && request.Reservation is { Granted: true } reservation)
-        {
-            UsageCounters.Refund(session, reservation); // not billed: the month gets its predictions back
-        }
-
-        return outcome;
-    }
-
-    private static UsageOutcome RecordOrReplay(Session session, UsageRequest request, DateTimeOffset now)
-    {
-        var organizationId = request.Key.OrganizationId;
-        if (FindEvent(session, organizationId, request.RequestId) is { } stored)
-        {
-            return ReplayOf(stored, request.RequestHash);
-        }
-
-        try
-        {
-            return session.InSavepoint(Savepoint, () => Bill(session, request, now), outcome => outcome.Status == UsageOutcomeStatus.Accepted);
-        }
-        catch (DbException exception) when (session.Dialect.IsUniqueViolation(exception))
-        {
-            // Another replica billed the same request id first and committed (the unique index made us wait
-            // for it). Our savepoint is rolled back, counters included: answer as a replay of theirs.
-            if (FindEvent(session, organizationId, request.RequestId) is { } winner)
-            {
-                return ReplayOf(winner, request.RequestHash);
-            }
-
-            throw; // some other uniqueness, such as a reused prediction id: a bug in the caller
-        }
-    }
-
-    private static UsageOutcome Bill(Session session, UsageRequest request, DateTimeOffset now)
-    {
-        var keyId = request.Key.Id;
-        var quantity = request.Predictions.Count;
-        if (request.Reservation is { } reservation)
-        {
-            if (!reservation.Granted || reservation.KeyId != keyId || reservation.Inputs != quantity)
-            {
-                throw new ArgumentException($"Request '{request.RequestId}' carries a reservation that is not granted for its key and {quantity} predictions.", nameof(request));
-            }
-        }
-        else if (UsageCounters.Reserve(session, keyId, request.Plan, quantity, now) is { Granted: false } refused)
-        {
-            return new UsageOutcome(refused.Status, RetryAfter: refused.RetryAfter ?? Windows.At(now).NextMonth - now);
-        }
-
-        var createdAt = TimeText.From(now);
-        session.Execute(
-            "INSERT INTO usage_events (id, organization_id, key_id, plan_name, price_per_1000_micros, model_id, model_name, " +
-            "model_version, request_id, request_hash, quantity, response_json, created_at) VALUES (@id, @org, @key, @plan, " +
-            "@price, @modelId, @model, @version, @request, @hash, @quantity, @response, @now)",
-            ("@id", Guid.CreateVersion7(now).ToString("N")), ("@org", request.Key.OrganizationId), ("@key", keyId),
-            ("@plan", request.Plan.Name), ("@price", request.Plan.PricePer1000Micros), ("@modelId", request.ModelId),
-            ("@model", request.ModelName), ("@version", (long)request.ModelVersion), ("@request", request.RequestId),
-            ("@hash", request.RequestHash), ("@quantity", (long)quantity), ("@response", request.ResponseJson), ("@now", createdAt));
-        session.Execute(
-            "INSERT INTO usage_daily (organization_id, day, model_name, plan_name, price_per_1000_micros, requests, predictions) " +
-            "VALUES (@org, @day, @model, @plan, @price, 1, @quantity) " +
-            "ON CONFLICT (organization_id, day, model_name, plan_name, price_per_1000_micros) DO UPDATE SET " +
-            "requests = usage_daily.requests + 1, predictions = usage_daily.predictions + excluded.predictions",
-            ("@org", request.Key.OrganizationId), ("@day", createdAt[..10]), ("@model", request.ModelName),
-            ("@plan", request.Plan.Name), ("@price", request.Plan.PricePer1000Micros), ("@quantity", (long)quantity));
-        foreach (var prediction in request.Predictions)
-        {
-            PredictionRows.Insert(session, prediction, request.Key.OrganizationId, request.RequestId, createdAt);
-        }
-
-        return new UsageOutcome(UsageOutcomeStatus.Accepted, request.ResponseJson);
-    }
-
-    private static (string Hash, string Response)? FindEvent(Session session, string organizationId, string requestId)
-    {
-        var rows = session.Query(
-            "SELECT request_hash, response_json FROM usage_events WHERE organization_id = @org AND request_id = @request",
-            reader => (reader.GetString(0), reader.GetString(1)), ("@org", organizationId), ("@request", requestId));
-        return rows is [var row] ? row : null;
-    }
-
-    private static UsageOutcome ReplayOf((string Hash, string Response) stored, string requestHash) =>
-        string.Equals(stored.Hash, requestHash, StringComparison.Ordinal)
-            ? new UsageOutcome(UsageOutcomeStatus.Replayed, stored.Response)
-            : new UsageOutcome(UsageOutcomeStatus.IdempotencyConflict);
 
     private static void Validate(UsageRequest request)
     {

@@ -67,7 +67,8 @@ public abstract class PredictionLogTests(RegistryBackend backend) : RegistryConf
         Assert.NotNull(Ledger.FindPrediction(beta.Organization.Id, betaOld.Predictions[0].Id)); // another organization, and 30 days
         Assert.Empty(Feedback.List(acme.Organization.Id));
         Assert.Equal(3, Ledger.BilledPredictions(acme.Organization.Id, 2025, 3));
-        Assert.Equal(Usage.UsageOutcomeStatus.Replayed, Ledger.FindReplay(acme.Organization.Id, "old", old.RequestHash)?.Status); // the billed answer stays
+        Assert.Equal(2L, Db.Read(session => session.Scalar( // the billing event stays (its answer is past the 24 h replay window)
+            "SELECT quantity FROM usage_events WHERE organization_id = @org AND replay_request_id = 'old'", ("@org", acme.Organization.Id))));
         Assert.Equal(0, Log.Prune());
     }
 }
