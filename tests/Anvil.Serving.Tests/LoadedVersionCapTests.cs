@@ -75,6 +75,24 @@ public sealed class LoadedVersionCapTests
         Assert.Equal(2, ours.Count(v => loaded.Contains(v.ManifestDigest)));
     }
 
+    [Fact]
+    public async Task AliasedVersionsLoadOnTheirFirstRequestNotAtEveryPoll()
+    {
+        await using var host = await ServingHost.StartAsync();
+        host.AddVersion(host.Acme, seed: 1);
+        var challenger = host.AddVersion(host.Acme, seed: 2);
+        host.Catalog.SetAlias(host.Acme.Id, "fashion", "champion", 1);
+        host.Catalog.SetAlias(host.Acme.Id, "fashion", "challenger", 2);
+        var router = host.Service<ModelRouter>();
+        router.Refresh();
+        Assert.Empty(router.LoadedModels); // polling aliases loads nothing: an unused alias costs no session
+
+        using var client = host.Client(host.CreateKey(host.Acme));
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(client, Requests.Json(Requests.Image(1)), query: "?alias=challenger")).StatusCode);
+        router.Refresh();
+        Assert.Equal([challenger.ManifestDigest], router.LoadedModels.Select(m => m.Version.ManifestDigest));
+    }
+
     private static IEnumerable<string> Digests(List<ModelVersion> versions, params int[] numbers) =>
         numbers.Select(n => versions[n - 1].ManifestDigest).Order(StringComparer.Ordinal);
 }
