@@ -40,6 +40,12 @@ public sealed record ServingOptions
     /// <summary>A version no alias points at is unloaded after this long without requests.</summary>
     public TimeSpan IdleVersionLifetime { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Most model versions (ONNX Runtime sessions) loaded at once; the least recently used idle one makes room.</summary>
+    public int MaxLoadedVersions { get; init; } = 64;
+
+    /// <summary>Most versions one organization's requests may keep loaded, so one tenant cannot push out the others'.</summary>
+    public int MaxLoadedVersionsPerOrganization { get; init; } = 8;
+
     /// <summary>ONNX Runtime intra-op threads per session.</summary>
     public int InferenceThreads { get; init; } = Environment.ProcessorCount;
 

@@ -95,6 +95,13 @@ public class BadInputTests
         AssertOneClearError(anvil.Run("runs", "show", "abcdef12"), "abcdef12");
     }
 
+    [Fact]
+    public void ServeWithAPerOrganizationCapAboveTheTotalSaysBothValues()
+    {
+        using var anvil = new AnvilProcess();
+        AssertOneClearError(anvil.Run("serve", "--max-loaded-versions", "4", "--max-loaded-versions-per-org", "5"), "--max-loaded-versions-per-org", "got 4 and 5");
+    }
+
     private static byte[] Decompress(string path)
     {
         using var input = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);

@@ -50,6 +50,29 @@ public sealed class MetricsTests
         Assert.Contains("ports of its own", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MetricsCountEachOrganizationsTrafficUnderItsOwnModelAndVersionWhenTheyShareASession()
+    {
+        await using var host = await ServingHost.StartAsync(new ServingOptions { MetricsToken = "operator-secret" });
+        var fashion = host.AddVersion(host.Acme);
+        var shared = host.AddVersion(host.Globex, name: "shared", seed: 1);
+        Assert.Equal(fashion.ManifestDigest, shared.ManifestDigest); // one run registered by two organizations: one session
+        using var acme = host.Client(host.CreateKey(host.Acme));
+        using var globex = host.Client(host.CreateKey(host.Globex));
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(acme, Requests.Json(Requests.Image(1), Requests.Image(2), Requests.Image(3)))).StatusCode); // acme loads it first
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(globex, Requests.Json(Requests.Image(4), Requests.Image(5)), model: "shared")).StatusCode);
+
+        using var operatorClient = host.Client();
+        using var response = await Get(operatorClient, "Bearer operator-secret");
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n');
+        Assert.Contains($"anvil_predictions_total{{organization=\"{host.Acme.Id}\",model=\"fashion\",version=\"1\"}} 3", lines);
+        Assert.Contains($"anvil_predictions_total{{organization=\"{host.Globex.Id}\",model=\"shared\",version=\"1\"}} 2", lines);
+        Assert.Contains($"anvil_requests_total{{organization=\"{host.Globex.Id}\",model=\"shared\",version=\"1\"}} 1", lines);
+        Assert.DoesNotContain(lines, l => l.Contains(host.Globex.Id, StringComparison.Ordinal) && l.Contains("fashion", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains(host.Acme.Id, StringComparison.Ordinal) && l.Contains("shared", StringComparison.Ordinal));
+        Assert.Contains($"anvil_batch_samples_total{{digest=\"{fashion.ManifestDigest}\"}} 5", lines); // the session's batches: every tenant's, named by no tenant
+    }
+
     private static Task<HttpResponseMessage> Get(HttpClient client, string authorization)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");

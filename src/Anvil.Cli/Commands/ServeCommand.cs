@@ -19,19 +19,25 @@ internal static class ServeCommand
         var maxBatch = new Option<int>("--max-batch-size") { Description = "Most samples per ONNX Runtime run; 1 turns batching off.", DefaultValueFactory = _ => defaults.Batching.MaxBatchSize };
         var maxDelay = new Option<double>("--max-queue-delay-ms") { Description = "Longest a request waits for others to join its batch.", DefaultValueFactory = _ => defaults.Batching.MaxQueueDelay.TotalMilliseconds };
         var threads = new Option<int>("--inference-threads") { Description = "ONNX Runtime threads per model.", DefaultValueFactory = _ => defaults.InferenceThreads };
+        var maxLoaded = new Option<int>("--max-loaded-versions") { Description = "Most model versions loaded at once; the least recently used idle one is unloaded to make room.", DefaultValueFactory = _ => defaults.MaxLoadedVersions };
+        var maxLoadedPerOrg = new Option<int>("--max-loaded-versions-per-org") { Description = "Most versions one organization's requests may keep loaded.", DefaultValueFactory = _ => defaults.MaxLoadedVersionsPerOrganization };
         var verifyKey = new Option<string?>("--verify-key") { Description = $"PEM public key that model versions must be signed with, kept outside $ANVIL_HOME (also {ManifestSigner.PinnedKeyVariable}); then keys/ in the home is ignored." };
         var metricsUrls = new Option<string?>("--metrics-urls") { Description = $"Serve /metrics on a listener of its own, e.g. http://127.0.0.1:9464. On the API's listener /metrics needs 'Authorization: Bearer' with the token in {MetricsTokenVariable}, and is off without it." };
-        var command = new Command("serve", "Serve registered models as a multi-tenant, metered HTTP API.") { urls, maxBatch, maxDelay, threads, verifyKey, metricsUrls };
+        var command = new Command("serve", "Serve registered models as a multi-tenant, metered HTTP API.") { urls, maxBatch, maxDelay, threads, maxLoaded, maxLoadedPerOrg, verifyKey, metricsUrls };
         command.SetAction(p => CommandRunner.Run(p, cancellation =>
         {
             var batching = new BatchingOptions(p.GetValue(maxBatch), TimeSpan.FromMilliseconds(p.GetValue(maxDelay)));
             batching.Validate();
             if (p.GetValue(threads) is < 1 or > 256)
                 throw new ArgumentException($"--inference-threads must be between 1 and 256; got {p.GetValue(threads)}.");
+            var (loaded, loadedPerOrg) = (p.GetValue(maxLoaded), p.GetValue(maxLoadedPerOrg));
+            if (loaded < 1 || loadedPerOrg < 1 || loadedPerOrg > loaded)
+                throw new ArgumentException($"--max-loaded-versions must be at least 1, and --max-loaded-versions-per-org between 1 and it; got {loaded} and {loadedPerOrg}.");
             var token = Environment.GetEnvironmentVariable(MetricsTokenVariable);
             var options = defaults with
             {
                 Urls = p.GetValue(urls)!, Batching = batching, InferenceThreads = p.GetValue(threads),
+                MaxLoadedVersions = loaded, MaxLoadedVersionsPerOrganization = loadedPerOrg,
                 MetricsUrls = p.GetValue(metricsUrls), MetricsToken = string.IsNullOrWhiteSpace(token) ? null : token,
             };
             var pinnedKey = p.GetValue(verifyKey) ?? Environment.GetEnvironmentVariable(ManifestSigner.PinnedKeyVariable);

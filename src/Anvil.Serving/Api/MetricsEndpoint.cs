@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Http;
 namespace Anvil.Serving.Api;
 
 /// <summary>
-/// GET /metrics in Prometheus text format: batches and samples per loaded model version (their
-/// ratio is the mean batch size). It names every tenant's organization and models, so it is answered
+/// GET /metrics in Prometheus text format: batches and samples per loaded session (their ratio is the
+/// mean batch size), and answered requests and predictions per organization, model and version. It names every tenant's organization and models, so it is answered
 /// only on the operator's own listener (<see cref="ServingOptions.MetricsUrls"/>) or, on the API's
 /// listener, to the operator's token (<see cref="ServingOptions.MetricsToken"/>); otherwise it is 404.
 /// A remote address proves nothing here: behind a reverse proxy on the same host every caller is local.
@@ -33,14 +33,25 @@ public static class MetricsEndpoint
         if (!OnMetricsListener(context, options) && !HoldsToken(context, options.MetricsToken))
             return Problems.Of(404, "Not found.");
         var text = new StringBuilder();
+        // batches belong to a session, which every registration of the same files shares: labelled by digest, never by a tenant
         text.AppendLine("# TYPE anvil_batches_total counter");
         text.AppendLine("# TYPE anvil_batch_samples_total counter");
         foreach (var model in router.LoadedModels)
         {
             var (batches, samples) = model.Batcher.Counters;
-            var labels = $"{{organization=\"{model.Version.OrganizationId}\",model=\"{model.Version.ModelName}\",version=\"{model.Version.Version}\"}}";
+            var labels = $"{{digest=\"{model.Version.ManifestDigest}\"}}";
             text.Append(CultureInfo.InvariantCulture, $"anvil_batches_total{labels} {batches}\n");
             text.Append(CultureInfo.InvariantCulture, $"anvil_batch_samples_total{labels} {samples}\n");
+        }
+
+        // answered requests and their inputs under each caller's own organization, model and version
+        text.AppendLine("# TYPE anvil_requests_total counter");
+        text.AppendLine("# TYPE anvil_predictions_total counter");
+        foreach (var (organization, model, version, requests, predictions) in router.Traffic.Snapshot())
+        {
+            var labels = $"{{organization=\"{organization}\",model=\"{model}\",version=\"{version}\"}}";
+            text.Append(CultureInfo.InvariantCulture, $"anvil_requests_total{labels} {requests}\n");
+            text.Append(CultureInfo.InvariantCulture, $"anvil_predictions_total{labels} {predictions}\n");
         }
 
         return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);

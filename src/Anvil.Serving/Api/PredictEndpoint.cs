@@ -79,6 +79,7 @@ public static class PredictEndpoint
                 if (Array.Exists(probabilities, p => !float.IsFinite(p))) // softmax of overflowing logits: NaN, never a 500
                     return Problems.Of(422, "The model's outputs are not finite numbers for these inputs: the values are too large. Send values in the model's input range (raw pixels are 0 to 255).");
 
+                lease.Served(input.Count); // /metrics counts it under the caller's own organization, model and version
                 var (response, records) = PredictResponses.Build(requestId, lease.Version, lease.Model.Manifest, input, probabilities);
                 var json = JsonSerializer.Serialize(response, ApiJson.Options);
                 var outcome = await usage.RecordAsync(new UsageRequest(

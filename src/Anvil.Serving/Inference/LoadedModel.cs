@@ -38,8 +38,14 @@ public sealed class LoadedModel
     /// <summary>When the last request took a lease (read and written from any thread).</summary>
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
-    /// <summary>A lease for one request to <paramref name="version"/> (served by these files), or null when the model was retired and has shut down.</summary>
-    public ModelLease? TryAcquire(ModelVersion version, DateTimeOffset now)
+    /// <summary>True while a request holds a lease (beyond the router's own reference).</summary>
+    public bool InFlight => Volatile.Read(ref _references) > 1;
+
+    /// <summary>
+    /// A lease for one request to <paramref name="version"/> (served by these files), counted in
+    /// <paramref name="traffic"/> under that version; null when the model was retired and has shut down.
+    /// </summary>
+    public ModelLease? TryAcquire(ModelVersion version, TenantTraffic traffic, DateTimeOffset now)
     {
         var current = Volatile.Read(ref _references);
         while (current > 0)
@@ -48,7 +54,7 @@ public sealed class LoadedModel
             if (seen == current)
             {
                 Interlocked.Exchange(ref _lastUsedTicks, now.UtcTicks);
-                return new ModelLease(this, version);
+                return new ModelLease(this, version, traffic);
             }
 
             current = seen;

@@ -8,7 +8,7 @@ namespace Anvil.Serving.Inference;
 /// organization, model and version — even when another registration shares the session. Dispose it when
 /// the response is built.
 /// </summary>
-public sealed class ModelLease(LoadedModel model, ModelVersion version) : IDisposable
+public sealed class ModelLease(LoadedModel model, ModelVersion version, TenantTraffic traffic) : IDisposable
 {
     private int _disposed;
 
@@ -16,6 +16,9 @@ public sealed class ModelLease(LoadedModel model, ModelVersion version) : IDispo
 
     /// <summary>The caller's version, as the router resolved it.</summary>
     public ModelVersion Version { get; } = version;
+
+    /// <summary>Counts one answered request of <paramref name="samples"/> inputs under the caller's version.</summary>
+    public void Served(int samples) => traffic.Record(Version, samples);
 
     public void Dispose()
     {

@@ -1,16 +1,19 @@
 using System.Collections.Concurrent;
 using Anvil.Registry;
 using Anvil.Registry.Versions;
+using Anvil.Serving.Inputs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Anvil.Serving.Inference;
 
 /// <summary>
-/// Finds the loaded model for a request and follows aliases. Once a second it reads every alias
-/// from the catalog; a moved alias has its new version loaded, verified and warmed up before the
-/// alias points at it, and the old version is retired after its last request — a hot swap with no
-/// restart and no failed request.
+/// Finds the loaded model for a request and follows aliases. Versions are loaded on their first request,
+/// within <see cref="ServingOptions.MaxLoadedVersions"/> and <see cref="ServingOptions.MaxLoadedVersionsPerOrganization"/>
+/// (least recently used first out). Once a second it reads every alias from the catalog; a moved alias
+/// whose old version is loaded has its new version loaded, verified and warmed up before the alias
+/// points at it, and the old version is retired after its last request — a hot swap with no restart and
+/// no failed request.
 /// </summary>
 public sealed partial class ModelRouter(
     ModelCatalog catalog,
@@ -21,7 +24,7 @@ public sealed partial class ModelRouter(
 {
     public const string DefaultAlias = "champion";
 
-    private readonly ConcurrentDictionary<string, Lazy<LoadedModel>> _loaded = new(StringComparer.Ordinal);
+    private readonly LoadedVersions _loaded = new(options.MaxLoadedVersions, options.MaxLoadedVersionsPerOrganization);
     private readonly ConcurrentDictionary<(string Organization, string Model, int Version), ModelVersion> _versions = new();
     /// <summary>How long a version that failed verification is refused before its files are hashed again.</summary>
     public static readonly TimeSpan RefusalBackoff = TimeSpan.FromSeconds(60);
@@ -42,7 +45,7 @@ public sealed partial class ModelRouter(
             var target = FindVersion(organizationId, modelName, alias, version);
             if (target is null)
                 return null;
-            var lease = Load(target).TryAcquire(target, time.GetUtcNow());
+            var lease = _loaded.Acquire(target, Open, Traffic, time.GetUtcNow());
             if (lease is not null)
                 return lease;
             // retired between lookup and lease: the alias has moved on; look again
@@ -52,7 +55,10 @@ public sealed partial class ModelRouter(
     }
 
     /// <summary>Models loaded right now (for the metrics page).</summary>
-    public IEnumerable<LoadedModel> LoadedModels => _loaded.Values.Where(l => l.IsValueCreated).Select(l => l.Value);
+    public IEnumerable<LoadedModel> LoadedModels => _loaded.Models;
+
+    /// <summary>Requests and samples per caller's organization, model and version (for the metrics page).</summary>
+    public TenantTraffic Traffic { get; } = new();
 
     /// <summary>
     /// The manifest of any version of the caller's models, verified once per digest — without an
@@ -109,20 +115,6 @@ public sealed partial class ModelRouter(
         return model is null || model.LatestVersion == 0 ? null : Version(organizationId, modelName, model.LatestVersion);
     }
 
-    private LoadedModel Load(ModelVersion version)
-    {
-        var lazy = _loaded.GetOrAdd(version.ManifestDigest, _ => new Lazy<LoadedModel>(() => Open(version)));
-        try
-        {
-            return lazy.Value;
-        }
-        catch
-        {
-            _loaded.TryRemove(new(version.ManifestDigest, lazy)); // a refused version is checked again next time
-            throw;
-        }
-    }
-
     private LoadedModel Open(ModelVersion version)
     {
         var model = new LoadedModel(version, Verified(version), options.Batching, options.InferenceThreads);
@@ -149,43 +141,39 @@ public sealed partial class ModelRouter(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    /// <summary>Reads every alias, loads versions that aliases moved to, then switches and retires.</summary>
+    /// <summary>
+    /// Reads every alias and verifies the versions they point at; where an alias moved away from a loaded
+    /// version, loads the new one first. Then switches, and retires versions idle for too long.
+    /// </summary>
     public void Refresh()
     {
-        var targets = catalog.AllAliases();
         var next = new Dictionary<(string, string, string), ModelVersion>();
-        foreach (var target in targets)
+        foreach (var target in catalog.AllAliases())
         {
+            var key = (target.OrganizationId, target.ModelName, target.Alias);
+            var previous = _aliases.GetValueOrDefault(key);
             try
             {
-                Load(target.Version); // before the alias points at it: requests never wait for a load
-                next[(target.OrganizationId, target.ModelName, target.Alias)] = target.Version;
+                Verified(target.Version); // hashed once per digest; a broken version never replaces a working one
+                if (previous is not null && previous.ManifestDigest != target.Version.ManifestDigest && _loaded.Contains(previous.ManifestDigest))
+                    _loaded.Acquire(target.Version, Open, Traffic, time.GetUtcNow())?.Dispose(); // in use: requests never wait for the new version's load
+                next[key] = target.Version;
             }
-            catch (RegistryException)
+            catch (Exception e) when (e is RegistryException or InputException)
             {
-                // logged once by Verified
-                if (_aliases.TryGetValue((target.OrganizationId, target.ModelName, target.Alias), out var previous))
-                    next[(target.OrganizationId, target.ModelName, target.Alias)] = previous; // keep serving the old one
+                // refused (logged once by Verified) or no room under the caps right now: keep serving the old one, try again next poll
+                if (previous is not null)
+                    next[key] = previous;
             }
         }
 
         _aliases = next;
-        var aliased = next.Values.Select(v => v.ManifestDigest).ToHashSet(StringComparer.Ordinal);
-        var idleSince = time.GetUtcNow() - options.IdleVersionLifetime;
-        foreach (var (digest, lazy) in _loaded)
-        {
-            if (aliased.Contains(digest) || !lazy.IsValueCreated || lazy.Value.LastUsed > idleSince)
-                continue;
-            if (_loaded.TryRemove(new(digest, lazy)))
-                lazy.Value.Retire();
-        }
+        _loaded.RetireIdle(next.Values.Select(v => v.ManifestDigest).ToHashSet(StringComparer.Ordinal), time.GetUtcNow() - options.IdleVersionLifetime);
     }
 
     public override void Dispose()
     {
-        foreach (var lazy in _loaded.Values.Where(l => l.IsValueCreated))
-            lazy.Value.Retire();
-        _loaded.Clear();
+        _loaded.RetireAll();
         base.Dispose();
     }
 
