@@ -15,24 +15,7 @@ public sealed class FeedbackLimiter(RegistryDatabase db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(plan);
         var now = time.GetUtcNow();
-        var window = Windows.At(now);
-        return db.Write(session =>
-        {
-            var created = session.Execute(
-                "INSERT INTO usage_counters (key_id, bucket, used) VALUES (@key, @bucket, 0) ON CONFLICT (key_id, bucket) DO NOTHING",
-                ("@key", key.Id), ("@bucket", window.MinuteBucket)) > 0;
-            if (created)
-            {
-                // as the ledger does: a key's older minute counters are dead weight once a new minute starts
-                session.Execute(
-                    "DELETE FROM usage_counters WHERE key_id = @key AND length(bucket) = @length AND bucket < @bucket",
-                    ("@key", key.Id), ("@length", window.MinuteBucket.Length), ("@bucket", window.MinuteBucket));
-            }
-
-            var counted = session.Scalar(
-                "UPDATE usage_counters SET used = used + 1 WHERE key_id = @key AND bucket = @bucket AND used + 1 <= @limit RETURNING used",
-                ("@key", key.Id), ("@bucket", window.MinuteBucket), ("@limit", plan.RequestsPerMinute)) is not null;
-            return counted ? (TimeSpan?)null : window.NextMinute - now;
-        });
+        // the same minute counter and pruning as predictions (UsageCounters), so replicas' clocks cannot reset it
+        return db.Write(session => UsageCounters.TakeMinute(session, key.Id, plan, now)) ? null : Windows.At(now).NextMinute - now;
     }
 }
