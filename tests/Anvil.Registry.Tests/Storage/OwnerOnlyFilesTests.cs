@@ -26,8 +26,13 @@ public sealed class OwnerOnlyFilesTests : IDisposable
             using var signer = ManifestSigner.OpenOrCreate(home);
 
             Assert.Equal(Folder, Mode(home.Directory));
-            foreach (var file in new[] { home.DatabasePath, home.DatabasePath + "-wal", home.DatabasePath + "-shm" })
-                Assert.Equal(File600, Mode(file));
+            // -wal and -shm exist only while a connection is open (SQLite removes them with the last one): look from inside one
+            database.Write(_ =>
+            {
+                foreach (var file in new[] { home.DatabasePath, home.DatabasePath + "-wal", home.DatabasePath + "-shm" })
+                    Assert.Equal(File600, Mode(file));
+                return 0;
+            });
             Assert.Equal(Folder, Mode(Path.Combine(home.Directory, "keys")));
             foreach (var file in Directory.GetFiles(Path.Combine(home.Directory, "keys")))
                 Assert.Equal(File600, Mode(file));
