@@ -63,6 +63,32 @@ public class ServeCommandTests(ITestOutputHelper output)
         throw new TimeoutException("anvil serve did not start within 30 s");
     }
 
+    /// <summary>
+    /// A client that sends prediction <paramref name="i"/> with Idempotency-Key <c>request-{i}</c> until it is answered:
+    /// a connection error (the server is down) is retried after 50 ms, each retry on the next of <paramref name="clients"/>
+    /// (another replica); any answer but 200 fails the test. True when the answer was a replay.
+    /// </summary>
+    private static async Task<bool> PredictUntilAnswered(HttpClient[] clients, int i, Action failedAttempt)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/fashion/predict") { Content = Body(i) };
+                request.Headers.Add("Idempotency-Key", $"request-{i}");
+                using var response = await clients[(i + attempt) % clients.Length].SendAsync(request);
+                if (response.StatusCode == HttpStatusCode.OK)
+                    return response.Headers.Contains("Idempotent-Replayed");
+                Assert.Fail($"request {i} got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                failedAttempt();
+                await Task.Delay(50);
+            }
+        }
+    }
+
     private static StringContent Body(int seed)
     {
         var random = new Random(seed);
@@ -163,26 +189,8 @@ public class ServeCommandTests(ITestOutputHelper output)
         {
             for (var i = worker; i < Requests; i += 8)
             {
-                while (true) // a client that retries with the same Idempotency-Key until it gets an answer
-                {
-                    try
-                    {
-                        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/fashion/predict") { Content = Body(i) };
-                        request.Headers.Add("Idempotency-Key", $"request-{i}");
-                        using var response = await client.SendAsync(request);
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            Interlocked.Increment(ref answered);
-                            break;
-                        }
-                        Assert.Fail($"request {i} got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        Interlocked.Increment(ref failedAttempts); // the server is down: retry
-                        await Task.Delay(50);
-                    }
-                }
+                await PredictUntilAnswered([client], i, () => Interlocked.Increment(ref failedAttempts));
+                Interlocked.Increment(ref answered);
             }
         }
 
@@ -241,28 +249,9 @@ public class ServeCommandTests(ITestOutputHelper output)
         {
             for (var i = worker; i < Requests; i += 8)
             {
-                for (var attempt = 0; ; attempt++) // each retry goes to the other replica, with the same Idempotency-Key
-                {
-                    try
-                    {
-                        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models/fashion/predict") { Content = Body(i) };
-                        request.Headers.Add("Idempotency-Key", $"request-{i}");
-                        using var response = await clients[(i + attempt) % 2].SendAsync(request);
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            Interlocked.Increment(ref answered);
-                            if (response.Headers.Contains("Idempotent-Replayed"))
-                                Interlocked.Increment(ref replayedAcross);
-                            break;
-                        }
-                        Assert.Fail($"request {i} got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-                    }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                    {
-                        Interlocked.Increment(ref failedAttempts); // that replica is down: retry
-                        await Task.Delay(50);
-                    }
-                }
+                if (await PredictUntilAnswered(clients, i, () => Interlocked.Increment(ref failedAttempts)))
+                    Interlocked.Increment(ref replayedAcross);
+                Interlocked.Increment(ref answered);
             }
         }
 
