@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Anvil.Preprocessing.Text;
+using Anvil.Training.Data;
 
 namespace Anvil.Training.Models;
 
@@ -27,8 +29,19 @@ public sealed record ModelSpec
     /// <summary>One of <see cref="InputKinds.All"/>; omitted, it follows the rank of <see cref="InputShape"/>. Token ids must say "tokens".</summary>
     public string? InputKind { get; init; }
 
-    /// <summary>Class names, indexed by label; the model outputs one score per class.</summary>
+    /// <summary>
+    /// What the last layer's outputs mean: <see cref="TaskKind.Classification"/> (the default, and every
+    /// spec written before heads were named) scores one class each and is served as softmax probabilities;
+    /// <see cref="TaskKind.Regression"/> outputs values (e.g. a forecast horizon), served without softmax and
+    /// in the targets' original unit (see <see cref="PreprocessingSpec.TargetMean"/>).
+    /// </summary>
+    public TaskKind Head { get; init; } = TaskKind.Classification;
+
+    /// <summary>One name per output: class names indexed by label for a classifier, target names (e.g. "t+1") for a regressor.</summary>
     public required string[] ClassNames { get; init; }
+
+    /// <summary>For token ids only: how texts become ids, fitted with the vocabulary (<c>vocab.txt</c> beside the spec) on the training split.</summary>
+    public TextTokenizerOptions? Tokenizer { get; init; }
 
     /// <summary>Input preprocessing, set once normalisation is fitted on the training split (per channel, feature or series feature; none for token ids).</summary>
     public PreprocessingSpec? Preprocessing { get; init; }

@@ -18,4 +18,15 @@ public sealed record PreprocessingSpec
 
     /// <summary>Per-channel (or per-feature) standard deviation of the scaled training inputs; never zero.</summary>
     public required float[] Std { get; init; }
+
+    /// <summary>
+    /// Regression heads only: the training targets' mean, one per output. The model is trained on
+    /// standardised targets; its outputs are multiplied by <see cref="TargetStd"/> and shifted by this
+    /// mean when evaluated and in the exported graph, so every figure and answer is in the original unit.
+    /// Null for classifiers.
+    /// </summary>
+    public float[]? TargetMean { get; init; }
+
+    /// <summary>Regression heads only: the training targets' standard deviation, one per output, never zero.</summary>
+    public float[]? TargetStd { get; init; }
 }

@@ -27,6 +27,8 @@ public sealed class RunArtifacts(string directory)
     public string RecipePath => Path.Combine(Directory, "recipe.json");
     /// <summary>The CSV cleaning policy fitted on the training rows; only for CSV data.</summary>
     public string CsvPolicyPath => Path.Combine(Directory, "csv_policy.json");
+    /// <summary>The tokenizer's vocabulary, fitted on the training split; only for text data (token ids).</summary>
+    public string VocabularyPath => Path.Combine(Directory, Anvil.Preprocessing.Text.TextVocabulary.FileName);
     /// <summary>Test metrics recorded by training, the same figures as the registry's.</summary>
     public string MetricsPath => Path.Combine(Directory, "metrics.json");
     /// <summary>Metrics of the latest <c>evaluate</c>.</summary>
