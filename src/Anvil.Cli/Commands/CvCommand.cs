@@ -24,7 +24,8 @@ internal static class CvCommand
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
             var k = p.GetValue(folds);
-            var request = new RunRequest(data.Read(p), recipe.Read(p), Name: null, new TrainingLimits(p.GetValue(data.Limit), Patience: null), recipe.ModelGiven(p));
+            var chosen = recipe.Read(p);
+            var request = new RunRequest(data.Read(p, chosen), chosen, Name: null, new TrainingLimits(p.GetValue(data.Limit), Patience: null), recipe.ModelGiven(p));
             string runId;
             Training.Training.CrossValidation.Result result;
             try

@@ -1,15 +1,15 @@
 using System.CommandLine;
 using Anvil.Training.Data;
+using Anvil.Training.Training;
 
 namespace Anvil.Cli.Commands;
 
 /// <summary>The options that choose a run's data, shared by train and cv.</summary>
 internal sealed class DataOptions
 {
-    public Option<string> Data { get; } = new("--data")
+    public Option<string?> Data { get; } = new("--data")
     {
-        Description = "fashion-mnist (built in), a .csv file (numeric features and a label column) or an image folder (one sub-folder per class).",
-        DefaultValueFactory = _ => DataSource.FashionMnistName,
+        Description = "fashion-mnist (built in), a .csv file (numeric features and a label column) or an image folder (one sub-folder per class); default: the recipe's \"data\", else fashion-mnist.",
     };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Directory holding the Fashion-MNIST .gz files (default: $ANVIL_FASHION_MNIST, then /usr/share/datasets/fashion-mnist)." };
     public Option<string?> Test { get; } = new("--test") { Description = "A separate test set (CSV file or image folder); without it 20% of --data is held out." };
@@ -25,5 +25,7 @@ internal sealed class DataOptions
         command.Options.Add(Limit);
     }
 
-    public DataSource Read(ParseResult p) => new(p.GetValue(Data)!, p.GetValue(DataDir), p.GetValue(Test), p.GetValue(LabelColumn));
+    /// <summary>The data named by --data, else by the recipe, else Fashion-MNIST.</summary>
+    public DataSource Read(ParseResult p, Recipe recipe) =>
+        new(p.GetValue(Data) ?? recipe.Data ?? DataSource.FashionMnistName, p.GetValue(DataDir), p.GetValue(Test), p.GetValue(LabelColumn));
 }

@@ -23,9 +23,14 @@ internal static class TrainCommand
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
             var pipeline = new RunPipeline(new RegistryRunRecorder(openStore()), Console.Error, interactive: !Console.IsErrorRedirected);
-            var summary = p.GetValue(resume) is { } runId
-                ? pipeline.Resume(runId, cancellationToken)
-                : pipeline.Train(new RunRequest(data.Read(p), recipe.Read(p), p.GetValue(name), new TrainingLimits(p.GetValue(data.Limit), p.GetValue(patience)), recipe.ModelGiven(p)), cancellationToken);
+            RunSummary summary;
+            if (p.GetValue(resume) is { } runId)
+                summary = pipeline.Resume(runId, cancellationToken);
+            else
+            {
+                var chosen = recipe.Read(p);
+                summary = pipeline.Train(new RunRequest(data.Read(p, chosen), chosen, p.GetValue(name), new TrainingLimits(p.GetValue(data.Limit), p.GetValue(patience)), recipe.ModelGiven(p)), cancellationToken);
+            }
             RunReport.Print(summary, p.GetValue(json));
             return summary.Outcome switch
             {

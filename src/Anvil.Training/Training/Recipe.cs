@@ -13,6 +13,11 @@ namespace Anvil.Training.Training;
 /// </example>
 public sealed record Recipe
 {
+    /// <summary>
+    /// The data to train on, as <c>--data</c> takes it (which overrides it): a built-in data set's name,
+    /// a .csv file or a folder, relative to the current directory. Null trains on Fashion-MNIST.
+    /// </summary>
+    public string? Data { get; init; }
     /// <summary>Built-in model name (see <c>BuiltInModels.Names</c>) or the path of a JSON model spec.</summary>
     public string Model { get; init; } = "vgg-small";
     public int Epochs { get; init; } = 10;
