@@ -1,6 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
+using Anvil.Preprocessing.Text;
 using Anvil.Registry.Versions;
+using Anvil.Training.Data;
 using Anvil.Training.Models;
 
 namespace Anvil.Export;
@@ -10,13 +12,24 @@ public sealed record ModelOrigin(string? RunId, string? DatasetHash, IReadOnlyDi
 
 /// <summary>
 /// Writes a trained model as a sealed model version: <c>model.onnx</c> (preprocessing folded in,
-/// softmax output), <c>model.weights</c> (TorchSharp's format, which cannot run code), and a signed
-/// manifest with the spec, preprocessing, signature, metrics, origin and file digests.
+/// softmax output for a classifier, values in the targets' unit for a regressor), <c>model.weights</c>
+/// (TorchSharp's format, which cannot run code), a text model's <c>vocab.txt</c>, and a signed
+/// <c>anvil.model/2</c> manifest with the spec, every preprocessing step, signature, metrics, origin
+/// and file digests.
 /// </summary>
 public static class ModelVersionBuilder
 {
-    public static VerifiedModelVersion Build(SpecModel model, ModelOrigin origin, ManifestSigner signer, string modelsRoot)
+    /// <param name="vocabularyPath">The tokenizer's vocabulary (a run's vocab.txt); required for a tokens model, refused for others.</param>
+    public static VerifiedModelVersion Build(SpecModel model, ModelOrigin origin, ManifestSigner signer, string modelsRoot, string? vocabularyPath = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        var tokens = InputKinds.Of(model.Spec) == InputKinds.Tokens;
+        if (tokens != (vocabularyPath is not null))
+            throw new ArgumentException(tokens
+                ? $"Model '{model.Spec.Name}' takes token ids: its version needs the vocabulary the run fitted (vocab.txt in the run's artifacts); train it again if that file is missing."
+                : $"Model '{model.Spec.Name}' takes {InputKinds.Of(model.Spec)}, not text: it has no vocabulary.", nameof(vocabularyPath));
+        if (tokens && model.Spec.Tokenizer is null)
+            throw new ArgumentException($"Model '{model.Spec.Name}' takes token ids but its spec has no tokenizer settings; train it again.", nameof(model));
         var staging = Path.Combine(modelsRoot, ".staging-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(staging);
         try
@@ -24,6 +37,8 @@ public static class ModelVersionBuilder
             model.eval();
             OnnxExporter.Export(model, Path.Combine(staging, ModelVersionFiles.OnnxFile));
             model.save(Path.Combine(staging, ModelVersionFiles.WeightsFile));
+            if (vocabularyPath is not null)
+                File.Copy(vocabularyPath, Path.Combine(staging, TextVocabulary.FileName));
             return ModelVersionFiles.Seal(staging, files => Manifest(model.Spec, origin, files), signer, modelsRoot);
         }
         finally
@@ -35,10 +50,15 @@ public static class ModelVersionBuilder
 
     public static ModelManifest Manifest(ModelSpec spec, ModelOrigin origin, IReadOnlyDictionary<string, string> files)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(origin);
         var kind = InputKinds.Of(spec);
         var image = kind == InputKinds.Image;
+        var regression = spec.Head == TaskKind.Regression;
         return new ModelManifest
         {
+            InputKind = kind,
+            OutputKind = regression ? ModelManifest.Values : ModelManifest.Probabilities,
             Architecture = spec.Name,
             Spec = JsonDocument.Parse(spec.ToJson()).RootElement.Clone(),
             Preprocessing = new ModelPreprocessing
@@ -47,6 +67,15 @@ public static class ModelVersionBuilder
                 Channels = image ? spec.InputShape[0] : 0,
                 Height = image ? spec.InputShape[1] : 0,
                 Width = image ? spec.InputShape[2] : 0,
+                SequenceLength = kind switch
+                {
+                    InputKinds.Series => spec.InputShape[0],
+                    InputKinds.Tokens => spec.Tokenizer?.MaxLength ?? spec.InputShape[0],
+                    _ => 0,
+                },
+                Tokenizer = spec.Tokenizer is { } t ? new ModelTokenizer(TextVocabulary.FileName, t.MaxLength, t.Lowercase, t.MaxWords, t.MinCount) : null,
+                TargetMean = spec.Preprocessing?.TargetMean,
+                TargetStd = spec.Preprocessing?.TargetStd,
                 Scale = spec.Preprocessing?.Scale ?? 1.0,
                 Mean = spec.Preprocessing?.Mean ?? [],
                 Std = spec.Preprocessing?.Std ?? [],
@@ -55,7 +84,7 @@ public static class ModelVersionBuilder
             Signature = new ModelSignature
             {
                 Inputs = [InputSignature(spec, kind)],
-                Outputs = [new TensorSignature(OnnxExporter.OutputName, "float32", [-1, spec.ClassNames.Length])],
+                Outputs = [new TensorSignature(OnnxExporter.OutputNameOf(spec), "float32", [-1, spec.ClassNames.Length])],
                 ClassLabels = spec.ClassNames,
             },
             Metrics = origin.Metrics.Where(m => double.IsFinite(m.Value) && !m.Key.Contains('/', StringComparison.Ordinal)).ToDictionary(),

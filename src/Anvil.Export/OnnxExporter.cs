@@ -5,7 +5,7 @@ namespace Anvil.Export;
 
 /// <summary>
 /// Writes a trained <see cref="SpecModel"/> as an ONNX file that ONNX Runtime (or any opset-17
-/// runtime) can serve without TorchSharp. The graph takes raw inputs and returns class probabilities.
+/// runtime) can serve without TorchSharp. The graph takes raw inputs and returns class probabilities, or values for a regressor.
 /// </summary>
 /// <example>
 /// <code>
@@ -18,8 +18,18 @@ public static class OnnxExporter
     /// <summary>Name of the graph input.</summary>
     public const string InputName = "input";
 
-    /// <summary>Name of the graph output.</summary>
+    /// <summary>Name of a classifier's graph output: class probabilities.</summary>
     public const string OutputName = "probabilities";
+
+    /// <summary>Name of a regressor's graph output: values in the targets' original unit.</summary>
+    public const string ValuesName = "values";
+
+    /// <summary>The graph output's name for the spec's head.</summary>
+    public static string OutputNameOf(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return spec.Head == Anvil.Training.Data.TaskKind.Regression ? ValuesName : OutputName;
+    }
 
     /// <summary>Name of the symbolic batch dimension of the input and the output.</summary>
     public const string BatchDimension = "batch";
@@ -44,8 +54,11 @@ public static class OnnxExporter
     /// as the data readers compute it), subtract <see cref="PreprocessingSpec.Mean"/>, divide by
     /// <see cref="PreprocessingSpec.Std"/>, per channel for images and per feature for vectors.
     /// Without preprocessing the input goes to the first layer unchanged.</para>
-    /// <para><b>Output</b> <c>"probabilities"</c>: float32 [batch, classes], the softmax of the logits
-    /// (applied once, also when the last layer declares "softmax"). Class names are in the model
+    /// <para><b>Output</b> of a classifier, <c>"probabilities"</c>: float32 [batch, classes], the softmax of
+    /// the logits (applied once, also when the last layer declares "softmax"). Of a regressor
+    /// (<see cref="ModelSpec.Head"/> regression), <c>"values"</c>: float32 [batch, outputs] in the targets'
+    /// original unit (the last layer's outputs × <see cref="PreprocessingSpec.TargetStd"/> +
+    /// <see cref="PreprocessingSpec.TargetMean"/>), no softmax. Class (or target) names are in the model
     /// metadata under <c>class_names</c> (a JSON array) and the full spec under <c>anvil_spec</c>.</para>
     /// </remarks>
     /// <exception cref="NotSupportedException">A layer type or activation the exporter cannot write; the message names the layer index and type.</exception>

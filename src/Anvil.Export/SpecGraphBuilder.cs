@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Anvil.Export.Onnx;
+using Anvil.Training.Data;
 using Anvil.Training.Models;
 
 namespace Anvil.Export;
 
 /// <summary>
 /// Walks a <see cref="ModelSpec"/> layer by layer, as ModelBuilder does, and emits the ONNX nodes of
-/// the module each layer became: preprocessing first, then the layers, then one softmax.
+/// the module each layer became: preprocessing first, then the layers, then the head: one softmax
+/// for a classifier, the targets' unit restored for a regressor.
 /// Module and state-dict names follow ModelBuilder: layer i is <c>layers.{i:D2}_{type}</c>.
 /// </summary>
 internal sealed class SpecGraphBuilder
@@ -37,7 +39,8 @@ internal sealed class SpecGraphBuilder
         var shapes = new Lazy<IReadOnlyList<(LayerSpec Layer, long[] Input, long[] Output)>>(() => ModelBuilder.LayerShapes(spec));
         for (var i = 0; i < spec.Layers.Count; i++)
             x = builder.Layer(i, spec.Layers[i], shapes, x);
-        builder._graph.Node("Softmax", OnnxExporter.OutputName, [x], OnnxAttribute.Of("axis", 1L)); // (B, classes)
+        var output = OnnxExporter.OutputNameOf(spec);
+        builder.Head(spec, x, output);
         weights.EnsureAllUsed();
         var metadata = new Dictionary<string, string>
         {
@@ -45,7 +48,7 @@ internal sealed class SpecGraphBuilder
             ["anvil_spec"] = spec.ToJson(),
         };
         return new OnnxModel(spec.Name, builder._graph, Input(spec, kind),
-            new OnnxValue(OnnxExporter.OutputName, OnnxElementType.Float, [OnnxDimension.Named(OnnxExporter.BatchDimension), spec.ClassNames.Length]),
+            new OnnxValue(output, OnnxElementType.Float, [OnnxDimension.Named(OnnxExporter.BatchDimension), spec.ClassNames.Length]),
             metadata);
     }
 
@@ -61,6 +64,24 @@ internal sealed class SpecGraphBuilder
             InputKinds.Series => new OnnxValue(OnnxExporter.InputName, OnnxElementType.Float, [batch, sequence, spec.InputShape[1]]),
             _ => new OnnxValue(OnnxExporter.InputName, OnnxElementType.Float, [batch, .. spec.InputShape.Select(d => (OnnxDimension)d)]),
         };
+    }
+
+    // A classifier's logits become probabilities (once, also when the last layer declares "softmax").
+    // A regressor was trained on standardised targets: y * std + mean gives the original unit, as evaluation computes it.
+    private void Head(ModelSpec spec, string x, string output)
+    {
+        if (spec.Head == TaskKind.Classification)
+        {
+            _graph.Node("Softmax", output, [x], OnnxAttribute.Of("axis", 1L)); // (B, classes)
+            return;
+        }
+        if (spec.Preprocessing is { TargetMean: { } mean, TargetStd: { } std })
+        {
+            x = _graph.Node("Mul", "values_scaled", [x, _graph.Initializer("targets.std", [std.Length], std)]);
+            _graph.Node("Add", output, [x, _graph.Initializer("targets.mean", [mean.Length], mean)]);
+            return;
+        }
+        _graph.Node("Identity", output, [x]);
     }
 
     // Replays training's preprocessing on raw inputs: IdxReader/ImageFolderReader divide 8-bit values

@@ -28,7 +28,8 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
         {
             model.load(artifacts.Require(artifacts.WeightsPath));
             using var signer = ManifestSigner.OpenOrCreate(home);
-            files = ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, metrics), signer, Path.Combine(home.Directory, "models"));
+            var vocabulary = InputKinds.Of(model.Spec) == InputKinds.Tokens ? artifacts.Require(artifacts.VocabularyPath) : null;
+            files = ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, metrics), signer, Path.Combine(home.Directory, "models"), vocabulary);
         }
 
         var version = catalog.AddVersion(organizationId, modelName, files.Directory, files.Digest, run.Id);

@@ -7,12 +7,30 @@ namespace Anvil.Registry.Versions;
 /// <c>manifest.json</c> of a model version: everything serving needs to run the ONNX graph and
 /// everything a reader needs to trust it — architecture, preprocessing, signature, metrics, the
 /// dataset version, the code version and a SHA-256 digest of every other file in the directory.
+/// Format <c>anvil.model/2</c> states the input kind, the output kind and every preprocessing step
+/// (tokenizer, window length, normalisation); versions sealed as <c>anvil.model/1</c> (image and
+/// feature classifiers) still load, read as the <c>/2</c> defaults they imply.
 /// </summary>
 public sealed record ModelManifest
 {
-    public const string CurrentFormat = "anvil.model/1";
+    public const string CurrentFormat = "anvil.model/2";
+
+    /// <summary>The first format: classifiers of images or feature vectors, without input or output kind.</summary>
+    public const string FirstFormat = "anvil.model/1";
+
+    /// <summary>What a classifier's graph returns: class probabilities, one per class label.</summary>
+    public const string Probabilities = "probabilities";
+
+    /// <summary>What a regressor's graph returns: values in the targets' unit, one per label (e.g. a forecast horizon).</summary>
+    public const string Values = "values";
 
     public string Format { get; init; } = CurrentFormat;
+
+    /// <summary>"image", "features", "series" or "tokens": what a client sends (see <see cref="ModelPreprocessing"/>).</summary>
+    public string? InputKind { get; init; }
+
+    /// <summary><see cref="Probabilities"/> or <see cref="Values"/>: what the graph's output holds.</summary>
+    public string? OutputKind { get; init; }
 
     /// <summary>Short architecture name, e.g. "vgg-small".</summary>
     public required string Architecture { get; init; }
@@ -67,14 +85,31 @@ public sealed record ModelManifest
         }
     }
 
+    private static void RequireKinds(ModelManifest manifest, string source)
+    {
+        if (manifest.InputKind is not ("image" or "features" or "series" or "tokens") || manifest.InputKind != manifest.Preprocessing.Kind)
+            throw new RegistryException($"{source} has input_kind '{manifest.InputKind}' (preprocessing kind '{manifest.Preprocessing.Kind}'); both must be the same one of image, features, series or tokens.");
+        if (manifest.OutputKind is not (Probabilities or Values))
+            throw new RegistryException($"{source} has output_kind '{manifest.OutputKind}'; expected '{Probabilities}' or '{Values}'.");
+        if (manifest.InputKind == "tokens" && manifest.Preprocessing.Tokenizer is null)
+            throw new RegistryException($"{source} takes tokens but has no preprocessing.tokenizer; register the run again.");
+    }
+
     public static ModelManifest Parse(ReadOnlySpan<byte> utf8, string source)
     {
         try
         {
             var manifest = JsonSerializer.Deserialize<ModelManifest>(utf8, Json)
                 ?? throw new RegistryException($"{source} is empty.");
-            if (manifest.Format != CurrentFormat)
-                throw new RegistryException($"{source} has format '{manifest.Format}'; this Anvil reads '{CurrentFormat}'. Upgrade Anvil or register the run again.");
+            manifest = manifest.Format switch
+            {
+                FirstFormat when manifest.InputKind is null && manifest.OutputKind is null =>
+                    manifest with { InputKind = manifest.Preprocessing.Kind, OutputKind = Probabilities },
+                FirstFormat => throw new RegistryException($"{source} has format '{FirstFormat}' but states input_kind or output_kind, which that format does not have."),
+                CurrentFormat => manifest,
+                _ => throw new RegistryException($"{source} has format '{manifest.Format}'; this Anvil reads '{CurrentFormat}' and '{FirstFormat}'. Upgrade Anvil or register the run again."),
+            };
+            RequireKinds(manifest, source);
             RequireStorableLabels(manifest.Signature.ClassLabels, source);
             return manifest;
         }
@@ -93,8 +128,14 @@ public sealed record ModelManifest
 /// </summary>
 public sealed record ModelPreprocessing
 {
-    /// <summary>"image" for [C,H,W] inputs, "features" for [F] vectors.</summary>
+    /// <summary>"image" for [C,H,W] inputs, "features" for [F] vectors, "series" for [T,F] windows, "tokens" for texts.</summary>
     public required string Kind { get; init; }
+
+    /// <summary>The window length T a series model takes, or the tokens a text becomes (its tokenizer's max_length); 0 otherwise.</summary>
+    public int SequenceLength { get; init; }
+
+    /// <summary>How a text becomes token ids (tokens models only): the vocabulary file of this version and the tokenizer's settings.</summary>
+    public ModelTokenizer? Tokenizer { get; init; }
 
     public int Channels { get; init; }
 
@@ -108,9 +149,20 @@ public sealed record ModelPreprocessing
 
     public float[] Std { get; init; } = [];
 
-    /// <summary>True when scale, mean and std are applied inside model.onnx (clients send raw values).</summary>
+    /// <summary>Regressors: the outputs are the graph's last layer × <see cref="TargetStd"/> + <see cref="TargetMean"/> (in the graph, for readers).</summary>
+    public float[]? TargetMean { get; init; }
+
+    public float[]? TargetStd { get; init; }
+
+    /// <summary>True when scale, mean and std (and the targets' unit) are applied inside model.onnx (clients send raw values).</summary>
     public bool FoldedIntoGraph { get; init; }
 }
+
+/// <summary>
+/// A text model's tokenizer as sealed in its version: <see cref="Vocabulary"/> names the version's
+/// file of tokens (one per line, id = line number), the rest are the settings training used.
+/// </summary>
+public sealed record ModelTokenizer(string Vocabulary, int MaxLength, bool Lowercase, int MaxWords, int MinCount);
 
 /// <summary>Input and output tensors of model.onnx and the class labels of its output.</summary>
 public sealed record ModelSignature

@@ -1,3 +1,4 @@
+using Anvil.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -81,17 +82,35 @@ public static class ModelBuilder
         var rank = InputKinds.Rank(InputKinds.Of(spec));
         if (spec.InputShape is null || spec.InputShape.Length != rank || spec.InputShape.Any(d => d <= 0))
             throw new InvalidDataException($"Model '{spec.Name}': input_shape must be [C, H, W] for images, [F] for feature vectors, [T, F] for series or [T] for \"input_kind\": \"tokens\", with positive sizes; got [{string.Join(", ", spec.InputShape ?? [])}] for input kind '{InputKinds.Of(spec)}'.");
-        if (spec.ClassNames is not { Length: >= 2 })
+        var regression = spec.Head == TaskKind.Regression;
+        if (!regression && spec.ClassNames is not { Length: >= 2 })
             throw new InvalidDataException($"Model '{spec.Name}': class_names must list at least 2 classes.");
+        if (regression && spec.ClassNames is not { Length: >= 1 })
+            throw new InvalidDataException($"Model '{spec.Name}': a regression head needs class_names to name each output (e.g. [\"t+1\", \"t+2\"]).");
         if (spec.Layers is not { Count: > 0 })
             throw new InvalidDataException($"Model '{spec.Name}': layers is empty; list at least one layer.");
+        if (regression && spec.Layers[^1].Activation == "softmax")
+            throw new InvalidDataException($"Model '{spec.Name}': a regression head outputs values, not probabilities; remove \"activation\": \"softmax\" from the last layer.");
         if (spec.Preprocessing is not { } p)
             return;
+        ValidateTargets(spec, p, regression);
         if (InputKinds.Of(spec) == InputKinds.Tokens)
             throw new InvalidDataException($"Model '{spec.Name}': token ids take no preprocessing; remove \"preprocessing\".");
         var channels = PreprocessedChannels(spec);
         if (p.Mean.Length != p.Std.Length || p.Mean.Length != channels || p.Std.Any(s => !(s > 0)))
             throw new InvalidDataException($"Model '{spec.Name}': preprocessing needs one mean and one positive std per channel or feature ({channels}).");
+    }
+
+    // Only a regressor is trained on standardised targets, and it needs one mean and one positive std per output, or neither.
+    private static void ValidateTargets(ModelSpec spec, PreprocessingSpec p, bool regression)
+    {
+        if (p.TargetMean is null && p.TargetStd is null)
+            return;
+        if (!regression)
+            throw new InvalidDataException($"Model '{spec.Name}': target_mean and target_std belong to a regression head; remove them or set \"head\": \"regression\".");
+        var outputs = spec.ClassNames.Length;
+        if (p.TargetMean?.Length != outputs || p.TargetStd?.Length != outputs || p.TargetStd.Any(s => !(s > 0)) || p.TargetMean.Any(m => !float.IsFinite(m)))
+            throw new InvalidDataException($"Model '{spec.Name}': preprocessing needs one finite target_mean and one positive target_std per output ({outputs}), or neither.");
     }
 
     /// <summary>How many means and stds preprocessing has: one per image channel, per feature, or per feature of each series step.</summary>
