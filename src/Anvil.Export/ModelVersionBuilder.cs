@@ -20,7 +20,8 @@ public sealed record ModelOrigin(string? RunId, string? DatasetHash, IReadOnlyDi
 public static class ModelVersionBuilder
 {
     /// <param name="vocabularyPath">The tokenizer's vocabulary (a run's vocab.txt); required for a tokens model, refused for others.</param>
-    public static VerifiedModelVersion Build(SpecModel model, ModelOrigin origin, ManifestSigner signer, string modelsRoot, string? vocabularyPath = null)
+    /// <param name="csvPolicy">The cleaning a CSV-trained model's run fitted on its training rows; its columns go into the manifest.</param>
+    public static VerifiedModelVersion Build(SpecModel model, ModelOrigin origin, ManifestSigner signer, string modelsRoot, string? vocabularyPath = null, CsvPolicy? csvPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var tokens = InputKinds.Of(model.Spec) == InputKinds.Tokens;
@@ -39,7 +40,7 @@ public static class ModelVersionBuilder
             model.save(Path.Combine(staging, ModelVersionFiles.WeightsFile));
             if (vocabularyPath is not null)
                 File.Copy(vocabularyPath, Path.Combine(staging, TextVocabulary.FileName));
-            return ModelVersionFiles.Seal(staging, files => Manifest(model.Spec, origin, files), signer, modelsRoot);
+            return ModelVersionFiles.Seal(staging, files => Manifest(model.Spec, origin, files, csvPolicy), signer, modelsRoot);
         }
         finally
         {
@@ -48,7 +49,7 @@ public static class ModelVersionBuilder
         }
     }
 
-    public static ModelManifest Manifest(ModelSpec spec, ModelOrigin origin, IReadOnlyDictionary<string, string> files)
+    public static ModelManifest Manifest(ModelSpec spec, ModelOrigin origin, IReadOnlyDictionary<string, string> files, CsvPolicy? csvPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(origin);
@@ -74,6 +75,7 @@ public static class ModelVersionBuilder
                     _ => 0,
                 },
                 Tokenizer = spec.Tokenizer is { } t ? new ModelTokenizer(TextVocabulary.FileName, t.MaxLength, t.Lowercase, t.MaxWords, t.MinCount) : null,
+                Columns = csvPolicy?.Fitted?.Select(c => new ModelColumn(c.Name, c.Fill, c.Lower, c.Upper)).ToList(),
                 TargetMean = spec.Preprocessing?.TargetMean,
                 TargetStd = spec.Preprocessing?.TargetStd,
                 Scale = spec.Preprocessing?.Scale ?? 1.0,

@@ -1,4 +1,6 @@
 using Anvil.Export.Tests.Support;
+using Anvil.Registry.Versions;
+using Anvil.Training.Data;
 using Anvil.Training.Models;
 
 namespace Anvil.Export.Tests;
@@ -26,5 +28,31 @@ public sealed class ModelVersionBuilderTests
         var input = Assert.Single(manifest.Signature.Inputs);
         Assert.Equal(dtype, input.Dtype);
         Assert.Equal(shape, input.Shape);
+    }
+
+    [Fact]
+    public void ACsvModelsManifestListsItsColumnsWithTheCleaningFittedOnTrainingRows()
+    {
+        var spec = new ModelSpec
+        {
+            Name = "mlp",
+            InputShape = [2],
+            ClassNames = ["no", "yes"],
+            Layers = [new() { Type = LayerTypes.Dense }],
+        };
+        var policy = new CsvPolicy
+        {
+            LabelColumn = "bought",
+            FeatureColumns = ["age", "income"],
+            ClassNames = ["no", "yes"],
+            Fitted = [new CsvFittedColumn("age", Fill: 38.5, Lower: null, Upper: null), new CsvFittedColumn("income", Fill: null, Lower: 0, Upper: 250_000)],
+        };
+
+        var manifest = ModelVersionBuilder.Manifest(spec, Origin, new Dictionary<string, string>(), policy);
+
+        Assert.Equal(
+            [new ModelColumn("age", 38.5, null, null), new ModelColumn("income", null, 0, 250_000)],
+            manifest.Preprocessing.Columns);
+        Assert.Null(ModelVersionBuilder.Manifest(spec, Origin, new Dictionary<string, string>()).Preprocessing.Columns);
     }
 }

@@ -29,7 +29,7 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
             model.load(artifacts.Require(artifacts.WeightsPath));
             using var signer = ManifestSigner.OpenOrCreate(home);
             var vocabulary = InputKinds.Of(model.Spec) == InputKinds.Tokens ? artifacts.Require(artifacts.VocabularyPath) : null;
-            files = ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, metrics), signer, Path.Combine(home.Directory, "models"), vocabulary);
+            files = ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, metrics), signer, Path.Combine(home.Directory, "models"), vocabulary, artifacts.LoadCsvPolicy());
         }
 
         var version = catalog.AddVersion(organizationId, modelName, files.Directory, files.Digest, run.Id);

@@ -91,6 +91,8 @@ public sealed record ModelManifest
             throw new RegistryException($"{source} has input_kind '{manifest.InputKind}' (preprocessing kind '{manifest.Preprocessing.Kind}'); both must be the same one of image, features, series or tokens.");
         if (manifest.OutputKind is not (Probabilities or Values))
             throw new RegistryException($"{source} has output_kind '{manifest.OutputKind}'; expected '{Probabilities}' or '{Values}'.");
+        if (manifest.Preprocessing.Columns is { } columns && (manifest.InputKind != "features" || manifest.Signature.Inputs is not [{ Shape: [_, var width] }] || width != columns.Count))
+            throw new RegistryException($"{source} lists {columns.Count} CSV columns, but only a feature-vector model with one input value per column has columns.");
         if (manifest.InputKind == "tokens" && manifest.Preprocessing.Tokenizer is null)
             throw new RegistryException($"{source} takes tokens but has no preprocessing.tokenizer; register the run again.");
     }
@@ -137,6 +139,13 @@ public sealed record ModelPreprocessing
     /// <summary>How a text becomes token ids (tokens models only): the vocabulary file of this version and the tokenizer's settings.</summary>
     public ModelTokenizer? Tokenizer { get; init; }
 
+    /// <summary>
+    /// Feature vectors trained on a CSV file: the columns in the graph's order with the cleaning fitted
+    /// on the training rows, so a client may send named features (<c>{"age": 41, "income": null}</c>) and
+    /// serving fills and clips them as training did. Null for other inputs.
+    /// </summary>
+    public IReadOnlyList<ModelColumn>? Columns { get; init; }
+
     public int Channels { get; init; }
 
     public int Height { get; init; }
@@ -157,6 +166,12 @@ public sealed record ModelPreprocessing
     /// <summary>True when scale, mean and std (and the targets' unit) are applied inside model.onnx (clients send raw values).</summary>
     public bool FoldedIntoGraph { get; init; }
 }
+
+/// <summary>
+/// One CSV feature column as training cleaned it: a missing value becomes <see cref="Fill"/> (none:
+/// it must be given), then the value is clipped to [<see cref="Lower"/>, <see cref="Upper"/>] where set.
+/// </summary>
+public sealed record ModelColumn(string Name, double? Fill, double? Lower, double? Upper);
 
 /// <summary>
 /// A text model's tokenizer as sealed in its version: <see cref="Vocabulary"/> names the version's

@@ -54,6 +54,17 @@ public sealed class ModelManifestTests
         Assert.Equal(64, parsed.Preprocessing.SequenceLength);
     }
 
+    [Fact]
+    public void CsvColumnsBelongOnlyToAFeatureVectorOfTheSameWidth()
+    {
+        var columns = "\"columns\": [{\"name\": \"age\", \"fill\": 38.5, \"lower\": null, \"upper\": null}]";
+        var image = Manifest("\"format\": \"anvil.model/2\", \"input_kind\": \"image\", \"output_kind\": \"probabilities\"", "\"kind\": \"image\", " + columns);
+
+        var error = Assert.Throws<RegistryException>(() => ModelManifest.Parse(Encoding.UTF8.GetBytes(image), "manifest.json"));
+
+        Assert.Contains("lists 1 CSV columns", error.Message, StringComparison.Ordinal);
+    }
+
     private static string Manifest(string header, string preprocessing) => $$"""
         {
           {{header}},
