@@ -1,4 +1,5 @@
 using Anvil.Registry.Versions;
+using Anvil.Preprocessing.Images;
 using SkiaSharp;
 
 namespace Anvil.Serving.Inputs;
@@ -62,7 +63,7 @@ public static class ImageInputReader
 
     private static long Check(SKCodec codec, int index, ModelPreprocessing preprocessing, ImageLimits limits)
     {
-        if (codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg))
+        if (!ImagePixels.IsPngOrJpeg(codec))
             throw new InputException(415, $"Image {index} is {codec.EncodedFormat}; send PNG or JPEG.");
         var pixels = (long)codec.Info.Width * codec.Info.Height;
         if (pixels > limits.MaxImagePixels)
@@ -72,32 +73,24 @@ public static class ImageInputReader
 
     private static void Decode(SKCodec codec, ModelPreprocessing preprocessing, int index, Span<float> sample)
     {
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var decoded = new SKBitmap(info);
-        var result = codec.GetPixels(info, decoded.GetPixels());
+        var (decoded, result) = ImagePixels.Decode(codec);
         if (result == SKCodecResult.IncompleteInput)
             throw new InputException(400, $"Image {index} is truncated: the file ends before its last row. Send the whole file.");
-        if (result != SKCodecResult.Success)
+        if (decoded is null)
             throw new InputException(400, $"Image {index} could not be decoded ({result}); the file is damaged.");
-
-        var target = new SKImageInfo(preprocessing.Width, preprocessing.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var resized = decoded.Resize(target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-            ?? throw new InputException(400, $"Image {index} could not be resized to {preprocessing.Width}×{preprocessing.Height}.");
-        var pixels = resized.GetPixelSpan();
-        var plane = preprocessing.Width * preprocessing.Height;
-        for (var p = 0; p < plane; p++)
+        using (decoded)
         {
-            float r = pixels[4 * p], g = pixels[4 * p + 1], b = pixels[4 * p + 2];
-            if (preprocessing.Channels == 1)
+            SKBitmap? resized;
+            try
             {
-                sample[p] = 0.299f * r + 0.587f * g + 0.114f * b; // ITU-R BT.601 luma, as PIL's "L" mode
+                resized = ImagePixels.Resize(decoded, preprocessing.Width, preprocessing.Height);
             }
-            else
+            catch (InvalidOperationException)
             {
-                sample[p] = r;
-                sample[plane + p] = g;
-                sample[2 * plane + p] = b;
+                throw new InputException(400, $"Image {index} could not be resized to {preprocessing.Width}×{preprocessing.Height}.");
             }
+            using (resized)
+                ImagePixels.Copy(resized ?? decoded, sample, preprocessing.Channels, divisor: 1f); // raw 0–255: the graph scales
         }
     }
 }

@@ -1,3 +1,4 @@
+using Anvil.Preprocessing.Images;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ public static class ImageFolderReader
             using var resized = ResizeIfNeeded(decoded, files[i].Path, width.Value, height.Value, options.Resize);
             var sampleSize = checked(channels * width.Value * height.Value);
             values ??= Allocate(root, files.Count, sampleSize);
-            allGrey &= CopyPixels(resized ?? decoded, values.AsSpan(i * sampleSize, sampleSize), read);
+            allGrey &= ImagePixels.Copy(resized ?? decoded, values.AsSpan(i * sampleSize, sampleSize), channels, divisor: 255f);
         }
         var labels = files.Select(f => f.Label).ToArray();
         var features = tensor(values!, [files.Count, channels, height!.Value, width!.Value]); // (N, C, H, W)
@@ -82,7 +83,7 @@ public static class ImageFolderReader
     {
         using var stream = File.OpenRead(path);
         using var codec = SKCodec.Create(stream);
-        if (codec?.EncodedFormat is SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg)
+        if (ImagePixels.IsPngOrJpeg(codec))
             return true;
         onSkipped($"warning: skipped '{path}': not a PNG or JPEG image.");
         return false;
@@ -96,20 +97,13 @@ public static class ImageFolderReader
             throw new InvalidDataException($"'{path}' is {bytes} bytes, larger than the {options.MaxFileBytes}-byte limit; shrink it or raise MaxFileBytes.");
         using var stream = File.OpenRead(path);
         using var codec = SKCodec.Create(stream);
-        if (codec is null || codec.EncodedFormat is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg))
+        if (codec is null || !ImagePixels.IsPngOrJpeg(codec))
             throw new InvalidDataException($"'{path}' is not a PNG or JPEG image ({(codec is null ? "unknown format" : codec.EncodedFormat)}); remove it from the class folder or convert it.");
         var pixels = (long)codec.Info.Width * codec.Info.Height;
         if (pixels > options.MaxPixels)
             throw new InvalidDataException($"'{path}' is {codec.Info.Width}×{codec.Info.Height} = {pixels} pixels, more than the {options.MaxPixels}-pixel limit; shrink it or raise MaxPixels.");
-        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        var bitmap = new SKBitmap(info);
-        var decoded = codec.GetPixels(info, bitmap.GetPixels());
-        if (decoded != SKCodecResult.Success)
-        {
-            bitmap.Dispose();
-            throw new InvalidDataException($"'{path}' could not be decoded ({decoded}); the file is damaged or truncated.");
-        }
-        return bitmap;
+        var (bitmap, result) = ImagePixels.Decode(codec);
+        return bitmap ?? throw new InvalidDataException($"'{path}' could not be decoded ({result}); the file is damaged or truncated.");
     }
 
     private static float[] Allocate(string root, int count, int sampleSize) =>
@@ -126,35 +120,13 @@ public static class ImageFolderReader
             throw new InvalidDataException(
                 $"'{path}' is {bitmap.Width}×{bitmap.Height} pixels but {width}×{height} (width×height) was expected; " +
                 $"resize the image, or resize every image on load with --resize {width}x{height} (recipe field \"resize\").");
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        return bitmap.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear))
-            ?? throw new InvalidDataException($"'{path}' could not be resized from {bitmap.Width}×{bitmap.Height} to {width}×{height}.");
-    }
-
-    /// <summary>Writes one (C, H, W) sample from an RGBA bitmap, scaled to [0, 1]; true when every pixel is grey (R = G = B).</summary>
-    private static bool CopyPixels(SKBitmap bitmap, Span<float> sample, ImageChannels channels)
-    {
-        ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();
-        var grey = true;
-        var (width, height, plane) = (bitmap.Width, bitmap.Height, bitmap.Width * bitmap.Height);
-        for (var y = 0; y < height; y++)
+        try
         {
-            for (var x = 0; x < width; x++)
-            {
-                var p = (y * bitmap.RowBytes) + (x * 4);
-                var (r, g, b) = (rgba[p], rgba[p + 1], rgba[p + 2]);
-                grey &= r == g && g == b;
-                var at = (y * width) + x;
-                if (channels == ImageChannels.Grayscale)
-                {
-                    sample[at] = ((0.299f * r) + (0.587f * g) + (0.114f * b)) / 255f;
-                    continue;
-                }
-                sample[at] = r / 255f;
-                sample[plane + at] = g / 255f;
-                sample[(2 * plane) + at] = b / 255f;
-            }
+            return ImagePixels.Resize(bitmap, width, height);
         }
-        return grey;
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidDataException($"'{path}': {e.Message}", e);
+        }
     }
 }
