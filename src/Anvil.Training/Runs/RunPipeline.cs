@@ -85,10 +85,10 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             progress.WriteLine($"The data are feature vectors: training the {model} model (choose another with --model).");
             recipe = recipe with { Model = model };
         }
-        if (train.Features.dim() != 4 && (recipe.CropPadding > 0 || recipe.HorizontalFlip || recipe.TestTimeAugmentation))
+        if (train.Features.dim() != 4 && (recipe.CropPadding > 0 || recipe.Cutout > 0 || recipe.HorizontalFlip || recipe.TestTimeAugmentation))
         {
-            progress.WriteLine("The data are feature vectors, not images: crop, flip and test-time augmentation are turned off.");
-            recipe = recipe with { CropPadding = 0, HorizontalFlip = false, TestTimeAugmentation = false };
+            progress.WriteLine("The data are not images: crop, cutout, flip and test-time augmentation are turned off.");
+            recipe = recipe with { CropPadding = 0, Cutout = 0, HorizontalFlip = false, TestTimeAugmentation = false };
         }
         return recipe;
     }

@@ -40,6 +40,8 @@ public sealed record Recipe
     /// <summary>Random translation by up to this many pixels (pad and crop); 0 turns it off.</summary>
     public int CropPadding { get; init; }
     public bool HorizontalFlip { get; init; }
+    /// <summary>Side of the square cutout erases from each training image (0 turns it off).</summary>
+    public int Cutout { get; init; }
     /// <summary>Fraction of the training data held out for validation (stratified); 0 trains on all of it.</summary>
     public double ValidationFraction { get; init; } = 0.1;
     /// <summary>Average predictions over the image and its mirror at evaluation time.</summary>
@@ -94,6 +96,7 @@ public sealed record Recipe
         Require(LabelSmoothing is >= 0 and < 1, $"label_smoothing must be in [0, 1), got {LabelSmoothing}.");
         Require(EmaDecay is null or (> 0 and < 1), $"ema_decay must be in (0, 1), got {EmaDecay}.");
         Require(CropPadding >= 0, $"crop_padding must be 0 or more, got {CropPadding}.");
+        Require(Cutout >= 0, $"cutout must be 0 or more, got {Cutout}.");
         Require(ValidationFraction is >= 0 and < 1, $"validation_fraction must be in [0, 1), got {ValidationFraction}.");
         Require(WeightDecay >= 0, $"weight_decay must be 0 or more, got {WeightDecay}.");
         Require(Resize is null || ParseSize(Resize) is not null, $"resize must be WIDTHxHEIGHT with positive numbers, e.g. 32x32, got '{Resize}'.");

@@ -149,8 +149,10 @@ public sealed class Trainer
             list.Add(new HorizontalFlip());
         if (_recipe.CropPadding > 0)
             list.Add(new RandomCrop(_recipe.CropPadding));
+        if (_recipe.Cutout > 0)
+            list.Add(new RandomErasing(_recipe.Cutout));
         if (list.Count > 0 && _model.Spec.InputShape.Length != 3)
-            throw new ArgumentException($"Flip and crop augmentation need image inputs [C, H, W]; model '{_model.Spec.Name}' takes [{string.Join(", ", _model.Spec.InputShape)}]. Set crop_padding to 0 and horizontal_flip to false.");
+            throw new ArgumentException($"Flip, crop and cutout augmentation need image inputs [C, H, W]; model '{_model.Spec.Name}' takes [{string.Join(", ", _model.Spec.InputShape)}]. Set crop_padding and cutout to 0 and horizontal_flip to false.");
         return list.ToArray();
     }
 

@@ -35,6 +35,24 @@ public class TransformTests
     }
 
     [Fact]
+    public void CutoutErasesOneSquareOfAtMostSizeSquaredPixelsInEveryChannelOfEachImage()
+    {
+        using var generator = new Generator(5);
+        using var batch = ones(64, 3, 12, 12);
+
+        using var erased = new RandomErasing(size: 4).Apply(batch, generator);
+
+        Assert.Equal(batch.shape, erased.shape);
+        Assert.True(batch.eq(1).all().item<bool>()); // the input is not modified
+        using var zeroed = erased.eq(0);
+        Assert.True(zeroed[.., 0].eq(zeroed[.., 1]).all().item<bool>() && zeroed[.., 0].eq(zeroed[.., 2]).all().item<bool>());
+        var counts = Enumerable.Range(0, 64).Select(i => zeroed[i, 0].sum().item<long>()).ToArray();
+        Assert.All(counts, c => Assert.InRange(c, 1, 16)); // a 4×4 square, clipped where it hangs over an edge
+        Assert.Contains(16L, counts);
+        Assert.True(Enumerable.Range(0, 64).Select(i => zeroed[i, 0].to_type(ScalarType.Int32).argmax().item<long>()).Distinct().Count() > 10, "squares should move between images");
+    }
+
+    [Fact]
     public void NormalizationUsesTheTrainingSplitStatisticsOnOtherSplits()
     {
         using var train = TinyData.Images(200);
