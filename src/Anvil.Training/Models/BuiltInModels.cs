@@ -7,6 +7,7 @@ namespace Anvil.Training.Models;
 /// <item><c>seed-cnn</c>: the Keras CNN of the article Anvil comes from — Conv32-Pool-Conv64-Pool-Conv64-Dense64-softmax.</item>
 /// <item><c>resnet-small</c>: a small ResNet-style network with batch norm and residual blocks.</item>
 /// <item><c>mlp</c>: flatten, two hidden dense layers with dropout.</item>
+/// <item><c>text-gru</c>: token ids → embedding → bidirectional GRU → max over time → dense; the default for texts (see <see cref="TextGru"/>).</item>
 /// </list>
 /// </summary>
 /// <example>
@@ -15,15 +16,19 @@ namespace Anvil.Training.Models;
 public static class BuiltInModels
 {
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["vgg-small", "resnet-small", "seed-cnn", "mlp"];
+    public static IReadOnlyList<string> Names { get; } = ["vgg-small", "resnet-small", "seed-cnn", "mlp", TextGru.Name];
 
     /// <summary>True when <paramref name="name"/> is a built-in model.</summary>
     public static bool Contains(string name) => Names.Contains(name);
 
     /// <summary>The named spec for the given input shape and classes.</summary>
+    /// <param name="vocabularySize">For token-id models: the number of ids, padding and unknown included.</param>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
-    public static ModelSpec Create(string name, int[] inputShape, string[] classNames)
+    public static ModelSpec Create(string name, int[] inputShape, string[] classNames, int? vocabularySize = null)
     {
+        if (name == TextGru.Name)
+            return TextGru.Create(inputShape, classNames, vocabularySize
+                ?? throw new ArgumentException($"Model '{name}' reads token ids and needs the vocabulary size; train it on a text corpus.", nameof(vocabularySize)));
         IReadOnlyList<LayerSpec> layers = name switch
         {
             "vgg-small" => VggSmall(),
