@@ -15,11 +15,14 @@ namespace Anvil.Training.Models;
 /// </example>
 public static class BuiltInModels
 {
-    /// <summary>Names accepted by <see cref="Create"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["vgg-small", "resnet-small", "seed-cnn", "mlp", TextGru.Name];
+    /// <summary>The models that adapt to any image [C, H, W] or feature vector [F] input.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["vgg-small", "resnet-small", "seed-cnn", "mlp"];
+
+    /// <summary>Every name accepted by <see cref="Create"/>: <see cref="Names"/> and the token-id model text-gru.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, TextGru.Name];
 
     /// <summary>True when <paramref name="name"/> is a built-in model.</summary>
-    public static bool Contains(string name) => Names.Contains(name);
+    public static bool Contains(string name) => AllNames.Contains(name);
 
     /// <summary>The named spec for the given input shape and classes.</summary>
     /// <param name="vocabularySize">For token-id models: the number of ids, padding and unknown included.</param>
@@ -35,7 +38,7 @@ public static class BuiltInModels
             "seed-cnn" => SeedCnn(),
             "resnet-small" => ResNetSmall(),
             "mlp" => Mlp(),
-            _ => throw new ArgumentException($"Unknown model '{name}'. Use one of: {string.Join(", ", Names)}, or the path of a JSON spec.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown model '{name}'. Use one of: {string.Join(", ", AllNames)}, or the path of a JSON spec.", nameof(name)),
         };
         return new ModelSpec { Name = name, InputShape = inputShape, ClassNames = classNames, Layers = layers };
     }
