@@ -3,7 +3,7 @@ namespace Anvil.Training.Models;
 /// <summary>
 /// The built-in text classifier: token ids (B, T) → a 64-wide embedding → a bidirectional GRU of 64 units per
 /// direction over each text's valid steps → the element-wise maximum over time (a word anywhere in the text can
-/// decide, which a last-state readout forgets over 256 steps) → dropout → one score per class. Sized so the
+/// decide, which a last-state readout forgets over a hundred steps or more) → dropout → one score per class. Sized so the
 /// whole SpamAssassin corpus trains in a few minutes on 2 CPU cores (samples/spam/README.md).
 /// </summary>
 /// <example>

@@ -52,7 +52,7 @@ public sealed record Recipe
     public string? Resize { get; init; }
     /// <summary>
     /// Intra-op CPU threads for training; null keeps libtorch's default (one per core). A recurrent model's steps
-    /// are many tiny operations, and two threads that wait on each other at every one of them ran 9x slower than
+    /// are many tiny operations, and two threads that wait on each other at every one of them ran 8-9x slower than
     /// one thread on a busy 2-core machine (samples/spam/README.md).
     /// </summary>
     public int? Threads { get; init; }
