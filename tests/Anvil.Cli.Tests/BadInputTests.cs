@@ -7,7 +7,7 @@ namespace Anvil.Cli.Tests;
 /// <summary>Each kind of bad input gets exit code 1 and one clear line on stderr, never a stack trace.</summary>
 public class BadInputTests
 {
-    private static void AssertOneClearError((int ExitCode, string Stdout, string Stderr) result, params string[] expected)
+    internal static void AssertOneClearError((int ExitCode, string Stdout, string Stderr) result, params string[] expected)
     {
         Assert.Equal(1, result.ExitCode);
         var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();

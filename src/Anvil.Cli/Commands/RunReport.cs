@@ -20,6 +20,8 @@ internal static class RunReport
             Console.WriteLine($"Test accuracy {s.TestAccuracy:P2}{tta}, macro AUC {s.TestMacroAuc:F4} after {Epochs(s.Epochs)}.");
             Console.WriteLine($"Training took {s.TrainSeconds:F1}s ({s.ImagesPerSecond:N0} images/s); whole run {s.TotalSeconds:F1}s; peak memory {s.PeakMemoryMb:N0} MiB.");
             Console.WriteLine($"Live tensors after each epoch: {LiveTensors(s.LiveTensorsPerEpoch)}.");
+            if (s.Figures is { Count: > 0 } figures)
+                Console.WriteLine($"Also: {string.Join(", ", figures.Select(f => f.Value is double d ? $"{f.Key} {d:0.####}" : $"{f.Key} {f.Value}"))}.");
         }
         else
         {

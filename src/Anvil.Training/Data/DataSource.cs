@@ -1,3 +1,5 @@
+using Anvil.Preprocessing.Text;
+using Anvil.Training.Data.Text;
 using Anvil.Training.Training;
 
 namespace Anvil.Training.Data;
@@ -48,7 +50,7 @@ public sealed record DataSource(string Data, string? DataDir = null, string? Tes
     {
         if (Data == FashionMnistName)
             return FashionMnist.Locate(FashionMnist.CandidateDirectories(DataDir)).Select(f => (Path.GetFileName(f), f));
-        var files = FilesOf("data", Data);
+        var files = FilesOf("data", Data == SpamAssassinSource.Name ? SpamAssassinSource.Locate(Data, DataDir) : Data);
         return Test is null ? files : files.Concat(FilesOf("test", Test));
     }
 
@@ -63,7 +65,8 @@ public sealed record DataSource(string Data, string? DataDir = null, string? Tes
     /// <param name="recipe">Supplies the seed of the hold-out split, the CSV missing-value policy and the image size.</param>
     /// <param name="csvPolicy">A fitted CSV policy to replay (evaluate, resume); null fits one on the training rows.</param>
     /// <param name="warnings">Where skipped files are reported.</param>
-    public SourceData Load(Recipe recipe, CsvPolicy? csvPolicy, TextWriter warnings)
+    /// <param name="vocabulary">For a text corpus: a saved vocabulary to replay (evaluate, resume); null fits one on the training split.</param>
+    public SourceData Load(Recipe recipe, CsvPolicy? csvPolicy, TextWriter warnings, TextVocabulary? vocabulary = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(warnings);
@@ -72,11 +75,13 @@ public sealed record DataSource(string Data, string? DataDir = null, string? Tes
             var (train, test) = FashionMnist.Load(DataDir);
             return new SourceData(train, test, 1 / 255.0, null);
         }
+        if (SpamAssassinSource.Handles(Data))
+            return TextSplits.Load(SpamAssassinCorpus.Read(SpamAssassinSource.Locate(Data, DataDir)), recipe.Text ?? new(), vocabulary, HeldOutTestFraction, recipe.Seed, warnings);
         if (IsCsv)
             return LoadCsv(recipe, csvPolicy);
         if (Directory.Exists(Data))
             return LoadImages(recipe, warnings);
-        throw new ArgumentException($"Data '{Data}' is not '{FashionMnistName}', a .csv file or an image folder (one sub-folder per class). Check the path.");
+        throw new ArgumentException($"Data '{Data}' is not '{FashionMnistName}', '{SpamAssassinSource.Name}', a .csv file or an image folder (one sub-folder per class). Check the path.");
     }
 
     private SourceData LoadCsv(Recipe recipe, CsvPolicy? fitted)

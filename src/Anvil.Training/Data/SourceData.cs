@@ -18,6 +18,8 @@ public sealed class SourceData(TensorDataset train, TensorDataset test, double s
     public double Scale { get; } = scale;
     /// <summary>The fitted CSV cleaning policy; null for images.</summary>
     public CsvPolicy? CsvPolicy { get; } = csvPolicy;
+    /// <summary>For texts: the tokenizer (options and the vocabulary fitted on the training split) the ids were made with.</summary>
+    public Anvil.Preprocessing.Text.TextTokenizer? Tokenizer { get; init; }
 
     /// <summary>Disposes both splits.</summary>
     public void Dispose()

@@ -18,7 +18,7 @@ namespace Anvil.Training.Data;
 public sealed class TensorDataset : IDisposable
 {
     /// <summary>Creates a classification data set. Takes ownership of both tensors.</summary>
-    /// <param name="features">(N, ...) float32 features, e.g. (N, C, H, W) images.</param>
+    /// <param name="features">(N, ...) float32 features, e.g. (N, C, H, W) images, or (N, T) int64 token ids of texts.</param>
     /// <param name="labels">(N) int64 class indices in [0, classNames.Count).</param>
     /// <param name="classNames">One name per class.</param>
     public TensorDataset(Tensor features, Tensor labels, IReadOnlyList<string> classNames)
@@ -26,8 +26,8 @@ public sealed class TensorDataset : IDisposable
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(classNames);
-        if (features.dtype != ScalarType.Float32)
-            throw new ArgumentException($"Features must be float32, got {features.dtype}.", nameof(features));
+        if (features.dtype != ScalarType.Float32 && !(features.dtype == ScalarType.Int64 && features.dim() == 2))
+            throw new ArgumentException($"Features must be float32, or (N, T) int64 token ids, got {features.dtype} with shape [{string.Join(", ", features.shape)}].", nameof(features));
         if (labels.dtype != ScalarType.Int64 || labels.dim() != 1)
             throw new ArgumentException($"Labels must be a 1-D int64 tensor, got {labels.dtype} with shape [{string.Join(", ", labels.shape)}].", nameof(labels));
         if (features.shape[0] != labels.shape[0])
@@ -75,8 +75,11 @@ public sealed class TensorDataset : IDisposable
         return new TensorDataset(features, targets, targetNames, TaskKind.Regression);
     }
 
-    /// <summary>(N, ...) float32 features.</summary>
+    /// <summary>(N, ...) float32 features, or (N, T) int64 token ids right-padded with 0.</summary>
     public Tensor Features { get; }
+
+    /// <summary>True when the features are (N, T) int64 token ids: no normalisation, no image augmentation.</summary>
+    public bool IsTokens => Features.dtype == ScalarType.Int64;
 
     /// <summary>What the targets are.</summary>
     public TaskKind Task { get; } = TaskKind.Classification;

@@ -7,6 +7,7 @@ namespace Anvil.Training.Models;
 /// <item><c>seed-cnn</c>: the Keras CNN of the article Anvil comes from — Conv32-Pool-Conv64-Pool-Conv64-Dense64-softmax.</item>
 /// <item><c>resnet-small</c>: a small ResNet-style network with batch norm and residual blocks.</item>
 /// <item><c>mlp</c>: flatten, two hidden dense layers with dropout.</item>
+/// <item><c>text-gru</c>: token ids → embedding → bidirectional GRU → max over time → dense; the default for texts (see <see cref="TextGru"/>).</item>
 /// </list>
 /// </summary>
 /// <example>
@@ -14,23 +15,30 @@ namespace Anvil.Training.Models;
 /// </example>
 public static class BuiltInModels
 {
-    /// <summary>Names accepted by <see cref="Create"/>.</summary>
+    /// <summary>The models that adapt to any image [C, H, W] or feature vector [F] input.</summary>
     public static IReadOnlyList<string> Names { get; } = ["vgg-small", "resnet-small", "seed-cnn", "mlp"];
 
+    /// <summary>Every name accepted by <see cref="Create"/>: <see cref="Names"/> and the token-id model text-gru.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, TextGru.Name];
+
     /// <summary>True when <paramref name="name"/> is a built-in model.</summary>
-    public static bool Contains(string name) => Names.Contains(name);
+    public static bool Contains(string name) => AllNames.Contains(name);
 
     /// <summary>The named spec for the given input shape and classes.</summary>
+    /// <param name="vocabularySize">For token-id models: the number of ids, padding and unknown included.</param>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
-    public static ModelSpec Create(string name, int[] inputShape, string[] classNames)
+    public static ModelSpec Create(string name, int[] inputShape, string[] classNames, int? vocabularySize = null)
     {
+        if (name == TextGru.Name)
+            return TextGru.Create(inputShape, classNames, vocabularySize
+                ?? throw new ArgumentException($"Model '{name}' reads token ids and needs the vocabulary size; train it on a text corpus.", nameof(vocabularySize)));
         IReadOnlyList<LayerSpec> layers = name switch
         {
             "vgg-small" => VggSmall(),
             "seed-cnn" => SeedCnn(),
             "resnet-small" => ResNetSmall(),
             "mlp" => Mlp(),
-            _ => throw new ArgumentException($"Unknown model '{name}'. Use one of: {string.Join(", ", Names)}, or the path of a JSON spec.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown model '{name}'. Use one of: {string.Join(", ", AllNames)}, or the path of a JSON spec.", nameof(name)),
         };
         return new ModelSpec { Name = name, InputShape = inputShape, ClassNames = classNames, Layers = layers };
     }

@@ -54,7 +54,7 @@ public sealed record ModelSpec
     public static ModelSpec Load(string path)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Model spec '{path}' does not exist. Pass a built-in model name ({string.Join(", ", BuiltInModels.Names)}) or the path of a JSON spec.", path);
+            throw new FileNotFoundException($"Model spec '{path}' does not exist. Pass a built-in model name ({string.Join(", ", BuiltInModels.AllNames)}) or the path of a JSON spec.", path);
         return Parse(File.ReadAllText(path), path);
     }
 

@@ -25,6 +25,8 @@ public static class CrossValidationRun
         recipe.Validate();
         var datasetHash = source.Hash();
         using var data = source.Load(recipe, csvPolicy: null, progress);
+        if (data.Tokenizer is not null)
+            throw new ArgumentException("cv does not run on a text corpus yet: each fold would need its own vocabulary. Use ./anvil train, which holds out a test split by group.");
         using var train = request.Limits.Samples is { } n ? PreparedData.Head(data.Train, n) : data.Train;
         recipe = RunPipeline.FollowData(recipe, train, request.ModelGiven, progress);
         var spec = ModelChoice.Resolve(recipe.Model, train);

@@ -9,26 +9,29 @@ namespace Anvil.Training.Runs;
 /// </example>
 public static class ModelChoice
 {
-    /// <summary>The built-in model for the data's input kind: vgg-small for (N, C, H, W) images, mlp for (N, F) feature vectors.</summary>
+    /// <summary>The built-in model for the data's input kind: vgg-small for (N, C, H, W) images, text-gru for (N, T) token ids, mlp for (N, F) feature vectors.</summary>
     public static string DefaultFor(TensorDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return train.Features.dim() == 4 ? "vgg-small" : "mlp";
+        return train.IsTokens ? TextGru.Name : train.Features.dim() == 4 ? "vgg-small" : "mlp";
     }
 
     /// <summary>The built-in model or the spec file named by <paramref name="model"/>, checked against the data's shape and classes.</summary>
-    public static ModelSpec Resolve(string model, TensorDataset train)
+    /// <param name="vocabularySize">For token ids: how many ids the vocabulary has (an embedding needs at least as many rows).</param>
+    public static ModelSpec Resolve(string model, TensorDataset train, int? vocabularySize = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         var inputShape = train.SampleShape.Select(d => (int)d).ToArray();
         var classNames = train.ClassNames.ToArray();
         if (BuiltInModels.Contains(model))
-            return BuiltInModels.Create(model, inputShape, classNames);
+            return BuiltInModels.Create(model, inputShape, classNames, vocabularySize);
         var spec = ModelSpec.Load(model);
         if (!spec.InputShape.SequenceEqual(inputShape) || !spec.ClassNames.SequenceEqual(classNames))
             throw new ArgumentException(
                 $"Model spec '{model}' expects input [{string.Join(", ", spec.InputShape)}] and classes [{string.Join(", ", spec.ClassNames)}], " +
                 $"but the data has input [{string.Join(", ", inputShape)}] and classes [{string.Join(", ", classNames)}] (in this order); make the spec's input_shape and class_names match.");
+        if (vocabularySize is { } size && spec.Layers[0].VocabularySize is { } rows && rows < size)
+            throw new ArgumentException($"Model spec '{model}' embeds {rows} token ids but the vocabulary has {size}; set the embedding's vocabulary_size to {size} (or lower the recipe's text.max_words).");
         return spec;
     }
 }

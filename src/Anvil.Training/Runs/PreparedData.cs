@@ -12,7 +12,7 @@ namespace Anvil.Training.Runs;
 /// </example>
 public sealed class PreparedData : IDisposable
 {
-    private PreparedData(TensorDataset train, TensorDataset? validation, TensorDataset test, PreprocessingSpec preprocessing, CsvPolicy? csvPolicy)
+    private PreparedData(TensorDataset train, TensorDataset? validation, TensorDataset test, PreprocessingSpec? preprocessing, CsvPolicy? csvPolicy)
     {
         Train = train;
         Validation = validation;
@@ -27,10 +27,12 @@ public sealed class PreparedData : IDisposable
     public TensorDataset? Validation { get; }
     /// <summary>Test split, normalised with the training split's statistics.</summary>
     public TensorDataset Test { get; }
-    /// <summary>Scale, mean and std that serving replays.</summary>
-    public PreprocessingSpec Preprocessing { get; }
+    /// <summary>Scale, mean and std that serving replays; null for token ids, which are not normalised.</summary>
+    public PreprocessingSpec? Preprocessing { get; }
     /// <summary>The CSV cleaning policy fitted on the training rows; null for images.</summary>
     public CsvPolicy? CsvPolicy { get; }
+    /// <summary>For texts: the tokenizer with the vocabulary fitted on the training split (or replayed); null otherwise.</summary>
+    public Anvil.Preprocessing.Text.TextTokenizer? Tokenizer { get; private init; }
 
     /// <summary>True for (N, C, H, W) images, false for (N, F) feature vectors.</summary>
     public bool IsImages => Train.Features.dim() == 4;
@@ -55,6 +57,8 @@ public sealed class PreparedData : IDisposable
             (train, validation) = DataSplit.Split(all, recipe.ValidationFraction, recipe.Seed);
             all.Dispose();
         }
+        if (train.IsTokens)
+            return new PreparedData(train, validation, test, null, null) { Tokenizer = source.Tokenizer };
         var normalization = preprocessing is null ? Normalization.Fit(train) : Normalization.From(preprocessing);
         foreach (var split in new[] { train, validation, test })
             if (split is not null)

@@ -87,6 +87,9 @@ public sealed class RunArtifacts(string directory)
     /// <summary>The fitted CSV cleaning policy, or null when the run did not train on a CSV file.</summary>
     public CsvPolicy? LoadCsvPolicy() => File.Exists(CsvPolicyPath) ? CsvPolicy.FromJson(File.ReadAllText(CsvPolicyPath)) : null;
 
+    /// <summary>The vocabulary a text run was trained with; a user error when the file is missing.</summary>
+    public Anvil.Preprocessing.Text.TextVocabulary LoadVocabulary() => Anvil.Preprocessing.Text.TextVocabulary.Load(Require(VocabularyPath));
+
     /// <summary>The metrics training recorded (empty when the run did not finish).</summary>
     public IReadOnlyDictionary<string, double> LoadMetrics() => File.Exists(MetricsPath)
         ? JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(MetricsPath), TrainingJson.Options) ?? []

@@ -34,6 +34,11 @@ public static class RunEvaluation
         model.load(artifacts.Require(artifacts.WeightsPath));
         var test = TestEvaluation.Run(model, data.Test, (testTimeAugmentation ?? recipe.TestTimeAugmentation) && data.IsImages, progress, interactive);
         var metrics = test.ToMetrics(data.Test.ClassNames);
+        if (data.Tokenizer is not null)
+        {
+            foreach (var (name, value) in BinaryFigures.Of(test.SingleView, "test"))
+                metrics[name] = value;
+        }
         artifacts.SaveEvaluation(test.SingleView, data.Test.ClassNames, metrics, evaluation: true);
         return new Result(run.Id, test, data.Test.ClassNames, metrics, artifacts);
     }

@@ -31,7 +31,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         var datasetHash = source.Hash(); // the raw files, before any split: the same for train, cv and evaluate
         using var data = PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: null);
         recipe = FollowData(recipe, data.Train, request.ModelGiven, progress);
-        var spec = ModelChoice.Resolve(recipe.Model, data.Train) with { Preprocessing = data.Preprocessing };
+        var spec = ModelChoice.Resolve(recipe.Model, data.Train, data.Tokenizer?.Vocabulary.Count) with { Preprocessing = data.Preprocessing, Tokenizer = data.Tokenizer?.Options };
         var parameters = new Dictionary<string, string>(source.ToParameters())
         {
             ["task"] = data.Train.Task == TaskKind.Classification ? "classification" : "regression",
@@ -44,6 +44,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         manual_seed(recipe.Seed);
         using var model = ModelBuilder.Build(spec);
         artifacts.SaveModel(model, recipe, data.CsvPolicy); // before training, so a crashed run can be resumed
+        data.Tokenizer?.Vocabulary.Save(artifacts.VocabularyPath);
         progress.WriteLine($"Run {run.Id}: {spec.Name} on {source.Data} ({data.Train.Count:N0} train, {data.Validation?.Count ?? 0:N0} validation, {data.Test.Count:N0} test), {recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")}.");
         return FitAndEvaluate(run.Id, model, recipe, data, artifacts, resumeFrom: null, limits, clock, cancellationToken);
     }
@@ -74,7 +75,10 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     internal static PreparedData LoadAgain(RecordedRun run, RunArtifacts artifacts, Recipe recipe, ModelSpec spec, TextWriter warnings)
     {
         var source = DataSource.FromParameters(run.Parameters);
-        return PreparedData.Load(source.Load(recipe, artifacts.LoadCsvPolicy(), warnings), recipe, TrainingLimits.FromParameters(run.Parameters), spec.Preprocessing);
+        // A text run replays its saved tokenizer and vocabulary: the same split and the same ids, never a refit.
+        var vocabulary = spec.Tokenizer is null ? null : artifacts.LoadVocabulary();
+        var replayed = recipe with { Text = spec.Tokenizer ?? recipe.Text };
+        return PreparedData.Load(source.Load(replayed, artifacts.LoadCsvPolicy(), warnings, vocabulary), recipe, TrainingLimits.FromParameters(run.Parameters), spec.Preprocessing);
     }
 
     /// <summary>Facts the data gives: the default model follows the input kind, and feature vectors get no image augmentation.</summary>
@@ -82,12 +86,12 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     {
         if (!modelGiven && ModelChoice.DefaultFor(train) is var model && model != recipe.Model)
         {
-            progress.WriteLine($"The data are feature vectors: training the {model} model (choose another with --model).");
+            progress.WriteLine($"The data are {(train.IsTokens ? "token ids of texts" : "feature vectors")}: training the {model} model (choose another with --model).");
             recipe = recipe with { Model = model };
         }
         if (train.Features.dim() != 4 && (recipe.CropPadding > 0 || recipe.Cutout > 0 || recipe.HorizontalFlip || recipe.TestTimeAugmentation))
         {
-            progress.WriteLine("The data are not images: crop, cutout, flip and test-time augmentation are turned off.");
+            progress.WriteLine($"The data are {(train.IsTokens ? "token ids of texts" : "feature vectors")}, not images: crop, cutout, flip and test-time augmentation are turned off.");
             recipe = recipe with { CropPadding = 0, Cutout = 0, HorizontalFlip = false, TestTimeAugmentation = false };
         }
         return recipe;
@@ -126,8 +130,12 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         }
         model.save(artifacts.WeightsPath);
         var test = TestEvaluation.Run(model, data.Test, recipe.TestTimeAugmentation, progress, interactive);
-        var summary = RunSummary.Finished(runId, artifacts.Directory, result, test, data.Train.Count, clock.Elapsed);
+        // Texts: the model's binary figures beside a bag-of-words baseline trained on the same split.
+        var figures = data.Tokenizer is null ? null : TextBaseline.Compare(model, recipe, data, test.SingleView, progress, cancellationToken);
+        var summary = RunSummary.Finished(runId, artifacts.Directory, result, test, data.Train.Count, clock.Elapsed) with { Figures = figures?.ToDictionary(f => f.Key, f => (object)f.Value) };
         var metrics = test.ToMetrics(data.Test.ClassNames);
+        foreach (var (name, value) in figures ?? [])
+            metrics[name] = value;
         metrics["epochs"] = result.History.Count;
         metrics["train_seconds"] = summary.TrainSeconds;
         metrics["images_per_second"] = summary.ImagesPerSecond;

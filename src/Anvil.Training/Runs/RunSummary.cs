@@ -37,6 +37,9 @@ public sealed record RunSummary
     public IReadOnlyList<long> LiveTensorsPerEpoch { get; init; } = [];
     /// <summary>Why training stopped early, if it did.</summary>
     public string? StopReason { get; init; }
+    /// <summary>Figures of the task, e.g. for texts test_auc, test_f1 and baseline_test_auc; written as top-level fields of the JSON line.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, object>? Figures { get; init; }
 
     /// <summary>A run that trained and was evaluated.</summary>
     public static RunSummary Finished(string runId, string artifactsDir, TrainingResult result, TestMetrics test, int trainCount, TimeSpan total)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Anvil.Preprocessing.Text;
 using Anvil.Training.Data;
 
 namespace Anvil.Training.Training;
@@ -51,6 +52,14 @@ public sealed record Recipe
     public MissingValuePolicy MissingValues { get; init; } = MissingValuePolicy.Fail;
     /// <summary>"WIDTHxHEIGHT", e.g. "32x32": resize every image of an image folder on load; null takes the first image's size and refuses others.</summary>
     public string? Resize { get; init; }
+    /// <summary>
+    /// Intra-op CPU threads for training; null keeps libtorch's default (one per core). A recurrent model's steps
+    /// are many tiny operations, and two threads that wait on each other at every one of them ran 8-9x slower than
+    /// one thread on a busy 2-core machine (samples/spam/README.md).
+    /// </summary>
+    public int? Threads { get; init; }
+    /// <summary>For a text corpus: how texts become token ids (max_length, lowercase, max_words, min_count); null takes the defaults.</summary>
+    public TextTokenizerOptions? Text { get; init; }
 
     /// <summary>
     /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
@@ -99,7 +108,16 @@ public sealed record Recipe
         Require(Cutout >= 0, $"cutout must be 0 or more, got {Cutout}.");
         Require(ValidationFraction is >= 0 and < 1, $"validation_fraction must be in [0, 1), got {ValidationFraction}.");
         Require(WeightDecay >= 0, $"weight_decay must be 0 or more, got {WeightDecay}.");
+        Require(Threads is null or > 0, $"threads must be 1 or more, got {Threads}.");
         Require(Resize is null || ParseSize(Resize) is not null, $"resize must be WIDTHxHEIGHT with positive numbers, e.g. 32x32, got '{Resize}'.");
+        try
+        {
+            Text?.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"Invalid recipe: text.{e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]} Got {e.ActualValue}.");
+        }
     }
 
     /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>

