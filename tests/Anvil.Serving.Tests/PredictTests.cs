@@ -16,7 +16,7 @@ public sealed class PredictTests : ServedModelTest
     {
         var version = Host.Catalog.FindVersion(Host.Acme.Id, "fashion", 1)!;
         using var predictor = new OnnxPredictor(ModelVersionFiles.Open(version.Directory, Host.Signer, version.ManifestDigest), 1);
-        var output = new float[predictor.Classes];
+        var output = new float[predictor.Outputs];
         predictor.Run(sample, 1, output);
         return output;
     }

@@ -67,12 +67,15 @@ public sealed class ServingHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Registers a new version of <paramref name="name"/> for <paramref name="organization"/> with weights from <paramref name="seed"/>.</summary>
-    public ModelVersion AddVersion(Organization organization, string name = "fashion", int seed = 1, ModelSpec? spec = null)
+    /// <summary>
+    /// Registers a new version of <paramref name="name"/> for <paramref name="organization"/> with weights from
+    /// <paramref name="seed"/>; a text model seals <paramref name="vocabularyPath"/>.
+    /// </summary>
+    public ModelVersion AddVersion(Organization organization, string name = "fashion", int seed = 1, ModelSpec? spec = null, string? vocabularyPath = null)
     {
         TorchSharp.torch.manual_seed(seed);
         using var model = ModelBuilder.Build(spec ?? TinySpec());
-        var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"));
+        var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"), vocabularyPath);
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId: null);
     }
 
