@@ -20,19 +20,23 @@ public static class SequenceVersions
 
     public static TextTokenizerOptions TokenizerOptions { get; } = new(MaxLength: MaxLength, Lowercase: true, MaxWords: 100, MinCount: 1);
 
-    /// <summary>Registers acme's "spam" text model; its vocabulary is fitted on <see cref="TrainingTexts"/>.</summary>
-    public static ModelVersion AddText(ServingHost host, string name = "spam", int seed = 1)
+    /// <summary>
+    /// Registers acme's "spam" text model; its vocabulary is fitted on <paramref name="texts"/> (default
+    /// <see cref="TrainingTexts"/>) with <paramref name="options"/> (default <see cref="TokenizerOptions"/>).
+    /// </summary>
+    public static ModelVersion AddText(ServingHost host, string name = "spam", int seed = 1, IEnumerable<string>? texts = null, TextTokenizerOptions? options = null)
     {
-        var vocabulary = TextVocabulary.Fit(TrainingTexts, TokenizerOptions);
+        options ??= TokenizerOptions;
+        var vocabulary = TextVocabulary.Fit(texts ?? TrainingTexts, options);
         var path = Path.Combine(host.Directory, $"vocab-{Guid.NewGuid():N}.txt");
         vocabulary.Save(path);
         var spec = new ModelSpec
         {
             Name = "tiny-text-gru",
-            InputShape = [MaxLength],
+            InputShape = [options.MaxLength],
             InputKind = InputKinds.Tokens,
             ClassNames = TextClasses,
-            Tokenizer = TokenizerOptions,
+            Tokenizer = options,
             Layers =
             [
                 new() { Type = LayerTypes.Embedding, VocabularySize = vocabulary.Count, Units = 8 },
