@@ -65,6 +65,22 @@ public sealed class ForecastTests : ServedModelTest
         Assert.Contains("forecast", await Requests.DetailAsync(feedback), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheModelListSaysWhatEachModelTakesAndAnswers()
+    {
+        SequenceVersions.AddText(Host);
+
+        var models = (await Requests.ReadJsonAsync(await Client.GetAsync("/v1/models"))).EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+
+        Assert.Equal(("image", "probabilities"), Kinds(models["fashion"]));
+        Assert.Equal(("series", "values"), Kinds(models["weather"]));
+        Assert.Equal(("tokens", "probabilities"), Kinds(models["spam"]));
+        Assert.Equal(SequenceVersions.Window, models["weather"].GetProperty("preprocessing").GetProperty("sequence_length").GetInt32());
+        Assert.Equal(SequenceVersions.MaxLength, models["spam"].GetProperty("preprocessing").GetProperty("tokenizer").GetProperty("max_length").GetInt32());
+    }
+
+    private static (string?, string?) Kinds(JsonElement model) => (model.GetProperty("input_kind").GetString(), model.GetProperty("output_kind").GetString());
+
     private async Task AssertRefused(string json, params string[] phrases)
     {
         using var response = await Requests.PredictAsync(Client, Requests.RawJson(json), model: "weather");

@@ -36,7 +36,7 @@ public static class PredictResponses
             var truncated = input.Truncated?[i];
             if (forecaster)
             {
-                results.Add(new PredictionResult(id, null, null, null, row.ToArray(), truncated, version.Version));
+                results.Add(new PredictionResult { Id = id, Forecast = row.ToArray(), Truncated = truncated, Version = version.Version });
                 records.Add(new PredictionRecord(id, version.ModelName, version.Version, input.LoggedBytes(i), shape, -1, "", row.ToArray()));
                 continue;
             }
@@ -50,7 +50,7 @@ public static class PredictResponses
                     best = c;
             }
 
-            results.Add(new PredictionResult(id, labels[best], best, byLabel, null, truncated, version.Version));
+            results.Add(new PredictionResult { Id = id, Label = labels[best], LabelIndex = best, Probabilities = byLabel, Truncated = truncated, Version = version.Version });
             records.Add(new PredictionRecord(id, version.ModelName, version.Version, input.LoggedBytes(i), shape, best, labels[best], row.ToArray()));
         }
 
