@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Anvil.Registry.Versions;
-using Anvil.Serving.Inference;
 using Anvil.Serving.Tests.Support;
 
 namespace Anvil.Serving.Tests;
@@ -18,15 +16,6 @@ public sealed class ForecastTests : ServedModelTest
 
     private static StringContent Windows(params float[][] inputs) => Requests.RawJson(JsonSerializer.Serialize(new { inputs }));
 
-    private float[] InProcess(float[] window)
-    {
-        var version = Host.Catalog.FindVersion(Host.Acme.Id, "weather", 1)!;
-        using var predictor = new OnnxPredictor(ModelVersionFiles.Open(version.Directory, Host.Signer, version.ManifestDigest), 1);
-        var output = new float[predictor.Outputs];
-        predictor.Run(window, 1, output);
-        return output;
-    }
-
     [Fact]
     public async Task AWindowGivesAForecastOfTheHorizonMatchingOnnxRuntime()
     {
@@ -39,7 +28,7 @@ public sealed class ForecastTests : ServedModelTest
         {
             var forecast = predictions[i].GetProperty("forecast").EnumerateArray().Select(v => v.GetSingle()).ToArray();
             Assert.Equal(SequenceVersions.Horizon, forecast.Length);
-            var expected = InProcess(windows[i]);
+            var expected = Host.RunInProcess("weather", windows[i]);
             for (var h = 0; h < expected.Length; h++)
                 Assert.Equal(expected[h], forecast[h], 5);
             Assert.False(predictions[i].TryGetProperty("label", out _));

@@ -2,8 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Anvil.Preprocessing.Text;
-using Anvil.Registry.Versions;
-using Anvil.Serving.Inference;
 using Anvil.Serving.Tests.Support;
 
 namespace Anvil.Serving.Tests;
@@ -25,11 +23,7 @@ public sealed class TextPredictTests : ServedModelTest
         var tokenizer = new TextTokenizer(TextVocabulary.Fit(SequenceVersions.TrainingTexts, SequenceVersions.TokenizerOptions), SequenceVersions.TokenizerOptions);
         var ids = new long[SequenceVersions.MaxLength];
         tokenizer.Pad(tokenizer.Encode(text), ids);
-        var version = Host.Catalog.FindVersion(Host.Acme.Id, "spam", 1)!;
-        using var predictor = new OnnxPredictor(ModelVersionFiles.Open(version.Directory, Host.Signer, version.ManifestDigest), 1);
-        var output = new float[predictor.Outputs];
-        predictor.Run(ids, 1, output);
-        return output;
+        return Host.RunInProcess("spam", ids);
     }
 
     [Fact]

@@ -79,6 +79,16 @@ public sealed class ServingHost : IAsyncDisposable
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId: null);
     }
 
+    /// <summary>What ONNX Runtime answers in process for one sample (float[] or long[] ids) of acme's <paramref name="name"/> version 1.</summary>
+    public float[] RunInProcess(string name, Array sample)
+    {
+        var version = Catalog.FindVersion(Acme.Id, name, 1)!;
+        using var predictor = new Anvil.Serving.Inference.OnnxPredictor(ModelVersionFiles.Open(version.Directory, Signer, version.ManifestDigest), 1);
+        var output = new float[predictor.Outputs];
+        predictor.Run(sample, 1, output);
+        return output;
+    }
+
     public static ModelSpec TinySpec() => new()
     {
         Name = "tiny-cnn",
