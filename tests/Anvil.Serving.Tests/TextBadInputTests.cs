@@ -34,6 +34,10 @@ public sealed class TextBadInputTests : ServedModelTest
         AssertRefused(Requests.RawJson("""{"inputs": ["free money", "  "]}"""), HttpStatusCode.BadRequest, "inputs[1]", "empty");
 
     [Fact]
+    public Task ATextLongerThanTheTokenizerReads() =>
+        AssertRefused(Requests.RawJson("{\"inputs\": [\"" + new string('a', 1_000_001) + "\"]}"), HttpStatusCode.BadRequest, "inputs[0]", "1,000,001 characters", "at most 1,000,000");
+
+    [Fact]
     public Task NonUtf8Bytes()
     {
         var body = new ByteArrayContent([.. "{\"inputs\": [\"free "u8, 0xC3, 0x28, .. "\"]}"u8]);
