@@ -41,11 +41,11 @@ internal static class BareEndpoint
             var count = samples.Count / predictor.SampleSize;
             if (count == 0 || samples.Count != count * predictor.SampleSize)
                 return Results.BadRequest($"each input must hold {predictor.SampleSize} numbers");
-            var probabilities = new float[count * predictor.Classes];
+            var probabilities = new float[count * predictor.Outputs];
             predictor.Run(samples.ToArray(), count, probabilities); // ONNX Runtime sessions take concurrent runs
             var predictions = Enumerable.Range(0, count).Select(i =>
             {
-                var row = probabilities.AsSpan(i * predictor.Classes, predictor.Classes);
+                var row = probabilities.AsSpan(i * predictor.Outputs, predictor.Outputs);
                 var best = ArgMax(row);
                 return new { label = labels[best], index = best, probabilities = row.ToArray() };
             }).ToList();

@@ -22,7 +22,7 @@ internal static class OnnxRuntimeBenchmark
         var input = new float[batch * predictor.SampleSize];
         for (var i = 0; i < input.Length; i++)
             input[i] = random.Next(256);
-        var output = new float[batch * predictor.Classes];
+        var output = new float[batch * predictor.Outputs];
         for (var i = 0; i < 20; i++)
             predictor.Run(input, batch, output); // warm-up
 

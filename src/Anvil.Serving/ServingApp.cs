@@ -99,8 +99,8 @@ public static class ServingApp
 
         v1.MapPost("/models/{name}/predict", PredictEndpoint.HandleAsync)
             .WithName("Predict")
-            .WithSummary("Predict the class of one or more inputs")
-            .WithDescription("JSON {\"inputs\": [...]} shaped as the signature, or PNG/JPEG images (raw body or multipart). ?alias= or ?version= pick the version; the default is the 'champion' alias. An Idempotency-Key header makes retries safe: the same key returns the same predictions and is billed once.")
+            .WithSummary("Predict the class of one or more inputs, or forecast from series windows")
+            .WithDescription("JSON {\"inputs\": [...]} shaped as the signature, or PNG/JPEG images (raw body or multipart). A text model (input_kind \"tokens\") takes {\"inputs\": [\"text\", ...]} and says per text whether it was truncated; a forecaster (input_kind \"series\", output_kind \"values\") takes windows of exactly preprocessing.sequence_length steps and answers a forecast per window. One input is one billed prediction. ?alias= or ?version= pick the version; the default is the 'champion' alias. An Idempotency-Key header makes retries safe: the same key returns the same predictions and is billed once.")
             .WithMetadata(developer)
             .DocumentBody<PredictRequest>("image/png", "image/jpeg", "multipart/form-data")
             .Produces<PredictResponse>(200)

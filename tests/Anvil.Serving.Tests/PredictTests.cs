@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Anvil.Registry.Versions;
 using Anvil.Serving.Inference;
 using Anvil.Serving.Tests.Support;
 using SkiaSharp;
@@ -11,15 +10,6 @@ namespace Anvil.Serving.Tests;
 /// <summary>POST /v1/models/{name}/predict with JSON and image inputs, against in-process ONNX Runtime.</summary>
 public sealed class PredictTests : ServedModelTest
 {
-
-    private float[] InProcess(float[] sample)
-    {
-        var version = Host.Catalog.FindVersion(Host.Acme.Id, "fashion", 1)!;
-        using var predictor = new OnnxPredictor(ModelVersionFiles.Open(version.Directory, Host.Signer, version.ManifestDigest), 1);
-        var output = new float[predictor.Classes];
-        predictor.Run(sample, 1, output);
-        return output;
-    }
 
     [Fact]
     public async Task JsonInputsGiveLabelsProbabilitiesVersionAndIdsMatchingOnnxRuntime()
@@ -35,7 +25,7 @@ public sealed class PredictTests : ServedModelTest
         Assert.Equal(3, predictions.EnumerateArray().Select(p => p.GetProperty("id").GetString()).Distinct().Count());
         for (var i = 0; i < 3; i++)
         {
-            var expected = InProcess([.. inputs[i].SelectMany(c => c.SelectMany(r => r))]);
+            var expected = Host.RunInProcess("fashion", (float[])[.. inputs[i].SelectMany(c => c.SelectMany(r => r))]);
             var prediction = predictions[i];
             var probabilities = prediction.GetProperty("probabilities");
             for (var c = 0; c < ServingHost.Classes.Length; c++)

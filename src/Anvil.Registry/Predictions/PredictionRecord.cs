@@ -2,7 +2,9 @@ namespace Anvil.Registry.Predictions;
 
 /// <summary>
 /// One logged prediction: the input exactly as received (float32 little-endian bytes, <paramref name="InputShape"/>
-/// like "1,28,28") and what the model answered. Its id is what a client sends feedback about.
+/// like "1,28,28"; for a text model the text as UTF-8, <paramref name="InputShape"/> "text") and what the model
+/// answered (a forecaster's values in <paramref name="Probabilities"/>, with <paramref name="Label"/> -1 and an
+/// empty <paramref name="LabelName"/>). Its id is what a client sends feedback about.
 /// </summary>
 public sealed record PredictionRecord(
     string Id,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Anvil.Registry;
+using Anvil.Registry.Versions;
 using Anvil.Serving.Inference;
 using Anvil.Serving.Inputs;
 using Microsoft.AspNetCore.Http;
@@ -41,7 +42,10 @@ public static class FeedbackEndpoint
                 return Problems.Of(404, $"Your organization has no prediction '{id}'. Logged predictions are kept for their model's retention period (see ./anvil models log-policy), then pruned.");
             var version = router.Version(caller.OrganizationId, prediction.ModelName, prediction.ModelVersion)
                 ?? throw new InvalidOperationException($"Prediction '{id}' names a version that is not in the catalog.");
-            var labels = router.Manifest(version).Signature.ClassLabels;
+            var manifest = router.Manifest(version);
+            if (manifest.OutputKind == ModelManifest.Values)
+                throw new InputException(422, $"Prediction '{id}' is a forecast of model '{prediction.ModelName}'; feedback names a class, and a forecaster has none, so its predictions take no feedback.");
+            var labels = manifest.Signature.ClassLabels;
             var request = Parse(body);
             var label = LabelIndex(request.Label, labels);
             if (request.Comment is { Length: > 2000 })

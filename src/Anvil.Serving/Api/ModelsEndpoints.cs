@@ -56,6 +56,6 @@ public static class ModelsEndpoints
         }
 
         return new ModelSummary(model.Name, model.LatestVersion, model.Aliases, served, manifest.Architecture,
-            manifest.Signature, manifest.Preprocessing, model.CreatedAt);
+            manifest.InputKind ?? manifest.Preprocessing.Kind, manifest.OutputKind ?? ModelManifest.Probabilities, manifest.Signature, manifest.Preprocessing, model.CreatedAt);
     }
 }

@@ -69,18 +69,18 @@ public static class PredictEndpoint
             var settled = false; // once the ledger has the reservation, it refunds what it does not bill
             try
             {
-                var probabilities = await InferAsync(lease.Model, caller.OrganizationId, input, arrival).ConfigureAwait(false);
-                if (probabilities is null)
+                var outputs = await InferAsync(lease.Model, caller.OrganizationId, input, arrival).ConfigureAwait(false);
+                if (outputs is null)
                 {
                     context.Response.Headers.RetryAfter = "1";
                     return Problems.Of(503, "The model's queue is full; retry in a second.");
                 }
 
-                if (Array.Exists(probabilities, p => !float.IsFinite(p))) // softmax of overflowing logits: NaN, never a 500
-                    return Problems.Of(422, "The model's outputs are not finite numbers for these inputs: the values are too large. Send values in the model's input range (raw pixels are 0 to 255).");
+                if (Array.Exists(outputs, p => !float.IsFinite(p))) // softmax of overflowing logits, or a regressor overflowing: never a 500
+                    return Problems.Of(422, "The model's outputs are not finite numbers for these inputs: the values are too large. Send values in the model's input range (raw pixels are 0 to 255; a series in the unit it was trained on).");
 
                 lease.Served(input.Count); // /metrics counts it under the caller's own organization, model and version
-                var (response, records) = PredictResponses.Build(requestId, lease.Version, lease.Model.Manifest, input, probabilities);
+                var (response, records) = PredictResponses.Build(requestId, lease.Version, lease.Model.Manifest, input, lease.Model.SampleShape, outputs);
                 var json = JsonSerializer.Serialize(response, ApiJson.Options);
                 var outcome = await usage.RecordAsync(new UsageRequest(
                     caller.Key, caller.Plan, requestId, requestHash, lease.Version.ModelId, lease.Version.ModelName,
@@ -115,7 +115,7 @@ public static class PredictEndpoint
         }
     }
 
-    /// <summary>The probabilities, or null when the queue (or the organization's share of it) is full.</summary>
+    /// <summary>The outputs (probabilities or values), or null when the queue (or the organization's share of it) is full.</summary>
     private static async Task<float[]?> InferAsync(LoadedModel model, string organizationId, ModelInput input, AdaptiveBatcher.Arrival arrival)
     {
         var task = model.Batcher.PredictAsync(organizationId, input.Samples, input.Count, out var accepted);

@@ -6,8 +6,9 @@ using Microsoft.Net.Http.Headers;
 namespace Anvil.Serving.Api;
 
 /// <summary>
-/// Reads a predict body (bounded) and parses it against the version's signature: JSON samples, one raw
-/// image, or multipart image files. Inputs per request are capped by the caller's plan.
+/// Reads a predict body (bounded) and parses it against the version's signature: JSON texts for a text
+/// model, JSON samples (images, vectors, series windows), one raw image, or multipart image files. Inputs per
+/// request are capped by the caller's plan.
 /// </summary>
 public static class PredictInputs
 {
@@ -22,6 +23,14 @@ public static class PredictInputs
         var manifest = model.Manifest;
         var maxInputs = Math.Min(plan.MaxInputsPerRequest, options.MaxInputsPerRequest);
         var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        if (model.Tokenizer is { } tokenizer)
+        {
+            if (mediaType != "application/json")
+                throw new InputException(415, $"Content-Type '{request.ContentType}' is not accepted; this model takes texts: send application/json {{\"inputs\": [\"text\", ...]}}.");
+            var text = await RequestBody.ReadAsync(request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            return await decoders.RunAsync(() => TextInputReader.Read(text, tokenizer, maxInputs), context.RequestAborted).ConfigureAwait(false);
+        }
+
         if (mediaType is not ("application/json" or "image/png" or "image/jpeg" or "multipart/form-data"))
             throw new InputException(415, $"Content-Type '{request.ContentType}' is not accepted; send application/json {{\"inputs\": [...]}}, image/png, image/jpeg or multipart/form-data with image files.");
         var limits = new ImageLimits(options.MaxImagePixels, options.MaxRequestPixels);
@@ -29,8 +38,7 @@ public static class PredictInputs
         switch (mediaType)
         {
             case "application/json":
-                var shape = manifest.Signature.Inputs[0].Shape.Skip(1).ToArray();
-                return JsonInputReader.Read(body, shape, maxInputs);
+                return JsonInputReader.Read(body, model.SampleShape, maxInputs);
             case "image/png" or "image/jpeg":
                 return await decoders.RunAsync(() => ImageInputReader.Read([body], manifest.Preprocessing, limits), context.RequestAborted).ConfigureAwait(false);
             default:

@@ -4,36 +4,54 @@ using Anvil.Serving.Inputs;
 
 namespace Anvil.Serving.Api;
 
-/// <summary>The answer to a predict request and the prediction log rows, both naming the caller's own version.</summary>
+/// <summary>
+/// The answer to a predict request and the prediction log rows, both naming the caller's own version. A
+/// classifier's row holds its label and probabilities; a forecaster's holds the forecast where the
+/// probabilities go, with no label (-1, ""). A text model's row holds the text as UTF-8 (input shape
+/// "text"), not its token ids.
+/// </summary>
 public static class PredictResponses
 {
+    /// <summary>The input shape logged with a text.</summary>
+    public const string TextShape = "text";
+
     public static (PredictResponse Response, List<PredictionRecord> Records) Build(
-        string requestId, ModelVersion version, ModelManifest manifest, ModelInput input, float[] probabilities)
+        string requestId, ModelVersion version, ModelManifest manifest, ModelInput input, IReadOnlyList<long> sampleShape, float[] outputs)
     {
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(probabilities);
+        ArgumentNullException.ThrowIfNull(sampleShape);
+        ArgumentNullException.ThrowIfNull(outputs);
         var labels = manifest.Signature.ClassLabels;
-        var classes = labels.Count;
-        var shape = string.Join(",", manifest.Signature.Inputs[0].Shape.Skip(1));
+        var width = labels.Count;
+        var forecaster = manifest.OutputKind == ModelManifest.Values;
+        var shape = input.Texts is null ? string.Join(",", sampleShape) : TextShape;
         var results = new List<PredictionResult>(input.Count);
         var records = new List<PredictionRecord>(input.Count);
         for (var i = 0; i < input.Count; i++)
         {
-            var row = probabilities.AsSpan(i * classes, classes);
+            var row = outputs.AsSpan(i * width, width);
+            var id = "pred_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+            var truncated = input.Truncated?[i];
+            if (forecaster)
+            {
+                results.Add(new PredictionResult { Id = id, Forecast = row.ToArray(), Truncated = truncated, Version = version.Version });
+                records.Add(new PredictionRecord(id, version.ModelName, version.Version, input.LoggedBytes(i), shape, -1, "", row.ToArray()));
+                continue;
+            }
+
             var best = 0;
-            var byLabel = new Dictionary<string, float>(classes, StringComparer.Ordinal);
-            for (var c = 0; c < classes; c++)
+            var byLabel = new Dictionary<string, float>(width, StringComparer.Ordinal);
+            for (var c = 0; c < width; c++)
             {
                 byLabel[labels[c]] = row[c];
                 if (row[c] > row[best])
                     best = c;
             }
 
-            var id = "pred_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
-            results.Add(new PredictionResult(id, labels[best], best, byLabel, version.Version));
-            records.Add(new PredictionRecord(id, version.ModelName, version.Version, input.SampleBytes(i), shape, best, labels[best], row.ToArray()));
+            results.Add(new PredictionResult { Id = id, Label = labels[best], LabelIndex = best, Probabilities = byLabel, Truncated = truncated, Version = version.Version });
+            records.Add(new PredictionRecord(id, version.ModelName, version.Version, input.LoggedBytes(i), shape, best, labels[best], row.ToArray()));
         }
 
         return (new PredictResponse(requestId, version.ModelName, version.Version, results), records);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Anvil.Serving.Inputs;
@@ -8,8 +7,9 @@ namespace Anvil.Serving.Api;
 
 /// <summary>
 /// What makes two predict requests "the same" for an Idempotency-Key: the model selector and the parsed
-/// inputs (their count, shape and float values), not the wire bytes — so a multipart retry with a new
-/// boundary, or JSON with other whitespace, is a replay.
+/// inputs (their count, shape and values; for a text model the texts themselves, since two texts can give
+/// the same ids yet are logged apart), not the wire bytes — so a multipart retry with a new boundary, or
+/// JSON with other whitespace, is a replay.
 /// </summary>
 public static class RequestHash
 {
@@ -19,7 +19,20 @@ public static class RequestHash
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"{name}\n{alias}\n{version}\n{input.Count}x{input.SampleSize}\n")));
-        hash.AppendData(MemoryMarshal.AsBytes(input.Samples.AsSpan(0, input.Count * input.SampleSize)));
+        if (input.Texts is { } texts)
+        {
+            foreach (var text in texts)
+            {
+                var bytes = Encoding.UTF8.GetBytes(text);
+                hash.AppendData(BitConverter.GetBytes(bytes.Length)); // length-prefixed: ["ab", "c"] is not ["a", "bc"]
+                hash.AppendData(bytes);
+            }
+        }
+        else
+        {
+            hash.AppendData(input.Bytes(0, input.Count * input.SampleSize));
+        }
+
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

@@ -15,7 +15,7 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
     private readonly BatchingOptions _options;
     private readonly FairQueue<Pending> _queue;
     private readonly Task _loop;
-    private readonly float[] _input;
+    private readonly Array _input; // float[] or long[], as the model's input
     private readonly float[] _output;
     private int _arriving;
     private long _batches;
@@ -27,8 +27,8 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
         _predictor = predictor;
         _options = options;
         _queue = new FairQueue<Pending>(options.MaxQueuedSamples, options.MaxQueuedSamplesPerOrganization);
-        _input = new float[options.MaxBatchSize * predictor.SampleSize];
-        _output = new float[options.MaxBatchSize * predictor.Classes];
+        _input = predictor.NewInput(options.MaxBatchSize);
+        _output = new float[options.MaxBatchSize * predictor.Outputs];
         _loop = Task.Run(RunLoopAsync);
     }
 
@@ -37,7 +37,8 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
 
     public int SampleSize => _predictor.SampleSize;
 
-    public int Classes => _predictor.Classes;
+    /// <summary>Output values per sample (see <see cref="OnnxPredictor.Outputs"/>).</summary>
+    public int Outputs => _predictor.Outputs;
 
     /// <summary>
     /// Tells the batcher a request is on its way (being read and validated); dispose the result when it
@@ -51,13 +52,15 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
 
     /// <summary>
     /// Queues <paramref name="count"/> samples (back to back in <paramref name="samples"/>) of
-    /// <paramref name="organizationId"/> and returns count × <see cref="Classes"/> probabilities. False from
+    /// <paramref name="organizationId"/> and returns count × <see cref="Outputs"/> values. The samples are a
+    /// float[] or long[] as the model's <see cref="OnnxPredictor.ElementType"/>. False from
     /// <paramref name="accepted"/> means the queue, or the organization's share of it, is full.
     /// </summary>
-    public Task<float[]> PredictAsync(string organizationId, float[] samples, int count, out bool accepted)
+    public Task<float[]> PredictAsync(string organizationId, Array samples, int count, out bool accepted)
     {
-        if (samples.Length != count * _predictor.SampleSize)
-            throw new ArgumentException($"Expected {count} × {_predictor.SampleSize} floats, got {samples.Length}.", nameof(samples));
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Length != count * _predictor.SampleSize || samples.GetType().GetElementType() != _predictor.ElementType)
+            throw new ArgumentException($"Expected {count} × {_predictor.SampleSize} values of {_predictor.ElementType.Name}, got {samples.Length} of {samples.GetType().GetElementType()?.Name}.", nameof(samples));
         var pending = new Pending(samples, count, Stopwatch.GetTimestamp(), new(TaskCreationOptions.RunContinuationsAsynchronously));
         accepted = _queue.TryEnqueue(organizationId, pending, count);
         return accepted ? pending.Done.Task : Task.FromResult(Array.Empty<float>());
@@ -110,7 +113,7 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
             var offset = 0;
             foreach (var pending in batch)
             {
-                pending.Samples.CopyTo(_input, offset);
+                Array.Copy(pending.Samples, 0, _input, offset, pending.Samples.Length);
                 offset += pending.Samples.Length;
             }
 
@@ -120,7 +123,7 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
             var at = 0;
             foreach (var pending in batch)
             {
-                var length = pending.Count * _predictor.Classes;
+                var length = pending.Count * _predictor.Outputs;
                 pending.Done.SetResult(_output.AsSpan(at, length).ToArray());
                 at += length;
             }
@@ -136,12 +139,12 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
 
     private float[] RunInChunks(Pending pending)
     {
-        var result = new float[pending.Count * _predictor.Classes];
+        var result = new float[pending.Count * _predictor.Outputs];
         for (var start = 0; start < pending.Count; start += _options.MaxBatchSize)
         {
             var count = Math.Min(_options.MaxBatchSize, pending.Count - start);
-            pending.Samples.AsSpan(start * _predictor.SampleSize, count * _predictor.SampleSize).CopyTo(_input);
-            _predictor.Run(_input, count, result.AsSpan(start * _predictor.Classes, count * _predictor.Classes));
+            Array.Copy(pending.Samples, start * _predictor.SampleSize, _input, 0, count * _predictor.SampleSize);
+            _predictor.Run(_input, count, result.AsSpan(start * _predictor.Outputs, count * _predictor.Outputs));
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _samples, count);
         }
@@ -155,7 +158,7 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
         await _loop.ConfigureAwait(false);
     }
 
-    private sealed record Pending(float[] Samples, int Count, long QueuedAt, TaskCompletionSource<float[]> Done);
+    private sealed record Pending(Array Samples, int Count, long QueuedAt, TaskCompletionSource<float[]> Done);
 
     /// <summary>A request on its way to the batcher; see <see cref="Announce"/>.</summary>
     public sealed class Arrival(AdaptiveBatcher batcher) : IDisposable

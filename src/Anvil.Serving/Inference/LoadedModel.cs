@@ -1,5 +1,7 @@
+using Anvil.Preprocessing.Text;
 using Anvil.Registry;
 using Anvil.Registry.Versions;
+using Anvil.Serving.Inputs;
 
 namespace Anvil.Serving.Inference;
 
@@ -23,6 +25,16 @@ public sealed class LoadedModel
         Version = version;
         Files = files;
         _predictor = new OnnxPredictor(files, threads);
+        try
+        {
+            Tokenizer = VersionTokenizer.Open(files, _predictor.SampleShape);
+        }
+        catch
+        {
+            _predictor.Dispose();
+            throw;
+        }
+
         Batcher = new AdaptiveBatcher(_predictor, batching);
     }
 
@@ -34,6 +46,12 @@ public sealed class LoadedModel
     public ModelManifest Manifest => Files.Manifest;
 
     public AdaptiveBatcher Batcher { get; }
+
+    /// <summary>One sample's shape without the batch (a sequence's length fixed to its window or max_length).</summary>
+    public IReadOnlyList<long> SampleShape => _predictor.SampleShape;
+
+    /// <summary>A text model's tokenizer, as training used it; null for other models.</summary>
+    public TextTokenizer? Tokenizer { get; }
 
     /// <summary>When the last request took a lease (read and written from any thread).</summary>
     public DateTimeOffset LastUsed => new(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);

@@ -19,7 +19,7 @@ public static class ImageInputReader
         ArgumentNullException.ThrowIfNull(preprocessing);
         ArgumentNullException.ThrowIfNull(limits);
         if (preprocessing.Kind != "image")
-            throw new InputException(415, "This model takes feature vectors, not images; send JSON {\"inputs\": [...]}.");
+            throw new InputException(415, $"This model takes {(preprocessing.Kind == "series" ? "series windows" : "feature vectors")}, not images; send JSON {{\"inputs\": [...]}}.");
         var sampleSize = checked(preprocessing.Channels * preprocessing.Height * preprocessing.Width);
         var codecs = new List<(SKData Data, SKCodec Codec)>(files.Count);
         try

@@ -1,9 +1,29 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
 namespace Anvil.Serving.Inputs;
 
-/// <summary>Inputs of one request, validated against the signature: <see cref="Count"/> samples back to back.</summary>
-public sealed record ModelInput(float[] Samples, int Count, int SampleSize)
+/// <summary>
+/// Inputs of one request, validated against the signature: <see cref="Count"/> samples back to back in
+/// <see cref="Samples"/> — a float[] for images, feature vectors and series, a long[] of token ids for texts.
+/// </summary>
+public sealed record ModelInput(Array Samples, int Count, int SampleSize)
 {
-    /// <summary>Sample <paramref name="index"/> as little-endian float32 bytes, as the prediction log stores it.</summary>
-    public byte[] SampleBytes(int index) =>
-        System.Runtime.InteropServices.MemoryMarshal.AsBytes(Samples.AsSpan(index * SampleSize, SampleSize)).ToArray();
+    /// <summary>The texts as the client sent them (text models only); the prediction log keeps these, not the ids.</summary>
+    public IReadOnlyList<string>? Texts { get; init; }
+
+    /// <summary>Per text: it had more tokens than max_length, and only the first max_length were used.</summary>
+    public IReadOnlyList<bool>? Truncated { get; init; }
+
+    /// <summary>Sample <paramref name="index"/> as the prediction log stores it: a text as UTF-8, values as little-endian bytes.</summary>
+    public byte[] LoggedBytes(int index) =>
+        Texts is { } texts ? Encoding.UTF8.GetBytes(texts[index]) : Bytes(index * SampleSize, SampleSize).ToArray();
+
+    /// <summary>The little-endian bytes of <paramref name="length"/> values from <paramref name="start"/>.</summary>
+    public ReadOnlySpan<byte> Bytes(int start, int length) => Samples switch
+    {
+        float[] values => MemoryMarshal.AsBytes(values.AsSpan(start, length)),
+        long[] ids => MemoryMarshal.AsBytes(ids.AsSpan(start, length)),
+        _ => throw new InvalidOperationException($"Samples are float[] or long[], not {Samples.GetType().Name}."),
+    };
 }

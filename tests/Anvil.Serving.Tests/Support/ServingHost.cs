@@ -67,13 +67,26 @@ public sealed class ServingHost : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Registers a new version of <paramref name="name"/> for <paramref name="organization"/> with weights from <paramref name="seed"/>.</summary>
-    public ModelVersion AddVersion(Organization organization, string name = "fashion", int seed = 1, ModelSpec? spec = null)
+    /// <summary>
+    /// Registers a new version of <paramref name="name"/> for <paramref name="organization"/> with weights from
+    /// <paramref name="seed"/>; a text model seals <paramref name="vocabularyPath"/>.
+    /// </summary>
+    public ModelVersion AddVersion(Organization organization, string name = "fashion", int seed = 1, ModelSpec? spec = null, string? vocabularyPath = null)
     {
         TorchSharp.torch.manual_seed(seed);
         using var model = ModelBuilder.Build(spec ?? TinySpec());
-        var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"));
+        var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"), vocabularyPath);
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId: null);
+    }
+
+    /// <summary>What ONNX Runtime answers in process for one sample (float[] or long[] ids) of acme's <paramref name="name"/> version 1.</summary>
+    public float[] RunInProcess(string name, Array sample)
+    {
+        var version = Catalog.FindVersion(Acme.Id, name, 1)!;
+        using var predictor = new Anvil.Serving.Inference.OnnxPredictor(ModelVersionFiles.Open(version.Directory, Signer, version.ManifestDigest), 1);
+        var output = new float[predictor.Outputs];
+        predictor.Run(sample, 1, output);
+        return output;
     }
 
     public static ModelSpec TinySpec() => new()
