@@ -38,7 +38,7 @@ public static class PredictInputs
         switch (mediaType)
         {
             case "application/json":
-                return JsonInputReader.Read(body, model.SampleShape, maxInputs);
+                return JsonInputReader.Read(body, model.SampleShape, maxInputs, manifest.Preprocessing.Columns);
             case "image/png" or "image/jpeg":
                 return await decoders.RunAsync(() => ImageInputReader.Read([body], manifest.Preprocessing, limits), context.RequestAborted).ConfigureAwait(false);
             default:

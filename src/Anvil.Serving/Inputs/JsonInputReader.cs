@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Anvil.Registry.Versions;
 using static Anvil.Serving.Inputs.JsonInputs;
 
 namespace Anvil.Serving.Inputs;
@@ -6,22 +7,30 @@ namespace Anvil.Serving.Inputs;
 /// <summary>
 /// Reads <c>{"inputs": [sample, ...]}</c> of numbers in one pass over the body. Each sample is nested arrays
 /// shaped exactly as the signature (e.g. [1][28][28], or a series window [72][1]) or one flat array of the
-/// same number of values. Every error names the sample and the position that broke the shape.
+/// same number of values. A model trained on a CSV file (its manifest lists its columns) also
+/// takes a sample as an object of named features (<see cref="NamedFeatures"/>). Every error names the
+/// sample and the position that broke the shape.
 /// </summary>
 public static class JsonInputReader
 {
-    public static ModelInput Read(ReadOnlySpan<byte> body, IReadOnlyList<long> sampleShape, int maxInputs)
+    /// <param name="columns">The CSV columns of a model trained on a CSV file, in the graph's order; null for other models.</param>
+    public static ModelInput Read(ReadOnlySpan<byte> body, IReadOnlyList<long> sampleShape, int maxInputs, IReadOnlyList<ModelColumn>? columns = null)
     {
         ArgumentNullException.ThrowIfNull(sampleShape);
         var sampleSize = checked((int)sampleShape.Aggregate(1L, (a, b) => a * b));
         var values = new List<float>(sampleSize);
         var count = JsonInputs.Read(body, maxInputs, $"sample shaped {Shape(sampleShape)}",
-            (ref Utf8JsonReader reader, int index) => ReadSample(ref reader, sampleShape, sampleSize, index, values));
+            (ref Utf8JsonReader reader, int index) => ReadSample(ref reader, sampleShape, sampleSize, index, values, columns));
         return new ModelInput(values.ToArray(), count, sampleSize);
     }
 
-    private static void ReadSample(ref Utf8JsonReader reader, IReadOnlyList<long> shape, int sampleSize, int index, List<float> values)
+    private static void ReadSample(ref Utf8JsonReader reader, IReadOnlyList<long> shape, int sampleSize, int index, List<float> values, IReadOnlyList<ModelColumn>? columns)
     {
+        if (reader.TokenType == JsonTokenType.StartObject && columns is not null)
+        {
+            NamedFeatures.Read(ref reader, columns, $"inputs[{index}]", values);
+            return;
+        }
         if (reader.TokenType != JsonTokenType.StartArray)
             throw Bad($"inputs[{index}] must be an array shaped {Shape(shape)}, not {Describe(reader.TokenType)}.");
         var start = values.Count;

@@ -71,11 +71,11 @@ public sealed class ServingHost : IAsyncDisposable
     /// Registers a new version of <paramref name="name"/> for <paramref name="organization"/> with weights from
     /// <paramref name="seed"/>; a text model seals <paramref name="vocabularyPath"/>.
     /// </summary>
-    public ModelVersion AddVersion(Organization organization, string name = "fashion", int seed = 1, ModelSpec? spec = null, string? vocabularyPath = null)
+    public ModelVersion AddVersion(Organization organization, string name = "fashion", int seed = 1, ModelSpec? spec = null, string? vocabularyPath = null, Anvil.Training.Data.CsvPolicy? csvPolicy = null)
     {
         TorchSharp.torch.manual_seed(seed);
         using var model = ModelBuilder.Build(spec ?? TinySpec());
-        var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"), vocabularyPath);
+        var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"), vocabularyPath, csvPolicy);
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId: null);
     }
 

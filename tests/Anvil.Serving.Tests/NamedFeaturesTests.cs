@@ -1,0 +1,76 @@
+using System.Net;
+using Anvil.Serving.Tests.Support;
+using Anvil.Training.Data;
+using Anvil.Training.Models;
+
+namespace Anvil.Serving.Tests;
+
+/// <summary>
+/// A model trained on a CSV file takes its features by name, cleaned as training cleaned its rows:
+/// a missing or null value gets the fitted fill, values are clipped to the fitted bounds.
+/// </summary>
+public sealed class NamedFeaturesTests : ServedModelTest
+{
+    // age: mean-filled at 38.5; income: no fill (trained with --missing-values fail), clipped to [0, 250,000].
+    private static readonly CsvPolicy Policy = new()
+    {
+        LabelColumn = "bought",
+        FeatureColumns = ["age", "income"],
+        ClassNames = ["no", "yes"],
+        Fitted = [new CsvFittedColumn("age", Fill: 38.5, Lower: null, Upper: null), new CsvFittedColumn("income", Fill: null, Lower: 0, Upper: 250_000)],
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        var spec = new ModelSpec
+        {
+            Name = "tiny-mlp",
+            InputShape = [2],
+            ClassNames = ["no", "yes"],
+            Preprocessing = new PreprocessingSpec { Mean = [40f, 60_000f], Std = [12f, 30_000f] },
+            Layers = [new() { Type = LayerTypes.Dense, Units = 4, Activation = "relu" }, new() { Type = LayerTypes.Dense }],
+        };
+        Host.AddVersion(Host.Acme, "buyers", seed: 3, spec, csvPolicy: Policy);
+    }
+
+    [Fact]
+    public async Task NamedFeaturesInAnyOrderAreFilledAndClippedAsTrainingDid()
+    {
+        var named = await Probabilities("""{"inputs": [{"income": 900000, "age": null}, {"income": 52000}]}""");
+        var arrays = await Probabilities("""{"inputs": [[38.5, 250000], [38.5, 52000]]}""");
+
+        Assert.Equal(arrays, named);
+        Assert.Equal(Host.RunInProcess("buyers", new float[] { 38.5f, 250_000f }), named[0]);
+    }
+
+    [Theory]
+    [InlineData("""{"inputs": [{"age": 41}]}""", "no value for 'income'")]
+    [InlineData("""{"inputs": [{"age": 41, "income": 1, "zip": 90210}]}""", "the feature 'zip', which the model does not know; its features are age, income")]
+    [InlineData("""{"inputs": [{"age": 41, "age": 42, "income": 1}]}""", "gives the feature 'age' twice")]
+    [InlineData("""{"inputs": [{"age": "41", "income": 1}]}""", "inputs[0].age must be a number or null")]
+    public async Task ABadNamedSampleIsA400SayingWhatToFix(string body, string expected)
+    {
+        using var response = await Requests.PredictAsync(Client, Requests.RawJson(body), model: "buyers");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(expected, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnImageModelStillRefusesAnObject()
+    {
+        using var response = await Requests.PredictAsync(Client, Requests.RawJson("""{"inputs": [{"age": 41}]}"""));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("must be an array", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<float[][]> Probabilities(string body)
+    {
+        using var response = await Requests.PredictAsync(Client, Requests.RawJson(body), model: "buyers");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var predictions = (await Requests.ReadJsonAsync(response)).GetProperty("predictions");
+        return [.. predictions.EnumerateArray().Select(p => p.GetProperty("probabilities").EnumerateObject().Select(v => v.Value.GetSingle()).ToArray())];
+    }
+}
