@@ -18,6 +18,8 @@ public sealed class SourceData(TensorDataset train, TensorDataset test, double s
     public double Scale { get; } = scale;
     /// <summary>The fitted CSV cleaning policy; null for images.</summary>
     public CsvPolicy? CsvPolicy { get; } = csvPolicy;
+    /// <summary>For a series (the recipe's "series"): where its windows sit in time; null otherwise.</summary>
+    public Series.SeriesLayout? Series { get; init; }
 
     /// <summary>Disposes both splits.</summary>
     public void Dispose()

@@ -7,6 +7,7 @@ namespace Anvil.Training.Models;
 /// <item><c>seed-cnn</c>: the Keras CNN of the article Anvil comes from — Conv32-Pool-Conv64-Pool-Conv64-Dense64-softmax.</item>
 /// <item><c>resnet-small</c>: a small ResNet-style network with batch norm and residual blocks.</item>
 /// <item><c>mlp</c>: flatten, two hidden dense layers with dropout.</item>
+/// <item><c>series-gru</c>: a two-layer GRU over a series [T, F], its last state to one dense output per horizon step.</item>
 /// </list>
 /// </summary>
 /// <example>
@@ -15,7 +16,7 @@ namespace Anvil.Training.Models;
 public static class BuiltInModels
 {
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["vgg-small", "resnet-small", "seed-cnn", "mlp"];
+    public static IReadOnlyList<string> Names { get; } = ["vgg-small", "resnet-small", "seed-cnn", "mlp", "series-gru"];
 
     /// <summary>True when <paramref name="name"/> is a built-in model.</summary>
     public static bool Contains(string name) => Names.Contains(name);
@@ -30,6 +31,7 @@ public static class BuiltInModels
             "seed-cnn" => SeedCnn(),
             "resnet-small" => ResNetSmall(),
             "mlp" => Mlp(),
+            "series-gru" => SeriesGru(),
             _ => throw new ArgumentException($"Unknown model '{name}'. Use one of: {string.Join(", ", Names)}, or the path of a JSON spec.", nameof(name)),
         };
         return new ModelSpec { Name = name, InputShape = inputShape, ClassNames = classNames, Layers = layers };
@@ -90,5 +92,13 @@ public static class BuiltInModels
         new() { Type = LayerTypes.Dropout, Rate = 0.2 },
         new() { Type = LayerTypes.Dense, Units = 128, Activation = "relu" },
         new() { Type = LayerTypes.Dense, Activation = "softmax" },
+    ];
+
+    // The final state has read the whole window, so no pooling; one linear output per horizon step, since a
+    // regressor's outputs are standardised targets (measured on Seattle's temperatures in samples/seattle/README.md).
+    private static LayerSpec[] SeriesGru() =>
+    [
+        new() { Type = LayerTypes.Gru, Units = 64, NumLayers = 2 },
+        new() { Type = LayerTypes.Dense },
     ];
 }

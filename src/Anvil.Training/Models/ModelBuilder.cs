@@ -1,3 +1,4 @@
+using Anvil.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -81,8 +82,8 @@ public static class ModelBuilder
         var rank = InputKinds.Rank(InputKinds.Of(spec));
         if (spec.InputShape is null || spec.InputShape.Length != rank || spec.InputShape.Any(d => d <= 0))
             throw new InvalidDataException($"Model '{spec.Name}': input_shape must be [C, H, W] for images, [F] for feature vectors, [T, F] for series or [T] for \"input_kind\": \"tokens\", with positive sizes; got [{string.Join(", ", spec.InputShape ?? [])}] for input kind '{InputKinds.Of(spec)}'.");
-        if (spec.ClassNames is not { Length: >= 2 })
-            throw new InvalidDataException($"Model '{spec.Name}': class_names must list at least 2 classes.");
+        if (spec.ClassNames is not { Length: >= 2 } && !(spec.Head == TaskKind.Regression && spec.ClassNames is { Length: 1 }))
+            throw new InvalidDataException($"Model '{spec.Name}': class_names must list at least 2 classes (a regression head: at least 1 output name).");
         if (spec.Layers is not { Count: > 0 })
             throw new InvalidDataException($"Model '{spec.Name}': layers is empty; list at least one layer.");
         if (spec.Preprocessing is not { } p)

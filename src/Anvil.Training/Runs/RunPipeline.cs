@@ -82,7 +82,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     {
         if (!modelGiven && ModelChoice.DefaultFor(train) is var model && model != recipe.Model)
         {
-            progress.WriteLine($"The data are feature vectors: training the {model} model (choose another with --model).");
+            progress.WriteLine($"The data are {(train.Features.dim() == 3 ? "a series" : "feature vectors")}: training the {model} model (choose another with --model).");
             recipe = recipe with { Model = model };
         }
         if (train.Features.dim() != 4 && (recipe.CropPadding > 0 || recipe.HorizontalFlip || recipe.TestTimeAugmentation))
@@ -125,15 +125,25 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             return stopped;
         }
         model.save(artifacts.WeightsPath);
+        if (data.Train.Task == TaskKind.Regression)
+            return FinishForecast(runId, model, data, artifacts, result, clock);
         var test = TestEvaluation.Run(model, data.Test, recipe.TestTimeAugmentation, progress, interactive);
         var summary = RunSummary.Finished(runId, artifacts.Directory, result, test, data.Train.Count, clock.Elapsed);
         var metrics = test.ToMetrics(data.Test.ClassNames);
-        metrics["epochs"] = result.History.Count;
-        metrics["train_seconds"] = summary.TrainSeconds;
-        metrics["images_per_second"] = summary.ImagesPerSecond;
-        if (summary.PeakMemoryMb is { } peak)
-            metrics["peak_memory_mb"] = peak;
+        summary.AddTrainingFigures(metrics);
         artifacts.SaveEvaluation(test.SingleView, data.Test.ClassNames, metrics, evaluation: false);
+        recorder.LogMetrics(runId, metrics);
+        recorder.Finish(runId, RunOutcome.Finished);
+        return summary;
+    }
+
+    // A regressor has no classes: MAE and RMSE in the original unit beside the seasonal-naive baseline, and a forecast plot.
+    private RunSummary FinishForecast(string runId, SpecModel model, PreparedData data, RunArtifacts artifacts, TrainingResult result, Stopwatch clock)
+    {
+        var metrics = ForecastEvaluation.Run(model, data, artifacts.ForecastPng(evaluation: false), progress, interactive);
+        var summary = RunSummary.Forecasted(runId, artifacts.Directory, result, metrics, data.Train.Count, clock.Elapsed);
+        summary.AddTrainingFigures(metrics);
+        artifacts.SaveMetrics(metrics, evaluation: false);
         recorder.LogMetrics(runId, metrics);
         recorder.Finish(runId, RunOutcome.Finished);
         return summary;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Anvil.Training.Data;
+using Anvil.Training.Data.Series;
 
 namespace Anvil.Training.Training;
 
@@ -49,6 +50,8 @@ public sealed record Recipe
     public MissingValuePolicy MissingValues { get; init; } = MissingValuePolicy.Fail;
     /// <summary>"WIDTHxHEIGHT", e.g. "32x32": resize every image of an image folder on load; null takes the first image's size and refuses others.</summary>
     public string? Resize { get; init; }
+    /// <summary>Makes the CSV data a time series to forecast: windows, horizon and a chronological split; null reads rows to classify.</summary>
+    public SeriesOptions? Series { get; init; }
 
     /// <summary>
     /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
@@ -97,6 +100,7 @@ public sealed record Recipe
         Require(ValidationFraction is >= 0 and < 1, $"validation_fraction must be in [0, 1), got {ValidationFraction}.");
         Require(WeightDecay >= 0, $"weight_decay must be 0 or more, got {WeightDecay}.");
         Require(Resize is null || ParseSize(Resize) is not null, $"resize must be WIDTHxHEIGHT with positive numbers, e.g. 32x32, got '{Resize}'.");
+        Series?.Validate();
     }
 
     /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>
