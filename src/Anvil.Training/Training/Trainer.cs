@@ -32,6 +32,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(recipe);
         recipe.Validate();
         TorchRuntime.Initialize();
+        if (recipe.Threads is { } threads)
+            set_num_threads(threads);
         _model = model;
         _recipe = recipe;
         _callbacks = callbacks?.ToArray() ?? [];
