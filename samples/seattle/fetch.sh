@@ -10,9 +10,12 @@ if [[ -s "$target" ]]; then
     exit 0
 fi
 work="$(mktemp -d)"
-chmod 755 "$work" # apt-get download runs as _apt, which must write here
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && apt-get download python3-vega-datasets >/dev/null)
+sandbox=()
+if [[ $EUID -eq 0 ]]; then
+    sandbox=(-o APT::Sandbox::User=root) # as root, apt would hand the download to _apt, who cannot enter this private folder
+fi
+(cd "$work" && apt-get download "${sandbox[@]}" python3-vega-datasets >/dev/null)
 dpkg -x "$work"/python3-vega-datasets_*.deb "$work/root"
 mkdir -p "$here/data"
 cp "$work/root/usr/lib/python3/dist-packages/vega_datasets/_data/seattle-temps.csv" "$target.partial"
