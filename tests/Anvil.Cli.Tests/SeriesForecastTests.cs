@@ -11,7 +11,7 @@ public class SeriesForecastTests
     private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
     // Windows small enough for 501 hours: 48 in, 12 out, a 10-hour gap; the model is left to the data.
-    private static string WriteRecipe(AnvilProcess anvil, string? field = null, JsonNode? value = null)
+    private static string WriteRecipe(AnvilProcess anvil, string? field = null, JsonNode? value = null, int epochs = 2)
     {
         var csv = Path.Combine(anvil.Home, "seattle.csv");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", "seattle", "seattle-temps-sample.csv"), csv, overwrite: true);
@@ -20,7 +20,7 @@ public class SeriesForecastTests
             series[field] = value;
         var recipe = new JsonObject
         {
-            ["data"] = csv, ["epochs"] = 2, ["batch_size"] = 32, ["validation_fraction"] = 0.1, ["threads"] = 1, ["seed"] = 1, ["series"] = series,
+            ["data"] = csv, ["epochs"] = epochs, ["batch_size"] = 32, ["validation_fraction"] = 0.1, ["threads"] = 1, ["seed"] = 1, ["series"] = series,
         };
         var path = Path.Combine(anvil.Home, "recipe.json");
         File.WriteAllText(path, recipe.ToJsonString());
@@ -65,6 +65,42 @@ public class SeriesForecastTests
         Assert.Equal(mae, evaluated.GetProperty("test_mae").GetDouble(), 6);
         Assert.Equal(naive, evaluated.GetProperty("seasonal_naive_mae").GetDouble(), 9);
         Assert.True(File.Exists(Path.Combine(artifacts, "evaluation_forecast.png")));
+    }
+
+    [Fact]
+    public void KilledSeriesRunResumesOnTheSameWindows()
+    {
+        using var anvil = new AnvilProcess();
+        var recipe = WriteRecipe(anvil, epochs: 60); // long enough that the kill lands mid-run
+        string? runId = null;
+        using (var process = anvil.Start("train", "--recipe", recipe))
+        {
+            string? line;
+            while ((line = process.StandardError.ReadLine()) is not null)
+            {
+                if (line.StartsWith("Run ", StringComparison.Ordinal))
+                    runId = line[4..36];
+                if (line.StartsWith("Epoch 1/60", StringComparison.Ordinal))
+                {
+                    process.Kill(); // its checkpoint is written before the line
+                    break;
+                }
+            }
+            process.WaitForExit();
+        }
+        Assert.NotNull(runId);
+
+        var (exit, stdout, stderr) = anvil.Run("train", "--resume", runId!, "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("resuming from its last checkpoint", stderr);
+        Assert.DoesNotContain("Epoch 1/60", stderr);
+        var resumed = LastJsonLine(stdout);
+        Assert.Equal(60, resumed.GetProperty("epochs").GetInt32());
+        // The resumed run tested on the windows a fresh load of its recipe gives: evaluate finds the same figures.
+        var evaluated = LastJsonLine(anvil.Run("evaluate", runId!, "--json").Stdout);
+        Assert.Equal(resumed.GetProperty("test_mae").GetDouble(), evaluated.GetProperty("test_mae").GetDouble(), 6);
+        Assert.Equal(resumed.GetProperty("seasonal_naive_mae").GetDouble(), evaluated.GetProperty("seasonal_naive_mae").GetDouble(), 9);
     }
 
     [Theory]
