@@ -9,7 +9,7 @@ internal sealed class DataOptions
 {
     public Option<string?> Data { get; } = new("--data")
     {
-        Description = "fashion-mnist (built in), spam-assassin (the SpamAssassin e-mail corpus, see samples/spam), a .csv file (numeric features and a label column) or an image folder (one sub-folder per class); default: the recipe's \"data\", else fashion-mnist.",
+        Description = "fashion-mnist (built in), spam-assassin (the SpamAssassin e-mail corpus, see samples/spam), a .csv file (numeric features and a label column, or a time series when the recipe has \"series\") or an image folder (one sub-folder per class); default: the recipe's \"data\", else fashion-mnist.",
     };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Directory holding the Fashion-MNIST .gz files (default: $ANVIL_FASHION_MNIST, then /usr/share/datasets/fashion-mnist), or for spam-assassin the corpus folder (default: $ANVIL_SPAM_ASSASSIN, then data/spam-assassin)." };
     public Option<string?> Test { get; } = new("--test") { Description = "A separate test set (CSV file or image folder); without it 20% of --data is held out." };

@@ -24,8 +24,17 @@ internal static class EvaluateCommand
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
             var result = RunEvaluation.Evaluate(new RegistryRunRecorder(openStore()), p.GetValue(runArgument)!, p.GetValue(tta), Console.Error, !Console.IsErrorRedirected);
-            PrintReport(result.Test, result.ClassNames);
-            Console.WriteLine($"Written to {result.Artifacts.EvaluationPath}; plots {result.Artifacts.ConfusionMatrixPng(evaluation: true)}, {result.Artifacts.RocCurvesPng(evaluation: true)}");
+            if (result.Test is { } test)
+            {
+                PrintReport(test, result.ClassNames);
+                Console.WriteLine($"Written to {result.Artifacts.EvaluationPath}; plots {result.Artifacts.ConfusionMatrixPng(evaluation: true)}, {result.Artifacts.RocCurvesPng(evaluation: true)}");
+            }
+            else
+            {
+                var m = result.Metrics;
+                Console.WriteLine($"Test MAE {m["test_mae"]:F3}, RMSE {m["test_rmse"]:F3} (the series' unit); seasonal naive MAE {m["seasonal_naive_mae"]:F3}");
+                Console.WriteLine($"Written to {result.Artifacts.EvaluationPath}; plot {result.Artifacts.ForecastPng(evaluation: true)}");
+            }
             if (p.GetValue(json))
                 Console.WriteLine(JsonOutput.Serialize(new Dictionary<string, object>(result.Metrics.Select(m => KeyValuePair.Create(m.Key, (object)m.Value))) { ["run_id"] = result.RunId }));
             return ExitCodes.Success;

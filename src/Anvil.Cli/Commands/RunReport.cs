@@ -14,7 +14,12 @@ internal static class RunReport
 
     public static void Print(RunSummary s, bool json)
     {
-        if (s.Outcome == RunOutcome.Finished)
+        if (s is { Outcome: RunOutcome.Finished, TestMae: { } mae })
+        {
+            Console.WriteLine($"Test MAE {mae:F3}, RMSE {s.TestRmse:F3} (the series' unit); seasonal naive MAE {s.SeasonalNaiveMae:F3} (ratio {mae / s.SeasonalNaiveMae:F3}) after {Epochs(s.Epochs)}.");
+            Console.WriteLine($"Training took {s.TrainSeconds:F1}s ({s.ImagesPerSecond:N0} windows/s); whole run {s.TotalSeconds:F1}s; peak memory {s.PeakMemoryMb:N0} MiB.");
+        }
+        else if (s.Outcome == RunOutcome.Finished)
         {
             var tta = s.TestAccuracyTta is { } augmented ? $" (with test-time augmentation {augmented:P2}, not what the served model does)" : "";
             Console.WriteLine($"Test accuracy {s.TestAccuracy:P2}{tta}, macro AUC {s.TestMacroAuc:F4} after {Epochs(s.Epochs)}.");

@@ -70,6 +70,8 @@ public sealed record DataSource(string Data, string? DataDir = null, string? Tes
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(warnings);
+        if (recipe.Series is { } series)
+            return Series.SeriesSource.Load(Data, series);
         if (Data == FashionMnistName)
         {
             var (train, test) = FashionMnist.Load(DataDir);

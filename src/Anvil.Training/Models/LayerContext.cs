@@ -2,9 +2,9 @@ namespace Anvil.Training.Models;
 
 /// <summary>
 /// A layer with what the builder knows about its position: index, input shape, class count, and
-/// whether its input is still the model's token ids.
+/// whether its input is still the model's token ids, and whether the model reads a series (every sample T steps long).
 /// </summary>
-internal sealed record LayerContext(int Index, LayerSpec Layer, long[] InputShape, int ClassCount, bool IsLast, bool IsLastDense, bool IsTokenIds = false)
+internal sealed record LayerContext(int Index, LayerSpec Layer, long[] InputShape, int ClassCount, bool IsLast, bool IsLastDense, bool IsTokenIds = false, bool IsSeries = false)
 {
     public InvalidDataException Error(string message) =>
         new($"Layer {Index} ({Layer.Type}) with input shape [{string.Join(", ", InputShape)}]: {message}");
@@ -29,5 +29,6 @@ internal sealed record LayerContext(int Index, LayerSpec Layer, long[] InputShap
 
     /// <summary>The message for a layer that needs one value per sample but receives a sequence [T, F].</summary>
     public InvalidDataException SequenceError() =>
-        Error("cannot take a sequence [T, F]; reduce it first with {\"type\": \"sequence_pool\", \"pooling\": \"last|mean|max\"} or an lstm/gru without \"return_sequences\".");
+        Error("cannot take a sequence [T, F]; reduce it first with {\"type\": \"sequence_pool\", \"pooling\": \"last|mean|max\"} or an lstm/gru without \"return_sequences\"" +
+            (IsSeries ? ", or flatten it (a series model reads exactly T steps)." : "."));
 }

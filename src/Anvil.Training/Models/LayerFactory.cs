@@ -16,7 +16,8 @@ internal static class LayerFactory
         var layer = c.Layer;
         if (c.IsTokenIds && layer.Type != LayerTypes.Embedding)
             throw c.Error("receives token ids; the first layer of a \"tokens\" model must be {\"type\": \"embedding\"}.");
-        if (c.InputShape.Length == 2 && layer.Type is LayerTypes.BatchNorm or LayerTypes.Flatten or LayerTypes.Dense)
+        // A series has a fixed T, so its steps may be flattened; token ids vary in length (padding) and must be pooled.
+        if (c.InputShape.Length == 2 && (layer.Type is LayerTypes.BatchNorm or LayerTypes.Dense || (layer.Type == LayerTypes.Flatten && !c.IsSeries)))
             throw c.SequenceError();
         if (layer.Activation is { } a && !LayerTypes.Activations.Contains(a))
             throw c.Error($"unknown activation '{a}'. Use one of: {string.Join(", ", LayerTypes.Activations)}.");

@@ -39,12 +39,13 @@ public static class ModelBuilder
     {
         ValidateHeader(spec);
         var tokens = InputKinds.Of(spec) == InputKinds.Tokens;
+        var series = InputKinds.Of(spec) == InputKinds.Series;
         var shape = spec.InputShape.Select(d => (long)d).ToArray();
         var lastDense = LastIndexOf(spec.Layers, LayerTypes.Dense);
         for (var i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
-            var context = new LayerContext(i, layer, shape, spec.ClassNames.Length, IsLast: i == spec.Layers.Count - 1, IsLastDense: i == lastDense, IsTokenIds: tokens && i == 0);
+            var context = new LayerContext(i, layer, shape, spec.ClassNames.Length, IsLast: i == spec.Layers.Count - 1, IsLastDense: i == lastDense, IsTokenIds: tokens && i == 0, IsSeries: series);
             var (module, output) = LayerFactory.Create(context, build: onLayer is not null);
             if (module is not null)
                 EnsureConvolutionsAreRight(i, layer, shape, output);

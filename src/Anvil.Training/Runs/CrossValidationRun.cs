@@ -23,6 +23,8 @@ public static class CrossValidationRun
             throw new ArgumentException($"k-fold cross-validation needs --folds 2 or more, e.g. 5 or 10; got {folds}.");
         var (source, recipe) = (request.Source, request.Recipe);
         recipe.Validate();
+        if (recipe.Series is not null)
+            throw new ArgumentException("cv folds are drawn at random, which would train a series on its own future; a series is evaluated by ./anvil train on a chronological split.");
         var datasetHash = source.Hash();
         using var data = source.Load(recipe, csvPolicy: null, progress);
         if (data.Tokenizer is not null)

@@ -9,23 +9,25 @@ namespace Anvil.Training.Runs;
 /// </example>
 public static class ModelChoice
 {
-    /// <summary>The built-in model for the data's input kind: vgg-small for (N, C, H, W) images, text-gru for (N, T) token ids, mlp for (N, F) feature vectors.</summary>
+    /// <summary>The built-in model for the data's input kind: vgg-small for (N, C, H, W) images, text-gru for (N, T) token ids, series-gru for (N, T, F) series, mlp for (N, F) feature vectors.</summary>
     public static string DefaultFor(TensorDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return train.IsTokens ? TextGru.Name : train.Features.dim() == 4 ? "vgg-small" : "mlp";
+        return train.IsTokens ? TextGru.Name : train.Features.dim() switch { 4 => "vgg-small", 3 => "series-gru", _ => "mlp" };
     }
 
-    /// <summary>The built-in model or the spec file named by <paramref name="model"/>, checked against the data's shape and classes.</summary>
+    /// <summary>The built-in model or the spec file named by <paramref name="model"/>, checked against the data's shape, output names and task (the head).</summary>
     /// <param name="vocabularySize">For token ids: how many ids the vocabulary has (an embedding needs at least as many rows).</param>
     public static ModelSpec Resolve(string model, TensorDataset train, int? vocabularySize = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         var inputShape = train.SampleShape.Select(d => (int)d).ToArray();
-        var classNames = train.ClassNames.ToArray();
+        var classNames = train.TargetNames.ToArray();
         if (BuiltInModels.Contains(model))
-            return BuiltInModels.Create(model, inputShape, classNames, vocabularySize);
+            return BuiltInModels.Create(model, inputShape, classNames, vocabularySize) with { Head = train.Task };
         var spec = ModelSpec.Load(model);
+        if (spec.Head != train.Task)
+            throw new ArgumentException($"Model spec '{model}' has a {spec.Head.ToString().ToLowerInvariant()} head but the data is for {train.Task.ToString().ToLowerInvariant()}; set the spec's \"head\" to \"{train.Task.ToString().ToLowerInvariant()}\".");
         if (!spec.InputShape.SequenceEqual(inputShape) || !spec.ClassNames.SequenceEqual(classNames))
             throw new ArgumentException(
                 $"Model spec '{model}' expects input [{string.Join(", ", spec.InputShape)}] and classes [{string.Join(", ", spec.ClassNames)}], " +

@@ -1,4 +1,5 @@
 using Anvil.Training.Data;
+using Anvil.Training.Data.Series;
 using Anvil.Training.Models;
 using Anvil.Training.Training;
 using Anvil.Training.Transforms;
@@ -12,8 +13,9 @@ namespace Anvil.Training.Runs;
 /// </example>
 public sealed class PreparedData : IDisposable
 {
-    private PreparedData(TensorDataset train, TensorDataset? validation, TensorDataset test, PreprocessingSpec? preprocessing, CsvPolicy? csvPolicy)
+    internal PreparedData(TensorDataset train, TensorDataset? validation, TensorDataset test, PreprocessingSpec? preprocessing, CsvPolicy? csvPolicy, SeriesLayout? series = null)
     {
+        Series = series;
         Train = train;
         Validation = validation;
         Test = test;
@@ -33,6 +35,8 @@ public sealed class PreparedData : IDisposable
     public CsvPolicy? CsvPolicy { get; }
     /// <summary>For texts: the tokenizer with the vocabulary fitted on the training split (or replayed); null otherwise.</summary>
     public Anvil.Preprocessing.Text.TextTokenizer? Tokenizer { get; private init; }
+    /// <summary>For a series: where its windows sit in time; null otherwise.</summary>
+    public SeriesLayout? Series { get; }
 
     /// <summary>True for (N, C, H, W) images, false for (N, F) feature vectors.</summary>
     public bool IsImages => Train.Features.dim() == 4;
@@ -44,6 +48,8 @@ public sealed class PreparedData : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(limits);
+        if (source.Series is { } series)
+            return SeriesPreparation.Prepare(source, series, recipe, limits, preprocessing);
         var (train, test) = (source.Train, source.Test);
         if (limits.Samples is { } n)
         {

@@ -46,6 +46,9 @@ public sealed class RunArtifacts(string directory)
     /// <summary>ROC curves of training's test evaluation, or of the latest re-evaluation.</summary>
     public string RocCurvesPng(bool evaluation) => Path.Combine(Directory, evaluation ? "evaluation_roc_curves.png" : "roc_curves.png");
 
+    /// <summary>A forecaster's first week of test data, observed against forecast, of training's test evaluation or of the latest re-evaluation.</summary>
+    public string ForecastPng(bool evaluation) => Path.Combine(Directory, evaluation ? "evaluation_forecast.png" : "forecast.png");
+
     /// <summary>Writes weights, spec, recipe and the fitted CSV policy (when there is one).</summary>
     public void SaveModel(SpecModel model, Recipe recipe, CsvPolicy? csvPolicy)
     {
@@ -73,10 +76,14 @@ public sealed class RunArtifacts(string directory)
     public void SaveEvaluation(EvaluationReport report, IReadOnlyList<string> classNames, IReadOnlyDictionary<string, double> metrics, bool evaluation)
     {
         ArgumentNullException.ThrowIfNull(report);
-        File.WriteAllText(evaluation ? EvaluationPath : MetricsPath, JsonSerializer.Serialize(metrics, TrainingJson.Options));
+        SaveMetrics(metrics, evaluation);
         ConfusionMatrixPlot.Save(report.ConfusionMatrix, classNames, ConfusionMatrixPng(evaluation));
         RocPlot.Save(report.Roc, classNames, RocCurvesPng(evaluation));
     }
+
+    /// <summary>Writes the metrics of one evaluation: evaluation.json for a re-evaluation, else metrics.json.</summary>
+    public void SaveMetrics(IReadOnlyDictionary<string, double> metrics, bool evaluation) =>
+        File.WriteAllText(evaluation ? EvaluationPath : MetricsPath, JsonSerializer.Serialize(metrics, TrainingJson.Options));
 
     /// <summary>The recipe the run was trained with.</summary>
     public Recipe LoadRecipe() => Recipe.FromJson(File.ReadAllText(Require(RecipePath)), RecipePath);

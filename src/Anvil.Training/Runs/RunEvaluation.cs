@@ -1,3 +1,4 @@
+using Anvil.Training.Data;
 using Anvil.Training.Metrics;
 using Anvil.Training.Models;
 
@@ -15,11 +16,11 @@ public static class RunEvaluation
 {
     /// <summary>What one re-evaluation measured and where it was written.</summary>
     /// <param name="RunId">The run evaluated.</param>
-    /// <param name="Test">Single-view figures and, when asked, test-time-augmentation figures.</param>
-    /// <param name="ClassNames">Class names, indexed by label.</param>
+    /// <param name="Test">Single-view figures and, when asked, test-time-augmentation figures; null for a forecaster, whose figures are all in <paramref name="Metrics"/>.</param>
+    /// <param name="ClassNames">Class names indexed by label, or a forecaster's target names.</param>
     /// <param name="Metrics">The flat named metrics written to evaluation.json.</param>
     /// <param name="Artifacts">The run's artifacts, for the paths of the plots.</param>
-    public sealed record Result(string RunId, TestMetrics Test, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, double> Metrics, RunArtifacts Artifacts);
+    public sealed record Result(string RunId, TestMetrics? Test, IReadOnlyList<string> ClassNames, IReadOnlyDictionary<string, double> Metrics, RunArtifacts Artifacts);
 
     /// <param name="testTimeAugmentation">Also evaluate with test-time augmentation; null follows the run's recipe.</param>
     public static Result Evaluate(IRunRecorder recorder, string runIdOrPrefix, bool? testTimeAugmentation, TextWriter progress, bool interactive)
@@ -32,6 +33,12 @@ public static class RunEvaluation
         using var data = RunPipeline.LoadAgain(run, artifacts, recipe, spec, progress);
         using var model = ModelBuilder.Build(spec);
         model.load(artifacts.Require(artifacts.WeightsPath));
+        if (spec.Head == TaskKind.Regression)
+        {
+            var forecast = ForecastEvaluation.Run(model, data, artifacts.ForecastPng(evaluation: true), progress, interactive);
+            artifacts.SaveMetrics(forecast, evaluation: true);
+            return new Result(run.Id, null, data.Test.TargetNames, forecast, artifacts);
+        }
         var test = TestEvaluation.Run(model, data.Test, (testTimeAugmentation ?? recipe.TestTimeAugmentation) && data.IsImages, progress, interactive);
         var metrics = test.ToMetrics(data.Test.ClassNames);
         if (data.Tokenizer is not null)

@@ -86,12 +86,12 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     {
         if (!modelGiven && ModelChoice.DefaultFor(train) is var model && model != recipe.Model)
         {
-            progress.WriteLine($"The data are {(train.IsTokens ? "token ids of texts" : "feature vectors")}: training the {model} model (choose another with --model).");
+            progress.WriteLine($"The data are {(train.IsTokens ? "token ids of texts" : train.Features.dim() == 3 ? "a series" : "feature vectors")}: training the {model} model (choose another with --model).");
             recipe = recipe with { Model = model };
         }
         if (train.Features.dim() != 4 && (recipe.CropPadding > 0 || recipe.Cutout > 0 || recipe.HorizontalFlip || recipe.TestTimeAugmentation))
         {
-            progress.WriteLine($"The data are {(train.IsTokens ? "token ids of texts" : "feature vectors")}, not images: crop, cutout, flip and test-time augmentation are turned off.");
+            progress.WriteLine($"The data are {(train.IsTokens ? "token ids of texts" : train.Features.dim() == 3 ? "a series" : "feature vectors")}, not images: crop, cutout, flip and test-time augmentation are turned off.");
             recipe = recipe with { CropPadding = 0, Cutout = 0, HorizontalFlip = false, TestTimeAugmentation = false };
         }
         return recipe;
@@ -129,6 +129,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             return stopped;
         }
         model.save(artifacts.WeightsPath);
+        if (data.Train.Task == TaskKind.Regression)
+            return FinishForecast(runId, model, data, artifacts, result, clock);
         var test = TestEvaluation.Run(model, data.Test, recipe.TestTimeAugmentation, progress, interactive);
         // Texts: the model's binary figures beside a bag-of-words baseline trained on the same split.
         var figures = data.Tokenizer is null ? null : TextBaseline.Compare(model, recipe, data, test.SingleView, progress, cancellationToken);
@@ -136,12 +138,20 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         var metrics = test.ToMetrics(data.Test.ClassNames);
         foreach (var (name, value) in figures ?? [])
             metrics[name] = value;
-        metrics["epochs"] = result.History.Count;
-        metrics["train_seconds"] = summary.TrainSeconds;
-        metrics["images_per_second"] = summary.ImagesPerSecond;
-        if (summary.PeakMemoryMb is { } peak)
-            metrics["peak_memory_mb"] = peak;
+        summary.AddTrainingFigures(metrics);
         artifacts.SaveEvaluation(test.SingleView, data.Test.ClassNames, metrics, evaluation: false);
+        recorder.LogMetrics(runId, metrics);
+        recorder.Finish(runId, RunOutcome.Finished);
+        return summary;
+    }
+
+    // A regressor has no classes: MAE and RMSE in the original unit beside the seasonal-naive baseline, and a forecast plot.
+    private RunSummary FinishForecast(string runId, SpecModel model, PreparedData data, RunArtifacts artifacts, TrainingResult result, Stopwatch clock)
+    {
+        var metrics = ForecastEvaluation.Run(model, data, artifacts.ForecastPng(evaluation: false), progress, interactive);
+        var summary = RunSummary.Forecasted(runId, artifacts.Directory, result, metrics, data.Train.Count, clock.Elapsed);
+        summary.AddTrainingFigures(metrics);
+        artifacts.SaveMetrics(metrics, evaluation: false);
         recorder.LogMetrics(runId, metrics);
         recorder.Finish(runId, RunOutcome.Finished);
         return summary;

@@ -23,6 +23,12 @@ public sealed record RunSummary
     public double? TestAccuracyTta { get; init; }
     /// <summary>Single-view macro one-vs-rest AUC.</summary>
     public double? TestMacroAuc { get; init; }
+    /// <summary>A forecaster's mean absolute error on the test windows, in the series' unit.</summary>
+    public double? TestMae { get; init; }
+    /// <summary>A forecaster's root mean squared error on the test windows, in the series' unit.</summary>
+    public double? TestRmse { get; init; }
+    /// <summary>The seasonal-naive baseline's mean absolute error on the same test windows.</summary>
+    public double? SeasonalNaiveMae { get; init; }
     /// <summary>Epochs trained, including those before a resume.</summary>
     public int Epochs { get; init; }
     /// <summary>Training wall time of this session.</summary>
@@ -55,6 +61,33 @@ public sealed record RunSummary
             ImagesPerSecond = (double)trainCount * result.EpochsThisFit / result.Elapsed.TotalSeconds,
             TotalSeconds = total.TotalSeconds,
         };
+    }
+
+    /// <summary>A forecaster that trained and was evaluated; <paramref name="metrics"/> holds test_mae, test_rmse and seasonal_naive_mae.</summary>
+    public static RunSummary Forecasted(string runId, string artifactsDir, TrainingResult result, IReadOnlyDictionary<string, double> metrics, int trainCount, TimeSpan total)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(metrics);
+        return Stopped(runId, artifactsDir, result) with
+        {
+            Outcome = RunOutcome.Finished,
+            TestMae = metrics["test_mae"],
+            TestRmse = metrics["test_rmse"],
+            SeasonalNaiveMae = metrics["seasonal_naive_mae"],
+            ImagesPerSecond = (double)trainCount * result.EpochsThisFit / result.Elapsed.TotalSeconds,
+            TotalSeconds = total.TotalSeconds,
+        };
+    }
+
+    /// <summary>What training cost, recorded beside the test figures: epochs, train_seconds, images_per_second, peak_memory_mb.</summary>
+    public void AddTrainingFigures(IDictionary<string, double> metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        metrics["epochs"] = Epochs;
+        metrics["train_seconds"] = TrainSeconds;
+        metrics["images_per_second"] = ImagesPerSecond;
+        if (PeakMemoryMb is { } peak)
+            metrics["peak_memory_mb"] = peak;
     }
 
     /// <summary>A run that was interrupted or diverged before evaluation.</summary>

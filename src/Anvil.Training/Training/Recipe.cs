@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Anvil.Preprocessing.Text;
 using Anvil.Training.Data;
+using Anvil.Training.Data.Series;
 
 namespace Anvil.Training.Training;
 
@@ -60,6 +61,8 @@ public sealed record Recipe
     public int? Threads { get; init; }
     /// <summary>For a text corpus: how texts become token ids (max_length, lowercase, max_words, min_count); null takes the defaults.</summary>
     public TextTokenizerOptions? Text { get; init; }
+    /// <summary>Makes the CSV data a time series to forecast: windows, horizon and a chronological split; null reads rows to classify.</summary>
+    public SeriesOptions? Series { get; init; }
 
     /// <summary>
     /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
@@ -118,6 +121,7 @@ public sealed record Recipe
         {
             throw new ArgumentException($"Invalid recipe: text.{e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]} Got {e.ActualValue}.");
         }
+        Series?.Validate();
     }
 
     /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>

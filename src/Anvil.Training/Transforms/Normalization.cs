@@ -26,7 +26,7 @@ public sealed class Normalization
     public float[] Mean { get; }
     public float[] Std { get; }
 
-    /// <summary>Computes per-channel mean and std of (N, C, H, W) images or per-feature of (N, F) rows.</summary>
+    /// <summary>Computes per-channel mean and std of (N, C, H, W) images, per-feature of (N, F) rows or of (N, T, F) series steps.</summary>
     public static Normalization Fit(TensorDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -34,7 +34,12 @@ public sealed class Normalization
             throw new ArgumentException($"Normalization needs at least 2 training samples, got {train.Count}.", nameof(train));
         using var scope = NewDisposeScope();
         var x = train.Features;
-        var perChannel = x.dim() == 4 ? x.transpose(0, 1).reshape(x.shape[1], -1) : x.transpose(0, 1); // (C, N·H·W) or (F, N)
+        var perChannel = x.dim() switch
+        {
+            4 => x.transpose(0, 1).reshape(x.shape[1], -1), // (C, N·H·W)
+            3 => x.reshape(-1, x.shape[2]).transpose(0, 1), // (F, N·T)
+            _ => x.transpose(0, 1), // (F, N)
+        };
         var mean = perChannel.mean([1], type: ScalarType.Float64).to(ScalarType.Float32).data<float>().ToArray();
         // A constant channel (std 0) would divide by zero; such a channel carries no information, so scale it by 1.
         var std = perChannel.std(1).data<float>().ToArray().Select(s => s > 1e-6f ? s : 1f).ToArray();
@@ -51,11 +56,11 @@ public sealed class Normalization
     public void ApplyInPlace(TensorDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var channels = data.Features.shape[1];
+        var channels = data.Features.shape[data.Features.dim() == 3 ? 2 : 1];
         if (channels != Mean.Length)
             throw new ArgumentException($"Normalization was fitted on {Mean.Length} channels but the data has {channels}.", nameof(data));
         using var scope = NewDisposeScope();
-        long[] shape = data.Features.dim() == 4 ? [1, channels, 1, 1] : [1, channels];
+        long[] shape = data.Features.dim() switch { 4 => [1, channels, 1, 1], 3 => [1, 1, channels], _ => [1, channels] };
         data.Features.sub_(tensor(Mean).view(shape)).div_(tensor(Std).view(shape));
     }
 }

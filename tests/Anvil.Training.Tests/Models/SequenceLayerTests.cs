@@ -169,6 +169,24 @@ public class SequenceLayerTests
     }
 
     [Fact]
+    public void SeriesStepsMayBeFlattenedSinceASeriesHasAFixedLength()
+    {
+        var spec = new ModelSpec
+        {
+            Name = "series", InputShape = [24, 1], ClassNames = ["t+1", "t+2", "t+3"], Head = Anvil.Training.Data.TaskKind.Regression,
+            Layers = [new LayerSpec { Type = LayerTypes.Gru, Units = 4, ReturnSequences = true }, new LayerSpec { Type = LayerTypes.Flatten }, new LayerSpec { Type = LayerTypes.Dense }],
+        };
+        var dense = spec with { Layers = [spec.Layers[0], new LayerSpec { Type = LayerTypes.Dense }] };
+
+        using var model = ModelBuilder.Build(spec);
+        using var outputs = model.forward(randn(5, 24, 1));
+
+        Assert.Equal([96L], ModelBuilder.LayerShapes(spec)[2].Input); // 24 steps × 4 units
+        Assert.Equal([5L, 3], outputs.shape);
+        Assert.Contains("or flatten it (a series model reads exactly T steps)", Assert.Throws<InvalidDataException>(() => ModelBuilder.InferOutputShape(dense)).Message);
+    }
+
+    [Fact]
     public void SeriesSpecIsInferredFromItsRankAndNormalisedPerFeature()
     {
         var spec = new ModelSpec

@@ -19,14 +19,14 @@ public static class SeriesCsvReader
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfNegative(maxGap);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"Series file '{path}' does not exist. Check --data.", path);
+            throw new FileNotFoundException($"Series file '{path}' does not exist. Check --data or the recipe's \"data\".", path);
         if (new FileInfo(path).Length > LargestFileBytes)
             throw new InvalidDataException($"Series file '{path}' is larger than {LargestFileBytes:N0} bytes.");
 
         using var reader = new StreamReader(path);
         var header = (reader.ReadLine() ?? "").Split(',').Select(c => c.Trim()).ToList();
-        var timeIndex = Column(header, timeColumn, path, "--time-column");
-        var valueIndex = Column(header, valueColumn, path, "--value-column");
+        var timeIndex = Column(header, timeColumn, path, "time_column");
+        var valueIndex = Column(header, valueColumn, path, "value_column");
         var times = new List<DateTime>();
         var values = new List<float>();
         var row = 1;
@@ -43,7 +43,7 @@ public static class SeriesCsvReader
             var cell = cells[valueIndex].Trim();
             float value;
             if (cell.Length == 0 || cell.Equals("NaN", StringComparison.OrdinalIgnoreCase))
-                value = float.NaN; // a missing value: filled below like a missing row, within --max-gap
+                value = float.NaN; // a missing value: filled below like a missing row, within max_gap
             else if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !float.IsFinite(value))
                 throw new InvalidDataException($"{path} row {row}: '{cell}' in column '{valueColumn}' is not a finite number.");
             if (times.Count > 0 && time <= times[^1])
@@ -93,7 +93,7 @@ public static class SeriesCsvReader
             var length = end - i;
             if (i == 0 || end == values.Count || length > maxGap)
                 throw new InvalidDataException($"{path}: {length} value(s) missing from {start + (step * i):yyyy-MM-dd HH:mm}" +
-                    (i == 0 || end == values.Count ? " at an end of the series, where nothing can be interpolated; trim the file." : $"; at most {maxGap} in a row are filled by interpolation. Raise --max-gap or repair the data."));
+                    (i == 0 || end == values.Count ? " at an end of the series, where nothing can be interpolated; trim the file." : $"; at most {maxGap} in a row are filled by interpolation. Raise series.max_gap in the recipe or repair the data."));
             for (var k = 0; k < length; k++)
                 values[i + k] = values[i - 1] + ((values[end] - values[i - 1]) * (k + 1) / (length + 1));
             filled += length;
@@ -103,10 +103,10 @@ public static class SeriesCsvReader
         return filled;
     }
 
-    private static int Column(List<string> header, string name, string path, string option)
+    private static int Column(List<string> header, string name, string path, string field)
     {
         var index = header.FindIndex(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase));
         return index >= 0 ? index
-            : throw new InvalidDataException($"{path} has no column '{name}'; its columns are {string.Join(", ", header)}. Name the right one with {option}.");
+            : throw new InvalidDataException($"{path} has no column '{name}'; its columns are {string.Join(", ", header)}. Name the right one in the recipe's series.{field}.");
     }
 }

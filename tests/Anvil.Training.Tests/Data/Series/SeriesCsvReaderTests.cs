@@ -23,7 +23,7 @@ public sealed class SeriesCsvReaderTests
     }
 
     [Fact]
-    public void AGapLongerThanTheLimitNamesItsTimeAndTheOption()
+    public void AGapLongerThanTheLimitNamesItsTimeAndTheRecipeField()
     {
         using var temp = new TempDirectory();
         var path = temp.Write("s.csv", "date,temp\n2010/01/01 00:00,1\n2010/01/01 01:00,2\n2010/01/01 05:00,3\n2010/01/01 06:00,4\n");
@@ -31,7 +31,7 @@ public sealed class SeriesCsvReaderTests
         var error = Assert.Throws<InvalidDataException>(() => SeriesCsvReader.Read(path, "temp"));
 
         Assert.Contains("3 value(s) missing from 2010-01-01 02:00", error.Message, StringComparison.Ordinal);
-        Assert.Contains("--max-gap", error.Message, StringComparison.Ordinal);
+        Assert.Contains("series.max_gap", error.Message, StringComparison.Ordinal);
         Assert.Equal(3, SeriesCsvReader.Read(path, "temp", maxGap: 3).Filled);
     }
 

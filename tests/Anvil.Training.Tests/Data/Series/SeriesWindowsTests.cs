@@ -17,9 +17,9 @@ public sealed class SeriesWindowsTests
     }
 
     [Fact]
-    public void TheSplitLeavesAGapOfOneWindowAndHorizonBetweenTheParts()
+    public void TheSplitLeavesTheGapBetweenTheParts()
     {
-        var (train, test) = new SeriesWindows(Input: 72, Horizon: 24).Split(length: 1_000, testFraction: 0.2);
+        var (train, test) = new SeriesWindows(Input: 72, Horizon: 24).Split(length: 1_000, testFraction: 0.2, gap: 96);
 
         Assert.Equal(new Range(0, 704), train);
         Assert.Equal(new Range(800, 1_000), test);

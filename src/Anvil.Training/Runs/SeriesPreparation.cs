@@ -1,0 +1,61 @@
+using Anvil.Training.Data;
+using Anvil.Training.Data.Series;
+using Anvil.Training.Models;
+using Anvil.Training.Training;
+using Anvil.Training.Transforms;
+using static TorchSharp.torch;
+
+namespace Anvil.Training.Runs;
+
+/// <summary>
+/// Prepares a series' windows for training, never with a random split: validation is the last
+/// <see cref="Recipe.ValidationFraction"/> of the training windows, after a gap in which no window's values are read by
+/// the other part; inputs are standardised and targets standardised per output, both with training statistics.
+/// Test targets stay in the original unit, since every test figure is reported in it.
+/// </summary>
+internal static class SeriesPreparation
+{
+    public static PreparedData Prepare(SourceData source, SeriesLayout layout, Recipe recipe, TrainingLimits limits, PreprocessingSpec? preprocessing)
+    {
+        var (train, test) = (source.Train, source.Test);
+        if (limits.Samples is { } n)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(n, 2, "--limit");
+            (train, test) = (PreparedData.Head(train, n), PreparedData.Head(test, n));
+        }
+        TensorDataset? validation = null;
+        if (recipe.ValidationFraction > 0)
+        {
+            var all = train;
+            (train, validation) = SplitChronologically(all, recipe.ValidationFraction, layout.Options);
+            all.Dispose();
+        }
+        var inputs = preprocessing is null ? Normalization.Fit(train) : Normalization.From(preprocessing);
+        var targets = preprocessing is null ? TargetStandardization.Fit(train) : TargetStandardization.From(preprocessing);
+        foreach (var split in new[] { train, validation, test })
+            if (split is not null)
+                inputs.ApplyInPlace(split);
+        targets.ApplyInPlace(train);
+        if (validation is not null)
+            targets.ApplyInPlace(validation);
+        return new PreparedData(train, validation, test, preprocessing ?? targets.AddTo(inputs.ToSpec(source.Scale)), csvPolicy: null, layout);
+    }
+
+    /// <summary>
+    /// The first windows for training, the last <paramref name="fraction"/> for validation. Window i reads values
+    /// i … i + Input + Horizon − 1, so skipping Input + Horizon − 1 + Gap windows leaves Gap values between the last
+    /// training target and the first validation input.
+    /// </summary>
+    internal static (TensorDataset Train, TensorDataset Validation) SplitChronologically(TensorDataset windows, double fraction, SeriesOptions options)
+    {
+        var validation = (int)Math.Round(windows.Count * fraction);
+        var skipped = options.Input + options.Horizon - 1 + options.Gap;
+        var train = windows.Count - validation - skipped;
+        if (validation < 1 || train < 2)
+            throw new ArgumentException($"The training part of the series holds {windows.Count} windows: too few to keep validation_fraction {fraction} of them for validation after skipping {skipped} (series.input + series.horizon - 1 + series.gap). " +
+                "Use a longer series, a larger validation_fraction, or a shorter series.input, series.horizon or series.gap; validation_fraction 0 trains without validation.");
+        using var trainIndices = arange(train);
+        using var validationIndices = arange(windows.Count - validation, windows.Count);
+        return (windows.Subset(trainIndices), windows.Subset(validationIndices));
+    }
+}
