@@ -71,6 +71,13 @@ public sealed class RecurrentExportTests(ITestOutputHelper output)
         output.WriteLine($"embedding-mean: max |Δp| = {CompareOnTokenIds(bagOfWords):E2}");
     }
 
+    [Fact]
+    public void TheBuiltInTextGruExports()
+    {
+        var spec = BuiltInModels.Create("text-gru", [SequenceModels.MaxLength], SequenceModels.Classes, SequenceModels.Vocabulary);
+        output.WriteLine($"text-gru: max |Δp| = {CompareOnTokenIds(spec):E2}");
+    }
+
     [Theory]
     [InlineData(LayerTypes.Lstm, null)]
     [InlineData(LayerTypes.Gru, null)]

@@ -42,6 +42,26 @@ public sealed class RegressionExportTests
     }
 
     [Fact]
+    public void TheBuiltInSeriesGruExportsItsFlattenedStepsAndMatchesTorchSharp()
+    {
+        // series-gru: a GRU returning every step, flatten (fixed T) and a dense output per horizon step.
+        var spec = BuiltInModels.Create("series-gru", [10, 3], ["t+1", "t+2", "t+3", "t+4"]) with
+        {
+            Head = TaskKind.Regression,
+            Preprocessing = Forecaster().Preprocessing,
+        };
+        using var model = SequenceModels.Build(spec);
+        const int batch = 5;
+        var raw = SequenceModels.Series(batch, seed: 4);
+
+        var expected = TorchValues(model, Oracle.Preprocess(spec, raw), batch);
+        var actual = OnnxValues(OnnxExporter.ToBytes(model), spec, raw, batch);
+
+        var tolerance = 1e-5f * expected.Max(Math.Abs);
+        Assert.True(Oracle.MaxAbsDifference(expected, actual) <= tolerance, $"values differ by {Oracle.MaxAbsDifference(expected, actual):E2} > {tolerance:E2}.");
+    }
+
+    [Fact]
     public void RegressorsManifestStatesValuesTheWindowAndTheTargetsUnit()
     {
         var spec = Forecaster();
