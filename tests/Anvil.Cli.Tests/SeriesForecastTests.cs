@@ -11,7 +11,7 @@ public class SeriesForecastTests
     private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
     // Windows small enough for 501 hours: 48 in, 12 out, a 10-hour gap; the model is left to the data.
-    private static string WriteRecipe(AnvilProcess anvil, string? field = null, JsonNode? value = null, int epochs = 2)
+    internal static string WriteRecipe(AnvilProcess anvil, string? field = null, JsonNode? value = null, int epochs = 2)
     {
         var csv = Path.Combine(anvil.Home, "seattle.csv");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", "seattle", "seattle-temps-sample.csv"), csv, overwrite: true);

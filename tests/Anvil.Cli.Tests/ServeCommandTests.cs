@@ -25,7 +25,7 @@ public class ServeCommandTests(ITestOutputHelper output)
         return runId;
     }
 
-    private static string CreateKey(AnvilProcess anvil, string plan = "enterprise")
+    internal static string CreateKey(AnvilProcess anvil, string plan = "enterprise")
     {
         var created = anvil.Run("keys", "create", "--org", "acme", "--plan", plan);
         Assert.True(created.ExitCode == 0, created.Stderr);
@@ -34,14 +34,14 @@ public class ServeCommandTests(ITestOutputHelper output)
         return key;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task<Process> StartServer(AnvilProcess anvil, int port)
+    internal static async Task<Process> StartServer(AnvilProcess anvil, int port)
     {
         var server = anvil.Start("serve", "--urls", $"http://127.0.0.1:{port}", "--max-queue-delay-ms", "2");
         using var probe = new HttpClient();

@@ -8,7 +8,7 @@ public class TextRunTests
 {
     private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
-    private static string WriteRecipe(AnvilProcess anvil, int epochs, string text = """{ "max_length": 64, "min_count": 1 }""")
+    internal static string WriteRecipe(AnvilProcess anvil, int epochs, string text = """{ "max_length": 64, "min_count": 1 }""")
     {
         var path = Path.Combine(anvil.Home, "spam.json");
         File.WriteAllText(path, $$"""
