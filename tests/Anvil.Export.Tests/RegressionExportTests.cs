@@ -27,17 +27,8 @@ public sealed class RegressionExportTests
     [Fact]
     public void ExportedRegressorGivesTorchSharpsOutputsInTheTargetsUnitWithoutSoftmax()
     {
-        var spec = Forecaster();
-        using var model = SequenceModels.Build(spec);
-        const int batch = 5;
-        var raw = SequenceModels.Series(batch, seed: 3);
+        var actual = ExportAndCompare(Forecaster(), seed: 3);
 
-        var expected = TorchValues(model, Oracle.Preprocess(spec, raw), batch);
-        var actual = OnnxValues(OnnxExporter.ToBytes(model), spec, raw, batch);
-
-        // Outputs of about ±200: float32 differences of the summation order scale with them.
-        var tolerance = 1e-5f * expected.Max(Math.Abs);
-        Assert.True(Oracle.MaxAbsDifference(expected, actual) <= tolerance, $"values differ by {Oracle.MaxAbsDifference(expected, actual):E2} > {tolerance:E2}.");
         Assert.Contains(actual, v => v < 0 || v > 1); // not probabilities: a softmax would squash them into (0, 1)
     }
 
@@ -50,15 +41,7 @@ public sealed class RegressionExportTests
             Head = TaskKind.Regression,
             Preprocessing = Forecaster().Preprocessing,
         };
-        using var model = SequenceModels.Build(spec);
-        const int batch = 5;
-        var raw = SequenceModels.Series(batch, seed: 4);
-
-        var expected = TorchValues(model, Oracle.Preprocess(spec, raw), batch);
-        var actual = OnnxValues(OnnxExporter.ToBytes(model), spec, raw, batch);
-
-        var tolerance = 1e-5f * expected.Max(Math.Abs);
-        Assert.True(Oracle.MaxAbsDifference(expected, actual) <= tolerance, $"values differ by {Oracle.MaxAbsDifference(expected, actual):E2} > {tolerance:E2}.");
+        ExportAndCompare(spec, seed: 4);
     }
 
     [Fact]
@@ -88,6 +71,22 @@ public sealed class RegressionExportTests
         var error = Assert.Throws<InvalidDataException>(() => ModelBuilder.InferOutputShape(spec));
 
         Assert.Contains("remove \"activation\": \"softmax\"", error.Message, StringComparison.Ordinal);
+    }
+
+    // Exports the model built from the spec and runs a batch of raw windows through both engines; returns ONNX Runtime's values.
+    private static float[] ExportAndCompare(ModelSpec spec, int seed)
+    {
+        using var model = SequenceModels.Build(spec);
+        const int batch = 5;
+        var raw = SequenceModels.Series(batch, seed);
+
+        var expected = TorchValues(model, Oracle.Preprocess(spec, raw), batch);
+        var actual = OnnxValues(OnnxExporter.ToBytes(model), spec, raw, batch);
+
+        // Outputs of about ±200: float32 differences of the summation order scale with them.
+        var tolerance = 1e-5f * expected.Max(Math.Abs);
+        Assert.True(Oracle.MaxAbsDifference(expected, actual) <= tolerance, $"values differ by {Oracle.MaxAbsDifference(expected, actual):E2} > {tolerance:E2}.");
+        return actual;
     }
 
     private static float[] TorchValues(SpecModel model, float[] inputs, int batch)
