@@ -37,6 +37,9 @@ public static class ServingApp
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Anvil", LogLevel.Information);
+        // A start-up failure (e.g. the port is in use) is rethrown to the caller, which says what to fix in one
+        // line; the host's own log of it would repeat it with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 
         var services = builder.Services;
         services.Configure<JsonOptions>(json => ApiJson.Configure(json.SerializerOptions));
@@ -82,6 +85,7 @@ public static class ServingApp
                 ? Problems.WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? $"The body is larger than the limit of {options.MaxBodyBytes:N0} bytes." : "The request is malformed.")
                 : Problems.WriteAsync(context, 500, "The server failed to handle the request. Retry with the same Idempotency-Key: a prediction that was billed is answered again, never billed twice.");
         }));
+        app.Use(MetricsEndpoint.OnlyMetricsOnItsListener);
         app.UseRouting();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenApi(OpenApiPath);

@@ -44,6 +44,25 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task TheMetricsListenerDoesNotServeTheApi()
+    {
+        var port = FreePort();
+        await using var host = await ServingHost.StartAsync(new ServingOptions { MetricsUrls = $"http://127.0.0.1:{port}" });
+        using var operatorPort = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        operatorPort.DefaultRequestHeaders.Authorization = new("Bearer", host.CreateKey(host.Acme));
+
+        using var models = await operatorPort.GetAsync(new Uri("/v1/models", UriKind.Relative));
+        using var openApi = await operatorPort.GetAsync(new Uri(ServingApp.OpenApiPath, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, models.StatusCode); // before: 200 with the organization's models
+        Assert.Contains("--urls", await models.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, openApi.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await operatorPort.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        using var api = host.Client(host.CreateKey(host.Acme));
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync(new Uri("/v1/models", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public void MetricsListenerOnTheApiPortIsRefused()
     {
         var error = Assert.Throws<ArgumentException>(() => Api.MetricsEndpoint.Listeners(new ServingOptions { Urls = "http://127.0.0.1:8080", MetricsUrls = "http://0.0.0.0:8080" }));

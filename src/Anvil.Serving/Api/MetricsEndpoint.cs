@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Anvil.Serving.Inference;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Anvil.Serving.Api;
 
@@ -55,6 +56,20 @@ public static class MetricsEndpoint
         }
 
         return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
+    }
+
+    /// <summary>
+    /// Middleware: the metrics listener answers /metrics and /healthz only. It is the operator's port,
+    /// often exposed to a scraper's network where the API is not, so the API's routes are 404 there.
+    /// </summary>
+    public static Task OnlyMetricsOnItsListener(HttpContext context, RequestDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var options = context.RequestServices.GetRequiredService<ServingOptions>();
+        if (OnMetricsListener(context, options) && context.Request.Path.Value is not ("/metrics" or "/healthz"))
+            return Problems.WriteAsync(context, 404, "The metrics listener serves /metrics and /healthz only; send API requests to the API's address (--urls).");
+        return next(context);
     }
 
     // The port the connection arrived on, never the Host header (which the client writes).
