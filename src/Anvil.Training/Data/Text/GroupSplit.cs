@@ -6,7 +6,8 @@ namespace Anvil.Training.Data.Text;
 /// <summary>
 /// Splits documents so that no group crosses the split (near-copies stay together), stratified by label:
 /// per class, groups are ordered by a seeded hash of their key and the first ones, up to the fraction of that
-/// class's documents, go to the held-out part. Same documents and seed, same split, on every machine.
+/// class's documents, go to the held-out part. Both parts come in a seeded order that mixes the classes.
+/// Same documents and seed, same split and order, on every machine.
 /// </summary>
 public static class GroupSplit
 {
@@ -29,8 +30,11 @@ public static class GroupSplit
             }
         }
 
-        var train = documents.Where(d => !heldOutGroups.Contains(d.Group)).ToList();
-        var heldOut = documents.Where(d => heldOutGroups.Contains(d.Group)).ToList();
+        // Each part in a seeded order, not the corpus's (one class folder after another), so the first
+        // documents of a part (--limit) hold every class.
+        var shuffled = documents.Select((d, i) => (Document: d, Rank: Rank($"{i}", seed))).OrderBy(x => x.Rank, StringComparer.Ordinal).Select(x => x.Document).ToList();
+        var train = shuffled.Where(d => !heldOutGroups.Contains(d.Group)).ToList();
+        var heldOut = shuffled.Where(d => heldOutGroups.Contains(d.Group)).ToList();
         if (train.Count == 0 || heldOut.Count == 0)
             throw new ArgumentException($"Splitting {documents.Count} documents at {heldOutFraction} leaves {train.Count} for training and {heldOut.Count} held out; both need documents. Use more data.", nameof(documents));
         return (train, heldOut);

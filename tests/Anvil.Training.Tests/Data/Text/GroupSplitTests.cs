@@ -41,6 +41,18 @@ public sealed class GroupSplitTests
         Assert.NotEqual(first, other);
     }
 
+    [Fact]
+    public void BothPartsMixTheClassesSoTheirFirstDocumentsHoldEvery()
+    {
+        // a corpus as read: every ham document first, then every spam document
+        var documents = Enumerable.Range(0, 200).Select(i => new TextDocument($"text {i}", i < 150 ? 0 : 1, $"g{i}", "")).ToList();
+
+        var (train, heldOut) = GroupSplit.Split(documents, 0.2, seed: 2);
+
+        Assert.Equal([0, 1], train.Take(20).Select(d => d.Label).Distinct().Order());
+        Assert.Equal([0, 1], heldOut.Take(20).Select(d => d.Label).Distinct().Order());
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1.0)]
