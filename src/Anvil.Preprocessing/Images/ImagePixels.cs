@@ -58,7 +58,8 @@ public static class ImagePixels
     public static bool Copy(SKBitmap bitmap, Span<float> sample, int channels, float divisor)
     {
         ArgumentNullException.ThrowIfNull(bitmap);
-        ArgumentOutOfRangeException.ThrowIfNotEqual(channels is 1 or 3, true, nameof(channels));
+        if (channels is not (1 or 3))
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "An image sample has 1 (grey) or 3 (R, G, B) channels.");
         var (width, height, plane) = (bitmap.Width, bitmap.Height, bitmap.Width * bitmap.Height);
         ArgumentOutOfRangeException.ThrowIfNotEqual(sample.Length, channels * plane, nameof(sample));
         ReadOnlySpan<byte> rgba = bitmap.GetPixelSpan();

@@ -36,8 +36,9 @@ public static class PredictResponses
             var truncated = input.Truncated?[i];
             if (forecaster)
             {
-                results.Add(new PredictionResult { Id = id, Forecast = row.ToArray(), Truncated = truncated, Version = version.Version });
-                records.Add(new PredictionRecord(id, version.ModelName, version.Version, input.LoggedBytes(i), shape, -1, "", row.ToArray()));
+                var forecast = row.ToArray(); // the answer and the log row share it: neither changes it
+                results.Add(new PredictionResult { Id = id, Forecast = forecast, Truncated = truncated, Version = version.Version });
+                records.Add(new PredictionRecord(id, version.ModelName, version.Version, input.LoggedBytes(i), shape, -1, "", forecast));
                 continue;
             }
 

@@ -8,6 +8,9 @@ namespace Anvil.Training.Metrics;
 /// <param name="Count">Number of samples evaluated.</param>
 public sealed record EvaluationReport(double Accuracy, double Loss, ConfusionMatrixResult ConfusionMatrix, RocResult Roc, int Count)
 {
+    /// <summary>Per sample, in order: was the most probable class the label? (McNemar compares two models with it.)</summary>
+    public IReadOnlyList<bool> Correct { get; init; } = [];
+
     /// <summary>Flat metrics for the run log and metrics.json, per-class ones keyed by class name.</summary>
     public IReadOnlyDictionary<string, double> ToMetrics(string prefix, IReadOnlyList<string> classNames)
     {

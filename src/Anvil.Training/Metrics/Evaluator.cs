@@ -88,6 +88,9 @@ public static class Evaluator
         var roc = new RocCurves(classes, inputsAreProbabilities: true);
         roc.Update(probabilities, data.Labels);
         var matrix = confusion.Compute();
-        return new EvaluationReport(matrix.Accuracy, loss, matrix, roc.Compute(), data.Count);
+        return new EvaluationReport(matrix.Accuracy, loss, matrix, roc.Compute(), data.Count)
+        {
+            Correct = probabilities.argmax(1).eq(data.Labels).data<bool>().ToArray(),
+        };
     }
 }

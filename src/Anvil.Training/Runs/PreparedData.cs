@@ -48,8 +48,6 @@ public sealed class PreparedData : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(limits);
-        if (source.Series is { } series)
-            return SeriesPreparation.Prepare(source, series, recipe, limits, preprocessing);
         var (train, test) = (source.Train, source.Test);
         if (limits.Samples is { } n)
         {
@@ -60,7 +58,9 @@ public sealed class PreparedData : IDisposable
         if (recipe.ValidationFraction > 0)
         {
             var all = train;
-            (train, validation) = DataSplit.Split(all, recipe.ValidationFraction, recipe.Seed);
+            (train, validation) = source.Series is { } layout
+                ? SeriesPreparation.SplitChronologically(all, recipe.ValidationFraction, layout.Options) // never a random split for a series
+                : DataSplit.Split(all, recipe.ValidationFraction, recipe.Seed);
             all.Dispose();
         }
         if (train.IsTokens)
@@ -69,7 +69,10 @@ public sealed class PreparedData : IDisposable
         foreach (var split in new[] { train, validation, test })
             if (split is not null)
                 normalization.ApplyInPlace(split);
-        return new PreparedData(train, validation, test, preprocessing ?? normalization.ToSpec(source.Scale), source.CsvPolicy);
+        var fitted = preprocessing ?? normalization.ToSpec(source.Scale);
+        if (source.Series is { } series)
+            return new PreparedData(train, validation, test, SeriesPreparation.StandardizeTargets(train, validation, fitted, refit: preprocessing is null), null, series);
+        return new PreparedData(train, validation, test, fitted, source.CsvPolicy);
     }
 
     /// <summary>The first <paramref name="n"/> samples (the data set itself when it is not larger); disposes the input when it copies.</summary>

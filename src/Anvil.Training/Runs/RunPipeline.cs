@@ -133,7 +133,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             return FinishForecast(runId, model, data, artifacts, result, clock);
         var test = TestEvaluation.Run(model, data.Test, recipe.TestTimeAugmentation, progress, interactive);
         // Texts: the model's binary figures beside a bag-of-words baseline trained on the same split.
-        var figures = data.Tokenizer is null ? null : TextBaseline.Compare(model, recipe, data, test.SingleView, progress, cancellationToken);
+        var figures = data.Tokenizer is null ? null : TextBaseline.Compare(recipe, data, test.SingleView, progress, cancellationToken);
         var summary = RunSummary.Finished(runId, artifacts.Directory, result, test, data.Train.Count, clock.Elapsed) with { Figures = figures?.ToDictionary(f => f.Key, f => (object)f.Value) };
         var metrics = test.ToMetrics(data.Test.ClassNames);
         foreach (var (name, value) in figures ?? [])

@@ -8,37 +8,25 @@ using static TorchSharp.torch;
 namespace Anvil.Training.Runs;
 
 /// <summary>
-/// Prepares a series' windows for training, never with a random split: validation is the last
-/// <see cref="Recipe.ValidationFraction"/> of the training windows, after a gap in which no window's values are read by
-/// the other part; inputs are standardised and targets standardised per output, both with training statistics.
-/// Test targets stay in the original unit, since every test figure is reported in it.
+/// What a series' windows need beyond <see cref="PreparedData.Load"/>'s steps: a chronological validation split (the
+/// last <see cref="Recipe.ValidationFraction"/> of the training windows, after a gap in which no window's values are
+/// read by the other part) and targets standardised per output with training statistics. Test targets stay in the
+/// original unit, since every test figure is reported in it.
 /// </summary>
 internal static class SeriesPreparation
 {
-    public static PreparedData Prepare(SourceData source, SeriesLayout layout, Recipe recipe, TrainingLimits limits, PreprocessingSpec? preprocessing)
+    /// <summary>
+    /// Standardises the training and validation targets per output (test targets stay in the original unit) with
+    /// statistics fitted on the training windows (<paramref name="refit"/>) or saved in <paramref name="preprocessing"/>;
+    /// returns the preprocessing with them recorded.
+    /// </summary>
+    public static PreprocessingSpec StandardizeTargets(TensorDataset train, TensorDataset? validation, PreprocessingSpec preprocessing, bool refit)
     {
-        var (train, test) = (source.Train, source.Test);
-        if (limits.Samples is { } n)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(n, 2, "--limit");
-            (train, test) = (PreparedData.Head(train, n), PreparedData.Head(test, n));
-        }
-        TensorDataset? validation = null;
-        if (recipe.ValidationFraction > 0)
-        {
-            var all = train;
-            (train, validation) = SplitChronologically(all, recipe.ValidationFraction, layout.Options);
-            all.Dispose();
-        }
-        var inputs = preprocessing is null ? Normalization.Fit(train) : Normalization.From(preprocessing);
-        var targets = preprocessing is null ? TargetStandardization.Fit(train) : TargetStandardization.From(preprocessing);
-        foreach (var split in new[] { train, validation, test })
-            if (split is not null)
-                inputs.ApplyInPlace(split);
+        var targets = refit ? TargetStandardization.Fit(train) : TargetStandardization.From(preprocessing);
         targets.ApplyInPlace(train);
         if (validation is not null)
             targets.ApplyInPlace(validation);
-        return new PreparedData(train, validation, test, preprocessing ?? targets.AddTo(inputs.ToSpec(source.Scale)), csvPolicy: null, layout);
+        return targets.AddTo(preprocessing);
     }
 
     /// <summary>

@@ -14,7 +14,7 @@ namespace Anvil.Training.Runs;
 /// scored on the same test split, then compared with the model item by item (<see cref="McNemar"/>).
 /// </summary>
 /// <example>
-/// <code>var figures = TextBaseline.Compare(model, recipe, data, modelReport, Console.Error);   // baseline_test_auc, mcnemar_p, …</code>
+/// <code>var figures = TextBaseline.Compare(recipe, data, modelReport, Console.Error);   // baseline_test_auc, mcnemar_p, …</code>
 /// </example>
 public static class TextBaseline
 {
@@ -39,10 +39,10 @@ public static class TextBaseline
     /// <c>test_f1</c>, <c>baseline_test_auc</c>, <c>baseline_test_accuracy</c>, <c>baseline_test_f1</c>) and
     /// McNemar's test between them (<c>mcnemar_p</c>, <c>mcnemar_only_model</c>, <c>mcnemar_only_baseline</c>: test items only one got right).
     /// </summary>
-    public static Dictionary<string, double> Compare(SpecModel model, Recipe recipe, PreparedData data, EvaluationReport modelReport,
+    /// <param name="modelReport">The model's single-view report on the test split; its per-item results are compared.</param>
+    public static Dictionary<string, double> Compare(Recipe recipe, PreparedData data, EvaluationReport modelReport,
         TextWriter progress, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(modelReport);
@@ -67,7 +67,7 @@ public static class TextBaseline
             throw new InvalidOperationException($"The bag-of-words baseline diverged: {fit.StopReason}");
         var baselineReport = Evaluator.Evaluate(baseline, test);
         progress.WriteLine($"Baseline: {fit.History.Count} epochs in {fit.Elapsed.TotalSeconds:F1}s, test accuracy {baselineReport.Accuracy:P2}.");
-        var mcnemar = McNemar.Compare(Correct(model, data.Test.Features, data.Test.Labels), Correct(baseline, test.Features, test.Labels));
+        var mcnemar = McNemar.Compare(modelReport.Correct, baselineReport.Correct);
         var figures = BinaryFigures.Of(modelReport, "test");
         foreach (var (name, value) in BinaryFigures.Of(baselineReport, "baseline_test"))
             figures[name] = value;
@@ -90,13 +90,5 @@ public static class TextBaseline
         }).ToList();
         var features = BagOfWords.Features(encodings, words);
         return new TensorDataset(tensor(features, [tokens.Count, words]), tokens.Labels.clone(), tokens.ClassNames);
-    }
-
-    // Per test item: did the model's most probable class match the label?
-    private static bool[] Correct(SpecModel model, Tensor features, Tensor labels)
-    {
-        using var scope = NewDisposeScope();
-        using var probabilities = Evaluator.PredictProbabilities(model, features);
-        return probabilities.argmax(1).eq(labels).data<bool>().ToArray();
     }
 }
