@@ -40,6 +40,6 @@ public static class GroupSplit
         return (train, heldOut);
     }
 
-    private static string Rank(string group, int seed) =>
+    internal static string Rank(string group, int seed) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}\n{group}")));
 }

@@ -34,10 +34,11 @@ public static class TextSplits
         var testSet = Encode(test, tokenizer, corpus.ClassNames, out var testTruncated);
         warnings.WriteLine($"Text: {usable.Count:N0} texts ({train.Count:N0} train, {test.Count:N0} test, split by group), " +
             $"{vocabulary.Count:N0} token ids, {(double)(trainTruncated + testTruncated) / usable.Count:P0} truncated to {options.MaxLength} tokens.");
-        return new SourceData(trainSet, testSet, 1, null) { Tokenizer = tokenizer };
+        return new SourceData(trainSet, testSet, 1, null) { Tokenizer = tokenizer, TrainDocuments = train };
     }
 
-    private static TensorDataset Encode(List<TextDocument> documents, TextTokenizer tokenizer, IReadOnlyList<string> classNames, out int truncated)
+    /// <summary>The documents as (N, max_length) int64 ids padded with 0, labelled; counts how many were truncated.</summary>
+    internal static TensorDataset Encode(IReadOnlyList<TextDocument> documents, TextTokenizer tokenizer, IReadOnlyList<string> classNames, out int truncated)
     {
         var length = tokenizer.Options.MaxLength;
         var ids = new long[checked(documents.Count * length)];
