@@ -37,6 +37,24 @@ public static class TextSplits
         return new SourceData(trainSet, testSet, 1, null) { Tokenizer = tokenizer, TrainDocuments = train };
     }
 
+    /// <summary>
+    /// Carves validation rows out of a text training split by group, as the test split was carved: no near-copy has
+    /// texts on both sides. <paramref name="documents"/> are the split's texts, one per row of <paramref name="train"/>
+    /// in its order. Both parts own copies of their rows.
+    /// </summary>
+    public static (TensorDataset Train, TensorDataset Validation) SplitValidation(TensorDataset train, IReadOnlyList<TextDocument> documents, double validationFraction, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count < train.Count)
+            throw new ArgumentException($"{documents.Count} documents for {train.Count} rows; every row needs its document.", nameof(documents));
+        var (trainRows, validationRows) = GroupSplit.SplitIndices([.. documents.Take(train.Count)], validationFraction, seed);
+        using var trainIndices = tensor(trainRows.Select(i => (long)i).ToArray());
+        using var validationIndices = tensor(validationRows.Select(i => (long)i).ToArray());
+        var trainPart = train.Subset(trainIndices);
+        return (trainPart, train.Subset(validationIndices));
+    }
+
     /// <summary>The documents as (N, max_length) int64 ids padded with 0, labelled; counts how many were truncated.</summary>
     internal static TensorDataset Encode(IReadOnlyList<TextDocument> documents, TextTokenizer tokenizer, IReadOnlyList<string> classNames, out int truncated)
     {
