@@ -110,7 +110,6 @@ public class SeriesForecastTests
     [InlineData("test_fraction", "0.1", "train", "each part needs at least one window", "series.input")]
     [InlineData("season", "72", "train", "series.season must be in [1, series.input = 48]", "got 72")]
     [InlineData("horizon", "2000", "train", "series.horizon must be in [1, 1000]", "got 2000")]
-    [InlineData(null, null, "cv", "chronological", "./anvil train")]
     public void BadSeriesInputIsOneLineAndRecordsNoRun(string? field, string? value, string command, string expected, string fix)
     {
         using var anvil = new AnvilProcess();

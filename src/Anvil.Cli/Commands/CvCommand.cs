@@ -3,11 +3,12 @@ using System.Globalization;
 using Anvil.Cli.Pipeline;
 using Anvil.Registry.Runs;
 using Anvil.Training.Runs;
+using Anvil.Training.Training;
 using Anvil.Training.Training.Callbacks;
 
 namespace Anvil.Cli.Commands;
 
-/// <summary>`anvil cv`: stratified k-fold cross-validation of a recipe on the training data, recorded as a run.</summary>
+/// <summary>`anvil cv`: k-fold cross-validation of a recipe on the training data (stratified, by group for texts, rolling-origin for a series), recorded as a run.</summary>
 internal static class CvCommand
 {
     public static Command Create(Func<IRunStore> openStore)
@@ -27,7 +28,7 @@ internal static class CvCommand
             var chosen = recipe.Read(p);
             var request = new RunRequest(data.Read(p, chosen), chosen, Name: null, new TrainingLimits(p.GetValue(data.Limit), Patience: null), recipe.ModelGiven(p));
             string runId;
-            Training.Training.CrossValidation.Result result;
+            CrossValidationResult result;
             try
             {
                 (runId, result) = CrossValidationRun.Run(new RegistryRunRecorder(openStore()), request, k, fold =>
@@ -40,11 +41,28 @@ internal static class CvCommand
             {
                 return ExitCodes.Interrupted;
             }
-            Console.WriteLine($"{k}-fold accuracy {result.Mean:P2} ± {result.StandardDeviation:P2} (folds: {string.Join(", ", result.FoldAccuracies.Select(a => a.ToString("P2", CultureInfo.InvariantCulture)))}). Run {runId}.");
+            Console.WriteLine($"{k}-fold {string.Join("; ", result.Metrics.Select(m => Summary(result, m)))}. Run {runId}.");
             if (p.GetValue(json))
-                Console.WriteLine(JsonOutput.Serialize(new { run_id = runId, folds = k, cv_mean_accuracy = result.Mean, cv_std_accuracy = result.StandardDeviation, fold_accuracies = result.FoldAccuracies }));
+            {
+                var line = new Dictionary<string, object> { ["run_id"] = runId, ["folds"] = k };
+                foreach (var metric in result.Metrics)
+                {
+                    line[$"cv_mean_{metric}"] = result.Mean(metric);
+                    line[$"cv_std_{metric}"] = result.StandardDeviation(metric);
+                    line[$"fold_{metric}"] = result.Values(metric);
+                }
+                Console.WriteLine(JsonOutput.Serialize(line));
+            }
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    // "accuracy 91.20 % ± 1.05 % (folds: 90.1 %, …)"; errors such as test_mae in the data's own unit.
+    private static string Summary(CrossValidationResult result, string metric)
+    {
+        var format = metric is "accuracy" ? "P2" : "G4";
+        string Show(double value) => value.ToString(format, CultureInfo.InvariantCulture);
+        return $"{metric} {Show(result.Mean(metric))} ± {Show(result.StandardDeviation(metric))} (folds: {string.Join(", ", result.Values(metric).Select(Show))})";
     }
 }

@@ -7,8 +7,8 @@ namespace Anvil.Serving.Api;
 
 /// <summary>
 /// What makes two predict requests "the same" for an Idempotency-Key: the model selector and the parsed
-/// inputs (their count, shape and values; for a text model the texts themselves, since two texts can give
-/// the same ids yet are logged apart), not the wire bytes — so a multipart retry with a new boundary, or
+/// inputs (their count, shape and values; for a text model the texts themselves, and for named features the
+/// objects as sent, since two such inputs can give the same values yet are logged apart), not the wire bytes — so a multipart retry with a new boundary, or
 /// JSON with other whitespace, is a replay.
 /// </summary>
 public static class RequestHash
@@ -31,6 +31,12 @@ public static class RequestHash
         else
         {
             hash.AppendData(input.Bytes(0, input.Count * input.SampleSize));
+            // Named samples are logged as sent: {"age": null} and {"age": 38.5} fill to the same values but are not the same request.
+            foreach (var sent in input.SentObjects ?? [])
+            {
+                hash.AppendData(BitConverter.GetBytes(sent?.Length ?? -1));
+                hash.AppendData(sent ?? []);
+            }
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());

@@ -19,18 +19,17 @@ public static class JsonInputReader
         ArgumentNullException.ThrowIfNull(sampleShape);
         var sampleSize = checked((int)sampleShape.Aggregate(1L, (a, b) => a * b));
         var values = new List<float>(sampleSize);
+        var sent = new List<byte[]?>();
         var count = JsonInputs.Read(body, maxInputs, $"sample shaped {Shape(sampleShape)}",
-            (ref Utf8JsonReader reader, int index) => ReadSample(ref reader, sampleShape, sampleSize, index, values, columns));
-        return new ModelInput(values.ToArray(), count, sampleSize);
+            (ref Utf8JsonReader reader, int index) => sent.Add(ReadSample(ref reader, sampleShape, sampleSize, index, values, columns)));
+        return new ModelInput(values.ToArray(), count, sampleSize) { SentObjects = sent.Any(s => s is not null) ? sent : null };
     }
 
-    private static void ReadSample(ref Utf8JsonReader reader, IReadOnlyList<long> shape, int sampleSize, int index, List<float> values, IReadOnlyList<ModelColumn>? columns)
+    /// <summary>Appends the sample's values; returns a named sample's object as sent (null for an array).</summary>
+    private static byte[]? ReadSample(ref Utf8JsonReader reader, IReadOnlyList<long> shape, int sampleSize, int index, List<float> values, IReadOnlyList<ModelColumn>? columns)
     {
         if (reader.TokenType == JsonTokenType.StartObject && columns is not null)
-        {
-            NamedFeatures.Read(ref reader, columns, $"inputs[{index}]", values);
-            return;
-        }
+            return NamedFeatures.Read(ref reader, columns, $"inputs[{index}]", values);
         if (reader.TokenType != JsonTokenType.StartArray)
             throw Bad($"inputs[{index}] must be an array shaped {Shape(shape)}, not {Describe(reader.TokenType)}.");
         var start = values.Count;
@@ -42,10 +41,11 @@ public static class JsonInputReader
             ReadNumbers(ref reader, index, "", values);
             if (values.Count - start != sampleSize)
                 throw Bad($"inputs[{index}] is a flat array of {values.Count - start} numbers; the signature {Shape(shape)} needs {sampleSize} (or nested arrays of that shape).");
-            return;
+            return null;
         }
 
         ReadLevel(ref reader, shape, 0, index, $"inputs[{index}]", values, alreadyInside: true);
+        return null;
     }
 
     private static void ReadLevel(ref Utf8JsonReader reader, IReadOnlyList<long> shape, int depth, int index, string path, List<float> values, bool alreadyInside)

@@ -15,9 +15,18 @@ public sealed record ModelInput(Array Samples, int Count, int SampleSize)
     /// <summary>Per text: it had more tokens than max_length, and only the first max_length were used.</summary>
     public IReadOnlyList<bool>? Truncated { get; init; }
 
-    /// <summary>Sample <paramref name="index"/> as the prediction log stores it: a text as UTF-8, values as little-endian bytes.</summary>
+    /// <summary>
+    /// Per sample of a CSV model's request: the object of named features as the client sent it (compact UTF-8 JSON),
+    /// or null for a sample sent as an array; null when no sample was an object. The prediction log keeps these, not the
+    /// filled and clipped values the model saw.
+    /// </summary>
+    public IReadOnlyList<byte[]?>? SentObjects { get; init; }
+
+    /// <summary>Sample <paramref name="index"/> as the prediction log stores it: a text as UTF-8, named features as the JSON object sent, values as little-endian bytes.</summary>
     public byte[] LoggedBytes(int index) =>
-        Texts is { } texts ? Encoding.UTF8.GetBytes(texts[index]) : Bytes(index * SampleSize, SampleSize).ToArray();
+        Texts is { } texts ? Encoding.UTF8.GetBytes(texts[index])
+        : SentObjects?[index] is { } sent ? sent
+        : Bytes(index * SampleSize, SampleSize).ToArray();
 
     /// <summary>The little-endian bytes of <paramref name="length"/> values from <paramref name="start"/>.</summary>
     public ReadOnlySpan<byte> Bytes(int start, int length) => Samples switch

@@ -20,6 +20,8 @@ public sealed class SourceData(TensorDataset train, TensorDataset test, double s
     public CsvPolicy? CsvPolicy { get; } = csvPolicy;
     /// <summary>For texts: the tokenizer (options and the vocabulary fitted on the training split) the ids were made with.</summary>
     public Anvil.Preprocessing.Text.TextTokenizer? Tokenizer { get; init; }
+    /// <summary>For texts: the training split's documents, one per row of <see cref="Train"/> in the same order (cross-validation refits the vocabulary per fold from them).</summary>
+    public IReadOnlyList<Text.TextDocument>? TrainDocuments { get; init; }
     /// <summary>For a series (the recipe's "series"): where its windows sit in time; null otherwise.</summary>
     public Series.SeriesLayout? Series { get; init; }
 

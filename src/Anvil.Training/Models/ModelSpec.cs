@@ -7,7 +7,9 @@ namespace Anvil.Training.Models;
 
 /// <summary>
 /// A model described as data: input shape, class names, preprocessing and layers. The same spec
-/// builds the TorchSharp module for training and, later, the exported graph for serving.
+/// builds the TorchSharp module for training and, later, the exported graph for serving. A spec file a user
+/// passes with <c>--model</c> may state only its layers (<see cref="ModelSpecFile"/> fills in the rest from the data);
+/// a record of this type is always complete.
 /// </summary>
 /// <example>
 /// <code>
@@ -51,12 +53,12 @@ public sealed record ModelSpec
 
     /// <summary>Reads and validates a spec from a JSON file.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid spec; the message says which field and why.</exception>
-    public static ModelSpec Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"Model spec '{path}' does not exist. Pass a built-in model name ({string.Join(", ", BuiltInModels.AllNames)}) or the path of a JSON spec.", path);
-        return Parse(File.ReadAllText(path), path);
-    }
+    public static ModelSpec Load(string path) => Parse(ReadText(path), path);
+
+    /// <summary>The text of a spec file; a missing file is an error that lists the built-in models.</summary>
+    internal static string ReadText(string path) => File.Exists(path)
+        ? File.ReadAllText(path)
+        : throw new FileNotFoundException($"Model spec '{path}' does not exist. Pass a built-in model name ({string.Join(", ", BuiltInModels.AllNames)}) or the path of a JSON spec.", path);
 
     /// <summary>Parses and validates a spec from JSON text; <paramref name="source"/> names it in errors.</summary>
     public static ModelSpec Parse(string json, string source = "model spec")

@@ -1,11 +1,13 @@
 using System.Globalization;
+using Anvil.Training.Data;
 using Anvil.Training.Training;
 
 namespace Anvil.Training.Runs;
 
 /// <summary>
-/// k-fold cross-validation of a recipe on a data source's training split, recorded as one run with
-/// the same dataset hash a <c>train</c> of the same data records.
+/// k-fold cross-validation of a recipe on a data source's training split (the test split is never seen), recorded as
+/// one run with the same dataset hash a <c>train</c> of the same data records: stratified folds for images and feature
+/// vectors, folds by group with a vocabulary per fold for texts, rolling-origin folds in time order for a series.
 /// </summary>
 /// <example>
 /// <code>var (runId, result) = CrossValidationRun.Run(recorder, request, folds: 5, fold => [new ProgressBar(Console.Error, true)], Console.Error);</code>
@@ -14,7 +16,7 @@ public static class CrossValidationRun
 {
     /// <param name="callbacks">Creates the callbacks of one fold (1-based), e.g. a progress bar.</param>
     /// <exception cref="OperationCanceledException">Cancelled; the run is recorded as interrupted.</exception>
-    public static (string RunId, CrossValidation.Result Result) Run(IRunRecorder recorder, RunRequest request, int folds,
+    public static (string RunId, CrossValidationResult Result) Run(IRunRecorder recorder, RunRequest request, int folds,
         Func<int, IEnumerable<Callback>> callbacks, TextWriter progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(recorder);
@@ -23,15 +25,11 @@ public static class CrossValidationRun
             throw new ArgumentException($"k-fold cross-validation needs --folds 2 or more, e.g. 5 or 10; got {folds}.");
         var (source, recipe) = (request.Source, request.Recipe);
         recipe.Validate();
-        if (recipe.Series is not null)
-            throw new ArgumentException("cv folds are drawn at random, which would train a series on its own future; a series is evaluated by ./anvil train on a chronological split.");
         var datasetHash = source.Hash();
         using var data = source.Load(recipe, csvPolicy: null, progress);
-        if (data.Tokenizer is not null)
-            throw new ArgumentException("cv does not run on a text corpus yet: each fold would need its own vocabulary. Use ./anvil train, which holds out a test split by group.");
         using var train = request.Limits.Samples is { } n ? PreparedData.Head(data.Train, n) : data.Train;
         recipe = RunPipeline.FollowData(recipe, train, request.ModelGiven, progress);
-        var spec = ModelChoice.Resolve(recipe.Model, train);
+        ModelChoice.Resolve(recipe.Model, train, data.Tokenizer?.Vocabulary.Count); // a model that does not fit the data stops cv before a run is recorded
         var parameters = new Dictionary<string, string>(source.ToParameters())
         {
             ["model"] = recipe.Model,
@@ -42,11 +40,8 @@ public static class CrossValidationRun
         var run = recorder.CreateRun(request.Name ?? $"cv-{recipe.Model}-{source.Data}", parameters, datasetHash);
         try
         {
-            var result = CrossValidation.Run(train, spec, recipe, folds, data.Scale, callbacks, cancellationToken);
-            var metrics = result.FoldAccuracies.Select((a, i) => ($"fold{i + 1}_accuracy", a))
-                .Append(("cv_mean_accuracy", result.Mean)).Append(("cv_std_accuracy", result.StandardDeviation))
-                .ToDictionary(m => m.Item1, m => m.Item2);
-            recorder.LogMetrics(run.Id, metrics);
+            var result = Folds(data, train, recipe, folds, callbacks, cancellationToken);
+            recorder.LogMetrics(run.Id, result.ToMetrics());
             recorder.Finish(run.Id, RunOutcome.Finished);
             return (run.Id, result);
         }
@@ -60,5 +55,17 @@ public static class CrossValidationRun
             recorder.Finish(run.Id, RunOutcome.Failed);
             throw;
         }
+    }
+
+    // Each kind of data has its own folds: near-copies of a text stay together and each fold fits its own vocabulary;
+    // a series is cut by time (rolling origin); images and feature vectors are stratified at random.
+    private static CrossValidationResult Folds(SourceData data, TensorDataset train, Recipe recipe, int folds,
+        Func<int, IEnumerable<Callback>> callbacks, CancellationToken cancellationToken)
+    {
+        if (data.Series is { } layout)
+            return SeriesCrossValidation.Run(train, ModelChoice.Resolve(recipe.Model, train), recipe, layout.Options, folds, callbacks, cancellationToken);
+        if (data.Tokenizer is { } tokenizer) // the first documents are the rows --limit kept
+            return TextCrossValidation.Run([.. (data.TrainDocuments ?? []).Take(train.Count)], train.ClassNames, tokenizer.Options, recipe, folds, callbacks, cancellationToken);
+        return CrossValidation.Run(train, ModelChoice.Resolve(recipe.Model, train), recipe, folds, data.Scale, callbacks, cancellationToken);
     }
 }

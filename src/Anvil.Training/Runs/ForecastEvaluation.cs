@@ -1,3 +1,4 @@
+using Anvil.Training.Data;
 using Anvil.Training.Data.Series;
 using Anvil.Training.Metrics;
 using Anvil.Training.Models;
@@ -27,15 +28,25 @@ internal static class ForecastEvaluation
         var forecasts = Predict(model, data.Test.Features, TargetStandardization.From(preprocessing), new EvaluationProgress(progress, interactive, "forecast"));
         var targets = data.Test.Targets.data<float>().ToArray(); // (N·Horizon), original unit
         var (mae, rmse) = Errors(forecasts, targets);
-        var naive = SeasonalNaive.Forecast(RawInputs(data), options.Input, options.Horizon, options.Season);
         SavePlot(layout, forecasts, targets, plotPath);
         return new Dictionary<string, double>
         {
             ["test_mae"] = mae,
             ["test_rmse"] = rmse,
-            ["seasonal_naive_mae"] = SeasonalNaive.MeanAbsoluteError(naive, targets),
+            ["seasonal_naive_mae"] = SeasonalNaiveMae(RawInputs(data.Test, preprocessing), targets, options),
         };
     }
+
+    /// <summary>test_mae and seasonal_naive_mae of a cross-validation fold: standardised inputs, targets in the original unit.</summary>
+    public static double[] FoldFigures(SpecModel model, TensorDataset heldOut, PreprocessingSpec preprocessing, SeriesOptions options)
+    {
+        var forecasts = Predict(model, heldOut.Features, TargetStandardization.From(preprocessing), new EvaluationProgress(TextWriter.Null, false, "forecast"));
+        var targets = heldOut.Targets.data<float>().ToArray();
+        return [Errors(forecasts, targets).Mae, SeasonalNaiveMae(RawInputs(heldOut, preprocessing), targets, options)];
+    }
+
+    private static double SeasonalNaiveMae(float[] rawInputs, float[] targets, SeriesOptions options) =>
+        SeasonalNaive.MeanAbsoluteError(SeasonalNaive.Forecast(rawInputs, options.Input, options.Horizon, options.Season), targets);
 
     /// <summary>(N, T, F) standardised inputs → N·Horizon forecasts in the original unit, row-major.</summary>
     private static float[] Predict(SpecModel model, Tensor features, TargetStandardization targets, EvaluationProgress progress)
@@ -72,12 +83,12 @@ internal static class ForecastEvaluation
         return (absolute / targets.Length, Math.Sqrt(squared / targets.Length));
     }
 
-    /// <summary>The test windows' first feature back in the original unit (N·Input), for the seasonal-naive baseline.</summary>
-    private static float[] RawInputs(PreparedData data)
+    /// <summary>The windows' first feature back in the original unit (N·Input), for the seasonal-naive baseline.</summary>
+    private static float[] RawInputs(TensorDataset windows, PreprocessingSpec preprocessing)
     {
         using var scope = NewDisposeScope();
-        var (mean, std) = (data.Preprocessing!.Mean[0], data.Preprocessing.Std[0]); // a series always has its normalisation (checked in Run)
-        return data.Test.Features.select(2, 0).mul(std).add(mean).contiguous().data<float>().ToArray(); // (N, Input)
+        var (mean, std) = (preprocessing.Mean[0], preprocessing.Std[0]);
+        return windows.Features.select(2, 0).mul(std).add(mean).contiguous().data<float>().ToArray(); // (N, Input)
     }
 
     private static void SavePlot(SeriesLayout layout, float[] forecasts, float[] targets, string path)

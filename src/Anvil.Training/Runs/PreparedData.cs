@@ -1,5 +1,6 @@
 using Anvil.Training.Data;
 using Anvil.Training.Data.Series;
+using Anvil.Training.Data.Text;
 using Anvil.Training.Models;
 using Anvil.Training.Training;
 using Anvil.Training.Transforms;
@@ -60,7 +61,9 @@ public sealed class PreparedData : IDisposable
             var all = train;
             (train, validation) = source.Series is { } layout
                 ? SeriesPreparation.SplitChronologically(all, recipe.ValidationFraction, layout.Options) // never a random split for a series
-                : DataSplit.Split(all, recipe.ValidationFraction, recipe.Seed);
+                : source.TrainDocuments is { } documents
+                    ? TextSplits.SplitValidation(all, documents, recipe.ValidationFraction, recipe.Seed) // near-copies stay on one side
+                    : DataSplit.Split(all, recipe.ValidationFraction, recipe.Seed);
             all.Dispose();
         }
         if (train.IsTokens)

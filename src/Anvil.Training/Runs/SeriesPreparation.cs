@@ -29,6 +29,9 @@ internal static class SeriesPreparation
         return targets.AddTo(preprocessing);
     }
 
+    /// <summary>Windows to drop between two parts so that <see cref="SeriesOptions.Gap"/> values separate the last one read by the first part from the first one read by the second.</summary>
+    internal static int Skipped(SeriesOptions options) => options.Input + options.Horizon - 1 + options.Gap;
+
     /// <summary>
     /// The first windows for training, the last <paramref name="fraction"/> for validation. Window i reads values
     /// i … i + Input + Horizon − 1, so skipping Input + Horizon − 1 + Gap windows leaves Gap values between the last
@@ -37,7 +40,7 @@ internal static class SeriesPreparation
     internal static (TensorDataset Train, TensorDataset Validation) SplitChronologically(TensorDataset windows, double fraction, SeriesOptions options)
     {
         var validation = (int)Math.Round(windows.Count * fraction);
-        var skipped = options.Input + options.Horizon - 1 + options.Gap;
+        var skipped = Skipped(options);
         var train = windows.Count - validation - skipped;
         if (validation < 1 || train < 2)
             throw new ArgumentException($"The training part of the series holds {windows.Count} windows: too few to keep validation_fraction {fraction} of them for validation after skipping {skipped} (series.input + series.horizon - 1 + series.gap). " +

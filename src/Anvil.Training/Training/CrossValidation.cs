@@ -7,53 +7,72 @@ using static TorchSharp.torch;
 namespace Anvil.Training.Training;
 
 /// <summary>
-/// Stratified k-fold cross-validation of a recipe: for each fold, fit normalisation on the other
-/// k-1 folds only, train a fresh model, and evaluate it on the held-out fold (one view per sample,
-/// as the model is served, whatever the recipe's test-time augmentation).
+/// Stratified k-fold cross-validation of a classifier on images or feature vectors: for each fold, fit
+/// normalisation on the other k-1 folds only, train a fresh model, and evaluate it on the held-out fold (one view
+/// per sample, as the model is served, whatever the recipe's test-time augmentation). Texts and series have folds
+/// of their own (<c>TextCrossValidation</c>, <c>SeriesCrossValidation</c>), trained and scored by the same steps.
 /// </summary>
 /// <example>
-/// <code>var result = CrossValidation.Run(train, spec, recipe, folds: 5);</code>
+/// <code>var result = CrossValidation.Run(train, spec, recipe, folds: 5, inputScale: 1 / 255.0);</code>
 /// </example>
 public static class CrossValidation
 {
-    /// <summary>Accuracy of each fold, with mean and sample standard deviation.</summary>
-    public sealed record Result(IReadOnlyList<double> FoldAccuracies)
-    {
-        public double Mean => FoldAccuracies.Average();
-        public double StandardDeviation => FoldAccuracies.Count < 2 ? 0
-            : Math.Sqrt(FoldAccuracies.Sum(a => (a - Mean) * (a - Mean)) / (FoldAccuracies.Count - 1));
-    }
+    /// <summary>What a classifier's fold reports: accuracy (the headline) and macro ROC AUC, one view per sample.</summary>
+    public static IReadOnlyList<string> ClassificationMetrics { get; } = ["accuracy", "auc"];
 
     /// <param name="data">Un-normalised training data; it is not modified.</param>
     /// <param name="spec">The model to train on each fold (its preprocessing is replaced per fold).</param>
     /// <param name="inputScale">What raw inputs were multiplied by before normalisation (1/255 for 8-bit images), recorded in each fold's preprocessing.</param>
     /// <param name="callbacks">Creates the callbacks for one fold (1-based), e.g. a progress bar.</param>
-    public static Result Run(TensorDataset data, ModelSpec spec, Recipe recipe, int folds, double inputScale,
+    public static CrossValidationResult Run(TensorDataset data, ModelSpec spec, Recipe recipe, int folds, double inputScale,
         Func<int, IEnumerable<Callback>>? callbacks = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(recipe);
         var labels = data.Labels.data<long>().ToArray();
-        var accuracies = new List<double>();
-        var fold = 0;
+        var figures = new List<double[]>();
         foreach (var (trainIndices, validationIndices) in new KFold(folds, recipe.Seed).FoldIndices(labels))
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            fold++;
             using var train = data.Subset(tensor(trainIndices));
             using var validation = data.Subset(tensor(validationIndices));
             var normalization = Normalization.Fit(train);
             normalization.ApplyInPlace(train);
             normalization.ApplyInPlace(validation);
-            manual_seed(recipe.Seed + fold);
-            using var model = ModelBuilder.Build(spec with { Preprocessing = normalization.ToSpec(inputScale) });
+            using var model = FitFold(spec with { Preprocessing = normalization.ToSpec(inputScale) }, recipe, train, figures.Count + 1, callbacks, cancellationToken);
+            figures.Add(Classification(model, validation));
+        }
+        return new CrossValidationResult(ClassificationMetrics, figures);
+    }
+
+    /// <summary>Builds a fresh model seeded for fold <paramref name="fold"/> (1-based) and trains it on the fold's training part, without validation.</summary>
+    /// <exception cref="OperationCanceledException">Cancelled before or during the fold.</exception>
+    /// <exception cref="InvalidOperationException">The fold's training diverged.</exception>
+    internal static SpecModel FitFold(ModelSpec spec, Recipe recipe, TensorDataset train, int fold,
+        Func<int, IEnumerable<Callback>>? callbacks, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        manual_seed(recipe.Seed + fold);
+        var model = ModelBuilder.Build(spec);
+        try
+        {
             var result = new Trainer(model, recipe, callbacks?.Invoke(fold)).Fit(train, validation: null, cancellationToken: cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             if (result.Diverged)
                 throw new InvalidOperationException($"Fold {fold} diverged: {result.StopReason}.");
-            accuracies.Add(Evaluator.Evaluate(model, validation).Accuracy); // one view, as the model is served
+            return model;
         }
-        return new Result(accuracies);
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A classifier's <see cref="ClassificationMetrics"/> on a held-out fold, one view per sample as the model is served.</summary>
+    internal static double[] Classification(SpecModel model, TensorDataset heldOut)
+    {
+        var report = Evaluator.Evaluate(model, heldOut);
+        return [report.Accuracy, report.Roc.MacroAuc];
     }
 }

@@ -13,6 +13,13 @@ public static class GroupSplit
 {
     public static (List<TextDocument> Train, List<TextDocument> HeldOut) Split(IReadOnlyList<TextDocument> documents, double heldOutFraction, int seed)
     {
+        var (train, heldOut) = SplitIndices(documents, heldOutFraction, seed);
+        return ([.. train.Select(i => documents[i])], [.. heldOut.Select(i => documents[i])]);
+    }
+
+    /// <summary>The same split as row indices into <paramref name="documents"/>, each part in its seeded order.</summary>
+    public static (int[] Train, int[] HeldOut) SplitIndices(IReadOnlyList<TextDocument> documents, double heldOutFraction, int seed)
+    {
         ArgumentNullException.ThrowIfNull(documents);
         if (!(heldOutFraction > 0 && heldOutFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(heldOutFraction), heldOutFraction, "The held-out fraction must lie strictly between 0 and 1, e.g. 0.2.");
@@ -32,14 +39,14 @@ public static class GroupSplit
 
         // Each part in a seeded order, not the corpus's (one class folder after another), so the first
         // documents of a part (--limit) hold every class.
-        var shuffled = documents.Select((d, i) => (Document: d, Rank: Rank($"{i}", seed))).OrderBy(x => x.Rank, StringComparer.Ordinal).Select(x => x.Document).ToList();
-        var train = shuffled.Where(d => !heldOutGroups.Contains(d.Group)).ToList();
-        var heldOut = shuffled.Where(d => heldOutGroups.Contains(d.Group)).ToList();
-        if (train.Count == 0 || heldOut.Count == 0)
-            throw new ArgumentException($"Splitting {documents.Count} documents at {heldOutFraction} leaves {train.Count} for training and {heldOut.Count} held out; both need documents. Use more data.", nameof(documents));
+        var shuffled = Enumerable.Range(0, documents.Count).OrderBy(i => Rank($"{i}", seed), StringComparer.Ordinal).ToList();
+        var train = shuffled.Where(i => !heldOutGroups.Contains(documents[i].Group)).ToArray();
+        var heldOut = shuffled.Where(i => heldOutGroups.Contains(documents[i].Group)).ToArray();
+        if (train.Length == 0 || heldOut.Length == 0)
+            throw new ArgumentException($"Splitting {documents.Count} documents at {heldOutFraction} leaves {train.Length} for training and {heldOut.Length} held out; both need documents. Use more data.", nameof(documents));
         return (train, heldOut);
     }
 
-    private static string Rank(string group, int seed) =>
+    internal static string Rank(string group, int seed) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}\n{group}")));
 }

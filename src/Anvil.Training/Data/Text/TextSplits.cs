@@ -34,10 +34,29 @@ public static class TextSplits
         var testSet = Encode(test, tokenizer, corpus.ClassNames, out var testTruncated);
         warnings.WriteLine($"Text: {usable.Count:N0} texts ({train.Count:N0} train, {test.Count:N0} test, split by group), " +
             $"{vocabulary.Count:N0} token ids, {(double)(trainTruncated + testTruncated) / usable.Count:P0} truncated to {options.MaxLength} tokens.");
-        return new SourceData(trainSet, testSet, 1, null) { Tokenizer = tokenizer };
+        return new SourceData(trainSet, testSet, 1, null) { Tokenizer = tokenizer, TrainDocuments = train };
     }
 
-    private static TensorDataset Encode(List<TextDocument> documents, TextTokenizer tokenizer, IReadOnlyList<string> classNames, out int truncated)
+    /// <summary>
+    /// Carves validation rows out of a text training split by group, as the test split was carved: no near-copy has
+    /// texts on both sides. <paramref name="documents"/> are the split's texts, one per row of <paramref name="train"/>
+    /// in its order. Both parts own copies of their rows.
+    /// </summary>
+    public static (TensorDataset Train, TensorDataset Validation) SplitValidation(TensorDataset train, IReadOnlyList<TextDocument> documents, double validationFraction, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count < train.Count)
+            throw new ArgumentException($"{documents.Count} documents for {train.Count} rows; every row needs its document.", nameof(documents));
+        var (trainRows, validationRows) = GroupSplit.SplitIndices([.. documents.Take(train.Count)], validationFraction, seed);
+        using var trainIndices = tensor(trainRows.Select(i => (long)i).ToArray());
+        using var validationIndices = tensor(validationRows.Select(i => (long)i).ToArray());
+        var trainPart = train.Subset(trainIndices);
+        return (trainPart, train.Subset(validationIndices));
+    }
+
+    /// <summary>The documents as (N, max_length) int64 ids padded with 0, labelled; counts how many were truncated.</summary>
+    internal static TensorDataset Encode(IReadOnlyList<TextDocument> documents, TextTokenizer tokenizer, IReadOnlyList<string> classNames, out int truncated)
     {
         var length = tokenizer.Options.MaxLength;
         var ids = new long[checked(documents.Count * length)];

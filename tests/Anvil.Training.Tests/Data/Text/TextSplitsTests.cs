@@ -1,6 +1,7 @@
 using Anvil.Preprocessing.Text;
 using Anvil.Training.Data;
 using Anvil.Training.Data.Text;
+using Anvil.Training.Runs;
 using Anvil.Training.Tests.Support;
 using Anvil.Training.Training;
 using static TorchSharp.torch;
@@ -32,6 +33,22 @@ public sealed class TextSplitsTests
         string[] Markers(TensorDataset split) => Rows(split).SelectMany(r => r).Select(id => vocabulary[(int)id]).Where(t => t.StartsWith("marker", StringComparison.Ordinal)).Distinct().ToArray();
         Assert.Equal(20, Markers(data.Train).Length + Markers(data.Test).Length);
         Assert.Empty(Markers(data.Train).Intersect(Markers(data.Test)));
+    }
+
+    [Fact]
+    public void NoGroupHasTextsOnBothSidesOfTheValidationSplit()
+    {
+        var corpus = MarkedCorpus();
+        var everyWord = TextVocabulary.Fit(corpus.Documents.Select(d => d.Text), Options);
+        var recipe = Recipe.Default with { ValidationFraction = 0.3, Seed = 2 };
+
+        using var data = PreparedData.Load(TextSplits.Load(corpus, Options, everyWord, 0.2, seed: 5, TextWriter.Null), recipe, new TrainingLimits(null, null), preprocessing: null);
+
+        var vocabulary = everyWord.Tokens;
+        string[] Markers(TensorDataset split) => Rows(split).Select(r => vocabulary[(int)r[2]]).Distinct().ToArray(); // "common words markerK …"
+        Assert.Equal(45, data.Train.Count + data.Validation!.Count); // the 15 test texts (5 groups) are gone
+        Assert.InRange(data.Validation.Count, 9, 18);
+        Assert.Empty(Markers(data.Train).Intersect(Markers(data.Validation)));
     }
 
     [Fact]
