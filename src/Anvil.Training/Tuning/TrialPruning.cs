@@ -22,8 +22,8 @@ public sealed class TrialPruning(TrialRecord trial, string metric, IPruner? prun
     /// <summary>The metric after each epoch, including epochs reported before a resume.</summary>
     public IReadOnlyDictionary<int, double> Curve => _curve;
 
-    /// <summary>The metric at the last epoch trained; null before the first.</summary>
-    public double? LastValue { get; private set; }
+    /// <summary>The metric at the last epoch reported, before a resume too; null before the first.</summary>
+    public double? LastValue => _curve.Count == 0 ? null : _curve[_curve.Keys.Max()];
 
     /// <summary>True when the pruner stopped the trial.</summary>
     public bool Pruned { get; private set; }
@@ -38,7 +38,6 @@ public sealed class TrialPruning(TrialRecord trial, string metric, IPruner? prun
         ArgumentNullException.ThrowIfNull(metrics);
         var value = MonitoredMetric.ReadRequired(metric, metrics, "The study");
         _curve[metrics.Epoch] = value;
-        LastValue = value;
         if (!report(metrics.Epoch, value))
         {
             LeaseLost = true;
