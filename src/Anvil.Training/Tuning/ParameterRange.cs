@@ -71,8 +71,10 @@ public sealed record ParameterRange
         _ => JsonValue.Create(value),
     };
 
-    /// <summary>The internal value as text for tables: the choice, the whole number or the float.</summary>
-    public string ToText(double value) => ToJson(value)?.ToJsonString() ?? "null";
+    /// <summary>The internal value as text for tables: the choice, the whole number or the float to 4 significant digits.</summary>
+    public string ToText(double value) => Type == "float"
+        ? value.ToString("G4", CultureInfo.InvariantCulture)
+        : ToJson(value)?.ToJsonString() ?? "null";
 
     /// <summary>A uniform (log-uniform for a log range) random internal value.</summary>
     public double SampleUniform(Random random)
