@@ -48,6 +48,7 @@ public static class StudyPlots
         plot.Title($"Optimisation history of {study.Name} ({study.Sampler})");
         plot.XLabel("trial");
         plot.YLabel(study.Metric);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }

@@ -3,7 +3,7 @@ namespace Anvil.Training.Tuning;
 /// <summary>
 /// The Tree-structured Parzen Estimator (Bergstra et al. 2011, "Algorithms for Hyper-Parameter
 /// Optimization"). After the random startup trials, the complete trials are split into the best
-/// γ(n) = min(⌈n/10⌉, 25) ("good") and the rest plus every pruned trial ("bad"); each parameter gets a
+/// γ(n) = min(⌈n/10⌉, 25) ("good") and the rest plus every pruned and running trial ("bad"); each parameter gets a
 /// <see cref="ParzenEstimator"/> l(x) over the good values and g(x) over the bad ones, and the next
 /// value is the one of 24 draws from l that maximises l(x)/g(x), which maximises expected improvement.
 /// Parameters are treated independently (univariate TPE).
@@ -26,7 +26,9 @@ public sealed class TpeSampler(int seed, bool maximize, int startupTrials = 10, 
         var ranked = (maximize ? complete.OrderByDescending(t => t.Value) : complete.OrderBy(t => t.Value)).ThenBy(t => t.Number).ToList();
         var goodCount = Math.Min((complete.Count + 9) / 10, 25);
         var good = ranked.Take(goodCount).ToList();
-        var bad = ranked.Skip(goodCount).Concat(trials.Where(t => t.State == TrialState.Pruned)).ToList();
+        // Running trials count as bad too (Optuna's "constant liar"): parallel workers then spread out
+        // instead of all sampling next to the same good trial before any of them reports.
+        var bad = ranked.Skip(goodCount).Concat(trials.Where(t => t.State is TrialState.Pruned or TrialState.Running)).ToList();
         var values = new Dictionary<string, double>();
         foreach (var (name, range) in space.Parameters)
         {

@@ -70,4 +70,23 @@ public class SamplerTests
         // A quarter of the orders of magnitude lie below 1e-3: about 500 of 2,000, far from the 2 a linear draw would give.
         Assert.InRange(belowOneThousandth, 400, 600);
     }
+
+    [Fact]
+    public void TpeSteersAwayFromWhereOtherWorkersAreAlreadyTraining()
+    {
+        var space = new SearchSpace([], new Dictionary<string, ParameterRange> { ["x"] = new() { Type = "float", Low = 0, High = 10 } });
+        // Forty finished trials spread over [0, 10] of (x - 2)²: the best four sit around 2.
+        var done = Enumerable.Range(0, 40).Select(i => new TrialRecord(i, new Dictionary<string, double> { ["x"] = (i + 0.5) / 4 }, TrialState.Complete,
+            Math.Pow((i + 0.5) / 4 - 2, 2), new Dictionary<int, double>())).ToList();
+        // Twenty more trials running right there, not yet reported.
+        var running = Enumerable.Range(40, 20).Select(i => new TrialRecord(i, new Dictionary<string, double> { ["x"] = 1.5 + (i - 40) / 20.0 }, TrialState.Running,
+            null, new Dictionary<int, double>())).ToList();
+        var sampler = new TpeSampler(1, maximize: false, startupTrials: 10);
+
+        var alone = Enumerable.Range(0, 40).Select(n => sampler.Sample(space, done, 100 + n)!["x"]).ToArray();
+        var beside = Enumerable.Range(0, 40).Select(n => sampler.Sample(space, [.. done, .. running], 100 + n)!["x"]).ToArray();
+
+        static int Crowded(double[] xs) => xs.Count(x => x is >= 1.5 and <= 2.5);
+        Assert.True(Crowded(beside) < Crowded(alone) / 2, $"{Crowded(beside)} of 40 next to the running trials, {Crowded(alone)} without them");
+    }
 }

@@ -12,13 +12,19 @@ public class TrialPruningTests
 
     private static readonly TrialRecord Trial = new(7, new Dictionary<string, double>(), TrialState.Running, null, new Dictionary<int, double>());
 
-    [Fact]
-    public void APrunedTrialStopsTrainingAfterTheEpochThePrunerJudged()
+    // The tiny image task with a validation split, trained with the given callback.
+    private static TrainingResult Fit(Callback callback)
     {
         using var train = TinyData.Images(64);
         using var validation = TinyData.Images(32, seed: 9);
         manual_seed(1);
         using var model = ModelBuilder.Build(TinyData.SmallCnn());
+        return new Trainer(model, Fast, [callback]).Fit(train, validation);
+    }
+
+    [Fact]
+    public void APrunedTrialStopsTrainingAfterTheEpochThePrunerJudged()
+    {
         // Three finished trials that were perfect at every epoch: anything real falls below their median.
         var perfect = Enumerable.Range(0, 3).Select(n => new TrialRecord(n, new Dictionary<string, double>(), TrialState.Complete, 1.0,
             Enumerable.Range(1, 4).ToDictionary(e => e, _ => 1.01))).ToArray();
@@ -26,7 +32,7 @@ public class TrialPruningTests
         var pruning = new TrialPruning(Trial, "val_accuracy", new MedianPruner(true, startupTrials: 3, warmupEpochs: 1),
             () => perfect, (epoch, value) => { reported.Add((epoch, value)); return true; });
 
-        var result = new Trainer(model, Fast, [pruning]).Fit(train, validation);
+        var result = Fit(pruning);
 
         Assert.Equal(2, result.History.Count);
         Assert.True(pruning.Pruned);
@@ -38,13 +44,9 @@ public class TrialPruningTests
     [Fact]
     public void ALostLeaseStopsTrainingWithoutPruning()
     {
-        using var train = TinyData.Images(32);
-        using var validation = TinyData.Images(16, seed: 9);
-        manual_seed(1);
-        using var model = ModelBuilder.Build(TinyData.SmallCnn());
         var pruning = new TrialPruning(Trial, "val_loss", pruner: null, () => [], (_, _) => false);
 
-        var result = new Trainer(model, Fast, [pruning]).Fit(train, validation);
+        var result = Fit(pruning);
 
         Assert.Single(result.History);
         Assert.True(pruning.LeaseLost);
