@@ -31,7 +31,8 @@ public class TuneCommandTests
 
     private static List<StoredTrial> Trials(AnvilProcess anvil, string study)
     {
-        using var database = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System);
+        var sqlite = Path.Combine(anvil.Home, "registry.db");
+        using var database = RegistryDatabase.Open(anvil.DatabaseUrl is null ? new RegistryOptions(sqlite) : new RegistryOptions(sqlite, anvil.DatabaseUrl), TimeProvider.System);
         var id = new StudyStore(database, TimeProvider.System).Get(study).Id;
         return [.. new TrialStore(database, TimeProvider.System, TimeSpan.FromMinutes(1)).Trials(id)];
     }
@@ -83,6 +84,31 @@ public class TuneCommandTests
         // Every run belongs to exactly one trial: no trial was trained twice.
         var runs = JsonDocument.Parse(anvil.Run("runs", "list", "--json").Stdout).RootElement.EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
         Assert.Equal(trials.Select(t => t.RunId).Order(), runs.Order());
+    }
+
+    [Fact]
+    public async Task TwoTuneCommandsSharingPostgreSqlSplitOneStudyBetweenThem()
+    {
+        using var anvil = new AnvilProcess { DatabaseUrl = TestPostgres.CreateDatabase() };
+        var data = anvil.SampleFashionMnist();
+        var study = WriteStudy(anvil, "shared", epochs: 1, pruner: "");
+
+        // As on two machines: two independent commands, one study, one database.
+        using var first = anvil.Start("tune", "--study", study, "--trials", "6", "--data-dir", data);
+        using var second = anvil.Start("tune", "--study", study, "--trials", "6", "--data-dir", data);
+        var outputs = new[] { first, second }.Select(p => p.StandardOutput.ReadToEndAsync()).ToArray();
+        var errors = await Task.WhenAll(new[] { first, second }.Select(p => p.StandardError.ReadToEndAsync()));
+        await Task.WhenAll(outputs);
+        await first.WaitForExitAsync();
+        await second.WaitForExitAsync();
+
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, errors[0] + errors[1]);
+        var trials = Trials(anvil, "shared");
+        Assert.Equal(Enumerable.Range(0, 6), trials.Select(t => t.Number));
+        Assert.All(trials, t => Assert.Equal(TrialStatus.Complete, t.Status));
+        Assert.Equal(6, trials.Select(t => t.RunId).Distinct().Count());
+        var trained = errors.Select(e => e.Split('\n').Count(l => l.StartsWith("Trial ", StringComparison.Ordinal) && l.Contains(" complete", StringComparison.Ordinal))).ToArray();
+        Assert.Equal(6, trained.Sum()); // each trial was trained by exactly one of the two
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Anvil.Training.Training;
 using Anvil.Training.Training.Callbacks;
 
@@ -40,7 +41,12 @@ public sealed record StudyDefinition
     /// <summary>The parameters, by recipe field name.</summary>
     public Dictionary<string, ParameterRange> Space { get; init; } = [];
 
+    /// <summary>True when the recipe or the space names the model; otherwise the data's input kind picks it, as in <c>anvil train</c>.</summary>
+    [JsonIgnore]
+    public bool NamesModel => Recipe.ContainsKey("model") || Space.ContainsKey("model");
+
     /// <summary>True when larger values of the metric are better.</summary>
+    [JsonIgnore]
     public bool Maximize => Direction == "maximize";
 
     /// <summary>Reads and validates a study file.</summary>

@@ -50,7 +50,7 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
                 return EndFromCurve(trial, space.Apply(trial.Parameters).Epochs); // the run had finished; only the trial's end was not recorded
             summary = lease.TakenOver && trial.RunId is { } resumed
                 ? pipeline.Resume(resumed, cancellationToken)
-                : pipeline.Train(new RunRequest(source, space.Apply(trial.Parameters), $"{study.Name}-trial-{number}", limits, ModelGiven: true), cancellationToken);
+                : pipeline.Train(new RunRequest(source, space.Apply(trial.Parameters), $"{study.Name}-trial-{number}", limits, ModelGiven: study.NamesModel), cancellationToken);
         }
         catch
         {

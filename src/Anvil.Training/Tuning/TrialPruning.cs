@@ -1,5 +1,4 @@
 using Anvil.Training.Training;
-using Anvil.Training.Training.Callbacks;
 
 namespace Anvil.Training.Tuning;
 
@@ -36,7 +35,9 @@ public sealed class TrialPruning(TrialRecord trial, string metric, IPruner? prun
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(metrics);
-        var value = MonitoredMetric.ReadRequired(metric, metrics, "The study");
+        var values = metrics.ToValues();
+        if (!values.TryGetValue(metric, out var value))
+            throw new ArgumentException($"The study's metric '{metric}' is not among this training's validation figures ({string.Join(", ", values.Keys.Where(k => k.StartsWith("val_", StringComparison.Ordinal)))}); set the study's \"metric\" to one of them.");
         _curve[metrics.Epoch] = value;
         if (!report(metrics.Epoch, value))
         {

@@ -42,6 +42,19 @@ public class StudyDefinitionTests
         Assert.Equal((0.01, 32, "sgd", "seed-cnn", 0.1), (recipe.LearningRate, recipe.BatchSize, recipe.Optimizer, recipe.Model, recipe.ValidationFraction));
     }
 
+    [Fact]
+    public void TheStoredDefinitionReadsBackTheSameAndTheDataPicksTheModelWhenNoneIsNamed()
+    {
+        var study = StudyDefinition.Parse(Good);
+        var json = JsonNode.Parse(Good)!.AsObject();
+        json["recipe"]!.AsObject().Remove("model");
+
+        Assert.Equal(study.ToJson(), StudyDefinition.Parse(study.ToJson()).ToJson());
+        Assert.DoesNotContain("maximize\":", study.ToJson());
+        Assert.True(study.NamesModel);
+        Assert.False(StudyDefinition.Parse(json.ToJsonString()).NamesModel);
+    }
+
     [Theory]
     [InlineData("colour", "1", "colour")]
     [InlineData("space", "{}", "space is empty")]

@@ -52,4 +52,14 @@ public class TrialPruningTests
         Assert.True(pruning.LeaseLost);
         Assert.False(pruning.Pruned);
     }
+
+    [Fact]
+    public void AMetricTheTrainingDoesNotReportIsAnErrorListingTheOnesItDoes()
+    {
+        var pruning = new TrialPruning(Trial, "val_mae", pruner: null, () => [], (_, _) => true);
+
+        var error = Assert.Throws<ArgumentException>(() => Fit(pruning));
+
+        Assert.Contains("metric 'val_mae' is not among this training's validation figures (val_loss, val_accuracy)", error.Message);
+    }
 }
