@@ -47,8 +47,8 @@ public sealed record ParameterRange
                     throw Invalid(name, $"a log range needs low > 0, got {Format(low)}; raise low or drop \"log\"");
                 if (IsInt && (low != Math.Floor(low) || high != Math.Floor(high)))
                     throw Invalid(name, $"an int parameter needs whole low and high, got {Format(low)} and {Format(high)}");
-                if (Step is { } step && !(step > 0))
-                    throw Invalid(name, $"step must be positive, got {Format(step)}");
+                if (Step is { } step && (!(step > 0) || (IsInt && step != Math.Floor(step))))
+                    throw Invalid(name, $"step must be positive{(IsInt ? " and whole" : "")}, got {Format(step)}");
                 if (Choices is not null)
                     throw Invalid(name, $"a {Type} parameter takes low and high, not choices; use \"type\": \"categorical\" for a list");
                 break;

@@ -89,7 +89,9 @@ public sealed record StudyDefinition
 
     private void Validate()
     {
-        Require(!string.IsNullOrWhiteSpace(Name), "name is empty; give the study a name");
+        // The name becomes a folder of plots under the Anvil home: no path separators, no "..".
+        Require(Name.Length is > 0 and <= 100 && char.IsAsciiLetterOrDigit(Name[0]) && Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'),
+            $"name '{Name}' is not a plain name; use up to 100 letters, digits, '-', '_' or '.', starting with a letter or digit");
         Require(Direction is "maximize" or "minimize", $"direction '{Direction}' is unknown; use maximize or minimize");
         Require(ValidationMetrics.Contains(Metric), $"metric '{Metric}' is not a validation metric; use one of {string.Join(", ", ValidationMetrics)} (a study never looks at the test set)");
         Require(Maximize == MonitoredMetric.Maximize(Metric), $"direction {Direction} does not fit {Metric}; {Metric} is better when {(MonitoredMetric.Maximize(Metric) ? "larger (maximize)" : "smaller (minimize)")}");

@@ -57,6 +57,8 @@ public class StudyDefinitionTests
 
     [Theory]
     [InlineData("colour", "1", "colour")]
+    [InlineData("name", "\"../etc\"", "name '../etc' is not a plain name")]
+    [InlineData("space", """{ "epochs": { "type": "int", "low": 1, "high": 9, "step": 1.5 } }""", "step must be positive and whole, got 1.5")]
     [InlineData("space", "{}", "space is empty")]
     [InlineData("space", """{ "learning_rat": { "type": "float", "low": 0.1, "high": 1 } }""", "space.learning_rat is not a recipe field; use one of")]
     [InlineData("space", """{ "learning_rate": { "type": "float", "low": 0, "high": 1, "log": true } }""", "a log range needs low > 0, got 0")]
