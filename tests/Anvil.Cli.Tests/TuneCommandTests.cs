@@ -152,6 +152,30 @@ public class TuneCommandTests
         Assert.Equal(killed.RunId, LastJsonLine(stdout).GetProperty("best_run_id").GetString());
     }
 
+    [Fact]
+    public void ATrialWhoseWorkerDiedBeforeItsRunStartedIsTrainedFromTheStartByTheNext()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        var study = WriteStudy(anvil, "early", epochs: 1, pruner: "");
+        using (var database = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System))
+        {
+            var id = new StudyStore(database, TimeProvider.System).Open("early", Training.Tuning.StudyDefinition.Load(study).ToJson()).Id;
+            // A lease of one tick: lapsed by the time the next worker asks.
+            new TrialStore(database, TimeProvider.System, TimeSpan.FromTicks(1))
+                .Lease(id, "dead", 1, (_, _) => new Dictionary<string, double> { ["learning_rate"] = 0.01, ["batch_size"] = 1 });
+        }
+
+        var (exit, _, stderr) = anvil.Run("tune", "--study", study, "--trials", "1", "--data-dir", data);
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("Trial 0 (taken over from a lapsed lease): batch_size=32 learning_rate=0.01", stderr);
+        var trial = Assert.Single(Trials(anvil, "early"));
+        Assert.Equal(TrialStatus.Complete, trial.Status);
+        Assert.NotNull(trial.RunId);
+        Assert.NotEqual("dead", trial.Worker);
+    }
+
     // The database may be mid-migration or the study not yet created while the first worker starts.
     private static List<StoredTrial> TryTrials(AnvilProcess anvil, string study)
     {
