@@ -223,5 +223,41 @@ internal static class Migrations
             UPDATE usage_events SET replay_request_id = request_id;
             CREATE UNIQUE INDEX usage_events_by_replay_request_id ON usage_events (organization_id, replay_request_id);
             """),
+        new(10, "tuning studies, their trials and the trials' per-epoch values", """
+            -- A study file as JSON: a worker that joins an existing study must bring the same definition.
+            CREATE TABLE studies (
+                id         TEXT NOT NULL PRIMARY KEY,
+                name       TEXT NOT NULL UNIQUE,
+                definition TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+
+            -- A trial is leased by one worker at a time: a lease whose expiry has passed (the worker died or
+            -- hung) is taken over by the next worker that asks, which resumes the trial's run from its
+            -- checkpoint. parameters is a JSON object of the samplers' internal values.
+            CREATE TABLE trials (
+                study_id         TEXT NOT NULL REFERENCES studies (id),
+                number           BIGINT NOT NULL CHECK (number >= 0),
+                state            TEXT NOT NULL CHECK (state IN ('running', 'complete', 'pruned', 'failed')),
+                parameters       TEXT NOT NULL,
+                value            {real},
+                run_id           TEXT REFERENCES runs (id),
+                worker           TEXT NOT NULL,
+                lease_expires_at TEXT, -- NULL once the trial has ended
+                started_at       TEXT NOT NULL,
+                finished_at      TEXT,
+                PRIMARY KEY (study_id, number)
+            );
+
+            -- The study's metric after each epoch: what pruners compare and `tune show` plots.
+            CREATE TABLE trial_values (
+                study_id TEXT NOT NULL,
+                number   BIGINT NOT NULL,
+                epoch    BIGINT NOT NULL CHECK (epoch > 0),
+                value    {real},
+                PRIMARY KEY (study_id, number, epoch),
+                FOREIGN KEY (study_id, number) REFERENCES trials (study_id, number)
+            );
+            """),
     ];
 }

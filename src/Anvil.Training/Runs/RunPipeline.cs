@@ -19,8 +19,14 @@ namespace Anvil.Training.Runs;
 /// RunSummary summary = pipeline.Train(new RunRequest(new DataSource("fashion-mnist"), Recipe.Default, null, new TrainingLimits(256, null)));
 /// </code>
 /// </example>
-public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool interactive)
+/// <param name="recorder">Where the run is recorded.</param>
+/// <param name="progress">Where progress lines go.</param>
+/// <param name="interactive">Redraw a progress bar in place.</param>
+/// <param name="callbacks">Callbacks of the caller, run after the pipeline's own each epoch (a tuning trial's pruning).</param>
+public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool interactive, IReadOnlyList<Callback>? callbacks = null)
 {
+    private readonly IReadOnlyList<Callback> _extraCallbacks = callbacks ?? [];
+
     /// <summary>Starts a new run.</summary>
     public RunSummary Train(RunRequest request, CancellationToken cancellationToken = default)
     {
@@ -111,6 +117,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         };
         if (limits.Patience is { } patience)
             callbacks.Add(new EarlyStopping(monitor, patience));
+        callbacks.AddRange(_extraCallbacks);
         TrainingResult result;
         try
         {

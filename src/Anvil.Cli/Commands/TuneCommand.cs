@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using Anvil.Cli.Pipeline;
+using Anvil.Registry.Runs;
+using Anvil.Registry.Tuning;
+using Anvil.Training.Runs;
+using Anvil.Training.Tuning;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>`anvil tune`: runs a study's trials (Optuna's study, trial, sampler, pruner) as runs recorded in the registry.</summary>
+internal static class TuneCommand
+{
+    public static Command Create(Registries registries, Func<IRunStore> openStore)
+    {
+        var data = new DataOptions();
+        var studyFile = new Option<string?>("--study") { Description = "The study file (JSON): metric, direction, base recipe, search space, sampler, pruner. See samples/tune/fmnist.json." };
+        var trials = new Option<int?>("--trials") { Description = "Trials the study should have in all; workers stop when it has that many (trials of earlier sessions count)." };
+        var workers = new Option<int>("--workers") { Description = "Worker processes on this machine, each leasing its own trials (default 1).", DefaultValueFactory = _ => 1 };
+        var leaseSeconds = new Option<int>("--lease-seconds") { Description = "A trial whose worker has not reported for this long is taken over by another worker (default 300).", DefaultValueFactory = _ => 300 };
+        var register = new Option<string?>("--register") { Description = "Register the best trial's model under this name (needs --org)." };
+        var org = new Option<string?>("--org") { Description = "Organization that owns the model registered with --register." };
+        var json = new Option<bool>("--json") { Description = "End with one JSON line: best_value, best_trial, best_run_id, trials_complete, trials_pruned, train_seconds_total." };
+        var command = new Command("tune", "Tune a recipe: run a study's trials (grid, random or TPE sampler; median or successive-halving pruner) on a validation metric.");
+        data.AddTo(command);
+        foreach (var option in new Option[] { studyFile, trials, workers, leaseSeconds, register, org, json })
+            command.Options.Add(option);
+        command.Subcommands.Add(TuneShowCommand.Create(registries, openStore));
+        command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
+        {
+            var path = p.GetValue(studyFile) ?? throw new ArgumentException("--study is missing: name a study file, e.g. --study samples/tune/fmnist.json.");
+            var budget = p.GetValue(trials) ?? throw new ArgumentException("--trials is missing: say how many trials the study should have, e.g. --trials 20.");
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budget, "--trials");
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(p.GetValue(workers), "--workers");
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(p.GetValue(leaseSeconds), "--lease-seconds");
+            if ((p.GetValue(register) is null) != (p.GetValue(org) is null))
+                throw new ArgumentException("--register and --org go together: name the model and the organization that owns it.");
+            var organization = p.GetValue(org) is { } orgName ? registries.Organizations.Get(orgName) : null; // checked before hours of training
+            var study = StudyDefinition.Load(path);
+            var lease = TimeSpan.FromSeconds(p.GetValue(leaseSeconds));
+            var studyId = new StudyStore(registries.Database, registries.Time).Open(study.Name, study.ToJson()).Id;
+            var storage = new TuneStorage(new TrialStore(registries.Database, registries.Time, lease), studyId, $"{Environment.MachineName}-{Environment.ProcessId}");
+            var limit = p.GetValue(data.Limit) ?? study.Limit;
+            var source = data.Read(p, study.SearchSpace().Apply(new Dictionary<string, double>()));
+            using var others = p.GetValue(workers) > 1 ? new TuneWorkers(p.GetValue(workers) - 1, WorkerArguments(p, data, path, budget, limit)) : null;
+            try
+            {
+                new StudyWorker(study, storage, new RegistryRunRecorder(openStore()), Console.Error, registries.Time, lease)
+                    .Run(source, new TrainingLimits(limit, null), budget, cancellationToken);
+            }
+            catch
+            {
+                others?.Stop();
+                throw;
+            }
+            var workerExit = others?.WaitForAll() ?? 0;
+            var runs = openStore();
+            var summary = StudySummary.From(study, storage.Trials(), runId => TrainSeconds(runs, runId));
+            TuneReport.PrintSummary(summary);
+            if (organization is not null)
+            {
+                var best = summary.BestRunId ?? throw new ArgumentException($"No trial of study '{study.Name}' completed, so there is no model to register; run more trials.");
+                var version = new ModelRegistration(registries.Home, runs, registries.Catalog).Register(best, organization.Id, p.GetValue(register)!, alias: null);
+                Console.WriteLine($"Registered {version.ModelName} version {version.Version} for '{organization.Name}' from trial {summary.BestTrial} (run {best}).");
+            }
+            if (p.GetValue(json))
+                Console.WriteLine(JsonOutput.Serialize(summary));
+            return cancellationToken.IsCancellationRequested ? ExitCodes.Interrupted : workerExit;
+        }));
+        return command;
+    }
+
+    /// <summary>Seconds a run spent training: every epoch it recorded, across resumes.</summary>
+    public static double TrainSeconds(IRunStore runs, string runId) => runs.GetRun(runId).Epochs.Sum(e => e.Metrics.GetValueOrDefault("seconds"));
+
+    // The same study, budget, data and lease for each extra worker; it prints no summary of its own.
+    private static List<string> WorkerArguments(ParseResult p, DataOptions data, string path, int budget, int? limit)
+    {
+        var arguments = new List<string> { "tune", "--study", path, "--trials", budget.ToString(CultureInfo.InvariantCulture),
+            "--lease-seconds", p.GetValue<int>("--lease-seconds").ToString(CultureInfo.InvariantCulture) };
+        foreach (var option in new[] { data.Data, data.DataDir, data.Test, data.LabelColumn })
+        {
+            if (p.GetValue(option) is { } value)
+                arguments.AddRange([option.Name, value]);
+        }
+        if (limit is { } samples)
+            arguments.AddRange(["--limit", samples.ToString(CultureInfo.InvariantCulture)]);
+        return arguments;
+    }
+}

@@ -1,0 +1,82 @@
+using Anvil.Training.Data;
+using Anvil.Training.Runs;
+
+namespace Anvil.Training.Tuning;
+
+/// <summary>
+/// One worker of a study: leases a trial, trains it as a run through the <see cref="RunPipeline"/> (a taken
+/// over trial resumes its run from the last checkpoint), reports each epoch's metric to the study, lets the
+/// pruner stop it, and records how it ended; then leases the next, until the study's budget is spent.
+/// Any number of workers, in any number of processes, can work on one study through the same storage.
+/// </summary>
+/// <example>
+/// <code>
+/// var worker = new StudyWorker(study, storage, recorder, Console.Error, TimeProvider.System, TimeSpan.FromMinutes(5));
+/// int trained = worker.Run(new DataSource("fashion-mnist"), new TrainingLimits(2048, null), maxTrials: 20);
+/// </code>
+/// </example>
+public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IRunRecorder recorder, TextWriter progress, TimeProvider time, TimeSpan leaseDuration)
+{
+    /// <summary>Runs trials until the study has <paramref name="maxTrials"/> or is cancelled; returns how many this worker ended.</summary>
+    public int Run(DataSource source, TrainingLimits limits, int maxTrials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(limits);
+        var space = study.SearchSpace();
+        var sampler = study.CreateSampler();
+        var ended = 0;
+        while (!cancellationToken.IsCancellationRequested
+            && storage.Lease(maxTrials, (trials, number) => sampler.Sample(space, trials, number)) is { } lease)
+        {
+            if (RunTrial(lease, space, source, limits, cancellationToken))
+                ended++;
+        }
+        return ended;
+    }
+
+    // True when this worker recorded the trial's end; false when it was interrupted or lost its lease.
+    private bool RunTrial(TrialLease lease, SearchSpace space, DataSource source, TrainingLimits limits, CancellationToken cancellationToken)
+    {
+        var trial = lease.Trial;
+        var number = trial.Number;
+        progress.WriteLine($"Trial {number}{(lease.TakenOver ? " (taken over from a lapsed lease)" : "")}: {space.Describe(trial.Parameters)}");
+        var pruning = new TrialPruning(trial, study.Metric, study.Pruner?.Create(study.Maximize), storage.Trials, (epoch, value) => storage.Report(number, epoch, value));
+        var keeper = new LeaseKeeper(time, leaseDuration / 3, () => storage.Renew(number));
+        var pipeline = new RunPipeline(new TrialRunRecorder(recorder, runId => storage.AttachRun(number, runId)), progress, interactive: false, [pruning, keeper]);
+        RunSummary summary;
+        try
+        {
+            if (lease.TakenOver && trial.RunId is { } runId && recorder.GetRun(runId).Finished)
+                return EndFromCurve(trial, space.Apply(trial.Parameters).Epochs); // the run had finished; only the trial's end was not recorded
+            summary = lease.TakenOver && trial.RunId is { } resumed
+                ? pipeline.Resume(resumed, cancellationToken)
+                : pipeline.Train(new RunRequest(source, space.Apply(trial.Parameters), $"{study.Name}-trial-{number}", limits, ModelGiven: study.NamesModel), cancellationToken);
+        }
+        catch
+        {
+            storage.Finish(number, TrialState.Failed, null);
+            throw;
+        }
+        if (pruning.LeaseLost || keeper.LeaseLost)
+            return false;
+        if (summary.Outcome == RunOutcome.Interrupted)
+        {
+            storage.Release(number); // the next worker resumes it at once
+            return false;
+        }
+        var (state, value) = summary.Outcome == RunOutcome.Diverged ? (TrialState.Failed, null)
+            : pruning.Pruned ? (TrialState.Pruned, null)
+            : (TrialState.Complete, pruning.LastValue);
+        progress.WriteLine($"Trial {number} {state.ToString().ToLowerInvariant()}{(value is { } v ? $": {study.Metric} {v:G4}" : "")}.");
+        return storage.Finish(number, state, value);
+    }
+
+    // A run stopped before its last epoch was pruned; one that reported nothing had no validation figure to report.
+    private bool EndFromCurve(TrialRecord trial, int epochs)
+    {
+        if (trial.Intermediate.Count == 0)
+            return storage.Finish(trial.Number, TrialState.Failed, null);
+        var last = trial.Intermediate.Keys.Max();
+        return last < epochs ? storage.Finish(trial.Number, TrialState.Pruned, null) : storage.Finish(trial.Number, TrialState.Complete, trial.Intermediate[last]);
+    }
+}
