@@ -16,8 +16,8 @@ internal static class TuneCommand
         var data = new DataOptions();
         var studyFile = new Option<string?>("--study") { Description = "The study file (JSON): metric, direction, base recipe, search space, sampler, pruner. See samples/tune/fmnist.json." };
         var trials = new Option<int?>("--trials") { Description = "Trials the study should have in all; workers stop when it has that many (trials of earlier sessions count)." };
-        var workers = new Option<int>("--workers") { Description = "Worker processes on this machine, each leasing its own trials (default 1).", DefaultValueFactory = _ => 1 };
-        var leaseSeconds = new Option<int>("--lease-seconds") { Description = "A trial whose worker has not reported for this long is taken over by another worker (default 300).", DefaultValueFactory = _ => 300 };
+        var workers = new Option<int>("--workers") { Description = "Worker processes on this machine, each leasing its own trials.", DefaultValueFactory = _ => 1 };
+        var leaseSeconds = new Option<int>("--lease-seconds") { Description = "A trial whose worker has not reported for this long is taken over by another worker.", DefaultValueFactory = _ => 300 };
         var register = new Option<string?>("--register") { Description = "Register the best trial's model under this name (needs --org)." };
         var org = new Option<string?>("--org") { Description = "Organization that owns the model registered with --register." };
         var json = new Option<bool>("--json") { Description = "End with one JSON line: best_value, best_trial, best_run_id, trials_complete, trials_pruned, train_seconds_total." };
