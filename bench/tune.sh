@@ -16,6 +16,10 @@ export ANVIL_HOME="$out/home"
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || [ -n "${ANVIL_FASHION_MNIST:-}" ] || {
   echo "Fashion-MNIST is missing: sudo apt-get install dataset-fashion-mnist" >&2; exit 1; }
 
+# A copy of the CLI, so a rebuild during the (long) run cannot swap the binary under its workers.
+"$root/anvil" --help > /dev/null
+cp -r "$root/src/Anvil.Cli/bin/Release/net10.0/linux-x64" "$out/bin"
+
 # One study file per (way, seed): the sample's space and base recipe, with this run's sampler, pruner and seed.
 study() { # NAME SAMPLER PRUNE SEED
   /usr/bin/python3 - "$root/samples/tune/fmnist.json" "$out/$1.json" "$1" "$2" "$3" "$4" "$epochs" <<'PY'
@@ -38,7 +42,7 @@ for seed in $seeds; do
     name="$1-seed$seed"; sampler="${1%-pruned}"
     study "$name" "$sampler" "$3" "$seed"
     echo "study $name: $2 trials" >&2
-    "$root/anvil" tune --study "$out/$name.json" --trials "$2" --workers "$workers" --limit "$limit" --json \
+    dotnet "$out/bin/anvil.dll" tune --study "$out/$name.json" --trials "$2" --workers "$workers" --limit "$limit" --json \
       2> "$out/$name.log" | tail -n 1 | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d['study']='$name'; print(json.dumps(d))" \
       | tee -a "$out/results.jsonl"
   done
@@ -50,14 +54,17 @@ rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 n, limit, epochs = sys.argv[2:]
 def way(r): return r["study"].rsplit("-seed", 1)[0]
 print(f"\nFashion-MNIST seed-cnn study, {limit} samples per split, {epochs} epochs per trial; best val_accuracy per study")
-print(f"{'study':24s} {'best':>8s} {'complete':>9s} {'pruned':>7s} {'train s':>8s}")
+print(f"{'study':24s} {'best':>8s} {'complete':>9s} {'pruned':>7s} {'epochs':>7s} {'train s':>8s}")
 for r in rows:
-    print(f"{r['study']:24s} {100 * r['best_value']:7.2f}% {r['trials_complete']:9d} {r['trials_pruned']:7d} {r['train_seconds_total']:8.0f}")
+    print(f"{r['study']:24s} {100 * r['best_value']:7.2f}% {r['trials_complete']:9d} {r['trials_pruned']:7d} "
+          f"{r.get('epochs_trained_total', 0):7d} {r['train_seconds_total']:8.0f}")
 med = {w: statistics.median(r["best_value"] for r in rows if way(r) == w) for w in {way(r) for r in rows}}
 sec = {w: statistics.median(r["train_seconds_total"] for r in rows if way(r) == w) for w in {way(r) for r in rows}}
+epochs_by = {w: statistics.median(r.get("epochs_trained_total", 0) for r in rows if way(r) == w) for w in {way(r) for r in rows}}
 print(f"\nmedian best: TPE {n} trials {100 * med['tpe']:.2f}%, random {2 * int(n)} trials {100 * med['random']:.2f}%, "
       f"TPE {n} pruned {100 * med['tpe-pruned']:.2f}%")
 print(f"TPE with N vs random with 2N: {100 * (med['tpe'] - med['random']):+.2f} points (goal >= 0)")
-print(f"pruning: {100 * (1 - sec['tpe-pruned'] / sec['tpe']):.0f}% less training time (goal >= 40%), "
+saved = f"{100 * (1 - epochs_by['tpe-pruned'] / epochs_by['tpe']):.0f}% fewer epochs, " if epochs_by["tpe"] else ""
+print(f"pruning: {saved}{100 * (1 - sec['tpe-pruned'] / sec['tpe']):.0f}% less training time (goal >= 40% of the compute), "
       f"{100 * (med['tpe-pruned'] - med['tpe']):+.2f} points of best value (goal >= -0.20)")
 PY

@@ -55,7 +55,7 @@ internal static class TuneCommand
             }
             var workerExit = others?.WaitForAll() ?? 0;
             var runs = openStore();
-            var summary = StudySummary.From(study, storage.Trials(), runId => TrainSeconds(runs, runId));
+            var summary = StudySummary.From(study, storage.Trials(), runId => TrainingCost(runs, runId));
             TuneReport.PrintSummary(summary);
             if (organization is not null)
             {
@@ -70,8 +70,12 @@ internal static class TuneCommand
         return command;
     }
 
-    /// <summary>Seconds a run spent training: every epoch it recorded, across resumes.</summary>
-    public static double TrainSeconds(IRunStore runs, string runId) => runs.GetRun(runId).Epochs.Sum(e => e.Metrics.GetValueOrDefault("seconds"));
+    /// <summary>Seconds a run spent training and the epochs it trained: every epoch it recorded, across resumes.</summary>
+    public static (double Seconds, int Epochs) TrainingCost(IRunStore runs, string runId)
+    {
+        var epochs = runs.GetRun(runId).Epochs;
+        return (epochs.Sum(e => e.Metrics.GetValueOrDefault("seconds")), epochs.Count);
+    }
 
     // The same study, budget, data and lease for each extra worker; it prints no summary of its own.
     private static List<string> WorkerArguments(ParseResult p, DataOptions data, string path, int budget, int? limit)

@@ -19,7 +19,7 @@ internal static class TuneShowCommand
             var study = StudyDefinition.Parse(stored.Definition, $"study '{stored.Name}' in the registry");
             var trials = new TrialStore(registries.Database, registries.Time, TimeSpan.FromMinutes(1)).Trials(stored.Id).Select(TuneStorage.ToRecord).ToList();
             var runs = openStore();
-            var summary = StudySummary.From(study, trials, runId => TuneCommand.TrainSeconds(runs, runId));
+            var summary = StudySummary.From(study, trials, runId => TuneCommand.TrainingCost(runs, runId));
             var space = study.SearchSpace();
             if (p.GetValue(json))
             {

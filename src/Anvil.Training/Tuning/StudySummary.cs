@@ -2,7 +2,7 @@ namespace Anvil.Training.Tuning;
 
 /// <summary>Where a study stands: its best complete trial and what its trials cost. The last line of <c>anvil tune --json</c>.</summary>
 /// <example>
-/// <code>var summary = StudySummary.From(study, storage.Trials(), runId => 0);</code>
+/// <code>var summary = StudySummary.From(study, storage.Trials(), runId => (Seconds: 0, Epochs: 0));</code>
 /// </example>
 public sealed record StudySummary
 {
@@ -26,13 +26,16 @@ public sealed record StudySummary
     public int TrialsRunning { get; init; }
     /// <summary>Seconds of training (every epoch of every trial's run, validation included): what pruning saves.</summary>
     public double TrainSecondsTotal { get; init; }
+    /// <summary>Epochs trained by every trial's run: what pruning saves, free of the machine's load (seconds are not).</summary>
+    public int EpochsTrainedTotal { get; init; }
 
-    /// <summary>The summary of <paramref name="trials"/>; <paramref name="trainSeconds"/> gives a run's training seconds.</summary>
-    public static StudySummary From(StudyDefinition study, IReadOnlyList<TrialRecord> trials, Func<string, double> trainSeconds)
+    /// <summary>The summary of <paramref name="trials"/>; <paramref name="cost"/> gives a run's training seconds and epochs.</summary>
+    public static StudySummary From(StudyDefinition study, IReadOnlyList<TrialRecord> trials, Func<string, (double Seconds, int Epochs)> cost)
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(trials);
-        ArgumentNullException.ThrowIfNull(trainSeconds);
+        ArgumentNullException.ThrowIfNull(cost);
+        var costs = trials.Where(t => t.RunId is not null).Select(t => cost(t.RunId!)).ToList();
         var best = Best(trials, study.Maximize);
         return new StudySummary
         {
@@ -45,7 +48,8 @@ public sealed record StudySummary
             TrialsPruned = trials.Count(t => t.State == TrialState.Pruned),
             TrialsFailed = trials.Count(t => t.State == TrialState.Failed),
             TrialsRunning = trials.Count(t => t.State == TrialState.Running),
-            TrainSecondsTotal = trials.Where(t => t.RunId is not null).Sum(t => trainSeconds(t.RunId!)),
+            TrainSecondsTotal = costs.Sum(c => c.Seconds),
+            EpochsTrainedTotal = costs.Sum(c => c.Epochs),
         };
     }
 

@@ -30,11 +30,12 @@ public class StudyResultsTests
     [Fact]
     public void TheSummaryNamesTheBestCompleteTrialAndCountsTheRest()
     {
-        var summary = StudySummary.From(Study, Trials, runId => runId == "run-12" ? 1.5 : 10);
+        var summary = StudySummary.From(Study, Trials, runId => runId == "run-12" ? (1.5, 1) : (10, 4));
 
         Assert.Equal((0.5, 0, "run-0"), (summary.BestValue, summary.BestTrial, summary.BestRunId));
         Assert.Equal((12, 1, 0, 1), (summary.TrialsComplete, summary.TrialsPruned, summary.TrialsFailed, summary.TrialsRunning));
         Assert.Equal(12 * 10 + 1.5, summary.TrainSecondsTotal);
+        Assert.Equal(12 * 4 + 1, summary.EpochsTrainedTotal);
     }
 
     [Fact]
