@@ -17,21 +17,15 @@ internal static class DynamicQuantiser
         graph.Proto.Node.Clear();
         foreach (var node in nodes)
         {
-            if (node.OpType == "Gemm" && IsPlainGemm(graph, node))
+            if (graph.IsConstantLinear(node))
                 Gemm(graph, node);
-            else if (node.OpType == "Conv" && graph.IsInitializer(node.Input[1]) && (node.Input.Count < 3 || graph.IsInitializer(node.Input[2])))
+            else if (graph.IsConstantConv(node))
                 Conv(graph, node);
             else
                 graph.Proto.Node.Add(node);
         }
         graph.RemoveUnusedInitializers();
     }
-
-    // The exporter's Linear: Y = X·Wᵀ + b with W (out, in) and b (out) constant, alpha = beta = 1.
-    private static bool IsPlainGemm(QuantGraph graph, NodeProto node) =>
-        QuantGraph.Int(node, "transB", 0) == 1 && QuantGraph.Int(node, "transA", 0) == 0
-        && QuantGraph.Float(node, "alpha", 1) == 1 && QuantGraph.Float(node, "beta", 1) == 1
-        && node.Input.Count == 3 && graph.IsInitializer(node.Input[1]) && graph.IsInitializer(node.Input[2]);
 
     private static void Gemm(QuantGraph graph, NodeProto gemm)
     {

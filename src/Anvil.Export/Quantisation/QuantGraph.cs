@@ -45,6 +45,16 @@ internal sealed class QuantGraph(GraphProto graph)
         }
     }
 
+    /// <summary>The exporter's Linear: Y = X·Wᵀ + b with W (out, in) and b (out) constant, alpha = beta = 1.</summary>
+    public bool IsConstantLinear(NodeProto node) =>
+        node.OpType == "Gemm" && Int(node, "transB", 0) == 1 && Int(node, "transA", 0) == 0
+        && Float(node, "alpha", 1) == 1 && Float(node, "beta", 1) == 1
+        && node.Input.Count == 3 && IsInitializer(node.Input[1]) && IsInitializer(node.Input[2]);
+
+    /// <summary>A Conv whose weight (and bias, when it has one) are constants.</summary>
+    public bool IsConstantConv(NodeProto node) =>
+        node.OpType == "Conv" && IsInitializer(node.Input[1]) && (node.Input.Count < 3 || IsInitializer(node.Input[2]));
+
     public List<NodeProto> Consumers(string value) => [.. graph.Node.Where(n => n.Input.Contains(value))];
 
     public bool IsGraphOutput(string value) => graph.Output.Any(o => o.Name == value);

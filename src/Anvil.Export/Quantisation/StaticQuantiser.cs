@@ -18,7 +18,7 @@ internal static class StaticQuantiser
 {
     public static void Quantise(QuantGraph graph, ModelProto model, CalibrationSet calibration)
     {
-        var targets = graph.Proto.Node.Where(n => IsTarget(graph, n)).ToList();
+        var targets = graph.Proto.Node.Where(n => graph.IsConstantLinear(n) || graph.IsConstantConv(n)).ToList();
         // By reference: protobuf messages hash by value, and the rewrite below edits the nodes.
         var relus = new Dictionary<NodeProto, NodeProto>(ReferenceEqualityComparer.Instance); // target → the ReLU it absorbs
         foreach (var target in targets)
@@ -43,11 +43,12 @@ internal static class StaticQuantiser
         {
             if (relus.Values.Any(r => ReferenceEquals(r, node)))
                 continue;
+            var x = node.Input[0];
             for (var i = 0; i < node.Input.Count; i++)
                 if (quantised.Contains(node.Input[i]))
                     node.Input[i] += "_dq";
             if (targets.Any(t => ReferenceEquals(t, node)))
-                QuantiseWeights(graph, node, parameters[node.Input[0][..^3]].Scale, relus.GetValueOrDefault(node));
+                QuantiseWeights(graph, node, parameters[x].Scale, relus.GetValueOrDefault(node));
             graph.Proto.Node.Add(node);
             foreach (var output in node.Output.Where(quantised.Contains))
                 AddQdq(graph, output, parameters[output]);
@@ -57,15 +58,6 @@ internal static class StaticQuantiser
 
     private static bool IsQuantisedOutput(QuantGraph graph, string value) =>
         !graph.IsGraphOutput(value) && graph.Consumers(value).Any(c => c.OpType != "Softmax");
-
-    private static bool IsTarget(QuantGraph graph, NodeProto node) => node.OpType switch
-    {
-        "Conv" => graph.IsInitializer(node.Input[1]) && (node.Input.Count < 3 || graph.IsInitializer(node.Input[2])),
-        "Gemm" => QuantGraph.Int(node, "transB", 0) == 1 && QuantGraph.Int(node, "transA", 0) == 0 && node.Input.Count == 3
-            && QuantGraph.Float(node, "alpha", 1) == 1 && QuantGraph.Float(node, "beta", 1) == 1
-            && graph.IsInitializer(node.Input[1]) && graph.IsInitializer(node.Input[2]),
-        _ => false,
-    };
 
     // Weight (C_out, ...) → int8 + DequantizeLinear per channel; bias → int32 at x_scale·w_scale_c.
     private static void QuantiseWeights(QuantGraph graph, NodeProto node, float xScale, NodeProto? relu)
