@@ -78,7 +78,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     }
 
     /// <summary>The run's data, split, cleaned and normalised exactly as when it was trained.</summary>
-    internal static PreparedData LoadAgain(RecordedRun run, RunArtifacts artifacts, Recipe recipe, ModelSpec spec, TextWriter warnings)
+    public static PreparedData LoadAgain(RecordedRun run, RunArtifacts artifacts, Recipe recipe, ModelSpec spec, TextWriter warnings)
     {
         var source = DataSource.FromParameters(run.Parameters);
         // A text run replays its saved tokenizer and vocabulary: the same split and the same ids, never a refit.
