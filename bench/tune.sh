@@ -5,7 +5,8 @@
 # the medians over seeds: does TPE with N reach random's best with 2N, and what does pruning save and cost?
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-trials="${TRIALS:-12}"          # N
+trials="${TRIALS:-16}"          # N
+startup="${STARTUP:-5}"         # TPE's random trials before it models the results
 seeds="${SEEDS:-1 2 3}"
 limit="${LIMIT:-8000}"          # samples per split; 10% of them validate
 epochs="${EPOCHS:-3}"
@@ -22,11 +23,15 @@ cp -r "$root/src/Anvil.Cli/bin/Release/net10.0/linux-x64" "$out/bin"
 
 # One study file per (way, seed): the sample's space and base recipe, with this run's sampler, pruner and seed.
 study() { # NAME SAMPLER PRUNE SEED
-  /usr/bin/python3 - "$root/samples/tune/fmnist.json" "$out/$1.json" "$1" "$2" "$3" "$4" "$epochs" <<'PY'
+  /usr/bin/python3 - "$root/samples/tune/fmnist.json" "$out/$1.json" "$1" "$2" "$3" "$4" "$epochs" "$startup" <<'PY'
 import json, sys
-src, dst, name, sampler, prune, seed, epochs = sys.argv[1:]
+src, dst, name, sampler, prune, seed, epochs, startup = sys.argv[1:]
 s = json.load(open(src))
 s.update(name=name, sampler=sampler, seed=int(seed))
+if sampler == "tpe":
+    s["startup_trials"] = int(startup)
+else:
+    s.pop("startup_trials", None)
 s["recipe"].update(epochs=int(epochs), threads=1)
 if prune == "yes":
     s["pruner"] = {"type": "median", "startup_trials": 4, "warmup_epochs": 1}
