@@ -49,19 +49,34 @@ public sealed class DistillationTeacher
         ArgumentNullException.ThrowIfNull(recipe);
         var vocabulary = Spec.Tokenizer is null ? null : _artifacts.LoadVocabulary();
         var replayed = recipe with { Text = Spec.Tokenizer ?? recipe.Text };
-        return PreparedData.Load(source.Load(replayed, _artifacts.LoadCsvPolicy(), warnings, vocabulary), recipe, limits, Spec.Preprocessing);
+        var raw = source.Load(replayed, _artifacts.LoadCsvPolicy(), warnings, vocabulary);
+        try
+        {
+            CheckMatches(raw.Train); // before the teacher's normalisation meets data it was not fitted for
+        }
+        catch
+        {
+            raw.Dispose();
+            throw;
+        }
+        return PreparedData.Load(raw, recipe, limits, Spec.Preprocessing);
     }
 
     /// <summary>The teacher's trained model; a user error when its inputs or classes differ from the student's data.</summary>
     public SpecModel Load(TensorDataset train)
+    {
+        CheckMatches(train);
+        var model = ModelBuilder.Build(Spec);
+        model.load(_artifacts.Require(_artifacts.WeightsPath));
+        return model;
+    }
+
+    private void CheckMatches(TensorDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (!train.SampleShape.SequenceEqual(Spec.InputShape.Select(d => (long)d)))
             throw new ArgumentException($"Teacher run {RunId} takes inputs of shape [{string.Join(", ", Spec.InputShape)}] but the data's samples are [{string.Join(", ", train.SampleShape)}]; distill from a teacher trained on the same data.");
         if (train.Task != TaskKind.Classification || !train.ClassNames.SequenceEqual(Spec.ClassNames))
             throw new ArgumentException($"Teacher run {RunId} predicts the classes [{string.Join(", ", Spec.ClassNames)}] but the data's are [{string.Join(", ", train.TargetNames)}]; distill from a teacher trained on the same classes.");
-        var model = ModelBuilder.Build(Spec);
-        model.load(_artifacts.Require(_artifacts.WeightsPath));
-        return model;
     }
 }

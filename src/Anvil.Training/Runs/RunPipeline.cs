@@ -58,7 +58,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         artifacts.SaveModel(model, recipe, data.CsvPolicy); // before training, so a crashed run can be resumed
         data.Tokenizer?.Vocabulary.Save(artifacts.VocabularyPath);
         progress.WriteLine($"Run {run.Id}: {spec.Name} on {source.Data} ({data.Train.Count:N0} train, {data.Validation?.Count ?? 0:N0} validation, {data.Test.Count:N0} test), {recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")}"
-            + (teacher is null ? "." : $", distilled from teacher run {teacher.RunId} ({teacher.Spec.Name}, temperature {recipe.Distill!.Temperature}, weight {recipe.Distill.Weight}).");
+            + (teacher is null ? "." : $", distilled from teacher run {teacher.RunId} ({teacher.Spec.Name}, temperature {recipe.Distill!.Temperature}, weight {recipe.Distill.Weight})."));
         return FitAndEvaluate(run.Id, model, teacherModel, recipe, data, artifacts, resumeFrom: null, limits, clock, cancellationToken);
     }
 
