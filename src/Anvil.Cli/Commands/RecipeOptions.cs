@@ -19,10 +19,11 @@ internal sealed class RecipeOptions
     public Option<int?> Seed { get; } = new("--seed") { Description = "Random seed for weights, shuffling, splits and augmentation." };
     public Option<string?> MissingValues { get; } = new("--missing-values") { Description = "CSV cells that are empty or NA: fail (default), drop-row, mean or median (fitted on the training rows)." };
     public Option<string?> Resize { get; } = new("--resize") { Description = "Resize every image of an image folder on load, e.g. 32x32 (WIDTHxHEIGHT); default: all images must share the first one's size." };
+    public Option<string?> Teacher { get; } = new("--teacher") { Description = "Distil from this finished classifier run (id or prefix): the recipe's distill.teacher, with its temperature and weight or 4 and 0.7." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed, MissingValues, Resize })
+        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed, MissingValues, Resize, Teacher })
             command.Options.Add(option);
     }
 
@@ -45,6 +46,7 @@ internal sealed class RecipeOptions
             Seed = p.GetValue(Seed) ?? recipe.Seed,
             MissingValues = p.GetValue(MissingValues) is { } missing ? ParseMissingValues(missing) : recipe.MissingValues,
             Resize = p.GetValue(Resize) ?? recipe.Resize,
+            Distill = p.GetValue(Teacher) is { } teacher ? (recipe.Distill ?? new DistillationOptions { Teacher = teacher }) with { Teacher = teacher } : recipe.Distill,
         };
         recipe.Validate();
         return recipe;

@@ -25,6 +25,8 @@ public static class CrossValidationRun
             throw new ArgumentException($"k-fold cross-validation needs --folds 2 or more, e.g. 5 or 10; got {folds}.");
         var (source, recipe) = (request.Source, request.Recipe);
         recipe.Validate();
+        if (recipe.Distill is not null)
+            throw new ArgumentException("Cross-validation does not distill: remove the recipe's \"distill\" field, or train the student with ./anvil train.");
         var datasetHash = source.Hash();
         using var data = source.Load(recipe, csvPolicy: null, progress);
         using var train = request.Limits.Samples is { } n ? PreparedData.Head(data.Train, n) : data.Train;

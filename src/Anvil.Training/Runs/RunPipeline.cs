@@ -35,8 +35,12 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         recipe.Validate();
         var clock = Stopwatch.StartNew();
         var datasetHash = source.Hash(); // the raw files, before any split: the same for train, cv and evaluate
-        using var data = PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: null);
+        var teacher = recipe.Distill is { } distill ? DistillationTeacher.Find(recorder, distill.Teacher) : null;
+        using var data = teacher?.Prepare(source, recipe, limits, progress) ?? PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: null);
+        using var teacherModel = teacher?.Load(data.Train);
         recipe = FollowData(recipe, data.Train, request.ModelGiven, progress);
+        if (teacher is not null)
+            recipe = recipe with { Distill = recipe.Distill! with { Teacher = teacher.RunId } }; // the full id: a prefix can become ambiguous later
         var spec = ModelChoice.Resolve(recipe.Model, data.Train, data.Tokenizer?.Vocabulary.Count) with { Preprocessing = data.Preprocessing, Tokenizer = data.Tokenizer?.Options };
         var parameters = new Dictionary<string, string>(source.ToParameters())
         {
@@ -45,14 +49,17 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             ["recipe"] = recipe.ToJson(),
         };
         limits.AddTo(parameters);
+        if (teacher is not null)
+            parameters["teacher"] = teacher.RunId; // lineage
         var run = recorder.CreateRun(request.Name ?? $"{recipe.Model}-{source.Data}", parameters, datasetHash);
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
         manual_seed(recipe.Seed);
         using var model = ModelBuilder.Build(spec);
         artifacts.SaveModel(model, recipe, data.CsvPolicy); // before training, so a crashed run can be resumed
         data.Tokenizer?.Vocabulary.Save(artifacts.VocabularyPath);
-        progress.WriteLine($"Run {run.Id}: {spec.Name} on {source.Data} ({data.Train.Count:N0} train, {data.Validation?.Count ?? 0:N0} validation, {data.Test.Count:N0} test), {recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")}.");
-        return FitAndEvaluate(run.Id, model, recipe, data, artifacts, resumeFrom: null, limits, clock, cancellationToken);
+        progress.WriteLine($"Run {run.Id}: {spec.Name} on {source.Data} ({data.Train.Count:N0} train, {data.Validation?.Count ?? 0:N0} validation, {data.Test.Count:N0} test), {recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")}"
+            + (teacher is null ? "." : $", distilled from teacher run {teacher.RunId} ({teacher.Spec.Name}, temperature {recipe.Distill!.Temperature}, weight {recipe.Distill.Weight})."));
+        return FitAndEvaluate(run.Id, model, teacherModel, recipe, data, artifacts, resumeFrom: null, limits, clock, cancellationToken);
     }
 
     /// <summary>Continues an interrupted, failed or crashed run from its last checkpoint, with the data, cleaning and normalisation it started with.</summary>
@@ -67,6 +74,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         var spec = artifacts.LoadSpec();
         var limits = TrainingLimits.FromParameters(run.Parameters);
         using var data = LoadAgain(run, artifacts, recipe, spec, progress);
+        using var teacherModel = recipe.Distill is { } distill ? DistillationTeacher.Find(recorder, distill.Teacher).Load(data.Train) : null;
         recorder.Resume(run.Id);
         using var model = ModelBuilder.Build(spec);
         var last = Path.Combine(artifacts.CheckpointsDirectory, "last");
@@ -74,7 +82,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         progress.WriteLine(resumeFrom is null
             ? $"Run {run.Id}: no checkpoint yet, training from the start."
             : $"Run {run.Id}: resuming from its last checkpoint.");
-        return FitAndEvaluate(run.Id, model, recipe, data, artifacts, resumeFrom, limits, clock, cancellationToken);
+        return FitAndEvaluate(run.Id, model, teacherModel, recipe, data, artifacts, resumeFrom, limits, clock, cancellationToken);
     }
 
     /// <summary>The run's data, split, cleaned and normalised exactly as when it was trained.</summary>
@@ -103,7 +111,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         return recipe;
     }
 
-    private RunSummary FitAndEvaluate(string runId, SpecModel model, Recipe recipe, PreparedData data, RunArtifacts artifacts,
+    private RunSummary FitAndEvaluate(string runId, SpecModel model, SpecModel? teacher, Recipe recipe, PreparedData data, RunArtifacts artifacts,
         string? resumeFrom, TrainingLimits limits, Stopwatch clock, CancellationToken cancellationToken)
     {
         var monitor = data.Validation is null ? "loss" : "val_loss";
@@ -121,7 +129,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         TrainingResult result;
         try
         {
-            result = new Trainer(model, recipe, callbacks).Fit(data.Train, data.Validation, resumeFrom, cancellationToken);
+            var step = teacher is null ? null : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
+            result = new Trainer(model, recipe, callbacks, step).Fit(data.Train, data.Validation, resumeFrom, cancellationToken);
         }
         catch
         {

@@ -15,7 +15,7 @@ public sealed class ClassificationStep(double labelSmoothing) : ITrainingStep
     private long _seen;
 
     /// <inheritdoc />
-    public Tensor Loss(Tensor outputs, Tensor targets) => CrossEntropy.Loss(outputs, targets, labelSmoothing);
+    public Tensor Loss(Tensor inputs, Tensor outputs, Tensor targets) => CrossEntropy.Loss(outputs, targets, labelSmoothing);
 
     /// <inheritdoc />
     public void Update(Tensor outputs, Tensor targets)

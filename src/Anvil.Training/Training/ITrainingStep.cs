@@ -7,20 +7,22 @@ namespace Anvil.Training.Training;
 /// <summary>
 /// What the task decides in a training loop: the loss of a batch and the named figures of an epoch.
 /// <see cref="Trainer"/> stays the same for every task; <see cref="For"/> picks the step from the
-/// data's <see cref="TaskKind"/>. A later step (distillation, a GAN) plugs in here.
+/// data's <see cref="TaskKind"/>; a step that needs more than the task (<see cref="DistillationStep"/>
+/// and its teacher) is handed to the trainer instead.
 /// </summary>
 /// <example>
 /// <code>
 /// var step = ITrainingStep.For(TaskKind.Regression, recipe);
-/// var loss = step.Loss(model.forward(x), y);   // scalar
+/// var loss = step.Loss(x, model.forward(x), y);   // scalar
 /// </code>
 /// </example>
 public interface ITrainingStep
 {
     /// <summary>The batch loss to back-propagate, a scalar.</summary>
+    /// <param name="inputs">(B, ...) the batch the outputs came from, as the model saw it (a distillation step runs its teacher on it).</param>
     /// <param name="outputs">(B, K) model outputs.</param>
     /// <param name="targets">(B) int64 labels or (B, K) float32 values.</param>
-    Tensor Loss(Tensor outputs, Tensor targets);
+    Tensor Loss(Tensor inputs, Tensor outputs, Tensor targets);
 
     /// <summary>Adds one batch to the epoch's training figures.</summary>
     void Update(Tensor outputs, Tensor targets);

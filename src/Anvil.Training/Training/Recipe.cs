@@ -63,6 +63,8 @@ public sealed record Recipe
     public TextTokenizerOptions? Text { get; init; }
     /// <summary>Makes the CSV data a time series to forecast: windows, horizon and a chronological split; null reads rows to classify.</summary>
     public SeriesOptions? Series { get; init; }
+    /// <summary>Trains the model as the student of a finished classifier run (teacher, temperature, weight); null trains from the labels alone.</summary>
+    public DistillationOptions? Distill { get; init; }
 
     /// <summary>
     /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
@@ -122,6 +124,7 @@ public sealed record Recipe
             throw new ArgumentException($"Invalid recipe: text.{e.Message[..e.Message.IndexOf(" (Parameter", StringComparison.Ordinal)]} Got {e.ActualValue}.");
         }
         Series?.Validate();
+        Distill?.Validate();
     }
 
     /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>

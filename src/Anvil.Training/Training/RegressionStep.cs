@@ -16,7 +16,7 @@ public sealed class RegressionStep : ITrainingStep
     private long _values;
 
     /// <inheritdoc />
-    public Tensor Loss(Tensor outputs, Tensor targets) => functional.mse_loss(outputs, targets); // mean over B·K
+    public Tensor Loss(Tensor inputs, Tensor outputs, Tensor targets) => functional.mse_loss(outputs, targets); // mean over B·K
 
     /// <inheritdoc />
     public void Update(Tensor outputs, Tensor targets)

@@ -25,8 +25,13 @@ public sealed class Trainer
     private readonly SpecModel _model;
     private readonly Recipe _recipe;
     private readonly IReadOnlyList<Callback> _callbacks;
+    private readonly ITrainingStep? _step;
 
-    public Trainer(SpecModel model, Recipe recipe, IEnumerable<Callback>? callbacks = null)
+    /// <param name="model">The model to train.</param>
+    /// <param name="recipe">How to train it.</param>
+    /// <param name="callbacks">Progress, early stopping, checkpoints and the like.</param>
+    /// <param name="step">The loss and figures, e.g. a <see cref="DistillationStep"/>; null takes the data's task's (<see cref="ITrainingStep.For"/>).</param>
+    public Trainer(SpecModel model, Recipe recipe, IEnumerable<Callback>? callbacks = null, ITrainingStep? step = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(recipe);
@@ -37,6 +42,7 @@ public sealed class Trainer
         _model = model;
         _recipe = recipe;
         _callbacks = callbacks?.ToArray() ?? [];
+        _step = step;
     }
 
     /// <summary>Runs the fit. Data must already be preprocessed (normalised).</summary>
@@ -51,7 +57,7 @@ public sealed class Trainer
         if (validation is not null)
             CheckShape(validation, "validation");
         var batchesPerEpoch = (train.Count + _recipe.BatchSize - 1) / _recipe.BatchSize;
-        var step = ITrainingStep.For(train.Task, _recipe);
+        var step = _step ?? ITrainingStep.For(train.Task, _recipe);
         using var optimizer = OptimizerFactory.Create(_model, _recipe);
         var ema = _recipe.EmaDecay is { } decay ? new WeightEma(_model, decay) : null;
         var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, train.Count, ema);
@@ -114,7 +120,7 @@ public sealed class Trainer
             OptimizerFactory.SetLearningRate(context.Optimizer, schedule.At(context.GlobalStep));
             context.Optimizer.zero_grad();
             var outputs = _model.forward(inputs); // (B, K)
-            var loss = step.Loss(outputs, targets);
+            var loss = step.Loss(inputs, outputs, targets);
             loss.backward();
             context.Optimizer.step();
             context.Ema?.Update();
