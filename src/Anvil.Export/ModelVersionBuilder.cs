@@ -49,6 +49,36 @@ public static class ModelVersionBuilder
         }
     }
 
+    /// <summary>
+    /// Seals <paramref name="onnx"/> (e.g. the int8 graph of <paramref name="source"/>'s model.onnx) as a new version
+    /// that keeps the source's spec, preprocessing, signature and run, records <paramref name="lineage"/> and states
+    /// the <paramref name="metrics"/> measured on the new graph. It holds model.onnx only: the float weights stay in the source.
+    /// </summary>
+    public static VerifiedModelVersion BuildDerived(VerifiedModelVersion source, byte[] onnx, ModelSource lineage, IReadOnlyDictionary<string, double> metrics, ManifestSigner signer, string modelsRoot)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(onnx);
+        var staging = Path.Combine(modelsRoot, ".staging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(staging, ModelVersionFiles.OnnxFile), onnx);
+            return ModelVersionFiles.Seal(staging, files => source.Manifest with
+            {
+                Format = ModelManifest.CurrentFormat,
+                Metrics = metrics,
+                Source = lineage,
+                CodeVersion = CodeVersion,
+                Files = files,
+            }, signer, modelsRoot);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+                Directory.Delete(staging, recursive: true);
+        }
+    }
+
     public static ModelManifest Manifest(ModelSpec spec, ModelOrigin origin, IReadOnlyDictionary<string, string> files, CsvPolicy? csvPolicy = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -92,10 +122,13 @@ public static class ModelVersionBuilder
             Metrics = origin.Metrics.Where(m => double.IsFinite(m.Value) && !m.Key.Contains('/', StringComparison.Ordinal)).ToDictionary(),
             DatasetHash = origin.DatasetHash,
             RunId = origin.RunId,
-            CodeVersion = typeof(ModelVersionBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+            CodeVersion = CodeVersion,
             Files = files,
         };
     }
+
+    private static string CodeVersion =>
+        typeof(ModelVersionBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     // As the graph declares it: -1 for the batch and, for sequences, for the length too.
     private static TensorSignature InputSignature(ModelSpec spec, string kind) => kind switch
