@@ -47,7 +47,7 @@ internal static class CompressVersion
             ?? throw new RegistryException($"Organization '{s.OrganizationName}' has no model '{s.Model}'. ./anvil models list --org {s.OrganizationName} lists them.");
         if (s.Version is int number)
             return catalog.FindVersion(s.OrganizationId, s.Model, number)
-                ?? throw new RegistryException($"Model '{s.Model}' has no version {number}; its versions are 1 to {model.LatestVersion}.");
+                ?? throw new RegistryException($"Model '{s.Model}' has no version {number}; its versions are {string.Join(", ", catalog.Versions(s.OrganizationId, s.Model).Select(v => v.Version))}.");
         var alias = s.Alias ?? Pipeline.ModelRegistration.Champion;
         return catalog.Resolve(s.OrganizationId, s.Model, alias)
             ?? throw new RegistryException($"Model '{s.Model}' has no alias '{alias}'; its aliases are {(model.Aliases.Count == 0 ? "none" : string.Join(", ", model.Aliases.Keys))}. Pass --version N or --alias A.");
