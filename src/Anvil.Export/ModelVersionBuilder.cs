@@ -31,9 +31,7 @@ public static class ModelVersionBuilder
                 : $"Model '{model.Spec.Name}' takes {InputKinds.Of(model.Spec)}, not text: it has no vocabulary.", nameof(vocabularyPath));
         if (tokens && model.Spec.Tokenizer is null)
             throw new ArgumentException($"Model '{model.Spec.Name}' takes token ids but its spec has no tokenizer settings; train it again.", nameof(model));
-        var staging = Path.Combine(modelsRoot, ".staging-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(staging);
-        try
+        return Staged(modelsRoot, staging =>
         {
             model.eval();
             OnnxExporter.Export(model, Path.Combine(staging, ModelVersionFiles.OnnxFile));
@@ -41,12 +39,7 @@ public static class ModelVersionBuilder
             if (vocabularyPath is not null)
                 File.Copy(vocabularyPath, Path.Combine(staging, TextVocabulary.FileName));
             return ModelVersionFiles.Seal(staging, files => Manifest(model.Spec, origin, files, csvPolicy), signer, modelsRoot);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-                Directory.Delete(staging, recursive: true);
-        }
+        });
     }
 
     /// <summary>
@@ -58,9 +51,7 @@ public static class ModelVersionBuilder
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(onnx);
-        var staging = Path.Combine(modelsRoot, ".staging-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(staging);
-        try
+        return Staged(modelsRoot, staging =>
         {
             File.WriteAllBytes(Path.Combine(staging, ModelVersionFiles.OnnxFile), onnx);
             return ModelVersionFiles.Seal(staging, files => source.Manifest with
@@ -71,6 +62,17 @@ public static class ModelVersionBuilder
                 CodeVersion = CodeVersion,
                 Files = files,
             }, signer, modelsRoot);
+        });
+    }
+
+    // Files are written into a fresh folder beside the versions, so sealing moves it into place; a failure leaves nothing behind.
+    private static VerifiedModelVersion Staged(string modelsRoot, Func<string, VerifiedModelVersion> writeAndSeal)
+    {
+        var staging = Path.Combine(modelsRoot, ".staging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            return writeAndSeal(staging);
         }
         finally
         {
