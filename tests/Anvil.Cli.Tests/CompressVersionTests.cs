@@ -47,7 +47,7 @@ public class CompressVersionTests
         Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
         Assert.Equal(0, anvil.Run("register", runId[..10], "--name", "fashion", "--org", "acme").ExitCode);
 
-        var (exit, stdout, stderr) = anvil.Run("compress", "--model", "fashion", "--org", "acme", "--method", "int8-static", "--calibration", "32", "--json");
+        var (exit, stdout, stderr) = anvil.Run("compress", "--model", "fashion", "--org", "acme", "--method", "int8-static", "--calibration", "32", "--alias-to", "small", "--json");
 
         Assert.True(exit == 0, stderr);
         var json = LastJsonLine(stdout);
@@ -59,7 +59,7 @@ public class CompressVersionTests
 
         var show = anvil.Run("models", "show", "fashion", "--org", "acme");
         Assert.Contains("int8-static of v1 (calibration 32)", show.Stdout, StringComparison.Ordinal);
-        Assert.Contains("champion → v1", show.Stdout, StringComparison.Ordinal); // no alias moved
+        Assert.Contains("champion → v1, small → v2", show.Stdout, StringComparison.Ordinal); // only --alias-to moved
         var shown = JsonDocument.Parse(anvil.Run("models", "show", "fashion", "--org", "acme", "--json").Stdout).RootElement;
         var source = shown.GetProperty("sources").GetProperty("2");
         Assert.Equal(shown.GetProperty("versions")[0].GetProperty("manifest_digest").GetString(), source.GetProperty("manifest_digest").GetString());
