@@ -13,7 +13,7 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
 {
     TrainCommand.Create(openStore),
     EvaluateCommand.Create(openStore),
-    CompressCommand.Create(openStore),
+    CompressCommand.Create(registries, openStore),
     CvCommand.Create(openStore),
     TuneCommand.Create(registries, openStore),
     RunsCommand.Create(openStore),

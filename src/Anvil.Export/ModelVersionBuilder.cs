@@ -31,9 +31,7 @@ public static class ModelVersionBuilder
                 : $"Model '{model.Spec.Name}' takes {InputKinds.Of(model.Spec)}, not text: it has no vocabulary.", nameof(vocabularyPath));
         if (tokens && model.Spec.Tokenizer is null)
             throw new ArgumentException($"Model '{model.Spec.Name}' takes token ids but its spec has no tokenizer settings; train it again.", nameof(model));
-        var staging = Path.Combine(modelsRoot, ".staging-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(staging);
-        try
+        return Staged(modelsRoot, staging =>
         {
             model.eval();
             OnnxExporter.Export(model, Path.Combine(staging, ModelVersionFiles.OnnxFile));
@@ -41,6 +39,40 @@ public static class ModelVersionBuilder
             if (vocabularyPath is not null)
                 File.Copy(vocabularyPath, Path.Combine(staging, TextVocabulary.FileName));
             return ModelVersionFiles.Seal(staging, files => Manifest(model.Spec, origin, files, csvPolicy), signer, modelsRoot);
+        });
+    }
+
+    /// <summary>
+    /// Seals <paramref name="onnx"/> (e.g. the int8 graph of <paramref name="source"/>'s model.onnx) as a new version
+    /// that keeps the source's spec, preprocessing, signature and run, records <paramref name="lineage"/> and states
+    /// the <paramref name="metrics"/> measured on the new graph. It holds model.onnx only: the float weights stay in the source.
+    /// </summary>
+    public static VerifiedModelVersion BuildDerived(VerifiedModelVersion source, byte[] onnx, ModelSource lineage, IReadOnlyDictionary<string, double> metrics, ManifestSigner signer, string modelsRoot)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(onnx);
+        return Staged(modelsRoot, staging =>
+        {
+            File.WriteAllBytes(Path.Combine(staging, ModelVersionFiles.OnnxFile), onnx);
+            return ModelVersionFiles.Seal(staging, files => source.Manifest with
+            {
+                Format = ModelManifest.CurrentFormat,
+                Metrics = metrics,
+                Source = lineage,
+                CodeVersion = CodeVersion,
+                Files = files,
+            }, signer, modelsRoot);
+        });
+    }
+
+    // Files are written into a fresh folder beside the versions, so sealing moves it into place; a failure leaves nothing behind.
+    private static VerifiedModelVersion Staged(string modelsRoot, Func<string, VerifiedModelVersion> writeAndSeal)
+    {
+        var staging = Path.Combine(modelsRoot, ".staging-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        try
+        {
+            return writeAndSeal(staging);
         }
         finally
         {
@@ -92,10 +124,13 @@ public static class ModelVersionBuilder
             Metrics = origin.Metrics.Where(m => double.IsFinite(m.Value) && !m.Key.Contains('/', StringComparison.Ordinal)).ToDictionary(),
             DatasetHash = origin.DatasetHash,
             RunId = origin.RunId,
-            CodeVersion = typeof(ModelVersionBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+            CodeVersion = CodeVersion,
             Files = files,
         };
     }
+
+    private static string CodeVersion =>
+        typeof(ModelVersionBuilder).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     // As the graph declares it: -1 for the batch and, for sequences, for the length too.
     private static TensorSignature InputSignature(ModelSpec spec, string kind) => kind switch

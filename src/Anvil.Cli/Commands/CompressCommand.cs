@@ -6,45 +6,79 @@ namespace Anvil.Cli.Commands;
 
 /// <summary>
 /// `anvil compress RUN --method int8-dynamic|int8-static`: writes the run's model as int8 ONNX beside its
-/// artifacts and prints accuracy, bytes and ONNX Runtime latency of the float and the int8 model.
+/// artifacts; `anvil compress --model NAME --org ORG [--version V | --alias A]` registers the int8 graph of a
+/// version as the model's next version, with lineage. Both print accuracy, bytes and ONNX Runtime latency of the
+/// float and the int8 model.
 /// </summary>
 internal static class CompressCommand
 {
-    public static Command Create(Func<IRunStore> openStore)
+    public static Command Create(Registries registries, Func<IRunStore> openStore)
     {
-        var runArgument = new Argument<string>("run") { Description = "Run id or unique prefix (see ./anvil runs list)." };
+        var runArgument = new Argument<string?>("run") { Description = "Run id or unique prefix (see ./anvil runs list); or leave it out and pass --model.", Arity = ArgumentArity.ZeroOrOne };
+        var model = new Option<string?>("--model") { Description = "Registered model whose version is compressed into a new version (instead of RUN)." };
+        var org = new Option<string?>("--org") { Description = "Organization that owns --model." };
+        var alias = new Option<string?>("--alias") { Description = "With --model: compress the version this alias points at (default champion)." };
+        var version = new Option<int?>("--version") { Description = "With --model: compress this version number." };
+        var aliasTo = new Option<string?>("--alias-to") { Description = "With --model: point this alias at the new version (by default no alias moves)." };
         var method = new Option<string>("--method") { Description = "int8-dynamic (int8 weights, activations quantised at run time) or int8-static (QDQ with activation ranges calibrated on training samples).", Required = true };
         method.AcceptOnlyFromAmong(CompressRun.Dynamic, CompressRun.Static);
         var calibration = new Option<int>("--calibration") { Description = "Training samples that calibrate int8-static's activation ranges (min/max).", DefaultValueFactory = _ => 256 };
         var json = new Option<bool>("--json") { Description = "End with one JSON line of the figures on stdout." };
-        var command = new Command("compress", "Quantise a trained run's model to int8 ONNX (written beside its artifacts) and compare it with the float model: test accuracy, file bytes, ONNX Runtime latency at batch 1 and 32.");
-        command.Arguments.Add(runArgument);
-        command.Options.Add(method);
-        command.Options.Add(calibration);
-        command.Options.Add(json);
+        var command = new Command("compress", "Quantise a trained run's model (or a registered version, into a new version) to int8 ONNX and compare it with the float model: test accuracy, file bytes, ONNX Runtime latency at batch 1 and 32.")
+        {
+            runArgument, model, org, alias, version, aliasTo, method, calibration, json,
+        };
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
-            var r = CompressRun.Compress(new RegistryRunRecorder(openStore()), p.GetValue(runArgument)!, p.GetValue(method)!, p.GetValue(calibration), Console.Error);
+            var recorder = new RegistryRunRecorder(openStore());
+            var figures = new Dictionary<string, object>();
+            CompressMeasurement source, compressed;
+            string where;
+            if (p.GetValue(model) is { } name)
+            {
+                if (p.GetValue(runArgument) is not null || p.GetValue(org) is null || (p.GetValue(alias) is not null && p.GetValue(version) is not null))
+                    throw new ArgumentException("compress takes either RUN or --model NAME --org ORG [--version V | --alias A], not both; --org is required with --model and --version excludes --alias.");
+                var organization = registries.Organizations.Get(p.GetValue(org)!);
+                var r = CompressVersion.Compress(registries, recorder, new CompressVersion.Selector(organization.Id, organization.Name, name, p.GetValue(alias), p.GetValue(version)),
+                    p.GetValue(method)!, p.GetValue(calibration), p.GetValue(aliasTo), Console.Error);
+                (source, compressed) = (r.SourceFigures, r.CompressedFigures);
+                where = $"Registered {r.Compressed.ModelName} version {r.Compressed.Version} ({r.Method} of version {r.Source.Version}): {r.Compressed.Directory}";
+                figures["model"] = r.Compressed.ModelName;
+                figures["source_version"] = r.Source.Version;
+                figures["version"] = r.Compressed.Version;
+                figures["run_id"] = r.Compressed.RunId ?? "";
+                figures["path"] = r.Compressed.Directory;
+            }
+            else
+            {
+                var run = p.GetValue(runArgument)
+                    ?? throw new ArgumentException("compress needs RUN (a run id or prefix) or --model NAME --org ORG; see ./anvil compress --help.");
+                if (p.GetValue(org) is not null || p.GetValue(alias) is not null || p.GetValue(version) is not null || p.GetValue(aliasTo) is not null)
+                    throw new ArgumentException("--org, --alias, --version and --alias-to go with --model NAME; compress RUN takes none of them.");
+                var r = CompressRun.Compress(recorder, run, p.GetValue(method)!, p.GetValue(calibration), Console.Error);
+                (source, compressed) = (r.Source, r.Compressed);
+                where = $"Written to {r.Path}";
+                figures["run_id"] = r.RunId;
+                figures["path"] = r.Path;
+            }
             var cpu = CompressCpu.Describe();
             Console.WriteLine($"{"model",-14} {"accuracy",9} {"bytes",10} {"ms b1",8} {"ms b32",8}");
-            Print("float32", r.Source);
-            Print(r.Method, r.Compressed);
-            Console.WriteLine($"Latency: ONNX Runtime CPU, median of repeated runs, CPU flags: {cpu}. Written to {r.Path}");
+            Print("float32", source);
+            Print(p.GetValue(method)!, compressed);
+            Console.WriteLine($"Latency: ONNX Runtime CPU, median of repeated runs, CPU flags: {cpu}. {where}");
             if (p.GetValue(json))
-                Console.WriteLine(JsonOutput.Serialize(new Dictionary<string, object>
+                Console.WriteLine(JsonOutput.Serialize(new Dictionary<string, object>(figures)
                 {
-                    ["run_id"] = r.RunId,
-                    ["method"] = r.Method,
-                    ["path"] = r.Path,
+                    ["method"] = p.GetValue(method)!,
                     ["cpu_flags"] = cpu,
-                    ["source_accuracy"] = r.Source.Accuracy,
-                    ["accuracy"] = r.Compressed.Accuracy,
-                    ["source_bytes"] = r.Source.Bytes,
-                    ["bytes"] = r.Compressed.Bytes,
-                    ["source_latency_ms_b1"] = r.Source.LatencyMsBatch1,
-                    ["latency_ms_b1"] = r.Compressed.LatencyMsBatch1,
-                    ["source_latency_ms_b32"] = r.Source.LatencyMsBatch32,
-                    ["latency_ms_b32"] = r.Compressed.LatencyMsBatch32,
+                    ["source_accuracy"] = source.Accuracy,
+                    ["accuracy"] = compressed.Accuracy,
+                    ["source_bytes"] = source.Bytes,
+                    ["bytes"] = compressed.Bytes,
+                    ["source_latency_ms_b1"] = source.LatencyMsBatch1,
+                    ["latency_ms_b1"] = compressed.LatencyMsBatch1,
+                    ["source_latency_ms_b32"] = source.LatencyMsBatch32,
+                    ["latency_ms_b32"] = compressed.LatencyMsBatch32,
                 }));
             return ExitCodes.Success;
         }));

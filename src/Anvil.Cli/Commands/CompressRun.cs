@@ -8,8 +8,8 @@ namespace Anvil.Cli.Commands;
 
 /// <summary>
 /// Quantises a finished run's model to int8 and measures it against the float model on the run's
-/// test set, both through ONNX Runtime in this process. The int8 file is written beside the run's
-/// artifacts (<c>model.int8-dynamic.onnx</c> or <c>model.int8-static.onnx</c>); the run itself is unchanged.
+/// test set, both through ONNX Runtime in this process. <c>compress RUN</c> writes the int8 file beside the
+/// run's artifacts (<c>model.int8-dynamic.onnx</c> or <c>model.int8-static.onnx</c>); the run itself is unchanged.
 /// </summary>
 internal static class CompressRun
 {
@@ -19,31 +19,49 @@ internal static class CompressRun
     /// <summary>What compress measured: the source (float) and the result (int8) side by side.</summary>
     public sealed record Result(string RunId, string Method, string Path, CompressMeasurement Source, CompressMeasurement Compressed);
 
+    /// <summary>The int8 graph, the calibration samples it used (0 for dynamic) and both graphs measured.</summary>
+    public sealed record Quantised(byte[] Int8, int Calibration, CompressMeasurement Source, CompressMeasurement Compressed);
+
     public static Result Compress(IRunRecorder recorder, string runIdOrPrefix, string method, int calibration, TextWriter progress)
+    {
+        var run = recorder.GetRun(runIdOrPrefix);
+        var q = Quantise(run, $"Run {run.Id}", method, calibration, progress, spec =>
+        {
+            var artifacts = new RunArtifacts(run.ArtifactsDirectory);
+            using var model = ModelBuilder.Build(spec);
+            model.load(artifacts.Require(artifacts.WeightsPath));
+            return OnnxExporter.ToBytes(model);
+        });
+        var path = System.IO.Path.Combine(run.ArtifactsDirectory, $"model.{method}.onnx");
+        File.WriteAllBytes(path, q.Int8);
+        return new Result(run.Id, method, path, q.Source, q.Compressed);
+    }
+
+    /// <summary>
+    /// Quantises the float graph <paramref name="floatOnnx"/> returns for the run's spec, calibrating on the run's
+    /// training samples, and measures both graphs on its test set. <paramref name="subject"/> names the model in errors.
+    /// </summary>
+    public static Quantised Quantise(RecordedRun run, string subject, string method, int calibration, TextWriter progress, Func<ModelSpec, byte[]> floatOnnx)
     {
         if (method == Static && calibration <= 0)
             throw new ArgumentException($"--calibration {calibration}: static int8 needs calibration samples to measure activation ranges; pass --calibration N with N ≥ 1 (default 256).");
-        var run = recorder.GetRun(runIdOrPrefix);
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
         var spec = artifacts.LoadSpec();
         if (spec.Head == TaskKind.Regression || InputKinds.Of(spec) is InputKinds.Tokens or InputKinds.Series)
-            throw new ArgumentException($"Run {run.Id} is a {(spec.Head == TaskKind.Regression ? "regressor" : InputKinds.Of(spec) + " model")}; compress quantises image and feature classifiers only (conv2d and dense layers; recurrent layers stay float and are not compressed).");
-        using var model = ModelBuilder.Build(spec);
-        model.load(artifacts.Require(artifacts.WeightsPath));
-        var onnx = OnnxExporter.ToBytes(model);
+            throw new ArgumentException($"{subject} is a {(spec.Head == TaskKind.Regression ? "regressor" : InputKinds.Of(spec) + " model")}; compress quantises image and feature classifiers only (conv2d and dense layers; recurrent layers stay float and are not compressed).");
+        var onnx = floatOnnx(spec);
         using var data = RunPipeline.LoadAgain(run, artifacts, artifacts.LoadRecipe(), spec, progress);
+        var used = method == Static ? Math.Min(calibration, data.Train.Count) : 0;
         progress.WriteLine(method == Static
-            ? $"Quantising to int8 (static QDQ, activation ranges from {Math.Min(calibration, data.Train.Count)} training samples)..."
+            ? $"Quantising to int8 (static QDQ, activation ranges from {used} training samples)..."
             : "Quantising to int8 (dynamic: int8 weights, activations quantised at run time)...");
         var int8 = method == Static
-            ? Int8Quantiser.Static(onnx, new CalibrationSet(CompressInputs.Raw(data.Train, spec.Preprocessing, calibration), data.Train.SampleShape, Math.Min(calibration, data.Train.Count)))
+            ? Int8Quantiser.Static(onnx, new CalibrationSet(CompressInputs.Raw(data.Train, spec.Preprocessing, calibration), data.Train.SampleShape, used))
             : Int8Quantiser.Dynamic(onnx);
-        var path = System.IO.Path.Combine(artifacts.Directory, $"model.{method}.onnx");
-        File.WriteAllBytes(path, int8);
         progress.WriteLine($"Measuring float and int8 on {data.Test.Count} test samples in ONNX Runtime...");
         var inputs = CompressInputs.Raw(data.Test, spec.Preprocessing, data.Test.Count);
         var labels = data.Test.Labels.data<long>().ToArray();
-        return new Result(run.Id, method, path,
+        return new Quantised(int8, used,
             CompressMeasurement.Of(onnx, inputs, labels, data.Test.SampleShape),
             CompressMeasurement.Of(int8, inputs, labels, data.Test.SampleShape));
     }

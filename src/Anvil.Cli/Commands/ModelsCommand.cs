@@ -54,12 +54,14 @@ internal static class ModelsCommand
             var versions = registries.Catalog.Versions(organization.Id, model.Name);
             if (p.GetValue(json))
             {
-                Console.WriteLine(JsonOutput.Serialize(new { model, versions }));
+                var sources = versions.Select(v => (v.Version, Source: VersionLineage.Of(v))).Where(v => v.Source is not null)
+                    .ToDictionary(v => v.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), v => v.Source!);
+                Console.WriteLine(JsonOutput.Serialize(new { model, versions, sources }));
                 return ExitCodes.Success;
             }
             Console.WriteLine($"{model.Name}: {versions.Count} versions; aliases {string.Join(", ", model.Aliases.Select(a => $"{a.Key} → v{a.Value}"))}");
             foreach (var version in versions)
-                Console.WriteLine($"  v{version.Version,-4} {version.CreatedAt:u}  run {version.RunId}  sha256 {version.ManifestDigest[..16]}…");
+                Console.WriteLine($"  v{version.Version,-4} {version.CreatedAt:u}  run {version.RunId}  sha256 {version.ManifestDigest[..16]}…{VersionLineage.Describe(VersionLineage.Of(version))}");
             return ExitCodes.Success;
         }));
 

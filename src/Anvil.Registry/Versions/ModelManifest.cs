@@ -48,6 +48,10 @@ public sealed record ModelManifest
 
     public string? RunId { get; init; }
 
+    /// <summary>The version this one was derived from; absent (not written) for a version built from a run.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ModelSource? Source { get; init; }
+
     /// <summary>Anvil version (and commit when known) that wrote the version.</summary>
     public required string CodeVersion { get; init; }
 
@@ -105,6 +109,7 @@ public sealed record ModelManifest
                 ?? throw new RegistryException($"{source} is empty.");
             manifest = manifest.Format switch
             {
+                FirstFormat when manifest.Source is not null => throw new RegistryException($"{source} has format '{FirstFormat}' but states a source version, which only '{CurrentFormat}' has."),
                 FirstFormat when manifest.InputKind is null && manifest.OutputKind is null =>
                     manifest with { InputKind = manifest.Preprocessing.Kind, OutputKind = Probabilities },
                 FirstFormat => throw new RegistryException($"{source} has format '{FirstFormat}' but states input_kind or output_kind, which that format does not have."),
@@ -112,6 +117,8 @@ public sealed record ModelManifest
                 _ => throw new RegistryException($"{source} has format '{manifest.Format}'; this Anvil reads '{CurrentFormat}' and '{FirstFormat}'. Upgrade Anvil or register the run again."),
             };
             RequireKinds(manifest, source);
+            if (manifest.Source is { } origin && (origin.Version < 1 || origin.Calibration < 0 || string.IsNullOrWhiteSpace(origin.Method) || origin.ManifestDigest.Length != 64))
+                throw new RegistryException($"{source} has source {{ version {origin.Version}, manifest_digest '{origin.ManifestDigest}', method '{origin.Method}', calibration {origin.Calibration} }}; expected a version ≥ 1, a 64-character SHA-256 digest, a method and a calibration count ≥ 0.");
             RequireStorableLabels(manifest.Signature.ClassLabels, source);
             return manifest;
         }

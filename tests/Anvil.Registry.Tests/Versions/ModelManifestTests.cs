@@ -65,7 +65,7 @@ public sealed class ModelManifestTests
         Assert.Contains("lists 1 CSV columns", error.Message, StringComparison.Ordinal);
     }
 
-    private static string Manifest(string header, string preprocessing) => $$"""
+    internal static string Manifest(string header, string preprocessing) => $$"""
         {
           {{header}},
           "architecture": "m", "spec": {}, "code_version": "test", "files": {},

@@ -1,0 +1,26 @@
+using System.Security.Cryptography;
+using Anvil.Registry;
+using Anvil.Registry.Models;
+using Anvil.Registry.Versions;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>
+/// The <see cref="ModelSource"/> of a version, for `models show`: read from its manifest.json once its SHA-256
+/// matches the digest the catalog recorded (listing needs no signing key; serving checks the signature).
+/// </summary>
+internal static class VersionLineage
+{
+    public static ModelSource? Of(ModelVersion version)
+    {
+        var path = Path.Combine(version.Directory, ModelVersionFiles.ManifestFile);
+        var bytes = File.Exists(path) ? File.ReadAllBytes(path) : [];
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), version.ManifestDigest, StringComparison.Ordinal))
+            throw new RegistryException($"Version {version.Version} of '{version.ModelName}': {path} is missing or does not match the digest the registry recorded; the version was changed on disk. Register the run again.");
+        return ModelManifest.Parse(bytes, path).Source;
+    }
+
+    /// <summary>" ← int8-static of v1 (calibration 256)", or empty for a version built from a run.</summary>
+    public static string Describe(ModelSource? source) => source is null ? ""
+        : $"  ← {source.Method} of v{source.Version}{(source.Calibration > 0 ? $" (calibration {source.Calibration})" : "")}";
+}
