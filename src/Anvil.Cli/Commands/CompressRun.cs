@@ -27,9 +27,7 @@ internal static class CompressRun
         var run = recorder.GetRun(runIdOrPrefix);
         var q = Quantise(run, $"Run {run.Id}", method, calibration, progress, spec =>
         {
-            var artifacts = new RunArtifacts(run.ArtifactsDirectory);
-            using var model = ModelBuilder.Build(spec);
-            model.load(artifacts.Require(artifacts.WeightsPath));
+            using var model = new RunArtifacts(run.ArtifactsDirectory).LoadModel(spec);
             return OnnxExporter.ToBytes(model);
         });
         var path = System.IO.Path.Combine(run.ArtifactsDirectory, $"model.{method}.onnx");

@@ -24,9 +24,8 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
         var metrics = artifacts.LoadMetrics();
 
         VerifiedModelVersion files;
-        using (var model = ModelBuilder.Build(artifacts.LoadSpec()))
+        using (var model = artifacts.LoadModel())
         {
-            model.load(artifacts.Require(artifacts.WeightsPath));
             using var signer = ManifestSigner.OpenOrCreate(home);
             var vocabulary = InputKinds.Of(model.Spec) == InputKinds.Tokens ? artifacts.Require(artifacts.VocabularyPath) : null;
             files = ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, metrics), signer, Path.Combine(home.Directory, "models"), vocabulary, artifacts.LoadCsvPolicy());

@@ -47,9 +47,7 @@ public sealed class DistillationTeacher
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recipe);
-        var vocabulary = Spec.Tokenizer is null ? null : _artifacts.LoadVocabulary();
-        var replayed = recipe with { Text = Spec.Tokenizer ?? recipe.Text };
-        var raw = source.Load(replayed, _artifacts.LoadCsvPolicy(), warnings, vocabulary);
+        var raw = RunPipeline.LoadAsFitted(source, _artifacts, recipe, Spec, warnings);
         try
         {
             CheckMatches(raw.Train); // before the teacher's normalisation meets data it was not fitted for
@@ -66,9 +64,7 @@ public sealed class DistillationTeacher
     public SpecModel Load(TensorDataset train)
     {
         CheckMatches(train);
-        var model = ModelBuilder.Build(Spec);
-        model.load(_artifacts.Require(_artifacts.WeightsPath));
-        return model;
+        return _artifacts.LoadModel(Spec);
     }
 
     private void CheckMatches(TensorDataset train)

@@ -13,7 +13,7 @@ public static class ModelChoice
     public static string DefaultFor(TensorDataset train)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return train.IsTokens ? TextGru.Name : train.Features.dim() switch { 4 => "vgg-small", 3 => "series-gru", _ => "mlp" };
+        return InputKindOf(train) switch { InputKinds.Tokens => TextGru.Name, InputKinds.Image => "vgg-small", InputKinds.Series => "series-gru", _ => "mlp" };
     }
 
     /// <summary>The data's input kind: tokens for int64 ids, else by rank (image, series, features).</summary>

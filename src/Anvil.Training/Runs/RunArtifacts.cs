@@ -91,6 +91,22 @@ public sealed class RunArtifacts(string directory)
     /// <summary>The model spec, with its fitted preprocessing.</summary>
     public ModelSpec LoadSpec() => ModelSpec.Load(Require(SpecPath));
 
+    /// <summary>The trained model: <paramref name="spec"/> (by default the saved one) built and given the saved weights. The caller disposes it.</summary>
+    public SpecModel LoadModel(ModelSpec? spec = null)
+    {
+        var model = ModelBuilder.Build(spec ?? LoadSpec());
+        try
+        {
+            model.load(Require(WeightsPath));
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The fitted CSV cleaning policy, or null when the run did not train on a CSV file.</summary>
     public CsvPolicy? LoadCsvPolicy() => File.Exists(CsvPolicyPath) ? CsvPolicy.FromJson(File.ReadAllText(CsvPolicyPath)) : null;
 

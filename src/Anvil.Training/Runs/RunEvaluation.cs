@@ -31,8 +31,7 @@ public static class RunEvaluation
         var recipe = artifacts.LoadRecipe();
         var spec = artifacts.LoadSpec();
         using var data = RunPipeline.LoadAgain(run, artifacts, recipe, spec, progress);
-        using var model = ModelBuilder.Build(spec);
-        model.load(artifacts.Require(artifacts.WeightsPath));
+        using var model = artifacts.LoadModel(spec);
         if (spec.Head == TaskKind.Regression)
         {
             var forecast = ForecastEvaluation.Run(model, data, artifacts.ForecastPng(evaluation: true), progress, interactive);

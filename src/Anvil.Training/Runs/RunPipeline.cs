@@ -86,13 +86,17 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     }
 
     /// <summary>The run's data, split, cleaned and normalised exactly as when it was trained.</summary>
-    public static PreparedData LoadAgain(RecordedRun run, RunArtifacts artifacts, Recipe recipe, ModelSpec spec, TextWriter warnings)
+    public static PreparedData LoadAgain(RecordedRun run, RunArtifacts artifacts, Recipe recipe, ModelSpec spec, TextWriter warnings) =>
+        PreparedData.Load(LoadAsFitted(DataSource.FromParameters(run.Parameters), artifacts, recipe, spec, warnings), recipe, TrainingLimits.FromParameters(run.Parameters), spec.Preprocessing);
+
+    /// <summary>
+    /// <paramref name="source"/> loaded with what a run fitted: its CSV cleaning policy, and for texts its saved tokenizer
+    /// and vocabulary (the same split and the same ids, never a refit). Its normalisation is the caller's to apply.
+    /// </summary>
+    internal static SourceData LoadAsFitted(DataSource source, RunArtifacts artifacts, Recipe recipe, ModelSpec spec, TextWriter warnings)
     {
-        var source = DataSource.FromParameters(run.Parameters);
-        // A text run replays its saved tokenizer and vocabulary: the same split and the same ids, never a refit.
         var vocabulary = spec.Tokenizer is null ? null : artifacts.LoadVocabulary();
-        var replayed = recipe with { Text = spec.Tokenizer ?? recipe.Text };
-        return PreparedData.Load(source.Load(replayed, artifacts.LoadCsvPolicy(), warnings, vocabulary), recipe, TrainingLimits.FromParameters(run.Parameters), spec.Preprocessing);
+        return source.Load(recipe with { Text = spec.Tokenizer ?? recipe.Text }, artifacts.LoadCsvPolicy(), warnings, vocabulary);
     }
 
     /// <summary>Facts the data gives: the default model follows the input kind, and feature vectors get no image augmentation.</summary>
