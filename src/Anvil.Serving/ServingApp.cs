@@ -24,7 +24,9 @@ public static class ServingApp
     public static WebApplication Build(ServingOptions options, RegistryDatabase database, ManifestSigner verifier, TimeProvider time)
     {
         options.Batching.Validate();
-        var builder = WebApplication.CreateSlimBuilder();
+        // No appsettings.json reload: its watcher put inotify on every directory under the working directory,
+        // ANVIL_HOME's registry.db-wal included, and woke a thread for each of the ledger's writes.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.WebHost.UseUrls(MetricsEndpoint.Listeners(options));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

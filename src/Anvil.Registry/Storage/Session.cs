@@ -13,6 +13,9 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
 
     public SqlDialect Dialect { get; } = dialect;
 
+    /// <summary>The session's connection (for the dialect's per-connection settings).</summary>
+    public DbConnection Connection => connection;
+
     /// <summary>The session's command for <paramref name="sql"/> with these parameter values; owned by the session.</summary>
     private DbCommand Command(string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {

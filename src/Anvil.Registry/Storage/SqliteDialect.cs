@@ -1,6 +1,8 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Anvil.Registry.Storage;
 
@@ -16,6 +18,9 @@ internal sealed class SqliteDialect : SqlDialect
     private const int SqliteBusy = 5, SqliteLocked = 6;
     private const int ConstraintPrimaryKey = 1555; // SQLITE_CONSTRAINT_PRIMARYKEY
     private const int ConstraintUnique = 2067; // SQLITE_CONSTRAINT_UNIQUE
+
+    /// <summary>Whether each native connection is at synchronous=FULL (true) or NORMAL (false) now.</summary>
+    private static readonly ConditionalWeakTable<sqlite3, StrongBox<bool>> Synchronous = new();
 
     private readonly string _connectionString;
 
@@ -69,30 +74,47 @@ internal sealed class SqliteDialect : SqlDialect
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        // All three are per connection, so they are set on every open, pooled or not.
-        using var command = connection.CreateCommand();
-        command.CommandText =
-            $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;";
-        command.ExecuteNonQuery();
+        // The settings belong to the native connection, which the pool hands out again: set them once per
+        // native connection, not on every open (three statements on each of the four opens of a prediction).
+        if (!Synchronous.TryGetValue(connection.Handle!, out _))
+        {
+            Run(connection, $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
+            Synchronous.AddOrUpdate(connection.Handle!, new StrongBox<bool>(true));
+        }
+
         return connection;
     }
 
     // BEGIN IMMEDIATE takes the write lock up front: a read-then-write transaction never fails halfway
-    // with SQLITE_BUSY because another writer got in between.
-    public override DbTransaction BeginWrite(DbConnection connection) =>
-        ((SqliteConnection)connection).BeginTransaction(deferred: false);
+    // with SQLITE_BUSY because another writer got in between. A durable write needs synchronous=FULL.
+    public override DbTransaction BeginWrite(DbConnection connection)
+    {
+        SetSynchronous((SqliteConnection)connection, full: true);
+        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+    }
 
     // WAL with synchronous=NORMAL: the commit is in the WAL (safe from kill -9) and the next FULL commit
-    // fsyncs the WAL with it. OpenSqlite sets FULL again on the connection's next open.
+    // fsyncs the WAL with it.
     public override DbTransaction BeginUnsyncedWrite(DbConnection connection)
     {
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "PRAGMA synchronous = NORMAL;";
-            command.ExecuteNonQuery();
-        }
+        SetSynchronous((SqliteConnection)connection, full: false);
+        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+    }
 
-        return BeginWrite(connection);
+    private static void SetSynchronous(SqliteConnection connection, bool full)
+    {
+        var state = Synchronous.GetValue(connection.Handle!, _ => new StrongBox<bool>(!full));
+        if (state.Value == full)
+            return;
+        Run(connection, full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+        state.Value = full;
+    }
+
+    private static void Run(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     public override DbTransaction BeginRead(DbConnection connection) =>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Anvil.Registry.Versions;
 using Anvil.Serving.Inputs;
 
@@ -36,7 +35,7 @@ public static class PredictResponses
         for (var i = 0; i < input.Count; i++)
         {
             var row = outputs.AsSpan(i * width, width);
-            var id = "pred_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+            var id = ServerIds.New("pred_");
             var truncated = input.Truncated?[i];
             var shape = input.SentObjects?[i] is null ? valuesShape : NamedShape;
             if (forecaster)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Anvil.Serving.Inputs;
 using Microsoft.AspNetCore.Http;
 
@@ -12,7 +11,7 @@ public static class PredictSelectors
     public static (string Id, bool ClientChosen) RequestId(HttpRequest request)
     {
         if (!request.Headers.TryGetValue(PredictEndpoint.IdempotencyHeader, out var values))
-            return ("req_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), false);
+            return (ServerIds.New("req_"), false);
         var key = values.ToString();
         if (values.Count != 1 || key.Length is 0 or > 255 || key.Any(c => c is < '!' or > '~'))
             throw new InputException(400, $"The {PredictEndpoint.IdempotencyHeader} header must be one value of 1 to 255 visible ASCII characters (a UUID is ideal); leave the header out for a request that need not be retried safely.");

@@ -8,6 +8,8 @@ namespace Anvil.Serving.Inference;
 /// <see cref="BatchingOptions.MaxQueueDelay"/>, or no other request is on its way (announced but not
 /// yet queued) — so a lone request never waits for company that is not coming. Requests wait in a
 /// <see cref="FairQueue{T}"/>: bounded in samples, with a share per organization, drained round-robin.
+/// A request that finds the queue empty, nobody else on the way and the model idle runs on its own thread:
+/// it would be a batch of one anyway, and the hand-over to the loop and back cost more than the model.
 /// </summary>
 public sealed class AdaptiveBatcher : IAsyncDisposable
 {
@@ -17,6 +19,7 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
     private readonly Task _loop;
     private readonly Array _input; // float[] or long[], as the model's input
     private readonly float[] _output;
+    private readonly SemaphoreSlim _running = new(1, 1); // one batch at a time owns _input, _output and the session
     private int _arriving;
     private long _batches;
     private long _samples;
@@ -62,6 +65,23 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
         if (samples.Length != count * _predictor.SampleSize || samples.GetType().GetElementType() != _predictor.ElementType)
             throw new ArgumentException($"Expected {count} × {_predictor.SampleSize} values of {_predictor.ElementType.Name}, got {samples.Length} of {samples.GetType().GetElementType()?.Name}.", nameof(samples));
         var pending = new Pending(samples, count, Stopwatch.GetTimestamp(), new(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (count <= _options.MaxBatchSize && _queue.IsEmpty && Volatile.Read(ref _arriving) <= 1 && _running.Wait(0))
+        {
+            try
+            {
+                if (_queue.IsEmpty) // nothing was queued meanwhile that should go first
+                {
+                    Run([pending], count);
+                    accepted = true;
+                    return pending.Done.Task;
+                }
+            }
+            finally
+            {
+                _running.Release();
+            }
+        }
+
         accepted = _queue.TryEnqueue(organizationId, pending, count);
         return accepted ? pending.Done.Task : Task.FromResult(Array.Empty<float>());
     }
@@ -71,33 +91,47 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
         var batch = new List<Pending>(_options.MaxBatchSize);
         while (await _queue.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
-            if (!_queue.TryTake(int.MaxValue, out var first, out var total))
-                continue;
-            batch.Add(first);
-            var deadline = first.QueuedAt + (long)(_options.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
-            while (total < _options.MaxBatchSize)
+            await _running.WaitAsync().ConfigureAwait(false);
+            try
             {
-                if (_queue.TryTake(_options.MaxBatchSize - total, out var next, out var count))
-                {
-                    batch.Add(next);
-                    total += count;
-                    continue;
-                }
+                await CollectAndRunAsync(batch).ConfigureAwait(false);
+            }
+            finally
+            {
+                _running.Release();
+            }
+        }
+    }
 
-                if (!_queue.IsEmpty)
-                    break; // the next request does not fit in this batch
-                var remaining = deadline - Stopwatch.GetTimestamp();
-                if (Volatile.Read(ref _arriving) == 0 || remaining <= 0)
-                    break;
-                var wait = _queue.WaitToReadAsync();
-                await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency))).ConfigureAwait(false);
-                if (wait.IsCompleted && !wait.Result)
-                    break; // closed
+    /// <summary>Takes the first waiting request and those that join it within the delay, and runs them.</summary>
+    private async Task CollectAndRunAsync(List<Pending> batch)
+    {
+        batch.Clear();
+        if (!_queue.TryTake(int.MaxValue, out var first, out var total))
+            return;
+        batch.Add(first);
+        var deadline = first.QueuedAt + (long)(_options.MaxQueueDelay.TotalSeconds * Stopwatch.Frequency);
+        while (total < _options.MaxBatchSize)
+        {
+            if (_queue.TryTake(_options.MaxBatchSize - total, out var next, out var count))
+            {
+                batch.Add(next);
+                total += count;
+                continue;
             }
 
-            Run(batch, total);
+            if (!_queue.IsEmpty)
+                break; // the next request does not fit in this batch
+            var remaining = deadline - Stopwatch.GetTimestamp();
+            if (Volatile.Read(ref _arriving) == 0 || remaining <= 0)
+                break;
+            var wait = _queue.WaitToReadAsync();
+            await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency))).ConfigureAwait(false);
+            if (wait.IsCompleted && !wait.Result)
+                break; // closed
         }
+
+        Run(batch, total);
     }
 
     private void Run(List<Pending> batch, int total)
@@ -156,6 +190,7 @@ public sealed class AdaptiveBatcher : IAsyncDisposable
     {
         _queue.Complete();
         await _loop.ConfigureAwait(false);
+        _running.Dispose();
     }
 
     private sealed record Pending(Array Samples, int Count, long QueuedAt, TaskCompletionSource<float[]> Done);

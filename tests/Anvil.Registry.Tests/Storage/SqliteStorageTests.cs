@@ -58,6 +58,28 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public void APooledConnectionKeepsItsSettingsAndEachWriteGetsItsSync()
+    {
+        var database = OpenDatabase();
+        var handles = new HashSet<object>();
+        long Pragma(Session session, string name)
+        {
+            handles.Add(((SqliteConnection)session.Connection).Handle!);
+            return DbReading.ToLong(session.Scalar($"PRAGMA {name}"));
+        }
+
+        for (var round = 0; round < 3; round++) // one native connection, taken from the pool again each time
+        {
+            Assert.Equal(1L, database.Write(session => Pragma(session, "synchronous"), durable: false)); // NORMAL
+            Assert.Equal(2L, database.Write(session => Pragma(session, "synchronous"))); // FULL: a durable commit after an unsynced one
+            Assert.Equal(1L, database.Read(session => Pragma(session, "foreign_keys")));
+            Assert.Equal((long)SqliteDialect.BusyTimeoutMilliseconds, database.Read(session => Pragma(session, "busy_timeout")));
+        }
+
+        Assert.Single(handles);
+    }
+
+    [Fact]
     public void EveryMigrationIsRecordedOnceAcrossOpens()
     {
         _ = OpenDatabase();
