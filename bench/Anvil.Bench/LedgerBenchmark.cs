@@ -29,7 +29,7 @@ internal static class LedgerBenchmark
             var input = new byte[784 * 4];
             var next = 0;
             UsageRequest Request() => new(key, plan, $"r{next++}", "hash", version.ModelId, "fashion", 1,
-                [new PredictionRecord($"p{next}", "fashion", 1, input, "1,28,28", 3, "Dress", new float[10])], "{\"response\": true}");
+                [new PredictionRecord($"p{next}", "fashion", 1, input, "1,28,28", 3, "Dress", new float[10])], "{\"response\": true}", FreshId: true); // as the server bills a request without an Idempotency-Key
 
             return new
             {

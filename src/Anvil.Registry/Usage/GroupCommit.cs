@@ -101,6 +101,15 @@ internal static class GroupCommit
     {
         eventId = null;
         var organizationId = request.Key.OrganizationId;
+        if (request.FreshId)
+        {
+            // No event holds an id the server just made up: no lookup, and no savepoint for a race that cannot happen.
+            ValidateReservation(request);
+            eventId = Guid.CreateVersion7(now).ToString("N");
+            Insert(session, request, eventId, null, now);
+            return new UsageOutcome(UsageOutcomeStatus.Accepted, request.ResponseJson);
+        }
+
         var expired = FindEvent(session, organizationId, request.RequestId);
         if (expired is not null && expired.IsLive(replayableSince))
             return ReplayOf(expired, request.RequestHash);

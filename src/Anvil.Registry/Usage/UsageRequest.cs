@@ -8,7 +8,8 @@ namespace Anvil.Registry.Usage;
 /// server made up); <paramref name="RequestHash"/> a hash of the request body, so that a retry with the same
 /// key but another body is told apart from a replay. With a granted <paramref name="Reservation"/> the counters
 /// were already moved before inference and the event consumes it; without one the ledger checks and moves them
-/// when it records the request.
+/// when it records the request. <paramref name="FreshId"/> says the server made <paramref name="RequestId"/> up
+/// for this request (a time-ordered random id), so no event can hold it yet and the ledger skips the replay lookup.
 /// </summary>
 public sealed record UsageRequest(
     ApiKey Key,
@@ -20,4 +21,5 @@ public sealed record UsageRequest(
     int ModelVersion,
     IReadOnlyList<PredictionRecord> Predictions,
     string ResponseJson,
-    Reservation? Reservation = null);
+    Reservation? Reservation = null,
+    bool FreshId = false);

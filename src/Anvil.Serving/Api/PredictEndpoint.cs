@@ -84,7 +84,7 @@ public static class PredictEndpoint
                 var json = JsonSerializer.Serialize(response, ApiJson.Options);
                 var outcome = await usage.RecordAsync(new UsageRequest(
                     caller.Key, caller.Plan, requestId, requestHash, lease.Version.ModelId, lease.Version.ModelName,
-                    lease.Version.Version, records, json, reservation)).ConfigureAwait(false);
+                    lease.Version.Version, records, json, reservation, FreshId: !clientChosen)).ConfigureAwait(false);
                 settled = true;
                 return outcome.Status == UsageOutcomeStatus.Accepted
                     ? Results.Text(json, "application/json", Encoding.UTF8, 200)

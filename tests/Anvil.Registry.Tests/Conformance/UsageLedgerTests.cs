@@ -28,6 +28,22 @@ public abstract class UsageLedgerTests(RegistryBackend backend) : RegistryConfor
     }
 
     [Fact]
+    public void FreshServerIdsAreBilledLikeAnyOtherAndTheUniqueIndexStillRefusesAReusedOne()
+    {
+        var acme = NewCustomer("acme", Roomy);
+        var group = Enumerable.Range(0, 5).Select(i => Request(acme, $"req_fresh{i}", predictions: 2) with { FreshId = true }).ToList();
+
+        var outcomes = Ledger.Record(group);
+
+        Assert.All(outcomes, o => Assert.Equal(UsageOutcomeStatus.Accepted, o.Status));
+        Assert.Equal(10, Ledger.BilledPredictions(acme.Organization.Id, 2025, 3));
+        Assert.Equal(UsageOutcomeStatus.Replayed, Ledger.FindReplay(acme.Organization.Id, "req_fresh3", "body-of-req_fresh3-2")!.Status);
+        // A caller that calls a reused id fresh gets an error for the whole group, never a second bill.
+        Assert.ThrowsAny<System.Data.Common.DbException>(() => Ledger.Record([Request(acme, "req_fresh0", predictions: 2) with { FreshId = true }]));
+        Assert.Equal(10, Ledger.BilledPredictions(acme.Organization.Id, 2025, 3));
+    }
+
+    [Fact]
     public void ReplayOfTheSameRequestReturnsTheStoredResponseAndBillsOnce()
     {
         var acme = NewCustomer("acme", Roomy);
