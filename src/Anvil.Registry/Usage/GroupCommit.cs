@@ -61,7 +61,7 @@ internal static class GroupCommit
                 && session.InSavepoint(Savepoint, () => UsageCounters.Reserve(session, request.Key.Id, request.Plan, request.Predictions.Count, now), r => r.Granted)
                     is { Granted: false } refused) // rolled back: a request the ledger refuses does not use the rate window
             {
-                Drop(session, request, eventId);
+                UsageEventRows.Drop(session, request, eventId);
                 eventIds[i] = null;
                 outcomes[i] = new UsageOutcome(refused.Status, RetryAfter: refused.RetryAfter ?? Windows.At(now).NextMonth - now);
             }
@@ -74,24 +74,9 @@ internal static class GroupCommit
         foreach (var (follower, leader) in followers.Where(f => outcomes[f.Leader].Status is UsageOutcomeStatus.RateLimited or UsageOutcomeStatus.QuotaExceeded))
             outcomes[follower] = outcomes[leader]; // it replayed an answer that the limits then refused: so is it
 
-        AddToDailyRollups(session, requests, outcomes, now);
+        UsageEventRows.AddToDailyRollups(session, requests, outcomes, now);
         return outcomes;
     }
-
-    /// <summary>The event whose answer is replayed for a request id (live or expired), or null when the id is new.</summary>
-    public static StoredAnswer? FindEvent(Session session, string organizationId, string requestId)
-    {
-        var rows = session.Query(
-            "SELECT id, request_hash, response_json, created_at FROM usage_events WHERE organization_id = @org AND replay_request_id = @request",
-            reader => new StoredAnswer(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
-            ("@org", organizationId), ("@request", requestId));
-        return rows is [var row] ? row : null;
-    }
-
-    public static UsageOutcome ReplayOf(StoredAnswer stored, string requestHash) =>
-        string.Equals(stored.Hash, requestHash, StringComparison.Ordinal)
-            ? new UsageOutcome(UsageOutcomeStatus.Replayed, stored.Response)
-            : new UsageOutcome(UsageOutcomeStatus.IdempotencyConflict);
 
     /// <summary>
     /// Writes the request's usage event and predictions (Accepted, with <paramref name="eventId"/> set), or
@@ -106,19 +91,19 @@ internal static class GroupCommit
             // No event holds an id the server just made up: no lookup, and no savepoint for a race that cannot happen.
             ValidateReservation(request);
             eventId = Guid.CreateVersion7(now).ToString("N");
-            Insert(session, request, eventId, null, now);
+            UsageEventRows.Insert(session, request, eventId, null, now);
             return new UsageOutcome(UsageOutcomeStatus.Accepted, request.ResponseJson);
         }
 
-        var expired = FindEvent(session, organizationId, request.RequestId);
+        var expired = UsageEventRows.FindEvent(session, organizationId, request.RequestId);
         if (expired is not null && expired.IsLive(replayableSince))
-            return ReplayOf(expired, request.RequestHash);
+            return UsageEventRows.ReplayOf(expired, request.RequestHash);
 
         ValidateReservation(request);
         var id = Guid.CreateVersion7(now).ToString("N");
         try
         {
-            session.InSavepoint(Savepoint, () => Insert(session, request, id, expired?.Id, now), _ => true);
+            session.InSavepoint(Savepoint, () => UsageEventRows.Insert(session, request, id, expired?.Id, now), _ => true);
             eventId = id;
             return new UsageOutcome(UsageOutcomeStatus.Accepted, request.ResponseJson);
         }
@@ -126,66 +111,9 @@ internal static class GroupCommit
         {
             // Another replica billed the same request id first and committed (the unique index made us wait
             // for it). Our savepoint is rolled back: answer as a replay of theirs.
-            if (FindEvent(session, organizationId, request.RequestId) is { } winner && winner.IsLive(replayableSince))
-                return ReplayOf(winner, request.RequestHash);
+            if (UsageEventRows.FindEvent(session, organizationId, request.RequestId) is { } winner && winner.IsLive(replayableSince))
+                return UsageEventRows.ReplayOf(winner, request.RequestHash);
             throw; // some other uniqueness, such as a reused prediction id: a bug in the caller
-        }
-    }
-
-    /// <summary>
-    /// The event (named by its id; the request id goes to replay_request_id) and its predictions. An expired
-    /// event of the same request id gives the id up first; when another replica already did (and billed the
-    /// new request), the UPDATE changes nothing and the INSERT meets their event in the unique index.
-    /// </summary>
-    private static bool Insert(Session session, UsageRequest request, string eventId, string? expiredEventId, DateTimeOffset now)
-    {
-        if (expiredEventId is not null)
-        {
-            session.Execute("UPDATE usage_events SET replay_request_id = NULL WHERE id = @id AND replay_request_id = @request",
-                ("@id", expiredEventId), ("@request", request.RequestId));
-        }
-
-        var createdAt = TimeText.From(now);
-        session.Execute(
-            "INSERT INTO usage_events (id, organization_id, key_id, plan_name, price_per_1000_micros, model_id, model_name, " +
-            "model_version, request_id, replay_request_id, request_hash, quantity, response_json, created_at) VALUES (@id, @org, " +
-            "@key, @plan, @price, @modelId, @model, @version, @id, @request, @hash, @quantity, @response, @now)",
-            ("@id", eventId), ("@org", request.Key.OrganizationId), ("@key", request.Key.Id),
-            ("@plan", request.Plan.Name), ("@price", request.Plan.PricePer1000Micros), ("@modelId", request.ModelId),
-            ("@model", request.ModelName), ("@version", (long)request.ModelVersion), ("@request", request.RequestId),
-            ("@hash", request.RequestHash), ("@quantity", (long)request.Predictions.Count), ("@response", request.ResponseJson), ("@now", createdAt));
-        foreach (var prediction in request.Predictions)
-            PredictionRows.Insert(session, prediction, request.Key.OrganizationId, eventId, createdAt);
-        return true;
-    }
-
-    /// <summary>Removes the event of a request that its key's limits refused (its rows, already locked by this transaction).</summary>
-    private static void Drop(Session session, UsageRequest request, string eventId)
-    {
-        session.Execute("DELETE FROM predictions WHERE organization_id = @org AND request_id = @id",
-            ("@org", request.Key.OrganizationId), ("@id", eventId));
-        session.Execute("DELETE FROM usage_events WHERE id = @id", ("@id", eventId));
-    }
-
-    /// <summary>One upsert per rollup row for the whole group, in key order (the last pass of the lock order).</summary>
-    private static void AddToDailyRollups(Session session, IReadOnlyList<UsageRequest> requests, UsageOutcome[] outcomes, DateTimeOffset now)
-    {
-        var day = TimeText.From(now)[..10];
-        var rollups = Enumerable.Range(0, requests.Count)
-            .Where(i => outcomes[i].Status == UsageOutcomeStatus.Accepted)
-            .Select(i => requests[i])
-            .GroupBy(r => (Organization: r.Key.OrganizationId, Model: r.ModelName, PlanName: r.Plan.Name, Price: r.Plan.PricePer1000Micros))
-            .OrderBy(g => g.Key.Organization, StringComparer.Ordinal).ThenBy(g => g.Key.Model, StringComparer.Ordinal)
-            .ThenBy(g => g.Key.PlanName, StringComparer.Ordinal).ThenBy(g => g.Key.Price);
-        foreach (var rollup in rollups)
-        {
-            session.Execute(
-                "INSERT INTO usage_daily (organization_id, day, model_name, plan_name, price_per_1000_micros, requests, predictions) " +
-                "VALUES (@org, @day, @model, @plan, @price, @requests, @predictions) " +
-                "ON CONFLICT (organization_id, day, model_name, plan_name, price_per_1000_micros) DO UPDATE SET " +
-                "requests = usage_daily.requests + excluded.requests, predictions = usage_daily.predictions + excluded.predictions",
-                ("@org", rollup.Key.Organization), ("@day", day), ("@model", rollup.Key.Model), ("@plan", rollup.Key.PlanName),
-                ("@price", rollup.Key.Price), ("@requests", (long)rollup.Count()), ("@predictions", rollup.Sum(r => (long)r.Predictions.Count)));
         }
     }
 

@@ -72,8 +72,8 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time, TimeSpan
         ArgumentNullException.ThrowIfNull(requestId);
         ArgumentNullException.ThrowIfNull(requestHash);
         var replayableSince = time.GetUtcNow() - IdempotencyWindow;
-        return db.Read(session => GroupCommit.FindEvent(session, organizationId, requestId) is { } stored && stored.IsLive(replayableSince)
-            ? GroupCommit.ReplayOf(stored, requestHash)
+        return db.Read(session => UsageEventRows.FindEvent(session, organizationId, requestId) is { } stored && stored.IsLive(replayableSince)
+            ? UsageEventRows.ReplayOf(stored, requestHash)
             : null);
     }
 
