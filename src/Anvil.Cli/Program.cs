@@ -16,7 +16,7 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     CompressCommand.Create(registries, openStore),
     CvCommand.Create(openStore),
     TuneCommand.Create(registries, openStore),
-    RunsCommand.Create(openStore),
+    RunsCommand.Create(openStore, registries.Time),
     ModelsCommand.CreateRegister(registries, openStore),
     ModelsCommand.Create(registries),
     ServeCommand.Create(registries),
@@ -27,4 +27,5 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     PredictionsCommand.Create(registries),
 };
 root.Options.Add(CommandRunner.Verbose);
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+return parsed.Errors.Count > 0 ? ParseErrors.Report(parsed) : parsed.Invoke();

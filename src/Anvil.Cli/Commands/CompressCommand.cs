@@ -30,7 +30,7 @@ internal static class CompressCommand
         };
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
-            var recorder = new RegistryRunRecorder(openStore());
+            using var recorder = new RegistryRunRecorder(openStore());
             var figures = new Dictionary<string, object>();
             CompressMeasurement source, compressed;
             string where;

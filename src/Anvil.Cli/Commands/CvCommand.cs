@@ -27,11 +27,12 @@ internal static class CvCommand
             var k = p.GetValue(folds);
             var chosen = recipe.Read(p);
             var request = new RunRequest(data.Read(p, chosen), chosen, Name: null, new TrainingLimits(p.GetValue(data.Limit), Patience: null), recipe.ModelGiven(p));
+            using var recorder = new RegistryRunRecorder(openStore());
             string runId;
             CrossValidationResult result;
             try
             {
-                (runId, result) = CrossValidationRun.Run(new RegistryRunRecorder(openStore()), request, k, fold =>
+                (runId, result) = CrossValidationRun.Run(recorder, request, k, fold =>
                 {
                     Console.Error.WriteLine($"Fold {fold}/{k}");
                     return [new NanGuard(), new ProgressBar(Console.Error, !Console.IsErrorRedirected)];

@@ -3,7 +3,7 @@ using Anvil.Registry;
 
 namespace Anvil.Cli.Commands;
 
-/// <summary>`anvil orgs create|list` and `anvil orgs members add|remove|list`: tenants and who belongs to them.</summary>
+/// <summary>`anvil orgs create|list` and `anvil orgs members add|remove|list --org ORG`: tenants and who belongs to them.</summary>
 internal static class OrgsCommand
 {
     public static Command Create(Registries registries)
@@ -30,24 +30,25 @@ internal static class OrgsCommand
             return ExitCodes.Success;
         }));
 
-        var org = new Argument<string>("org") { Description = "Organization name." };
+        var org = new Option<string>("--org") { Description = "Organization.", Required = true, Recursive = true };
         var email = new Argument<string>("email") { Description = "Member e-mail address." };
-        var role = new Option<Role>("--role") { Description = "owner, developer or viewer.", DefaultValueFactory = _ => Role.Developer };
-        var add = new Command("add", "Add a member (or change their role).") { org, email, role };
+        var role = new Option<string>("--role") { Description = "What the member may do.", DefaultValueFactory = _ => RoleNames.ToText(Role.Developer) };
+        role.AcceptOnlyFromAmong(RoleNames.ToText(Role.Owner), RoleNames.ToText(Role.Developer), RoleNames.ToText(Role.Viewer));
+        var add = new Command("add", "Add a member (or change their role).") { email, role };
         add.SetAction(p => CommandRunner.Run(p, _ =>
         {
-            var member = registries.Organizations.AddMember(p.GetValue(org)!, p.GetValue(email)!, p.GetValue(role));
+            var member = registries.Organizations.AddMember(p.GetValue(org)!, p.GetValue(email)!, RoleNames.Parse(p.GetValue(role)!));
             Console.WriteLine($"{member.Email} is {RoleNames.ToText(member.Role)} of {p.GetValue(org)}.");
             return ExitCodes.Success;
         }));
-        var remove = new Command("remove", "Remove a member.") { org, email };
+        var remove = new Command("remove", "Remove a member.") { email };
         remove.SetAction(p => CommandRunner.Run(p, _ =>
         {
             var removed = registries.Organizations.RemoveMember(p.GetValue(org)!, p.GetValue(email)!);
             Console.WriteLine(removed ? $"Removed {p.GetValue(email)}." : $"{p.GetValue(email)} was not a member.");
             return removed ? ExitCodes.Success : ExitCodes.UserError;
         }));
-        var members = new Command("list", "List members and their roles.") { org };
+        var members = new Command("list", "List members and their roles.");
         members.SetAction(p => CommandRunner.Run(p, _ =>
         {
             var all = registries.Organizations.Members(p.GetValue(org)!);
@@ -59,7 +60,7 @@ internal static class OrgsCommand
             return ExitCodes.Success;
         }));
 
-        var orgs = new Command("orgs", "Organizations (tenants) and their members.") { create, list, new Command("members", "Members and roles.") { add, remove, members } };
+        var orgs = new Command("orgs", "Organizations (tenants) and their members.") { create, list, new Command("members", "Members and roles.") { org, add, remove, members } };
         orgs.Options.Add(json);
         return orgs;
     }

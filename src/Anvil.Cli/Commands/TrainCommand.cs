@@ -11,18 +11,20 @@ internal static class TrainCommand
     {
         var data = new DataOptions();
         var recipe = new RecipeOptions();
-        var name = new Option<string?>("--name") { Description = "Run name (default: MODEL-DATA)." };
+        var name = new Option<string?>("--name") { Description = "Run name (default: MODEL-DATA, e.g. mlp-iris)." };
+        var tags = new Option<string[]>("--tag") { Description = "A tag KEY=VALUE on the run (repeatable), e.g. --tag team=vision; ./anvil runs list --tag filters by it." };
         var resume = new Option<string?>("--resume") { Description = "Resume an interrupted or crashed run (id or unique prefix) from its last checkpoint." };
         var patience = new Option<int?>("--patience") { Description = "Stop early after this many epochs without improvement (val_loss, or loss without validation)." };
         var json = new Option<bool>("--json") { Description = "End with one JSON line of results on stdout." };
         var command = new Command("train", "Train a model (default: the default recipe on Fashion-MNIST), evaluate it and write plots.");
         data.AddTo(command);
         recipe.AddTo(command);
-        foreach (var option in new Option[] { name, resume, patience, json })
+        foreach (var option in new Option[] { name, tags, resume, patience, json })
             command.Options.Add(option);
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
-            var pipeline = new RunPipeline(new RegistryRunRecorder(openStore()), Console.Error, interactive: !Console.IsErrorRedirected);
+            using var recorder = new RegistryRunRecorder(openStore(), TagArguments.Parse(p.GetValue(tags)));
+            var pipeline = new RunPipeline(recorder, Console.Error, interactive: !Console.IsErrorRedirected);
             RunSummary summary;
             if (p.GetValue(resume) is { } runId)
                 summary = pipeline.Resume(runId, cancellationToken);

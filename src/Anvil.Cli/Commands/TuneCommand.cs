@@ -43,9 +43,10 @@ internal static class TuneCommand
             var limit = p.GetValue(data.Limit) ?? study.Limit;
             var source = data.Read(p, study.SearchSpace().Apply(new Dictionary<string, double>()));
             using var others = p.GetValue(workers) > 1 ? new TuneWorkers(p.GetValue(workers) - 1, WorkerArguments(p, data, path, budget, limit)) : null;
+            using var recorder = new RegistryRunRecorder(openStore());
             try
             {
-                new StudyWorker(study, storage, new RegistryRunRecorder(openStore()), Console.Error, registries.Time, lease)
+                new StudyWorker(study, storage, recorder, Console.Error, registries.Time, lease)
                     .Run(source, new TrainingLimits(limit, null), budget, cancellationToken);
             }
             catch

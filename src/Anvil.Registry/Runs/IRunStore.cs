@@ -8,7 +8,7 @@ namespace Anvil.Registry.Runs;
 public interface IRunStore
 {
     /// <summary>Records a new <see cref="RunStatus.Running"/> run and creates its artifacts directory.</summary>
-    Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash);
+    Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash, IReadOnlyDictionary<string, string>? tags = null);
 
     /// <summary>
     /// Records one epoch's metrics of a running run and moves its heartbeat. Logging the same
@@ -25,9 +25,24 @@ public interface IRunStore
     /// <summary>Marks a failed, interrupted or abandoned running run as running again.</summary>
     void Resume(string runId);
 
-    /// <summary>A run by its id or a unique prefix of at least <see cref="RunIds.MinimumPrefixLength"/> characters.</summary>
-    Run GetRun(string idOrPrefix);
+    /// <summary>Moves a running run's heartbeat: the process is alive, even in the middle of a long epoch.</summary>
+    void Heartbeat(string runId);
 
-    /// <summary>The most recent runs, newest first.</summary>
-    IReadOnlyList<Run> ListRuns(int limit);
+    /// <summary>Adds or changes <paramref name="tags"/> and removes the tags named in <paramref name="remove"/>.</summary>
+    Run SetTags(string run, IReadOnlyDictionary<string, string> tags, IReadOnlyCollection<string> remove);
+
+    /// <summary>
+    /// Deletes a run that is not running (a crashed one may go): its record and its artifacts folder.
+    /// Registered model versions keep their own copy; a tuning trial's run stays with its study.
+    /// </summary>
+    Run DeleteRun(string run);
+
+    /// <summary>
+    /// A run by its id, a unique prefix of at least <see cref="RunIds.MinimumPrefixLength"/> characters
+    /// of it, or its name when no other run has that name.
+    /// </summary>
+    Run GetRun(string reference);
+
+    /// <summary>The most recent runs, newest first; only those with <paramref name="tag"/> when given.</summary>
+    IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null);
 }

@@ -25,6 +25,9 @@ public sealed record Run
 
     public required IReadOnlyDictionary<string, string> Parameters { get; init; }
 
+    /// <summary>Labels the user attached (<c>team=vision</c>, <c>baseline=true</c>): filterable, changeable after the run.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Run-level results such as <c>test_accuracy</c>.</summary>
     public required IReadOnlyDictionary<string, double> Metrics { get; init; }
 

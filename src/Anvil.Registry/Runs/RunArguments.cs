@@ -27,6 +27,23 @@ internal static class RunArguments
         }
     }
 
+    /// <summary>Tag keys are short names (<c>team</c>, <c>data.version</c>); values are any text up to 256 characters.</summary>
+    public static void ValidateTags(IReadOnlyDictionary<string, string> tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        foreach (var (key, value) in tags)
+        {
+            if (key.Length is 0 or > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or '/'))
+            {
+                throw new ArgumentException(
+                    $"Tag name '{key}' is not valid: use 1 to 64 letters, digits, '_', '-', '.' or '/', e.g. team=vision.", nameof(tags));
+            }
+
+            if (value is null || value.Length > 256)
+                throw new ArgumentException($"Tag '{key}' needs a value of at most 256 characters, e.g. {key}=baseline.", nameof(tags));
+        }
+    }
+
     public static void ValidateFinalStatus(RunStatus status)
     {
         if (status is not (RunStatus.Finished or RunStatus.Failed or RunStatus.Interrupted))

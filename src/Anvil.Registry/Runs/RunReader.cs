@@ -3,7 +3,7 @@ using Anvil.Registry.Storage;
 
 namespace Anvil.Registry.Runs;
 
-/// <summary>Reads whole <see cref="Run"/>s: four queries per call, however many runs are selected.</summary>
+/// <summary>Reads whole <see cref="Run"/>s: five queries per call, however many runs are selected.</summary>
 internal sealed class RunReader(AnvilHome home)
 {
     private const string NewestFirst = "ORDER BY started_at DESC, id DESC";
@@ -14,8 +14,23 @@ internal sealed class RunReader(AnvilHome home)
         return Load(session, "SELECT id FROM runs WHERE id = @id", ("@id", id))[0];
     }
 
-    public IReadOnlyList<Run> List(Session session, int limit) =>
-        Load(session, $"SELECT id FROM runs {NewestFirst} LIMIT @limit", ("@limit", limit));
+    public IReadOnlyList<Run> List(Session session, int limit, KeyValuePair<string, string>? tag)
+    {
+        if (tag is not { Key: var key, Value: var value })
+            return Load(session, $"SELECT id FROM runs {NewestFirst} LIMIT @limit", ("@limit", limit));
+        return Load(
+            session,
+            "SELECT id FROM runs WHERE id IN (SELECT run_id FROM run_tags WHERE key = @key AND value = @value) " +
+            $"{NewestFirst} LIMIT @limit",
+            ("@limit", limit), ("@key", key), ("@value", value));
+    }
+
+    /// <summary>The id of a run given by id, unique id prefix or unique name.</summary>
+    public static string ResolveId(Session session, string reference)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reference);
+        return reference.All(char.IsAsciiHexDigitLower) ? ResolvePrefix(session, reference) : ResolveName(session, reference);
+    }
 
     /// <summary>Explains, after an update changed nothing, whether the run is missing or in the wrong state.</summary>
     public static void ThrowIfUnchanged(Session session, int changed, string runId, string action)
@@ -34,9 +49,23 @@ internal sealed class RunReader(AnvilHome home)
         throw new RegistryException($"Cannot {action} run '{runId}': it is {status}. {hint}");
     }
 
-    private static string ResolveId(Session session, string idOrPrefix)
+    private static string ResolveName(Session session, string name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(idOrPrefix);
+        var matches = session.Query(
+            $"SELECT id FROM runs WHERE name = @name {NewestFirst} LIMIT 6", reader => reader.GetString(0), ("@name", name));
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new RegistryException(
+                $"No run has the id or name '{name}'. Check it in ./anvil runs list."),
+            _ => throw new RegistryException(
+                $"{(matches.Count > 5 ? "More than 5" : matches.Count)} runs are named '{name}' " +
+                $"({string.Join(", ", matches.Take(5).Select(id => id[..12]))}, newest first). Give the run's id instead."),
+        };
+    }
+
+    private static string ResolvePrefix(Session session, string idOrPrefix)
+    {
         if (idOrPrefix.Length < RunIds.MinimumPrefixLength)
         {
             throw new RegistryException(
@@ -57,9 +86,10 @@ internal sealed class RunReader(AnvilHome home)
         };
     }
 
-    private List<Run> Load(Session session, string selection, (string Name, object? Value) parameter)
+    private List<Run> Load(Session session, string selection, params (string Name, object? Value)[] parameter)
     {
         var parameters = Rows(session, $"SELECT run_id, key, value FROM run_parameters WHERE run_id IN ({selection}) ORDER BY key", parameter);
+        var tags = Rows(session, $"SELECT run_id, key, value FROM run_tags WHERE run_id IN ({selection}) ORDER BY key", parameter);
         var metrics = Rows(session, $"SELECT run_id, key, value FROM run_metrics WHERE run_id IN ({selection}) ORDER BY key", parameter);
         var epochs = Rows(session, $"SELECT run_id, key, value, epoch FROM epoch_metrics WHERE run_id IN ({selection}) ORDER BY epoch, key", parameter);
         return session.Query(
@@ -79,6 +109,7 @@ internal sealed class RunReader(AnvilHome home)
                     FinishedAt = reader.IsDBNull(6) ? null : TimeText.Parse(reader.GetString(6)),
                     ArtifactsDirectory = home.RunArtifactsDirectory(id),
                     Parameters = parameters[id].ToDictionary(row => row.Key, row => (string)row.Value),
+                    Tags = tags[id].ToDictionary(row => row.Key, row => (string)row.Value),
                     Metrics = metrics[id].ToDictionary(row => row.Key, row => Metric(row.Value)),
                     Epochs = [.. epochs[id].GroupBy(row => row.Epoch, (epoch, rows) => new RunEpoch(
                         (int)epoch, rows.ToDictionary(row => row.Key, row => Metric(row.Value))))],
@@ -91,7 +122,7 @@ internal sealed class RunReader(AnvilHome home)
 
     /// <summary>(run id, key, value[, epoch]) rows grouped by run id; a run with no rows gets an empty group.</summary>
     private static ILookup<string, (string Key, object Value, long Epoch)> Rows(
-        Session session, string sql, (string Name, object? Value) parameter) =>
+        Session session, string sql, (string Name, object? Value)[] parameter) =>
         session.Query(
                 sql,
                 reader => (RunId: reader.GetString(0), Key: reader.GetString(1), Value: reader.GetValue(2),

@@ -12,6 +12,13 @@ public static class RunStatusNames
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
     };
 
+    /// <summary>
+    /// The status a person should see: a running run whose heartbeat stopped longer than
+    /// <see cref="RunStore.HeartbeatTimeout"/> ago is <c>crashed</c> (its process died; it can be resumed).
+    /// </summary>
+    public static string Shown(Run run, DateTimeOffset now) =>
+        run.IsAbandoned(now, RunStore.HeartbeatTimeout) ? "crashed" : ToText(run.Status);
+
     public static RunStatus Parse(string text) => text switch
     {
         "running" => RunStatus.Running,

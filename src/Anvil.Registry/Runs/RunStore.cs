@@ -9,6 +9,12 @@ namespace Anvil.Registry.Runs;
 /// </summary>
 public sealed class RunStore : IRunStore
 {
+    /// <summary>How often a live training process moves its run's heartbeat, between epochs too.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>A running run silent for longer than this is shown as crashed: six missed heartbeats.</summary>
+    public static readonly TimeSpan HeartbeatTimeout = 6 * HeartbeatInterval;
+
     private readonly RegistryDatabase _db;
     private readonly AnvilHome _home;
     private readonly TimeProvider _time;
@@ -24,11 +30,12 @@ public sealed class RunStore : IRunStore
         _reader = new RunReader(home);
     }
 
-    public Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash)
+    public Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash, IReadOnlyDictionary<string, string>? tags = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(datasetHash);
         RunArguments.ValidateParameters(parameters);
+        RunArguments.ValidateTags(tags ?? new Dictionary<string, string>());
         var startedAt = _time.GetUtcNow();
         var id = RunIds.New(startedAt);
         _db.Write(session =>
@@ -44,6 +51,7 @@ public sealed class RunStore : IRunStore
                     ("@id", id), ("@key", key), ("@value", value));
             }
 
+            WriteTags(session, id, tags ?? new Dictionary<string, string>());
             return 0;
         });
 
@@ -123,12 +131,75 @@ public sealed class RunStore : IRunStore
         });
     }
 
-    public Run GetRun(string idOrPrefix) => _db.Read(session => _reader.Get(session, idOrPrefix));
+    public void Heartbeat(string runId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        _db.Write(session => session.Execute(
+            "UPDATE runs SET heartbeat_at = @now WHERE id = @id AND status = 'running'", ("@id", runId), ("@now", Now())));
+    }
 
-    public IReadOnlyList<Run> ListRuns(int limit)
+    public Run SetTags(string run, IReadOnlyDictionary<string, string> tags, IReadOnlyCollection<string> remove)
+    {
+        RunArguments.ValidateTags(tags);
+        ArgumentNullException.ThrowIfNull(remove);
+        var id = _db.Write(session =>
+        {
+            var id = RunReader.ResolveId(session, run);
+            WriteTags(session, id, tags);
+            foreach (var key in remove)
+                session.Execute("DELETE FROM run_tags WHERE run_id = @id AND key = @key", ("@id", id), ("@key", key));
+            return id;
+        });
+        return GetRun(id);
+    }
+
+    public Run DeleteRun(string run)
+    {
+        var deleted = _db.Write(session =>
+        {
+            var found = _reader.Get(session, run);
+            if (found.Status == RunStatus.Running && !found.IsAbandoned(_time.GetUtcNow(), HeartbeatTimeout))
+            {
+                throw new RegistryException(
+                    $"Run {found.Id} ({found.Name}) is still running. Stop it first (Ctrl-C in its terminal), " +
+                    $"or wait {HeartbeatTimeout.TotalMinutes:0} minutes after its process died.");
+            }
+
+            var trials = session.Query(
+                "SELECT s.name, t.number FROM trials t JOIN studies s ON s.id = t.study_id WHERE t.run_id = @id",
+                reader => $"{reader.GetString(0)} trial {DbReading.ToLong(reader.GetValue(1))}", ("@id", found.Id));
+            if (trials.Count > 0)
+            {
+                throw new RegistryException(
+                    $"Run {found.Id} is {string.Join(", ", trials)} of a tuning study; it stays as long as the study does.");
+            }
+
+            session.Execute("DELETE FROM runs WHERE id = @id", ("@id", found.Id)); // parameters, tags and metrics cascade
+            return found;
+        });
+        var runDirectory = Path.GetDirectoryName(_home.RunArtifactsDirectory(deleted.Id))!; // <home>/runs/<id>
+        if (Directory.Exists(runDirectory))
+            Directory.Delete(runDirectory, recursive: true);
+        return deleted;
+    }
+
+    public Run GetRun(string reference) => _db.Read(session => _reader.Get(session, reference));
+
+    public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return _db.Read(session => _reader.List(session, limit));
+        return _db.Read(session => _reader.List(session, limit, tag));
+    }
+
+    private static void WriteTags(Session session, string runId, IReadOnlyDictionary<string, string> tags)
+    {
+        foreach (var (key, value) in tags)
+        {
+            session.Execute(
+                "INSERT INTO run_tags (run_id, key, value) VALUES (@id, @key, @value) " +
+                "ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value",
+                ("@id", runId), ("@key", key), ("@value", value));
+        }
     }
 
     /// <summary>NaN (a diverged loss) is stored as NULL: SQLite turns a NaN REAL into NULL anyway.</summary>

@@ -259,5 +259,14 @@ internal static class Migrations
                 FOREIGN KEY (study_id, number) REFERENCES trials (study_id, number)
             );
             """),
+        new(11, "run tags", """
+            CREATE TABLE run_tags (
+                run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                key    TEXT NOT NULL,
+                value  TEXT NOT NULL,
+                PRIMARY KEY (run_id, key)
+            );
+            CREATE INDEX run_tags_by_key_value ON run_tags (key, value);
+            """),
     ];
 }

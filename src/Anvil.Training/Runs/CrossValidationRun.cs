@@ -39,7 +39,7 @@ public static class CrossValidationRun
             ["folds"] = folds.ToString(CultureInfo.InvariantCulture),
         };
         request.Limits.AddTo(parameters);
-        var run = recorder.CreateRun(request.Name ?? $"cv-{recipe.Model}-{source.Data}", parameters, datasetHash);
+        var run = recorder.CreateRun(request.Name ?? RunNames.Default(recipe.Model, source.Data, prefix: "cv"), parameters, datasetHash);
         try
         {
             var result = Folds(data, train, recipe, folds, callbacks, cancellationToken);

@@ -51,7 +51,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         limits.AddTo(parameters);
         if (teacher is not null)
             parameters["teacher"] = teacher.RunId; // lineage
-        var run = recorder.CreateRun(request.Name ?? $"{recipe.Model}-{source.Data}", parameters, datasetHash);
+        var run = recorder.CreateRun(request.Name ?? RunNames.Default(recipe.Model, source.Data), parameters, datasetHash);
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
         manual_seed(recipe.Seed);
         using var model = ModelBuilder.Build(spec);

@@ -36,8 +36,8 @@ public abstract class RunLookupTests(RegistryBackend backend) : IDisposable
     public void UnknownPrefixSaysNoRunMatches()
     {
         _context.CreateRun();
-        var error = Assert.Throws<RegistryException>(() => _context.Store.GetRun("zzzzzzzz"));
-        Assert.Equal("No run has an id starting with 'zzzzzzzz'. Check the id in the run list.", error.Message);
+        var error = Assert.Throws<RegistryException>(() => _context.Store.GetRun("ffffffff"));
+        Assert.Equal("No run has an id starting with 'ffffffff'. Check the id in the run list.", error.Message);
     }
 
     [Fact]
