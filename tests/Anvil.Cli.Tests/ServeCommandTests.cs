@@ -96,7 +96,7 @@ public class ServeCommandTests(ITestOutputHelper output)
         return new StringContent(JsonSerializer.Serialize(new { inputs = new[] { image } }), Encoding.UTF8, "application/json");
     }
 
-    private static long Billed(AnvilProcess anvil)
+    internal static long Billed(AnvilProcess anvil)
     {
         var usage = anvil.Run("usage", "--org", "acme", "--json");
         Assert.True(usage.ExitCode == 0, usage.Stderr);

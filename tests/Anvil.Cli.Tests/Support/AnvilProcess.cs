@@ -17,17 +17,25 @@ internal sealed class AnvilProcess : IDisposable
     /// <summary>ANVIL_DATABASE_URL for every command (a PostgreSQL registry); null keeps SQLite in the home.</summary>
     public string? DatabaseUrl { get; init; }
 
+    /// <summary>The checkout: the folder above the test's bin that holds Anvil.sln.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Anvil.sln")))
+                root = root.Parent;
+            return root!.FullName;
+        }
+    }
+
     public static string CliDll
     {
         get
         {
             // The test runs from tests/Anvil.Cli.Tests/bin/<Configuration>/net10.0/linux-x64/.
-            var baseDir = new DirectoryInfo(AppContext.BaseDirectory);
-            var configuration = baseDir.Parent!.Parent!.Name;
-            var root = baseDir;
-            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Anvil.sln")))
-                root = root.Parent;
-            return Path.Combine(root!.FullName, "src", "Anvil.Cli", "bin", configuration, "net10.0", "linux-x64", "anvil.dll");
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+            return Path.Combine(RepositoryRoot, "src", "Anvil.Cli", "bin", configuration, "net10.0", "linux-x64", "anvil.dll");
         }
     }
 

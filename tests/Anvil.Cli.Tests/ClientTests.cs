@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using Anvil.Cli.Tests.Support;
+using Anvil.Client;
+using SkiaSharp;
+
+namespace Anvil.Cli.Tests;
+
+/// <summary>The C# client against a real `./anvil serve`: every route, typed errors, retries, and exactly-once billing across a restart.</summary>
+public class ClientTests
+{
+    /// <summary>Counts attempts on the wire; the requests themselves go to the real server.</summary>
+    private sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        public int Attempts;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Attempts);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private static byte[] Png(int seed)
+    {
+        var random = new Random(seed);
+        using var bitmap = new SKBitmap(28, 28, SKColorType.Gray8, SKAlphaType.Opaque);
+        for (var y = 0; y < 28; y++)
+            for (var x = 0; x < 28; x++)
+                bitmap.SetPixel(x, y, new SKColor((byte)random.Next(256), 0, 0));
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    private static AnvilClient Client(int port, string key, HttpMessageHandler? handler = null, int retries = 4) =>
+        new(new AnvilClientOptions
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"), ApiKey = key, MaxRetries = retries,
+            InitialBackoff = TimeSpan.FromMilliseconds(50), MaxBackoff = TimeSpan.FromMilliseconds(200),
+        }, handler);
+
+    [Fact]
+    public async Task EveryRouteAnswersTypedAndRefusalsBecomeTypedExceptionsThatAreNotRetried()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        var key = ServeCommandTests.CreateKey(anvil);
+        var port = ServeCommandTests.FreePort();
+        using var server = await ServeCommandTests.StartServer(anvil, port);
+        try
+        {
+            using var handler = new CountingHandler();
+            using var client = Client(port, key, handler);
+
+            var one = await client.PredictImagesAsync("fashion", [Png(1)]);
+            var two = await client.PredictImagesAsync("fashion", [Png(2), Png(3)], new PredictOptions(Alias: "champion"));
+            var pixels = await client.PredictAsync("fashion", [new[] { Enumerable.Range(0, 28).Select(_ => new int[28]).ToArray() }], new PredictOptions(Version: 1)); // [1, 28, 28]
+            Assert.Equal(("fashion", 1L), (one.Model, one.Version));
+            Assert.Equal(2, two.Predictions.Count);
+            Assert.Equal(10, Assert.Single(pixels.Predictions).Probabilities!.Count);
+            Assert.Equal("fashion", Assert.Single(await client.ListModelsAsync()).Name);
+            Assert.Equal(1, Assert.Single((await client.GetModelAsync("fashion")).Versions).Version);
+            var feedback = await client.SendFeedbackAsync(one.Predictions[0].Id, "Sneaker", "a shoe");
+            Assert.Equal(("Sneaker", 7), (feedback.LabelName, feedback.Label));
+            var usage = await client.GetUsageAsync();
+            Assert.Equal(4, usage.Invoice.BilledPredictions);
+            Assert.Equal(4, usage.Days.Sum(d => d.Predictions));
+
+            var attempts = handler.Attempts;
+            var missing = await Assert.ThrowsAsync<AnvilNotFoundException>(() => client.PredictImagesAsync("nope", [Png(1)]));
+            Assert.Contains("nope", missing.Detail);
+            var wrong = await Assert.ThrowsAsync<AnvilInvalidRequestException>(() => client.PredictAsync("fashion", [new[] { 1, 2, 3 }]));
+            Assert.Equal(400, (int)wrong.Status);
+            Assert.False(string.IsNullOrWhiteSpace(wrong.Detail));
+            await Assert.ThrowsAsync<AnvilInvalidRequestException>(() => client.SendFeedbackAsync(one.Predictions[0].Id, "Spaceship"));
+            Assert.Equal(attempts + 3, handler.Attempts); // a 4xx is never retried
+
+            using var stranger = Client(port, key[..^4] + "AAAA");
+            await Assert.ThrowsAsync<AnvilAuthenticationException>(() => stranger.ListModelsAsync());
+            Assert.Throws<ArgumentException>(() => new AnvilClient(new AnvilClientOptions { BaseAddress = new Uri("http://127.0.0.1:1"), ApiKey = " " }));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task A429IsRetriedAfterItsRetryAfterAndThenRaisedWithIt()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        Assert.Equal(0, anvil.Run("plans", "set", "tiny", "--rpm", "1", "--monthly-quota", "100", "--price-per-1000", "1").ExitCode);
+        var key = ServeCommandTests.CreateKey(anvil, plan: "tiny");
+        var port = ServeCommandTests.FreePort();
+        using var server = await ServeCommandTests.StartServer(anvil, port);
+        try
+        {
+            using var handler = new CountingHandler();
+            using var client = Client(port, key, handler, retries: 2);
+            await client.PredictImagesAsync("fashion", [Png(1)]);
+
+            var limited = await Assert.ThrowsAsync<AnvilRateLimitException>(() => client.PredictImagesAsync("fashion", [Png(2)]));
+            Assert.Equal(1 + 3, handler.Attempts); // the first call, then the second call's attempt and its 2 retries
+            Assert.NotNull(limited.RetryAfter);
+            Assert.InRange(limited.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(61));
+            Assert.Equal(1, ServeCommandTests.Billed(anvil));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task AClientRestartedMidRetryWithItsKeyIsAnsweredOnceAndBilledOnce()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        var key = ServeCommandTests.CreateKey(anvil);
+        var port = ServeCommandTests.FreePort();
+        var call = new PredictOptions(IdempotencyKey: "order-1234");
+        string firstId;
+        using (var server = await ServeCommandTests.StartServer(anvil, port))
+        {
+            using var first = Client(port, key); // the server answers, then this process "dies" before it stores the answer
+            firstId = (await first.PredictImagesAsync("fashion", [Png(7)], call)).Predictions[0].Id;
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+
+        using var restarted = Client(port, key, retries: 300); // the server is down: refused connections are retried
+        var retrying = restarted.PredictImagesAsync("fashion", [Png(7)], call);
+        await Task.Delay(500);
+        Assert.False(retrying.IsCompleted);
+        using var again = await ServeCommandTests.StartServer(anvil, port);
+        try
+        {
+            var answer = await retrying;
+            Assert.Equal(firstId, answer.Predictions[0].Id); // the stored answer, replayed
+            Assert.Equal(1, ServeCommandTests.Billed(anvil));
+        }
+        finally
+        {
+            again.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task ThePythonAndTypeScriptClientsPassTheirSuitesAgainstTheServer()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        Assert.Equal(0, anvil.Run("plans", "set", "tiny", "--rpm", "1", "--monthly-quota", "100", "--price-per-1000", "1").ExitCode);
+        var environment = new Dictionary<string, string>
+        {
+            ["ANVIL_API_KEY"] = ServeCommandTests.CreateKey(anvil),
+            ["ANVIL_LIMITED_KEY"] = ServeCommandTests.CreateKey(anvil, plan: "tiny"),
+        };
+        var port = ServeCommandTests.FreePort();
+        environment["ANVIL_URL"] = $"http://127.0.0.1:{port}";
+        using var server = await ServeCommandTests.StartServer(anvil, port);
+        try
+        {
+            var clients = Path.Combine(AnvilProcess.RepositoryRoot, "clients");
+            var python = await RunSuite(Path.Combine(clients, "python"), environment, "python3", "-m", "unittest", "discover", "-s", "tests", "-v");
+            Assert.True(python.ExitCode == 0, python.Output);
+            Assert.Contains("Ran 5 tests", python.Output);
+            Assert.DoesNotContain("skipped", python.Output);
+
+            environment["ANVIL_LIMITED_KEY"] = ServeCommandTests.CreateKey(anvil, plan: "tiny"); // the first one's minute is used up
+            var typescript = Path.Combine(clients, "typescript");
+            Assert.True(Directory.Exists(Path.Combine(typescript, "node_modules")), "run `npm ci` in clients/typescript first (.ci/run does)");
+            var node = await RunSuite(typescript, environment, "npm", "test");
+            Assert.True(node.ExitCode == 0, node.Output);
+            Assert.Contains("# pass 5", node.Output);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunSuite(string directory, Dictionary<string, string> environment, string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
+        info.Environment["PYTHONPATH"] = directory;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
