@@ -20,6 +20,7 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     ModelsCommand.CreateRegister(registries, openStore),
     ModelsCommand.Create(registries),
     ServeCommand.Create(registries),
+    ExportCommand.Create(registries),
     OrgsCommand.Create(registries),
     KeysCommand.Create(registries),
     PlansCommand.Create(registries),

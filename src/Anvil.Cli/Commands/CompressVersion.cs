@@ -41,7 +41,7 @@ internal static class CompressVersion
     }
 
     // Another organization's model reads as missing, with the same words as a model nobody has.
-    private static ModelVersion Find(ModelCatalog catalog, Selector s)
+    internal static ModelVersion Find(ModelCatalog catalog, Selector s)
     {
         var model = catalog.Find(s.OrganizationId, s.Model)
             ?? throw new RegistryException($"Organization '{s.OrganizationName}' has no model '{s.Model}'. ./anvil models list --org {s.OrganizationName} lists them.");

@@ -112,5 +112,8 @@ public sealed class ManifestSigner : IDisposable
 
     public bool Verify(byte[] manifest, byte[] signature) => _key.VerifyData(manifest, signature, HashAlgorithmName.SHA256);
 
+    /// <summary>The public key as PEM (SubjectPublicKeyInfo): what anyone needs to verify a manifest.</summary>
+    public string PublicKeyPem => _key.ExportSubjectPublicKeyInfoPem();
+
     public void Dispose() => _key.Dispose();
 }
