@@ -21,6 +21,7 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     ModelsCommand.Create(registries),
     ServeCommand.Create(registries),
     ExportCommand.Create(registries),
+    PredictCommand.Create(registries, openStore),
     OrgsCommand.Create(registries),
     KeysCommand.Create(registries),
     PlansCommand.Create(registries),

@@ -20,7 +20,7 @@ public class ClientTests
         }
     }
 
-    private static byte[] Png(int seed)
+    internal static byte[] Png(int seed)
     {
         var random = new Random(seed);
         using var bitmap = new SKBitmap(28, 28, SKColorType.Gray8, SKAlphaType.Opaque);
