@@ -64,6 +64,10 @@ public class ClientTests
             var usage = await client.GetUsageAsync();
             Assert.Equal(4, usage.Invoice.BilledPredictions);
             Assert.Equal(4, usage.Days.Sum(d => d.Predictions));
+            var cli = System.Text.Json.JsonDocument.Parse(anvil.Run("usage", "--org", "acme", "--json").Stdout).RootElement; // one vocabulary
+            Assert.Equal(usage.Invoice.BilledPredictions, cli.GetProperty("invoice").GetProperty("billed_predictions").GetInt64());
+            Assert.Equal(usage.Invoice.TotalUsd, cli.GetProperty("invoice").GetProperty("total_usd").GetString());
+            Assert.Equal(usage.Days.Single().Model, cli.GetProperty("days")[0].GetProperty("model").GetString());
 
             var attempts = handler.Attempts;
             var missing = await Assert.ThrowsAsync<AnvilNotFoundException>(() => client.PredictImagesAsync("nope", [Png(1)]));

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
+using Anvil.Serving.Api;
 
 namespace Anvil.Cli.Commands;
 
@@ -10,7 +12,7 @@ internal static class UsageCommand
     {
         var org = new Option<string>("--org") { Description = "Organization.", Required = true };
         var month = new Option<string?>("--month") { Description = "Billing month as YYYY-MM (default: the current one)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object; billed_predictions counts the period." };
+        var json = new Option<bool>("--json") { Description = "Print GET /v1/usage's JSON object for the month (organization, from, to, days, invoice), with billed_predictions on top." };
         var command = new Command("usage", "Usage and the invoice of an organization for one month.") { org, month, json };
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
@@ -26,16 +28,12 @@ internal static class UsageCommand
             var days = ledger.UsageByDay(organization.Id, first, first.AddMonths(1).AddDays(-1));
             if (p.GetValue(json))
             {
-                Console.WriteLine(JsonOutput.Serialize(new
-                {
-                    organization = organization.Name,
-                    period = $"{period.Year:D4}-{period.Month:D2}",
-                    billed_predictions = invoice.Predictions,
-                    total_micros = invoice.TotalMicros,
-                    total_usd = invoice.TotalUsd,
-                    days,
-                    invoice,
-                }));
+                // GET /v1/usage's object for the whole month (same field names), with the month's billed predictions on top.
+                var response = new UsageResponse(organization.Name, first, first.AddMonths(1).AddDays(-1),
+                    [.. days.Select(d => new UsageDayResponse(d.Day, d.ModelName, d.Requests, d.Predictions))], UsageEndpoint.Response(invoice));
+                var fields = JsonSerializer.SerializeToNode(response, ApiJson.Options)!.AsObject();
+                fields.Insert(1, "billed_predictions", invoice.Predictions);
+                Console.WriteLine(fields.ToJsonString());
                 return ExitCodes.Success;
             }
             Console.WriteLine($"Organization '{organization.Name}', {period.Year:D4}-{period.Month:D2}: {invoice.Predictions:N0} billed predictions, ${invoice.TotalUsd}");

@@ -34,9 +34,16 @@ public static class UsageEndpoint
         var invoice = ledger.Invoice(key.OrganizationId, now.Year, now.Month);
         var visible = invoice.Lines.Where(l => key.MayUse(l.ModelName)).ToList();
         var scoped = invoice with { Lines = visible, TotalMicros = visible.Aggregate(0L, (sum, l) => checked(sum + l.AmountMicros)) };
-        var lines = visible.Select(l => new InvoiceLineResponse(l.PlanName, l.ModelName, l.Predictions, l.PricePer1000Micros, l.AmountMicros)).ToList();
-        return new InvoiceResponse(scoped.Year, scoped.Month, scoped.PeriodStart, scoped.PeriodEnd,
-            scoped.Predictions, lines, scoped.TotalMicros, scoped.TotalUsd);
+        return Response(scoped);
+    }
+
+    /// <summary>An invoice in the API's words; the CLI's <c>usage --json</c> prints the same object.</summary>
+    public static InvoiceResponse Response(Invoice invoice)
+    {
+        ArgumentNullException.ThrowIfNull(invoice);
+        var lines = invoice.Lines.Select(l => new InvoiceLineResponse(l.PlanName, l.ModelName, l.Predictions, l.PricePer1000Micros, l.AmountMicros)).ToList();
+        return new InvoiceResponse(invoice.Year, invoice.Month, invoice.PeriodStart, invoice.PeriodEnd,
+            invoice.Predictions, lines, invoice.TotalMicros, invoice.TotalUsd);
     }
 
     private static bool TryDay(string? text, DateOnly fallback, out DateOnly day)
