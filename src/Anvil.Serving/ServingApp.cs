@@ -109,6 +109,7 @@ public static class ServingApp
             .WithDescription("JSON {\"inputs\": [...]} shaped as the signature, or PNG/JPEG images (raw body or multipart). A text model (input_kind \"tokens\") takes {\"inputs\": [\"text\", ...]} and says per text whether it was truncated; a forecaster (input_kind \"series\", output_kind \"values\") takes windows of exactly preprocessing.sequence_length steps and answers a forecast per window. One input is one billed prediction. ?alias= or ?version= pick the version; the default is the 'champion' alias. An Idempotency-Key header makes retries safe: the same key returns the same predictions and is billed once.")
             .WithMetadata(developer)
             .DocumentBody<PredictRequest>("image/png", "image/jpeg", "multipart/form-data")
+            .DocumentSelectorsAndIdempotency()
             .Produces<PredictResponse>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
             .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
