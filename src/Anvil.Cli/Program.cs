@@ -25,6 +25,8 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     PlansCommand.Create(registries),
     UsageCommand.Create(registries),
     PredictionsCommand.Create(registries),
+    FeedbackCommand.Create(registries),
+    RetrainCommand.Create(registries, openStore),
 };
 root.Options.Add(CommandRunner.Verbose);
 return root.Parse(args).Invoke();

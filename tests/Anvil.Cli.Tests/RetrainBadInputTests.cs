@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+using Anvil.Cli.Tests.Support;
+using Anvil.Registry;
+using Anvil.Registry.Models;
+using Anvil.Registry.Predictions;
+using Anvil.Registry.Storage;
+using Anvil.Registry.Tenancy;
+using Anvil.Registry.Usage;
+
+namespace Anvil.Cli.Tests;
+
+/// <summary>`anvil retrain` refuses what it cannot learn from in one line, and registers nothing.</summary>
+public class RetrainBadInputTests
+{
+    // One logged prediction of the champion with feedback naming `labelName` (index `label`), written as the server would.
+    private static void LogFeedback(AnvilProcess anvil, int label, string labelName)
+    {
+        using var db = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System);
+        var org = new Organizations(db, TimeProvider.System).Get("acme");
+        var plan = new Plans(db).Get("free");
+        var key = new ApiKeys(db, TimeProvider.System).Create("acme", plan.Name).Key;
+        var version = new ModelCatalog(db, TimeProvider.System).Resolve(org.Id, "fashion", "champion")!;
+        var pixels = FashionSample.Images(1)[0].SelectMany(c => c.SelectMany(r => r)).Select(v => (float)v).ToArray();
+        var prediction = new PredictionRecord($"pred_{Guid.NewGuid():N}", "fashion", version.Version, MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray(), "1,28,28", 0, "T-shirt/top", new float[10]);
+        new UsageLedger(db, TimeProvider.System).Record([new UsageRequest(key, plan, "r1", "h1", version.ModelId, "fashion", version.Version, [prediction], "{}")]);
+        Assert.NotNull(new FeedbackStore(db, TimeProvider.System).Add(org.Id, prediction.Id, label, labelName, null));
+    }
+
+    [Fact]
+    public void NoFeedbackLabelsOutsideTheClassesAndAForecasterAreOneClearLineAndNothingIsRegistered()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme"), "has no feedback", "nothing was trained or registered");
+        LogFeedback(anvil, 12, "Hat");
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme"), "names class 'Hat' (index 12)", "not one of model 'fashion''s classes (T-shirt/top, Trouser");
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "nope", "--org", "acme"), "no model 'nope'");
+        BadInputTests.AssertOneClearError(anvil.Run("models", "rollback", "fashion", "--org", "acme"), "no previous champion");
+
+        var trained = anvil.Run("train", "--recipe", SeriesForecastTests.WriteRecipe(anvil, epochs: 1), "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = System.Text.Json.JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal(0, anvil.Run("register", runId[..10], "--name", "temps", "--org", "acme").ExitCode);
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "temps", "--org", "acme"), "is a series model", "image and feature-vector classifiers only");
+
+        Assert.Contains("fashion: 1 versions; aliases champion → v1", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal);
+        var runs = anvil.Run("runs", "list");
+        Assert.True(runs.ExitCode == 0, runs.Stderr);
+        Assert.DoesNotContain("retrain-", runs.Stdout, StringComparison.Ordinal); // no challenger run was started
+    }
+}
