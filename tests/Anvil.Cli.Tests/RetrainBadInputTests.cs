@@ -36,6 +36,12 @@ public class RetrainBadInputTests
         LogFeedback(anvil, 12, "Hat");
         BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme"), "names class 'Hat' (index 12)", "not one of model 'fashion''s classes (T-shirt/top, Trouser");
         BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "nope", "--org", "acme"), "no model 'nope'");
+        var listed = anvil.Run("feedback", "list", "--org", "acme");
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        Assert.Contains("predicted T-shirt/top → Hat", listed.Stdout, StringComparison.Ordinal);
+        BadInputTests.AssertOneClearError(anvil.Run("feedback", "list", "--org", "acme", "--model", "nope"), "has no model 'nope'");
+        BadInputTests.AssertOneClearError(anvil.Run("feedback", "list", "--org", "acme", "--cursor", "bogus"), "next_cursor");
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--held-out", "1.5"), "strictly between 0 and 1");
         BadInputTests.AssertOneClearError(anvil.Run("models", "rollback", "fashion", "--org", "acme"), "no previous champion");
 
         var trained = anvil.Run("train", "--recipe", SeriesForecastTests.WriteRecipe(anvil, epochs: 1), "--json");

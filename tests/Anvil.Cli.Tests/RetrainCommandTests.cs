@@ -55,6 +55,11 @@ public class RetrainCommandTests(ITestOutputHelper output)
             var random = new Random(3);
             await SendWithFeedback(client, "fashion", inverted, FashionSample.Labels(Feedback));
             await SendWithFeedback(client, "noisy", inverted, [.. Enumerable.Range(0, Feedback).Select(_ => random.Next(10))]);
+            var listed = anvil.Run("feedback", "list", "--org", "acme", "--model", "fashion", "--label", "Sneaker", "--limit", "500", "--json");
+            Assert.True(listed.ExitCode == 0, listed.Stderr);
+            var sneakers = LastJsonLine(listed.Stdout).GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(FashionSample.Labels(Feedback).Count(l => l == 7), sneakers.Count);
+            Assert.All(sneakers, s => Assert.Equal(("fashion", "Sneaker"), (s.GetProperty("model").GetString(), s.GetProperty("label").GetString())));
 
             // Random labels: nothing to learn, so nothing significant to show; the champion stays.
             var refused = anvil.Run("retrain", "--model", "noisy", "--org", "acme", "--promote", "--tolerance", "5", "--json");

@@ -25,6 +25,9 @@ internal static class RetrainCommand
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
             var organization = registries.Organizations.Get(p.GetValue(org)!);
+            Anvil.Training.Retraining.FeedbackSplit.RequireFraction(p.GetValue(heldOut));
+            if (!(p.GetValue(tolerance) >= 0))
+                throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {p.GetValue(tolerance)}.");
             if (p.GetValue(shadow) < 0)
                 throw new ArgumentException($"--shadow must be 0 (no replay) or a number of logged inputs; got {p.GetValue(shadow)}.");
             var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), p.GetValue(tolerance), p.GetValue(promote), p.GetValue(shadow));

@@ -16,7 +16,7 @@ public sealed class FeedbackPages(RegistryDatabase db)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         if (limit is < 1 or > MaxLimit)
-            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"limit must be between 1 and {MaxLimit}; got {limit}.");
+            throw new ArgumentException($"limit must be between 1 and {MaxLimit}; got {limit}.");
         if ((modelName ?? "").Contains('\0', StringComparison.Ordinal) || (labelName ?? "").Contains('\0', StringComparison.Ordinal))
             return new FeedbackPage([], null); // no name holds NUL, and PostgreSQL could not even compare it
         (string CreatedAt, string PredictionId)? after = cursor is null ? null : Decode(cursor);

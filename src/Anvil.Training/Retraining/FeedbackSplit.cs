@@ -17,8 +17,7 @@ public sealed record FeedbackSplit(IReadOnlyList<int> Train, IReadOnlyList<int> 
     public static FeedbackSplit Of(IReadOnlyList<long> labels, double heldOutFraction, int seed)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        if (!(heldOutFraction > 0 && heldOutFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(heldOutFraction), heldOutFraction, $"--held-out must lie strictly between 0 and 1 (e.g. 0.25 holds out a quarter of the feedback); got {heldOutFraction}.");
+        RequireFraction(heldOutFraction);
         if (labels.Count < 2)
             throw new ArgumentException($"{labels.Count} feedback item{(labels.Count == 1 ? "" : "s")}: retraining needs at least 2, some to train on and some held out to judge the challenger. Collect more feedback first.");
         var total = (int)Math.Round(labels.Count * heldOutFraction, MidpointRounding.AwayFromZero);
@@ -26,5 +25,12 @@ public sealed record FeedbackSplit(IReadOnlyList<int> Train, IReadOnlyList<int> 
             throw new ArgumentException($"--held-out {heldOutFraction} of {labels.Count} feedback items holds out {total}, leaving {labels.Count - total} to train on; both parts need at least one. Collect more feedback or change --held-out.");
         var (train, heldOut) = DataSplit.SplitIndices(labels, heldOutFraction, seed);
         return new FeedbackSplit(train.Select(i => (int)i).ToArray(), heldOut.Select(i => (int)i).ToArray());
+    }
+
+    /// <summary>Throws unless <paramref name="heldOutFraction"/> lies strictly between 0 and 1: checked before any training starts.</summary>
+    public static void RequireFraction(double heldOutFraction)
+    {
+        if (!(heldOutFraction > 0 && heldOutFraction < 1))
+            throw new ArgumentException($"--held-out must lie strictly between 0 and 1 (e.g. 0.25 holds out a quarter of the feedback); got {heldOutFraction}.");
     }
 }

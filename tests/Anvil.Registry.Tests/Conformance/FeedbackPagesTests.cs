@@ -68,7 +68,7 @@ public abstract class FeedbackPagesTests(RegistryBackend backend) : RegistryConf
     {
         var acme = NewCustomer("acme", Plans.Get("pro"));
         Assert.Contains("next_cursor", Assert.Throws<ArgumentException>(() => Pages.Read(acme.Organization.Id, null, null, "not-a-cursor", 10)).Message, StringComparison.Ordinal);
-        Assert.Contains("between 1 and 500", Assert.Throws<ArgumentOutOfRangeException>(() => Pages.Read(acme.Organization.Id, null, null, null, 0)).Message, StringComparison.Ordinal);
+        Assert.Contains("between 1 and 500", Assert.Throws<ArgumentException>(() => Pages.Read(acme.Organization.Id, null, null, null, 0)).Message, StringComparison.Ordinal);
     }
 }
 

@@ -23,6 +23,6 @@ public sealed class FeedbackSplitTests
     {
         Assert.Contains("retraining needs at least 2", Assert.Throws<ArgumentException>(() => FeedbackSplit.Of([1], 0.25, 0)).Message, StringComparison.Ordinal);
         Assert.Contains("holds out 0", Assert.Throws<ArgumentException>(() => FeedbackSplit.Of([1, 2], 0.1, 0)).Message, StringComparison.Ordinal);
-        Assert.Contains("strictly between 0 and 1", Assert.Throws<ArgumentOutOfRangeException>(() => FeedbackSplit.Of([1, 2], 1.5, 0)).Message, StringComparison.Ordinal);
+        Assert.Contains("strictly between 0 and 1", Assert.Throws<ArgumentException>(() => FeedbackSplit.Of([1, 2], 1.5, 0)).Message, StringComparison.Ordinal);
     }
 }
