@@ -35,13 +35,13 @@ def feedback(url, key, model, first, count, kind):
 
 
 def load(url, key, model, stop_file):
-    picture, _ = images(9000, 1)
+    pictures, _ = images(9000, 1000)  # never given feedback: what shadow replays alongside
     sent = failed = 0
     versions = {}
     while not os.path.exists(stop_file):
         sent += 1
         try:
-            status, answer = post(f"{url}/v1/models/{model}/predict", key, {"inputs": picture})
+            status, answer = post(f"{url}/v1/models/{model}/predict", key, {"inputs": [pictures[sent % 1000]]})
             version = answer["predictions"][0]["version"]
             versions[version] = versions.get(version, 0) + 1
         except (urllib.error.URLError, OSError):

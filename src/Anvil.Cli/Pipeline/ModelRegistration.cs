@@ -13,7 +13,7 @@ namespace Anvil.Cli.Pipeline;
 /// </summary>
 internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCatalog catalog)
 {
-    public const string Champion = "champion";
+    public const string Champion = ChampionMoves.Champion;
 
     /// <param name="retraining">Lineage of a challenger retrained on feedback; null for a version registered from a run by hand.</param>
     public ModelVersion Register(string runIdOrPrefix, string organizationId, string modelName, string? alias, ModelRetraining? retraining = null)
