@@ -12,18 +12,36 @@ namespace Anvil.Cli.Tests;
 /// <summary>`anvil retrain` refuses what it cannot learn from in one line, and registers nothing.</summary>
 public class RetrainBadInputTests
 {
-    // One logged prediction of the champion with feedback naming `labelName` (index `label`), written as the server would.
-    private static void LogFeedback(AnvilProcess anvil, int label, string labelName)
+    // Logged predictions of the champion (sample images `first`…) with feedback naming `labelName` (index `label`), written as the server would.
+    private static void LogFeedback(AnvilProcess anvil, int label, string labelName, int count = 1)
     {
         using var db = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System);
         var org = new Organizations(db, TimeProvider.System).Get("acme");
         var plan = new Plans(db).Get("free");
         var key = new ApiKeys(db, TimeProvider.System).Create("acme", plan.Name).Key;
         var version = new ModelCatalog(db, TimeProvider.System).Resolve(org.Id, "fashion", "champion")!;
-        var pixels = FashionSample.Images(1)[0].SelectMany(c => c.SelectMany(r => r)).Select(v => (float)v).ToArray();
-        var prediction = new PredictionRecord($"pred_{Guid.NewGuid():N}", "fashion", version.Version, MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray(), "1,28,28", 0, "T-shirt/top", new float[10]);
-        new UsageLedger(db, TimeProvider.System).Record([new UsageRequest(key, plan, "r1", "h1", version.ModelId, "fashion", version.Version, [prediction], "{}")]);
-        Assert.NotNull(new FeedbackStore(db, TimeProvider.System).Add(org.Id, prediction.Id, label, labelName, null));
+        foreach (var image in FashionSample.Images(count))
+        {
+            var pixels = image.SelectMany(c => c.SelectMany(r => r)).Select(v => (float)v).ToArray();
+            var prediction = new PredictionRecord($"pred_{Guid.NewGuid():N}", "fashion", version.Version, MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray(), "1,28,28", 0, "T-shirt/top", new float[10]);
+            new UsageLedger(db, TimeProvider.System).Record([new UsageRequest(key, plan, prediction.Id, prediction.Id, version.ModelId, "fashion", version.Version, [prediction], "{}")]);
+            Assert.NotNull(new FeedbackStore(db, TimeProvider.System).Add(org.Id, prediction.Id, label, labelName, null));
+        }
+    }
+
+    [Fact]
+    public void AHeldOutSliceTooSmallForMcNemarIsSaidAndThePromotionRefused()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        LogFeedback(anvil, 7, "Sneaker", count: 8);
+
+        var (exit, stdout, stderr) = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote");
+
+        Assert.True(exit == 4, stderr + stdout);
+        Assert.Contains("Gate refused promotion", stdout, StringComparison.Ordinal);
+        Assert.Contains("the held-out feedback has 2 items; McNemar's test needs at least 6 discordant items to reach p < 0.05", stdout, StringComparison.Ordinal);
+        Assert.Contains("aliases challenger → v2, champion → v1", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
