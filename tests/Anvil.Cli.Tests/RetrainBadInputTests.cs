@@ -1,33 +1,14 @@
-using System.Runtime.InteropServices;
 using Anvil.Cli.Tests.Support;
-using Anvil.Registry;
-using Anvil.Registry.Models;
-using Anvil.Registry.Predictions;
-using Anvil.Registry.Storage;
-using Anvil.Registry.Tenancy;
-using Anvil.Registry.Usage;
 
 namespace Anvil.Cli.Tests;
 
 /// <summary>`anvil retrain` refuses what it cannot learn from in one line, and registers nothing.</summary>
 public class RetrainBadInputTests
 {
-    // Logged predictions of the champion (sample images `first`…) with feedback naming `labelName` (index `label`), written as the server would.
-    private static void LogFeedback(AnvilProcess anvil, int label, string labelName, int count = 1)
-    {
-        using var db = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System);
-        var org = new Organizations(db, TimeProvider.System).Get("acme");
-        var plan = new Plans(db).Get("free");
-        var key = new ApiKeys(db, TimeProvider.System).Create("acme", plan.Name).Key;
-        var version = new ModelCatalog(db, TimeProvider.System).Resolve(org.Id, "fashion", "champion")!;
-        foreach (var image in FashionSample.Images(count))
-        {
-            var pixels = image.SelectMany(c => c.SelectMany(r => r)).Select(v => (float)v).ToArray();
-            var prediction = new PredictionRecord($"pred_{Guid.NewGuid():N}", "fashion", version.Version, MemoryMarshal.AsBytes(pixels.AsSpan()).ToArray(), "1,28,28", 0, "T-shirt/top", new float[10]);
-            new UsageLedger(db, TimeProvider.System).Record([new UsageRequest(key, plan, prediction.Id, prediction.Id, version.ModelId, "fashion", version.Version, [prediction], "{}")]);
-            Assert.NotNull(new FeedbackStore(db, TimeProvider.System).Add(org.Id, prediction.Id, label, labelName, null));
-        }
-    }
+    // `count` sample images logged for the champion with feedback naming `labelName` (index `label`).
+    private static void LogFeedback(AnvilProcess anvil, int label, string labelName, int count = 1) =>
+        LoggedFeedback.Add(anvil, "fashion", [.. FashionSample.Images(count).Select(image => image.SelectMany(c => c.SelectMany(r => r)).Select(v => (float)v).ToArray())],
+            "1,28,28", [.. Enumerable.Repeat((label, labelName), count)]);
 
     [Fact]
     public void AHeldOutSliceTooSmallForMcNemarIsSaidAndThePromotionRefused()
@@ -56,7 +37,7 @@ public class RetrainBadInputTests
         BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "nope", "--org", "acme"), "no model 'nope'");
         var listed = anvil.Run("feedback", "list", "--org", "acme");
         Assert.True(listed.ExitCode == 0, listed.Stderr);
-        Assert.Contains("predicted T-shirt/top → Hat", listed.Stdout, StringComparison.Ordinal);
+        Assert.Contains("→ Hat", listed.Stdout, StringComparison.Ordinal);
         BadInputTests.AssertOneClearError(anvil.Run("feedback", "list", "--org", "acme", "--model", "nope"), "has no model 'nope'");
         BadInputTests.AssertOneClearError(anvil.Run("feedback", "list", "--org", "acme", "--cursor", "bogus"), "next_cursor");
         BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--held-out", "1.5"), "strictly between 0 and 1");
