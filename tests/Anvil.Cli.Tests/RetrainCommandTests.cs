@@ -15,7 +15,7 @@ namespace Anvil.Cli.Tests;
 /// </summary>
 public class RetrainCommandTests(ITestOutputHelper output)
 {
-    private const int Feedback = 400; // of the 512 sample images: 300 trained on, 100 held out
+    private const int Feedback = 512; // every sample image: 384 trained on, 128 held out
 
     private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
@@ -100,8 +100,8 @@ public class RetrainCommandTests(ITestOutputHelper output)
             Assert.True(retrained.ExitCode == 0, retrained.Stderr + retrained.Stdout);
             var figures = LastJsonLine(retrained.Stdout);
             Assert.True(figures.GetProperty("promoted").GetBoolean());
-            Assert.Equal(300, figures.GetProperty("feedback_trained").GetInt32());
-            Assert.Equal(100, figures.GetProperty("feedback_held_out").GetInt32());
+            Assert.Equal(384, figures.GetProperty("feedback_trained").GetInt32());
+            Assert.Equal(128, figures.GetProperty("feedback_held_out").GetInt32());
             Assert.True(figures.GetProperty("challenger_feedback_accuracy").GetDouble() >= figures.GetProperty("champion_feedback_accuracy").GetDouble() + 0.10, retrained.Stdout);
             Assert.InRange(figures.GetProperty("p_value").GetDouble(), 0, 0.05);
             Assert.Equal(100, figures.GetProperty("shadow").GetProperty("replayed").GetInt32());
@@ -111,7 +111,7 @@ public class RetrainCommandTests(ITestOutputHelper output)
 
             var show = anvil.Run("models", "show", "fashion", "--org", "acme");
             Assert.Contains("challenger → v2, champion → v2, previous → v1", show.Stdout, StringComparison.Ordinal);
-            Assert.Contains("← retrained from v1 on 300 feedback samples (100 held out, seed 42", show.Stdout, StringComparison.Ordinal);
+            Assert.Contains("← retrained from v1 on 384 feedback samples (128 held out, seed 42", show.Stdout, StringComparison.Ordinal);
             var rolledBack = anvil.Run("models", "rollback", "fashion", "--org", "acme");
             Assert.True(rolledBack.ExitCode == 0, rolledBack.Stderr);
             Assert.Contains("champion → v1, previous → v2", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal);
