@@ -66,7 +66,9 @@ public class RetrainCommandTests(ITestOutputHelper output)
             output.WriteLine(refused.Stdout);
             Assert.True(refused.ExitCode == 4, refused.Stderr + refused.Stdout);
             Assert.Contains("Gate refused promotion: on held-out feedback the challenger", refused.Stdout, StringComparison.Ordinal);
-            Assert.Contains("aliases challenger → v2, champion → v1", anvil.Run("models", "show", "noisy", "--org", "acme").Stdout, StringComparison.Ordinal);
+            var noisy = anvil.Run("models", "show", "noisy", "--org", "acme").Stdout;
+            Assert.Contains("aliases challenger → v2, champion → v1", noisy, StringComparison.Ordinal);
+            Assert.EndsWith(", refused", noisy.TrimEnd(), StringComparison.Ordinal); // v2's gate line
 
             // Correct labels, promoted while a client keeps predicting.
             var failed = 0;
@@ -112,6 +114,8 @@ public class RetrainCommandTests(ITestOutputHelper output)
             var show = anvil.Run("models", "show", "fashion", "--org", "acme");
             Assert.Contains("challenger → v2, champion → v2, previous → v1", show.Stdout, StringComparison.Ordinal);
             Assert.Contains("← retrained from v1 on 384 feedback samples (128 held out, seed 42", show.Stdout, StringComparison.Ordinal);
+            Assert.Contains(FormattableString.Invariant($"held-out feedback {figures.GetProperty("champion_feedback_accuracy").GetDouble() * 100:0.00}% → {figures.GetProperty("challenger_feedback_accuracy").GetDouble() * 100:0.00}%"), show.Stdout, StringComparison.Ordinal);
+            Assert.Contains("gate: test", show.Stdout, StringComparison.Ordinal);
             var rolledBack = anvil.Run("models", "rollback", "fashion", "--org", "acme");
             Assert.True(rolledBack.ExitCode == 0, rolledBack.Stderr);
             Assert.Contains("champion → v1, previous → v2", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal);

@@ -64,7 +64,8 @@ internal static class ModelsCommand
             foreach (var version in versions)
             {
                 var manifest = VersionLineage.Manifest(version);
-                Console.WriteLine($"  v{version.Version,-4} {version.CreatedAt:u}  run {version.RunId}  sha256 {version.ManifestDigest[..16]}…{VersionLineage.Describe(manifest.Source)}{VersionLineage.Describe(manifest.Retraining)}");
+                var gate = manifest.Retraining is null || version.RunId is null ? "" : VersionLineage.DescribeGate(new RunStore(registries.Database, registries.Home).GetRun(version.RunId).Metrics);
+                Console.WriteLine($"  v{version.Version,-4} {version.CreatedAt:u}  run {version.RunId}  sha256 {version.ManifestDigest[..16]}…{VersionLineage.Describe(manifest.Source)}{VersionLineage.Describe(manifest.Retraining)}{gate}");
             }
             return ExitCodes.Success;
         }));
