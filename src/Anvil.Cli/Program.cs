@@ -27,6 +27,8 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     PlansCommand.Create(registries),
     UsageCommand.Create(registries),
     PredictionsCommand.Create(registries),
+    FeedbackCommand.Create(registries),
+    RetrainCommand.Create(registries, openStore),
 };
 root.Options.Add(CommandRunner.Verbose);
 var parsed = root.Parse(args);

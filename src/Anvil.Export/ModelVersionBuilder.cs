@@ -8,7 +8,7 @@ using Anvil.Training.Models;
 namespace Anvil.Export;
 
 /// <summary>Where a model version came from, recorded in its manifest.</summary>
-public sealed record ModelOrigin(string? RunId, string? DatasetHash, IReadOnlyDictionary<string, double> Metrics);
+public sealed record ModelOrigin(string? RunId, string? DatasetHash, IReadOnlyDictionary<string, double> Metrics, ModelRetraining? Retraining = null);
 
 /// <summary>
 /// Writes a trained model as a sealed model version: <c>model.onnx</c> (preprocessing folded in,
@@ -124,6 +124,7 @@ public static class ModelVersionBuilder
             Metrics = origin.Metrics.Where(m => double.IsFinite(m.Value) && !m.Key.Contains('/', StringComparison.Ordinal)).ToDictionary(),
             DatasetHash = origin.DatasetHash,
             RunId = origin.RunId,
+            Retraining = origin.Retraining,
             CodeVersion = CodeVersion,
             Files = files,
         };

@@ -72,6 +72,7 @@ public static class ServingApp
         services.AddSingleton(new UsageLedger(database, time, options.IdempotencyWindow));
         services.AddSingleton(new FeedbackStore(database, time));
         services.AddSingleton(new FeedbackLimiter(database, time));
+        services.AddSingleton(new FeedbackPages(database));
         services.AddSingleton<ModelRouter>();
         services.AddHostedService(s => s.GetRequiredService<ModelRouter>());
         services.AddSingleton<Admission>();
@@ -129,6 +130,12 @@ public static class ServingApp
             .WithMetadata(developer)
             .DocumentBody<FeedbackRequest>()
             .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(415).ProducesProblem(429);
+        v1.MapGet("/feedback", FeedbackListEndpoint.Handle)
+            .WithName("ListFeedback")
+            .WithSummary("Feedback on your predictions, newest first, in pages")
+            .WithDescription("?model= and ?label= (a class name) filter; ?limit= (1 to 500, default 50) sizes the page; ?cursor= takes next_cursor of the previous page. A key scoped to some models must name one with ?model=.")
+            .WithMetadata(viewer)
+            .Produces<FeedbackListResponse>(200).ProducesProblem(400).ProducesProblem(404);
         app.MapFallback("/v1/{**path}", V1Fallback.Handle).ExcludeFromDescription();
         v1.MapGet("/usage", UsageEndpoint.Handle)
             .WithName("GetUsage")

@@ -9,7 +9,7 @@ public class RunPipelineTests
 {
     private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
-    private static string WriteCsv(AnvilProcess anvil, bool withMissingCell)
+    internal static string WriteCsv(AnvilProcess anvil, bool withMissingCell)
     {
         var csv = Path.Combine(anvil.Home, "tiny.csv");
         var rows = Enumerable.Range(0, 60).Select(i => (Class: i % 3, Value: i % 3 * 2 + (i % 5) * 0.1))

@@ -12,10 +12,10 @@ namespace Anvil.Cli.Tests;
 /// <summary>The serving loop through the real CLI: train → register → orgs, keys → serve → predict → usage, and SIGKILL under load.</summary>
 public class ServeCommandTests(ITestOutputHelper output)
 {
-    internal static string TrainAndRegister(AnvilProcess anvil)
+    internal static string TrainAndRegister(AnvilProcess anvil, int epochs = 1, int limit = 200)
     {
         var data = anvil.SampleFashionMnist();
-        var trained = anvil.Run("train", "--data-dir", data, "--model", "seed-cnn", "--epochs", "1", "--limit", "200", "--json");
+        var trained = anvil.Run("train", "--data-dir", data, "--model", "seed-cnn", "--epochs", $"{epochs}", "--limit", $"{limit}", "--json");
         Assert.True(trained.ExitCode == 0, trained.Stderr);
         var runId = JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
         Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);

@@ -58,7 +58,8 @@ internal sealed record CompressMeasurement(double Accuracy, long Bytes, double L
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
-    private static int ArgMax(ReadOnlySpan<float> row)
+    /// <summary>The index of the largest value: a classifier's top class.</summary>
+    internal static int ArgMax(ReadOnlySpan<float> row)
     {
         var best = 0;
         for (var c = 1; c < row.Length; c++)

@@ -54,14 +54,19 @@ internal static class ModelsCommand
             var versions = registries.Catalog.Versions(organization.Id, model.Name);
             if (p.GetValue(json))
             {
-                var sources = versions.Select(v => (v.Version, Source: VersionLineage.Of(v))).Where(v => v.Source is not null)
-                    .ToDictionary(v => v.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), v => v.Source!);
-                Console.WriteLine(JsonOutput.Serialize(new { model, versions, sources }));
+                var manifests = versions.Select(v => (Key: v.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), Manifest: VersionLineage.Manifest(v))).ToList();
+                var sources = manifests.Where(v => v.Manifest.Source is not null).ToDictionary(v => v.Key, v => v.Manifest.Source!);
+                var retraining = manifests.Where(v => v.Manifest.Retraining is not null).ToDictionary(v => v.Key, v => v.Manifest.Retraining!);
+                Console.WriteLine(JsonOutput.Serialize(new { model, versions, sources, retraining }));
                 return ExitCodes.Success;
             }
             Console.WriteLine($"{model.Name}: {versions.Count} versions; aliases {string.Join(", ", model.Aliases.Select(a => $"{a.Key} → v{a.Value}"))}");
             foreach (var version in versions)
-                Console.WriteLine($"  v{version.Version,-4} {version.CreatedAt:u}  run {version.RunId}  sha256 {version.ManifestDigest[..16]}…{VersionLineage.Describe(VersionLineage.Of(version))}");
+            {
+                var manifest = VersionLineage.Manifest(version);
+                var gate = manifest.Retraining is null || version.RunId is null ? "" : VersionLineage.DescribeGate(new RunStore(registries.Database, registries.Home).GetRun(version.RunId).Metrics);
+                Console.WriteLine($"  v{version.Version,-4} {version.CreatedAt:u}  run {version.RunId}  sha256 {version.ManifestDigest[..16]}…{VersionLineage.Describe(manifest.Source)}{VersionLineage.Describe(manifest.Retraining)}{gate}");
+            }
             return ExitCodes.Success;
         }));
 
@@ -93,7 +98,10 @@ internal static class ModelsCommand
             return ExitCodes.Success;
         }));
 
-        var models = new Command("models", "Registered models, versions and aliases.") { list, show, alias, logPolicy };
+        var models = new Command("models", "Registered models, versions and aliases.")
+        {
+            list, show, alias, logPolicy, ChampionCommands.Rollback(registries, org), ChampionCommands.Shadow(registries, org, json),
+        };
         models.Options.Add(json);
         models.Options.Add(org);
         return models;

@@ -11,14 +11,30 @@ namespace Anvil.Cli.Commands;
 /// </summary>
 internal static class VersionLineage
 {
-    public static ModelSource? Of(ModelVersion version)
+    public static ModelSource? Of(ModelVersion version) => Manifest(version).Source;
+
+    /// <summary>The version's manifest, once its bytes match the digest the catalog recorded.</summary>
+    public static ModelManifest Manifest(ModelVersion version)
     {
         var path = Path.Combine(version.Directory, ModelVersionFiles.ManifestFile);
         var bytes = File.Exists(path) ? File.ReadAllBytes(path) : [];
         if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), version.ManifestDigest, StringComparison.Ordinal))
             throw new RegistryException($"Version {version.Version} of '{version.ModelName}': {path} is missing or does not match the digest the registry recorded; the version was changed on disk. Register the run again.");
-        return ModelManifest.Parse(bytes, path).Source;
+        return ModelManifest.Parse(bytes, path);
     }
+
+    /// <summary>" ← retrained from v1 on 72 feedback samples (24 held out, seed 42)", or empty for a version not retrained.</summary>
+    public static string Describe(ModelRetraining? retraining) => retraining is null ? ""
+        : $"  ← retrained from v{retraining.ChampionVersion} on {retraining.FeedbackTrained} feedback samples ({retraining.FeedbackHeldOut} held out, seed {retraining.Seed}, feedback sha256 {retraining.FeedbackHash[..12]}…)";
+
+    /// <summary>
+    /// The promotion gate's figures a retrain recorded on the challenger's run ("gate_*" metrics): measured on the
+    /// sealed version, so they live beside its manifest, not in it. Empty when the run has none.
+    /// </summary>
+    public static string DescribeGate(IReadOnlyDictionary<string, double> metrics) =>
+        metrics.TryGetValue("gate_mcnemar_p", out var p) ? FormattableString.Invariant(
+            $"\n        gate: test {metrics["gate_champion_test_accuracy"] * 100:0.00}% → {metrics["gate_challenger_test_accuracy"] * 100:0.00}%, held-out feedback {metrics["gate_champion_feedback_accuracy"] * 100:0.00}% → {metrics["gate_challenger_feedback_accuracy"] * 100:0.00}%, McNemar p = {p:G3}, {(metrics["gate_promotable"] > 0 ? "passed" : "refused")}")
+        : "";
 
     /// <summary>" ← int8-static of v1 (calibration 256)", or empty for a version built from a run.</summary>
     public static string Describe(ModelSource? source) => source is null ? ""

@@ -13,9 +13,10 @@ namespace Anvil.Cli.Pipeline;
 /// </summary>
 internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCatalog catalog)
 {
-    public const string Champion = "champion";
+    public const string Champion = ChampionMoves.Champion;
 
-    public ModelVersion Register(string runIdOrPrefix, string organizationId, string modelName, string? alias)
+    /// <param name="retraining">Lineage of a challenger retrained on feedback; null for a version registered from a run by hand.</param>
+    public ModelVersion Register(string runIdOrPrefix, string organizationId, string modelName, string? alias, ModelRetraining? retraining = null)
     {
         var run = runs.GetRun(runIdOrPrefix);
         if (run.Status != RunStatus.Finished)
@@ -28,7 +29,7 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
         {
             using var signer = ManifestSigner.OpenOrCreate(home);
             var vocabulary = InputKinds.Of(model.Spec) == InputKinds.Tokens ? artifacts.Require(artifacts.VocabularyPath) : null;
-            files = ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, metrics), signer, Path.Combine(home.Directory, "models"), vocabulary, artifacts.LoadCsvPolicy());
+            files = ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, metrics, retraining), signer, Path.Combine(home.Directory, "models"), vocabulary, artifacts.LoadCsvPolicy());
         }
 
         var version = catalog.AddVersion(organizationId, modelName, files.Directory, files.Digest, run.Id);

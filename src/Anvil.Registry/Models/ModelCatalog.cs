@@ -99,12 +99,18 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
         db.Write(session =>
         {
             var target = FindVersion(session, organizationId, name, version) ?? throw MissingVersion(session, organizationId, name, version);
-            return session.Execute(
-                "INSERT INTO model_aliases (model_id, alias, version, updated_at) VALUES (@model, @alias, @version, @now) " +
-                "ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
-                ("@model", target.ModelId), ("@alias", alias), ("@version", (long)version), ("@now", TimeText.From(time.GetUtcNow())));
+            return PointAlias(session, target, alias, time);
         });
     }
+
+    internal static int PointAlias(Session session, ModelVersion target, string alias, TimeProvider time) => session.Execute(
+        "INSERT INTO model_aliases (model_id, alias, version, updated_at) VALUES (@model, @alias, @version, @now) " +
+        "ON CONFLICT (model_id, alias) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at",
+        ("@model", target.ModelId), ("@alias", alias), ("@version", (long)target.Version), ("@now", TimeText.From(time.GetUtcNow())));
+
+    internal static ModelVersion? ResolveIn(Session session, string organizationId, string name, string alias) => session.QuerySingle(
+        $"SELECT {VersionColumns} FROM {AliasedVersions} WHERE m.organization_id = @org AND m.name = @name AND a.alias = @alias",
+        ReadVersion, ("@org", organizationId), ("@name", name), ("@alias", alias));
 
     /// <summary>False when the model had no such alias.</summary>
     public bool RemoveAlias(string organizationId, string name, string alias)
@@ -128,10 +134,7 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
         ArgumentNullException.ThrowIfNull(alias);
         if (Unstorable(name) || Unstorable(alias))
             return null;
-        return db.Read(session => session.QuerySingle(
-            $"SELECT {VersionColumns} FROM {AliasedVersions} " +
-            "WHERE m.organization_id = @org AND m.name = @name AND a.alias = @alias",
-            ReadVersion, ("@org", organizationId), ("@name", name), ("@alias", alias)));
+        return db.Read(session => ResolveIn(session, organizationId, name, alias));
     }
 
     /// <summary>Every alias of every organization in one query: what the server polls to hot-swap models.</summary>

@@ -52,6 +52,10 @@ public sealed record ModelManifest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ModelSource? Source { get; init; }
 
+    /// <summary>For a version retrained on feedback: the champion and the feedback it came from; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ModelRetraining? Retraining { get; init; }
+
     /// <summary>Anvil version (and commit when known) that wrote the version.</summary>
     public required string CodeVersion { get; init; }
 
@@ -109,7 +113,7 @@ public sealed record ModelManifest
                 ?? throw new RegistryException($"{source} is empty.");
             manifest = manifest.Format switch
             {
-                FirstFormat when manifest.Source is not null => throw new RegistryException($"{source} has format '{FirstFormat}' but states a source version, which only '{CurrentFormat}' has."),
+                FirstFormat when manifest.Source is not null || manifest.Retraining is not null => throw new RegistryException($"{source} has format '{FirstFormat}' but states a source version or retraining, which only '{CurrentFormat}' has."),
                 FirstFormat when manifest.InputKind is null && manifest.OutputKind is null =>
                     manifest with { InputKind = manifest.Preprocessing.Kind, OutputKind = Probabilities },
                 FirstFormat => throw new RegistryException($"{source} has format '{FirstFormat}' but states input_kind or output_kind, which that format does not have."),

@@ -74,3 +74,9 @@ public sealed record UsageDayResponse(DateOnly Day, string Model, long Requests,
 public sealed record InvoiceResponse(int Year, int Month, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, long BilledPredictions, IReadOnlyList<InvoiceLineResponse> Lines, long TotalMicros, string TotalUsd);
 
 public sealed record InvoiceLineResponse(string Plan, string Model, long Predictions, long PricePer1000Micros, long AmountMicros);
+
+/// <summary>One feedback read back: the correct label given and what the model version had predicted.</summary>
+public sealed record FeedbackItemResponse(string PredictionId, string Model, int Version, string Predicted, string Label, int LabelIndex, string? Comment, DateTimeOffset CreatedAt);
+
+/// <summary>GET /v1/feedback: a page of feedback, newest first; next_cursor reads the next page and is absent after the last.</summary>
+public sealed record FeedbackListResponse(IReadOnlyList<FeedbackItemResponse> Items, string? NextCursor);

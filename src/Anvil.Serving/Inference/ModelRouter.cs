@@ -22,7 +22,7 @@ public sealed partial class ModelRouter(
     TimeProvider time,
     ILogger<ModelRouter> logger) : BackgroundService
 {
-    public const string DefaultAlias = "champion";
+    public const string DefaultAlias = ChampionMoves.Champion;
 
     private readonly LoadedVersions _loaded = new(options.MaxLoadedVersions, options.MaxLoadedVersionsPerOrganization);
     private readonly ConcurrentDictionary<(string Organization, string Model, int Version), ModelVersion> _versions = new();

@@ -44,7 +44,8 @@ public sealed class PreparedData : IDisposable
 
     /// <summary>Limits, splits off validation and normalises. Takes ownership of <paramref name="source"/>'s tensors.</summary>
     /// <param name="preprocessing">Replays a saved normalisation (resume, evaluate); null fits a new one on the training split.</param>
-    public static PreparedData Load(SourceData source, Recipe recipe, TrainingLimits limits, PreprocessingSpec? preprocessing)
+    /// <param name="added">Samples appended to the training split after the limit (a retrain's feedback); null for none.</param>
+    public static PreparedData Load(SourceData source, Recipe recipe, TrainingLimits limits, PreprocessingSpec? preprocessing, AddedSamples? added = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recipe);
@@ -55,6 +56,8 @@ public sealed class PreparedData : IDisposable
             ArgumentOutOfRangeException.ThrowIfLessThan(n, 2, "--limit");
             (train, test) = (Head(train, n), Head(test, n));
         }
+        if (added is not null)
+            train = added.AppendTo(train, source.Scale);
         TensorDataset? validation = null;
         if (recipe.ValidationFraction > 0)
         {

@@ -25,6 +25,9 @@ namespace Anvil.Training.Runs;
 /// <param name="callbacks">Callbacks of the caller, run after the pipeline's own each epoch (a tuning trial's pruning).</param>
 public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool interactive, IReadOnlyList<Callback>? callbacks = null)
 {
+    /// <summary>The run parameter that counts a run's <see cref="AddedSamples"/> (with "added_hash", their hash).</summary>
+    public const string AddedSamplesParameter = "added_samples";
+
     private readonly IReadOnlyList<Callback> _extraCallbacks = callbacks ?? [];
 
     /// <summary>Starts a new run.</summary>
@@ -35,8 +38,12 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         recipe.Validate();
         var clock = Stopwatch.StartNew();
         var datasetHash = source.Hash(); // the raw files, before any split: the same for train, cv and evaluate
+        if (request.Added is { } added)
+            datasetHash = added.CombinedHash(datasetHash);
+        if (request.Added is not null && recipe.Distill is not null)
+            throw new ArgumentException("A distilled recipe cannot train on added samples (the teacher prepares its own data); retrain a model trained without --distill.");
         var teacher = recipe.Distill is { } distill ? DistillationTeacher.Find(recorder, distill.Teacher) : null;
-        using var data = teacher?.Prepare(source, recipe, limits, progress) ?? PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: null);
+        using var data = teacher?.Prepare(source, recipe, limits, progress) ?? PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: null, request.Added);
         using var teacherModel = teacher?.Load(data.Train);
         recipe = FollowData(recipe, data.Train, request.ModelGiven, progress);
         if (teacher is not null)
@@ -49,6 +56,11 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             ["recipe"] = recipe.ToJson(),
         };
         limits.AddTo(parameters);
+        if (request.Added is { } samples)
+        {
+            parameters[AddedSamplesParameter] = samples.Data.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            parameters["added_hash"] = samples.Hash();
+        }
         if (teacher is not null)
             parameters["teacher"] = teacher.RunId; // lineage
         var run = recorder.CreateRun(request.Name ?? RunNames.Default(recipe.Model, source.Data), parameters, datasetHash);
@@ -70,6 +82,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (run.Finished)
             throw new ArgumentException($"Run {run.Id} already finished; there is nothing to resume. Start a new run with ./anvil train.");
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
+        if (run.Parameters.ContainsKey(AddedSamplesParameter))
+            throw new ArgumentException($"Run {run.Id} trained on {run.Parameters[AddedSamplesParameter]} added samples (a retrain's feedback) that are not stored as files, so it cannot be resumed; run the retrain again.");
         var recipe = artifacts.LoadRecipe();
         var spec = artifacts.LoadSpec();
         var limits = TrainingLimits.FromParameters(run.Parameters);

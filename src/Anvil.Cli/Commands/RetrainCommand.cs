@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Anvil.Cli.Pipeline;
+using Anvil.Registry.Runs;
+using Anvil.Training.Runs;
+
+namespace Anvil.Cli.Commands;
+
+/// <summary>`anvil retrain --model NAME --org ORG`: a challenger trained on the champion's data plus feedback, gated, optionally promoted.</summary>
+internal static class RetrainCommand
+{
+    public static Command Create(Registries registries, Func<IRunStore> openStore)
+    {
+        var model = new Option<string>("--model") { Description = "Registered model whose champion is retrained.", Required = true };
+        var org = new Option<string>("--org") { Description = "Organization that owns the model.", Required = true };
+        var heldOut = new Option<double>("--held-out") { Description = "Share of the feedback held out (never trained on) to judge champion and challenger.", DefaultValueFactory = _ => 0.25 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the stratified held-out split of the feedback.", DefaultValueFactory = _ => 42 };
+        var tolerance = new Option<double>("--tolerance") { Description = "Percentage points the challenger may lose on the original test set and still be promoted.", DefaultValueFactory = _ => 0.5 };
+        var promote = new Option<bool>("--promote") { Description = "Move 'champion' to the challenger when the gate passes (the old one stays as 'previous'); exit code 4 when it refuses." };
+        var shadow = new Option<int>("--shadow") { Description = "Also replay the last N logged inputs through champion and challenger (0: none)." };
+        var json = new Option<bool>("--json") { Description = "End with one JSON line of the figures on stdout." };
+        var command = new Command("retrain", "Train a challenger on the champion's data plus feedback-labelled logged inputs, register it as 'challenger', and gate it against the champion (test set within --tolerance, McNemar p < 0.05 on held-out feedback).")
+        {
+            model, org, heldOut, seed, tolerance, promote, shadow, json,
+        };
+        command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
+        {
+            var organization = registries.Organizations.Get(p.GetValue(org)!);
+            Anvil.Training.Retraining.FeedbackSplit.RequireFraction(p.GetValue(heldOut));
+            if (!(p.GetValue(tolerance) >= 0))
+                throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {p.GetValue(tolerance)}.");
+            if (p.GetValue(shadow) < 0)
+                throw new ArgumentException($"--shadow must be 0 (no replay) or a number of logged inputs; got {p.GetValue(shadow)}.");
+            var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), p.GetValue(tolerance), p.GetValue(promote), p.GetValue(shadow));
+            var r = new Retrainer(registries, openStore(), Console.Error).Retrain(options, cancellationToken);
+            if (r.Gate is not { } gate)
+            {
+                RunReport.Print(r.Run, p.GetValue(json));
+                return r.Run.Outcome == RunOutcome.Interrupted ? ExitCodes.Interrupted : ExitCodes.Diverged;
+            }
+            Console.WriteLine($"Registered {r.Challenger!.ModelName} version {r.Challenger.Version} as 'challenger' (run {r.Run.RunId}, trained on {r.FeedbackTrained} feedback samples).");
+            Console.WriteLine(Retrainer.Describe(r));
+            if (r.Shadow is { } report)
+                Console.WriteLine(ShadowEvaluation.Describe(report));
+            Console.WriteLine(gate.Promote
+                ? r.Promoted ? $"Gate passed: v{r.Challenger.Version} is now 'champion', v{r.Champion.Version} is 'previous' (./anvil models rollback {r.Challenger.ModelName} --org {organization.Name} undoes it)."
+                    : $"Gate passed: promote with ./anvil retrain --promote, or ./anvil models alias {r.Challenger.ModelName} champion {r.Challenger.Version} --org {organization.Name}."
+                : $"Gate refused promotion: {string.Join("; ", gate.Reasons)}.");
+            if (p.GetValue(json))
+            {
+                Console.WriteLine(JsonOutput.Serialize(new
+                {
+                    model = r.Challenger.ModelName,
+                    champion_version = r.Champion.Version,
+                    challenger_version = r.Challenger.Version,
+                    run_id = r.Run.RunId,
+                    feedback_trained = r.FeedbackTrained,
+                    feedback_held_out = r.FeedbackHeldOut,
+                    champion_test_accuracy = r.ChampionTestAccuracy,
+                    challenger_test_accuracy = r.ChallengerTestAccuracy,
+                    champion_feedback_accuracy = gate.ChampionHeldOutAccuracy,
+                    challenger_feedback_accuracy = gate.ChallengerHeldOutAccuracy,
+                    only_challenger_correct = gate.OnlyChallengerCorrect,
+                    only_champion_correct = gate.OnlyChampionCorrect,
+                    p_value = gate.PValue,
+                    too_small = gate.TooSmall,
+                    promotable = gate.Promote,
+                    promoted = r.Promoted,
+                    reasons = gate.Reasons,
+                    shadow = r.Shadow,
+                }));
+            }
+            return p.GetValue(promote) && !r.Promoted ? ExitCodes.PromotionRefused : ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using Anvil.Cli.Commands;
+using Anvil.Registry;
+using Anvil.Registry.Runs;
+using Anvil.Registry.Versions;
+using Anvil.Training.Data;
+using Anvil.Training.Retraining;
+using Anvil.Training.Runs;
+using static TorchSharp.torch;
+
+namespace Anvil.Cli.Pipeline;
+
+/// <summary>
+/// `anvil retrain`: the champion's training data plus the feedback-labelled logged inputs (a seeded, held-out slice
+/// never trained on) train a challenger with the champion's recipe through the run pipeline; the challenger is
+/// registered as 'challenger' with its lineage, both are scored through ONNX Runtime as served on the original test
+/// set and the held-out feedback, and the <see cref="PromotionGate"/> decides whether it may replace the champion.
+/// </summary>
+internal sealed class Retrainer(Registries registries, IRunStore runs, TextWriter progress)
+{
+    public RetrainResult Retrain(RetrainOptions o, CancellationToken cancellationToken)
+    {
+        var champion = registries.Catalog.Resolve(o.OrganizationId, o.Model, ChampionMoves.Champion)
+            ?? throw new RegistryException($"This organization has no model '{o.Model}' with a champion; ./anvil models list --org <organization> lists its models.");
+        using var signer = ManifestSigner.OpenOrCreate(registries.Home);
+        var championFiles = ModelVersionFiles.Open(champion.Directory, signer, champion.ManifestDigest);
+        var manifest = championFiles.Manifest;
+        if (manifest.OutputKind != ModelManifest.Probabilities || manifest.InputKind is not ("image" or "features"))
+            throw new ArgumentException($"Model '{o.Model}' is a {manifest.InputKind} model with {manifest.OutputKind} output; retrain takes image and feature-vector classifiers only.");
+        var recorder = new RegistryRunRecorder(runs);
+        var championRun = recorder.GetRun(champion.RunId
+            ?? throw new ArgumentException($"Version {champion.Version} of '{o.Model}' records no run, so there is no training data or recipe to retrain with; register it from a run with ./anvil register."));
+
+        var logged = new LoggedInputs(registries.Database, registries.Time).Labelled(o.OrganizationId, o.Model);
+        if (logged.Count == 0)
+            throw new ArgumentException($"Model '{o.Model}' has no feedback on logged inputs (within its retention); nothing was trained or registered. Clients send feedback with POST /v1/predictions/{{id}}/feedback.");
+        var feedback = FeedbackSamples.From(logged, manifest, o.Model);
+        var split = FeedbackSplit.Of(feedback.Labels, o.HeldOut, o.Seed);
+        var (learnt, heldOut) = (feedback.Subset(split.Train), feedback.Subset(split.HeldOut));
+
+        var artifacts = new RunArtifacts(championRun.ArtifactsDirectory);
+        var (recipe, spec) = (artifacts.LoadRecipe(), artifacts.LoadSpec());
+        long[] shape = [learnt.Count, .. manifest.Signature.Inputs[0].Shape.Skip(1)];
+        using var added = new AddedSamples(new TensorDataset(tensor(learnt.Inputs, shape), tensor(learnt.Labels), manifest.Signature.ClassLabels));
+        progress.WriteLine($"Retraining '{o.Model}' v{champion.Version} (run {championRun.Id[..12]}) with {learnt.Count} feedback samples; {heldOut.Count} held out to judge it.");
+        var request = new RunRequest(DataSource.FromParameters(championRun.Parameters), recipe, $"retrain-{o.Model}-v{champion.Version}",
+            TrainingLimits.FromParameters(championRun.Parameters), ModelGiven: true, Added: added);
+        var summary = new RunPipeline(recorder, progress, interactive: false).Train(request, cancellationToken);
+        if (summary.Outcome != RunOutcome.Finished)
+            return new RetrainResult(champion, summary);
+
+        var lineage = new ModelRetraining(champion.Version, champion.ManifestDigest, championRun.Id, manifest.DatasetHash,
+            learnt.Count, heldOut.Count, feedback.Hash(), o.HeldOut, o.Seed);
+        var challenger = new ModelRegistration(registries.Home, runs, registries.Catalog).Register(summary.RunId, o.OrganizationId, o.Model, ChampionMoves.Challenger, lineage);
+        var challengerFiles = ModelVersionFiles.Open(challenger.Directory, signer, challenger.ManifestDigest);
+
+        progress.WriteLine("Scoring champion and challenger in ONNX Runtime on the original test set and the held-out feedback...");
+        using var test = RunPipeline.LoadAgain(championRun, artifacts, recipe, spec, TextWriter.Null);
+        var testInputs = CompressInputs.Raw(test.Test, spec.Preprocessing, test.Test.Count);
+        var testLabels = test.Test.Labels.data<long>().ToArray();
+        using var championScorer = new VersionScorer(championFiles);
+        using var challengerScorer = new VersionScorer(challengerFiles);
+        var championTest = Accuracy(championScorer.Predict(testInputs), testLabels);
+        var challengerTest = Accuracy(challengerScorer.Predict(testInputs), testLabels);
+        var championHeldOut = Correct(championScorer.Predict(heldOut.Inputs), heldOut.Labels);
+        var challengerHeldOut = Correct(challengerScorer.Predict(heldOut.Inputs), heldOut.Labels);
+        var gate = new PromotionGate(o.TolerancePoints).Judge(new GateFigures(championTest, challengerTest, championHeldOut, challengerHeldOut));
+        recorder.LogMetrics(summary.RunId, new Dictionary<string, double>
+        {
+            ["gate_champion_test_accuracy"] = championTest,
+            ["gate_challenger_test_accuracy"] = challengerTest,
+            ["gate_champion_feedback_accuracy"] = gate.ChampionHeldOutAccuracy,
+            ["gate_challenger_feedback_accuracy"] = gate.ChallengerHeldOutAccuracy,
+            ["gate_mcnemar_p"] = gate.PValue,
+            ["gate_promotable"] = gate.Promote ? 1 : 0,
+        });
+        var shadow = o.Shadow > 0
+            ? ShadowEvaluation.Replay(new LoggedInputs(registries.Database, registries.Time).Recent(o.OrganizationId, o.Model, o.Shadow), championScorer, challengerScorer)
+            : null;
+        var promoted = o.Promote && gate.Promote;
+        if (promoted)
+            new ChampionMoves(registries.Database, registries.Time).Promote(o.OrganizationId, o.Model, challenger.Version);
+        return new RetrainResult(champion, summary, challenger, learnt.Count, heldOut.Count, championTest, challengerTest, gate, promoted, shadow);
+    }
+
+    private static bool[] Correct(int[] predicted, long[] labels) => predicted.Select((p, i) => p == labels[i]).ToArray();
+
+    private static double Accuracy(int[] predicted, long[] labels) =>
+        labels.Length == 0 ? 0 : (double)Correct(predicted, labels).Count(c => c) / labels.Length;
+
+    /// <summary>The gate's figures as one line for people.</summary>
+    public static string Describe(RetrainResult r) => FormattableString.Invariant(
+        $"Test set: champion v{r.Champion.Version} {r.ChampionTestAccuracy * 100:0.00}%, challenger v{r.Challenger!.Version} {r.ChallengerTestAccuracy * 100:0.00}%. ")
+        + FormattableString.Invariant($"Held-out feedback ({r.FeedbackHeldOut}): champion {r.Gate!.ChampionHeldOutAccuracy * 100:0.00}%, challenger {r.Gate.ChallengerHeldOutAccuracy * 100:0.00}%; ")
+        + string.Create(CultureInfo.InvariantCulture, $"only the challenger right on {r.Gate.OnlyChallengerCorrect}, only the champion on {r.Gate.OnlyChampionCorrect}, McNemar p = {r.Gate.PValue:G3}.");
+}
