@@ -74,6 +74,14 @@ public sealed class AnvilClient : IDisposable
     public Task<FeedbackResponse> SendFeedbackAsync(string predictionId, int label, string? comment = null, CancellationToken cancellationToken = default) =>
         FeedbackAsync(predictionId, label, comment, cancellationToken);
 
+    /// <summary>Feedback newest first, one page at a time, optionally of one model and one label.</summary>
+    public Task<FeedbackPage> ListFeedbackAsync(string? model = null, string? label = null, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default)
+    {
+        var query = string.Join('&', new[] { ("model", model), ("label", label), ("cursor", cursor), ("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)) }
+            .Where(p => p.Item2 is not null).Select(p => $"{p.Item1}={Uri.EscapeDataString(p.Item2!)}"));
+        return _retrier.SendAsync<FeedbackPage>(HttpMethod.Get, query.Length == 0 ? "/v1/feedback" : $"/v1/feedback?{query}", null, null, cancellationToken);
+    }
+
     /// <summary>Usage by day and model from <paramref name="from"/> to <paramref name="to"/> (default: this month so far), and the current invoice.</summary>
     public Task<UsageResponse> GetUsageAsync(DateOnly? from = null, DateOnly? to = null, CancellationToken cancellationToken = default)
     {

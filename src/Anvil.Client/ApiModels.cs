@@ -25,6 +25,12 @@ public sealed record ModelDetail(ModelSummary Model, IReadOnlyList<VersionSummar
 
 public sealed record FeedbackResponse(string PredictionId, int Label, string LabelName, string? Comment, DateTimeOffset CreatedAt);
 
+/// <summary>One feedback item: what the model predicted and the label the client gave.</summary>
+public sealed record FeedbackItem(string PredictionId, string Model, long Version, string Predicted, string Label, int LabelIndex, string? Comment, DateTimeOffset CreatedAt);
+
+/// <summary>A page of feedback, newest first; pass <see cref="NextCursor"/> for the next page (null after the last).</summary>
+public sealed record FeedbackPage(IReadOnlyList<FeedbackItem> Items, string? NextCursor);
+
 public sealed record UsageDay(DateOnly Day, string Model, long Requests, long Predictions);
 
 public sealed record InvoiceLine(string Plan, string Model, long Predictions, long PricePer1000Micros, long AmountMicros);

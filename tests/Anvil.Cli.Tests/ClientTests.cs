@@ -61,6 +61,8 @@ public class ClientTests
             Assert.Equal(1, Assert.Single((await client.GetModelAsync("fashion")).Versions).Version);
             var feedback = await client.SendFeedbackAsync(one.Predictions[0].Id, "Sneaker", "a shoe");
             Assert.Equal(("Sneaker", 7), (feedback.LabelName, feedback.Label));
+            var page = await client.ListFeedbackAsync(model: "fashion", label: "Sneaker", limit: 10);
+            Assert.Equal((one.Predictions[0].Id, "a shoe"), (Assert.Single(page.Items).PredictionId, page.Items[0].Comment));
             var usage = await client.GetUsageAsync();
             Assert.Equal(4, usage.Invoice.BilledPredictions);
             Assert.Equal(4, usage.Days.Sum(d => d.Predictions));

@@ -70,6 +70,11 @@ class AnvilClient:
         body = json.dumps({"label": label, "comment": comment}).encode()
         return self._send("POST", f"/v1/predictions/{_segment(prediction_id)}/feedback", body, "application/json")
 
+    def list_feedback(self, model=None, label=None, cursor=None, limit=None):
+        """A page of feedback, newest first: {"items": [...], "next_cursor": ...}."""
+        query = urllib.parse.urlencode({k: v for k, v in (("model", model), ("label", label), ("cursor", cursor), ("limit", limit)) if v is not None})
+        return self._send("GET", "/v1/feedback" + (f"?{query}" if query else ""))
+
     def get_usage(self, date_from=None, date_to=None):
         query = urllib.parse.urlencode({k: v for k, v in (("from", date_from), ("to", date_to)) if v})
         return self._send("GET", "/v1/usage" + (f"?{query}" if query else ""))

@@ -44,6 +44,8 @@ class ClientTest(unittest.TestCase):
         self.assertEqual([1], [v["version"] for v in c.get_model("fashion")["versions"]])
         feedback = c.send_feedback(one["predictions"][0]["id"], "Sneaker", "a shoe")
         self.assertEqual(("Sneaker", 7), (feedback["label_name"], feedback["label"]))
+        page = c.list_feedback(model="fashion", label="Sneaker", limit=50)
+        self.assertIn(one["predictions"][0]["id"], [item["prediction_id"] for item in page["items"]])
         self.assertGreaterEqual(c.get_usage()["invoice"]["billed_predictions"], 4)
 
     def test_refusals_are_typed_and_never_retried(self):

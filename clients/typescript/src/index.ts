@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AnvilConnectionError, errorFor } from "./errors.js";
-import type { AnvilClientOptions, FeedbackResponse, ModelDetail, ModelSummary, PredictOptions, PredictResponse, UsageResponse } from "./types.js";
+import type { AnvilClientOptions, FeedbackPage, FeedbackResponse, ModelDetail, ModelSummary, PredictOptions, PredictResponse, UsageResponse } from "./types.js";
 
 export * from "./errors.js";
 export type * from "./types.js";
@@ -73,6 +73,12 @@ export class AnvilClient {
   /** The correct label by class name or index; the latest feedback for a prediction wins. */
   sendFeedback(predictionId: string, label: string | number, comment?: string, signal?: AbortSignal): Promise<FeedbackResponse> {
     return this.send("POST", `/v1/predictions/${segment(predictionId)}/feedback`, () => JSON.stringify({ label, comment: comment ?? null }), "application/json", undefined, signal);
+  }
+
+  /** A page of feedback, newest first; pass next_cursor back for the next page. */
+  listFeedback(filter: { model?: string; label?: string; cursor?: string; limit?: number } = {}, signal?: AbortSignal): Promise<FeedbackPage> {
+    const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])).toString();
+    return this.send("GET", `/v1/feedback${query ? `?${query}` : ""}`, undefined, undefined, undefined, signal);
   }
 
   getUsage(from?: string, to?: string, signal?: AbortSignal): Promise<UsageResponse> {

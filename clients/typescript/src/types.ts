@@ -51,6 +51,11 @@ export interface FeedbackResponse {
   created_at: string;
 }
 
+export interface FeedbackPage {
+  items: { prediction_id: string; model: string; version: number; predicted: string; label: string; label_index: number; comment?: string | null; created_at: string }[];
+  next_cursor?: string | null;
+}
+
 export interface UsageResponse {
   organization: string;
   from: string;

@@ -45,6 +45,8 @@ test("every route answers", { skip }, async () => {
   assert.deepEqual((await c.getModel("fashion")).versions.map((v) => v.version), [1]);
   const feedback = await c.sendFeedback(one.predictions[0].id, "Sneaker", "a shoe");
   assert.deepEqual([feedback.label_name, feedback.label], ["Sneaker", 7]);
+  const page = await c.listFeedback({ model: "fashion", label: "Sneaker", limit: 50 });
+  assert.ok(page.items.some((item) => item.prediction_id === one.predictions[0].id));
   assert.ok((await c.getUsage()).invoice.billed_predictions >= 4);
 });
 
