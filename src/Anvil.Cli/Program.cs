@@ -11,13 +11,13 @@ Func<IRunStore> openStore = () => new RunStore(registries.Database, registries.H
 
 var root = new RootCommand("Anvil: train, track, register and serve models as a metered API on your own machine.")
 {
-    TrainCommand.Create(openStore),
+    TrainCommand.Create(registries, openStore),
     EvaluateCommand.Create(openStore),
     CompressCommand.Create(registries, openStore),
-    CvCommand.Create(openStore),
+    CvCommand.Create(registries, openStore),
     RobustnessCommand.Create(openStore),
     TuneCommand.Create(registries, openStore),
-    RunsCommand.Create(openStore, registries.Time),
+    RunsCommand.Create(openStore, registries),
     ModelsCommand.CreateRegister(registries, openStore),
     ModelsCommand.Create(registries),
     ServeCommand.Create(registries),

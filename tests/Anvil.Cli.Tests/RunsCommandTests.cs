@@ -105,6 +105,23 @@ public class RunsCommandTests
     }
 
     [Fact]
+    public void RunsBelongToAnOrganizationAndAnotherOneCannotRegisterThem()
+    {
+        using var anvil = new AnvilProcess();
+        var csv = WriteCsv(anvil);
+        Train(anvil, csv); // no --org: the 'default' organization, made on first use
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        Assert.Equal(0, anvil.Run("orgs", "create", "rival").ExitCode);
+        var acmeRun = Train(anvil, csv, "--org", "acme");
+
+        var listed = JsonDocument.Parse(anvil.Run("runs", "list", "--org", "acme", "--json").Stdout).RootElement;
+        Assert.Equal(acmeRun, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Single(JsonDocument.Parse(anvil.Run("runs", "list", "--org", "default", "--json").Stdout).RootElement.EnumerateArray());
+        BadInputTests.AssertOneClearError(anvil.Run("register", acmeRun, "--name", "stolen", "--org", "rival"), "belongs to another organization");
+        Assert.Equal(0, anvil.Run("register", acmeRun, "--name", "mine", "--org", "acme").ExitCode);
+    }
+
+    [Fact]
     public void MembersAreManagedWithOrgLikeEveryOtherCommand()
     {
         using var anvil = new AnvilProcess();

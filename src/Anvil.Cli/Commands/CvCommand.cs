@@ -11,23 +11,25 @@ namespace Anvil.Cli.Commands;
 /// <summary>`anvil cv`: k-fold cross-validation of a recipe on the training data (stratified, by group for texts, rolling-origin for a series), recorded as a run.</summary>
 internal static class CvCommand
 {
-    public static Command Create(Func<IRunStore> openStore)
+    public static Command Create(Registries registries, Func<IRunStore> openStore)
     {
         var data = new DataOptions();
         var recipe = new RecipeOptions();
         var folds = new Option<int>("--folds") { Description = "Number of folds (at least 2).", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "End with one JSON line of results on stdout." };
+        var org = new Option<string?>("--org") { Description = $"Organization the run belongs to (default: '{RunOrganization.DefaultName}')." };
         var command = new Command("cv", "K-fold cross-validation of a recipe on the training split.");
         data.AddTo(command);
         recipe.AddTo(command);
         command.Options.Add(folds);
         command.Options.Add(json);
+        command.Options.Add(org);
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
             var k = p.GetValue(folds);
             var chosen = recipe.Read(p);
             var request = new RunRequest(data.Read(p, chosen), chosen, Name: null, new TrainingLimits(p.GetValue(data.Limit), Patience: null), recipe.ModelGiven(p));
-            using var recorder = new RegistryRunRecorder(openStore());
+            using var recorder = new RegistryRunRecorder(openStore(), organizationId: RunOrganization.Resolve(registries, p.GetValue(org)).Id);
             string runId;
             CrossValidationResult result;
             try

@@ -29,6 +29,7 @@ internal static class RunView
     {
         id = run.Id,
         name = run.Name,
+        organization_id = run.OrganizationId,
         status = RunStatusNames.Shown(run, now),
         dataset_hash = run.DatasetHash,
         started_at = run.StartedAt,

@@ -10,12 +10,13 @@ namespace Anvil.Cli.Commands;
 /// </summary>
 internal static class RunsCommand
 {
-    public static Command Create(Func<IRunStore> openStore, TimeProvider time)
+    public static Command Create(Func<IRunStore> openStore, Registries registries)
     {
+        var time = registries.Time;
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table.", Recursive = true };
         var runs = new Command("runs", "Inspect, compare, tag and delete recorded runs.")
         {
-            List(openStore, time, json), Show(openStore, time, json), Compare(openStore, json), Tag(openStore, time, json), Delete(openStore, json),
+            List(openStore, registries, json), Show(openStore, time, json), Compare(openStore, json), Tag(openStore, time, json), Delete(openStore, json),
         };
         runs.Options.Add(json);
         return runs;
@@ -23,15 +24,17 @@ internal static class RunsCommand
 
     private static Argument<string> RunArgument() => new("run") { Description = "Run id, unique id prefix or name." };
 
-    private static Command List(Func<IRunStore> openStore, TimeProvider time, Option<bool> json)
+    private static Command List(Func<IRunStore> openStore, Registries registries, Option<bool> json)
     {
+        var org = new Option<string?>("--org") { Description = "Only this organization's runs." };
         var limit = new Option<int>("--limit") { Description = "How many runs to list, newest first.", DefaultValueFactory = _ => 20 };
         var tag = new Option<string?>("--tag") { Description = "Only runs with this tag, as KEY=VALUE." };
-        var list = new Command("list", "List runs, newest first.") { limit, tag };
+        var list = new Command("list", "List runs, newest first.") { limit, tag, org };
         list.SetAction(p => CommandRunner.Run(p, _ =>
         {
-            var now = time.GetUtcNow();
-            var runs = openStore().ListRuns(p.GetValue(limit), TagArguments.ParseOne(p.GetValue(tag)));
+            var now = registries.Time.GetUtcNow();
+            var organization = p.GetValue(org) is { } name ? registries.Organizations.Get(name).Id : null;
+            var runs = openStore().ListRuns(p.GetValue(limit), TagArguments.ParseOne(p.GetValue(tag)), organization);
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonOutput.Serialize(runs.Select(run => RunView.Summary(run, now))));

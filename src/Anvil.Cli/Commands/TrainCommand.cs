@@ -7,11 +7,12 @@ namespace Anvil.Cli.Commands;
 /// <summary>`anvil train`: trains a recipe, evaluates it on the test set and records the run.</summary>
 internal static class TrainCommand
 {
-    public static Command Create(Func<Registry.Runs.IRunStore> openStore)
+    public static Command Create(Registries registries, Func<Registry.Runs.IRunStore> openStore)
     {
         var data = new DataOptions();
         var recipe = new RecipeOptions();
         var name = new Option<string?>("--name") { Description = "Run name (default: MODEL-DATA, e.g. mlp-iris)." };
+        var org = new Option<string?>("--org") { Description = $"Organization the run belongs to (default: '{RunOrganization.DefaultName}', made on first use)." };
         var tags = new Option<string[]>("--tag") { Description = "A tag KEY=VALUE on the run (repeatable), e.g. --tag team=vision; ./anvil runs list --tag filters by it." };
         var resume = new Option<string?>("--resume") { Description = "Resume an interrupted or crashed run (id or unique prefix) from its last checkpoint." };
         var patience = new Option<int?>("--patience") { Description = "Stop early after this many epochs without improvement (val_loss, or loss without validation)." };
@@ -19,11 +20,12 @@ internal static class TrainCommand
         var command = new Command("train", "Train a model (default: the default recipe on Fashion-MNIST), evaluate it and write plots.");
         data.AddTo(command);
         recipe.AddTo(command);
-        foreach (var option in new Option[] { name, tags, resume, patience, json })
+        foreach (var option in new Option[] { name, org, tags, resume, patience, json })
             command.Options.Add(option);
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
-            using var recorder = new RegistryRunRecorder(openStore(), TagArguments.Parse(p.GetValue(tags)));
+            var organization = p.GetValue(resume) is null ? RunOrganization.Resolve(registries, p.GetValue(org)).Id : null;
+            using var recorder = new RegistryRunRecorder(openStore(), TagArguments.Parse(p.GetValue(tags)), organization);
             var pipeline = new RunPipeline(recorder, Console.Error, interactive: !Console.IsErrorRedirected);
             RunSummary summary;
             if (p.GetValue(resume) is { } runId)

@@ -19,7 +19,7 @@ internal static class TuneCommand
         var workers = new Option<int>("--workers") { Description = "Worker processes on this machine, each leasing its own trials.", DefaultValueFactory = _ => 1 };
         var leaseSeconds = new Option<int>("--lease-seconds") { Description = "A trial whose worker has not reported for this long is taken over by another worker.", DefaultValueFactory = _ => 300 };
         var register = new Option<string?>("--register") { Description = "Register the best trial's model under this name (needs --org)." };
-        var org = new Option<string?>("--org") { Description = "Organization that owns the model registered with --register." };
+        var org = new Option<string?>("--org") { Description = $"Organization the trials' runs (and the model registered with --register) belong to (default: '{RunOrganization.DefaultName}')." };
         var json = new Option<bool>("--json") { Description = "End with one JSON line: best_value, best_trial, best_run_id, trials_complete, trials_pruned, train_seconds_total." };
         var command = new Command("tune", "Tune a recipe: run a study's trials (grid, random or TPE sampler; median or successive-halving pruner) on a validation metric.");
         data.AddTo(command);
@@ -33,17 +33,17 @@ internal static class TuneCommand
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budget, "--trials");
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(p.GetValue(workers), "--workers");
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(p.GetValue(leaseSeconds), "--lease-seconds");
-            if ((p.GetValue(register) is null) != (p.GetValue(org) is null))
-                throw new ArgumentException("--register and --org go together: name the model and the organization that owns it.");
-            var organization = p.GetValue(org) is { } orgName ? registries.Organizations.Get(orgName) : null; // checked before hours of training
+            if (p.GetValue(register) is not null && p.GetValue(org) is null)
+                throw new ArgumentException("--register needs --org: name the organization that owns the model.");
             var study = StudyDefinition.Load(path);
+            var organization = RunOrganization.Resolve(registries, p.GetValue(org)); // checked before hours of training
             var lease = TimeSpan.FromSeconds(p.GetValue(leaseSeconds));
             var studyId = new StudyStore(registries.Database, registries.Time).Open(study.Name, study.ToJson()).Id;
             var storage = new TuneStorage(new TrialStore(registries.Database, registries.Time, lease), studyId, $"{Environment.MachineName}-{Environment.ProcessId}");
             var limit = p.GetValue(data.Limit) ?? study.Limit;
             var source = data.Read(p, study.SearchSpace().Apply(new Dictionary<string, double>()));
             using var others = p.GetValue(workers) > 1 ? new TuneWorkers(p.GetValue(workers) - 1, WorkerArguments(p, data, path, budget, limit)) : null;
-            using var recorder = new RegistryRunRecorder(openStore());
+            using var recorder = new RegistryRunRecorder(openStore(), organizationId: organization.Id);
             try
             {
                 new StudyWorker(study, storage, recorder, Console.Error, registries.Time, lease)
@@ -58,7 +58,7 @@ internal static class TuneCommand
             var runs = openStore();
             var summary = StudySummary.From(study, storage.Trials(), runId => TrainingCost(runs, runId));
             TuneReport.PrintSummary(summary);
-            if (organization is not null)
+            if (p.GetValue(register) is not null)
             {
                 var best = summary.BestRunId ?? throw new ArgumentException($"No trial of study '{study.Name}' completed, so there is no model to register; run more trials.");
                 var version = new ModelRegistration(registries.Home, runs, registries.Catalog).Register(best, organization.Id, p.GetValue(register)!, alias: null);
@@ -90,6 +90,8 @@ internal static class TuneCommand
         }
         if (limit is { } samples)
             arguments.AddRange(["--limit", samples.ToString(CultureInfo.InvariantCulture)]);
+        if (p.GetValue<string?>("--org") is { } org)
+            arguments.AddRange(["--org", org]); // the workers' trials belong to the same organization
         return arguments;
     }
 }

@@ -5,18 +5,18 @@ namespace Anvil.Cli.Pipeline;
 
 /// <summary>
 /// The bridge from Training's run pipeline to the registry: records runs in the registry's <see cref="IRunStore"/>,
-/// attaches the user's tags to a new run, and moves the run's heartbeat every
+/// attaches the user's tags and organization to a new run, and moves the run's heartbeat every
 /// <see cref="RunStore.HeartbeatInterval"/> while this process trains it, so a run whose process died is
 /// shown as crashed and a long epoch is not.
 /// </summary>
-internal sealed class RegistryRunRecorder(IRunStore store, IReadOnlyDictionary<string, string>? tags = null) : IRunRecorder, IDisposable
+internal sealed class RegistryRunRecorder(IRunStore store, IReadOnlyDictionary<string, string>? tags = null, string? organizationId = null) : IRunRecorder, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Timer> _heartbeats = [];
 
     public RecordedRun CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash)
     {
-        var run = store.CreateRun(name, parameters, datasetHash, tags);
+        var run = store.CreateRun(name, parameters, datasetHash, tags, organizationId);
         StartHeartbeat(run.Id);
         return ToRecorded(run);
     }

@@ -27,7 +27,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var manifest = championFiles.Manifest;
         if (manifest.OutputKind != ModelManifest.Probabilities || manifest.InputKind is not ("image" or "features"))
             throw new ArgumentException($"Model '{o.Model}' is a {manifest.InputKind} model with {manifest.OutputKind} output; retrain takes image and feature-vector classifiers only.");
-        var recorder = new RegistryRunRecorder(runs);
+        using var recorder = new RegistryRunRecorder(runs, organizationId: o.OrganizationId); // the challenger's run belongs to the champion's organization
         var championRun = recorder.GetRun(champion.RunId
             ?? throw new ArgumentException($"Version {champion.Version} of '{o.Model}' records no run, so there is no training data or recipe to retrain with; register it from a run with ./anvil register."));
 

@@ -8,7 +8,7 @@ namespace Anvil.Registry.Runs;
 public interface IRunStore
 {
     /// <summary>Records a new <see cref="RunStatus.Running"/> run and creates its artifacts directory.</summary>
-    Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash, IReadOnlyDictionary<string, string>? tags = null);
+    Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash, IReadOnlyDictionary<string, string>? tags = null, string? organizationId = null);
 
     /// <summary>
     /// Records one epoch's metrics of a running run and moves its heartbeat. Logging the same
@@ -43,6 +43,6 @@ public interface IRunStore
     /// </summary>
     Run GetRun(string reference);
 
-    /// <summary>The most recent runs, newest first; only those with <paramref name="tag"/> when given.</summary>
-    IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null);
+    /// <summary>The most recent runs, newest first; only those with <paramref name="tag"/>, or of <paramref name="organizationId"/>, when given.</summary>
+    IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null);
 }

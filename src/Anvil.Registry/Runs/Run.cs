@@ -8,6 +8,9 @@ public sealed record Run
 
     public required string Name { get; init; }
 
+    /// <summary>The organization the run belongs to; null for runs recorded before runs had one.</summary>
+    public string? OrganizationId { get; init; }
+
     public required RunStatus Status { get; init; }
 
     /// <summary>Content hash of the dataset version the run trained on.</summary>

@@ -14,15 +14,24 @@ internal sealed class RunReader(AnvilHome home)
         return Load(session, "SELECT id FROM runs WHERE id = @id", ("@id", id))[0];
     }
 
-    public IReadOnlyList<Run> List(Session session, int limit, KeyValuePair<string, string>? tag)
+    public IReadOnlyList<Run> List(Session session, int limit, KeyValuePair<string, string>? tag, string? organizationId)
     {
-        if (tag is not { Key: var key, Value: var value })
-            return Load(session, $"SELECT id FROM runs {NewestFirst} LIMIT @limit", ("@limit", limit));
-        return Load(
-            session,
-            "SELECT id FROM runs WHERE id IN (SELECT run_id FROM run_tags WHERE key = @key AND value = @value) " +
-            $"{NewestFirst} LIMIT @limit",
-            ("@limit", limit), ("@key", key), ("@value", value));
+        var conditions = new List<string>();
+        var parameters = new List<(string, object?)> { ("@limit", limit) };
+        if (tag is { Key: var key, Value: var value })
+        {
+            conditions.Add("id IN (SELECT run_id FROM run_tags WHERE key = @key AND value = @value)");
+            parameters.AddRange([("@key", key), ("@value", value)]);
+        }
+
+        if (organizationId is not null)
+        {
+            conditions.Add("organization_id = @org");
+            parameters.Add(("@org", organizationId));
+        }
+
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions) + " ";
+        return Load(session, $"SELECT id FROM runs {where}{NewestFirst} LIMIT @limit", [.. parameters]);
     }
 
     /// <summary>The id of a run given by id, unique id prefix or unique name.</summary>
@@ -93,7 +102,7 @@ internal sealed class RunReader(AnvilHome home)
         var metrics = Rows(session, $"SELECT run_id, key, value FROM run_metrics WHERE run_id IN ({selection}) ORDER BY key", parameter);
         var epochs = Rows(session, $"SELECT run_id, key, value, epoch FROM epoch_metrics WHERE run_id IN ({selection}) ORDER BY epoch, key", parameter);
         return session.Query(
-            "SELECT id, name, status, dataset_hash, started_at, heartbeat_at, finished_at " +
+            "SELECT id, name, status, dataset_hash, started_at, heartbeat_at, finished_at, organization_id " +
             $"FROM runs WHERE id IN ({selection}) {NewestFirst}",
             reader =>
             {
@@ -107,6 +116,7 @@ internal sealed class RunReader(AnvilHome home)
                     StartedAt = TimeText.Parse(reader.GetString(4)),
                     HeartbeatAt = TimeText.Parse(reader.GetString(5)),
                     FinishedAt = reader.IsDBNull(6) ? null : TimeText.Parse(reader.GetString(6)),
+                    OrganizationId = reader.IsDBNull(7) ? null : reader.GetString(7),
                     ArtifactsDirectory = home.RunArtifactsDirectory(id),
                     Parameters = parameters[id].ToDictionary(row => row.Key, row => (string)row.Value),
                     Tags = tags[id].ToDictionary(row => row.Key, row => (string)row.Value),

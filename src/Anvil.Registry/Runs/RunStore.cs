@@ -30,7 +30,7 @@ public sealed class RunStore : IRunStore
         _reader = new RunReader(home);
     }
 
-    public Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash, IReadOnlyDictionary<string, string>? tags = null)
+    public Run CreateRun(string name, IReadOnlyDictionary<string, string> parameters, string datasetHash, IReadOnlyDictionary<string, string>? tags = null, string? organizationId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(datasetHash);
@@ -41,9 +41,9 @@ public sealed class RunStore : IRunStore
         _db.Write(session =>
         {
             session.Execute(
-                "INSERT INTO runs (id, name, status, dataset_hash, started_at, heartbeat_at) " +
-                "VALUES (@id, @name, 'running', @hash, @now, @now)",
-                ("@id", id), ("@name", name), ("@hash", datasetHash), ("@now", TimeText.From(startedAt)));
+                "INSERT INTO runs (id, name, status, dataset_hash, started_at, heartbeat_at, organization_id) " +
+                "VALUES (@id, @name, 'running', @hash, @now, @now, @org)",
+                ("@id", id), ("@name", name), ("@hash", datasetHash), ("@now", TimeText.From(startedAt)), ("@org", (object?)organizationId ?? DBNull.Value));
             foreach (var (key, value) in parameters)
             {
                 session.Execute(
@@ -185,10 +185,10 @@ public sealed class RunStore : IRunStore
 
     public Run GetRun(string reference) => _db.Read(session => _reader.Get(session, reference));
 
-    public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null)
+    public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return _db.Read(session => _reader.List(session, limit, tag));
+        return _db.Read(session => _reader.List(session, limit, tag, organizationId));
     }
 
     private static void WriteTags(Session session, string runId, IReadOnlyDictionary<string, string> tags)

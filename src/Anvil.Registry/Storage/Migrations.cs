@@ -268,5 +268,9 @@ internal static class Migrations
             );
             CREATE INDEX run_tags_by_key_value ON run_tags (key, value);
             """),
+        new(12, "runs belong to an organization (NULL for runs recorded before)", """
+            ALTER TABLE runs ADD COLUMN organization_id TEXT REFERENCES organizations (id);
+            CREATE INDEX runs_by_organization ON runs (organization_id, started_at DESC, id DESC);
+            """),
     ];
 }

@@ -30,6 +30,25 @@ public abstract class RunTagAndDeleteTests(RegistryBackend backend) : RegistryCo
     }
 
     [Fact]
+    public void ARunBelongsToItsOrganizationAndListsFilterByIt()
+    {
+        using var home = new TempDirectory();
+        var store = NewStore(home);
+        var acme = Organizations.Create("acme");
+        var rival = Organizations.Create("rival");
+        var mine = store.CreateRun("a", NoParameters, "sha256:d", organizationId: acme.Id);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var theirs = store.CreateRun("b", NoParameters, "sha256:d", organizationId: rival.Id);
+        var older = store.CreateRun("c", NoParameters, "sha256:d"); // recorded before runs had organizations
+
+        Assert.Equal(acme.Id, store.GetRun(mine.Id).OrganizationId);
+        Assert.Null(store.GetRun(older.Id).OrganizationId);
+        Assert.Equal([mine.Id], store.ListRuns(10, organizationId: acme.Id).Select(r => r.Id));
+        Assert.Equal([theirs.Id], store.ListRuns(10, organizationId: rival.Id).Select(r => r.Id));
+        Assert.Equal(3, store.ListRuns(10).Count);
+    }
+
+    [Fact]
     public void ATagNameThatIsNotAShortNameIsRefusedAndNothingIsRecorded()
     {
         using var home = new TempDirectory();

@@ -1,0 +1,29 @@
+using Anvil.Cli.Commands;
+using Anvil.Registry;
+
+namespace Anvil.Cli.Pipeline;
+
+/// <summary>
+/// The organization a new run belongs to: the one named by <c>--org</c>, else <c>default</c>, made on first use, so a
+/// single user never has to create one before training.
+/// </summary>
+internal static class RunOrganization
+{
+    public const string DefaultName = "default";
+
+    public static Organization Resolve(Registries registries, string? name)
+    {
+        if (name is not null)
+            return registries.Organizations.Get(name);
+        if (registries.Organizations.Find(DefaultName) is { } existing)
+            return existing;
+        try
+        {
+            return registries.Organizations.Create(DefaultName);
+        }
+        catch (RegistryException) when (registries.Organizations.Find(DefaultName) is not null)
+        {
+            return registries.Organizations.Get(DefaultName); // another process made it first
+        }
+    }
+}
