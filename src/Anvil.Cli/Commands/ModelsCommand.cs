@@ -19,7 +19,9 @@ internal static class ModelsCommand
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
             var organization = registries.Organizations.Get(p.GetValue(org)!);
-            var version = new ModelRegistration(registries.Home, openStore(), registries.Catalog)
+            var store = openStore();
+            RunOrganization.EnsureMayRegister(registries, store.GetRun(p.GetValue(run)!), organization);
+            var version = new ModelRegistration(registries.Home, store, registries.Catalog)
                 .Register(p.GetValue(run)!, organization.Id, p.GetValue(name)!, p.GetValue(alias));
             Console.WriteLine(p.GetValue(json) ? JsonOutput.Serialize(version)
                 : $"Registered {version.ModelName} version {version.Version} for '{organization.Name}' from run {version.RunId}: {version.Directory}");

@@ -21,8 +21,6 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
         var run = runs.GetRun(runIdOrPrefix);
         if (run.Status != RunStatus.Finished)
             throw new RegistryException($"Run {run.Id} is {RunStatusNames.ToText(run.Status)}; only a finished run can be registered. Resume it with ./anvil train --resume {run.Id[..12]}.");
-        if (run.OrganizationId is { } owner && owner != organizationId)
-            throw new RegistryException($"Run {run.Id[..12]} belongs to another organization; register it for that organization, or train it again with --org.");
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
         var metrics = artifacts.LoadMetrics();
 

@@ -26,4 +26,15 @@ internal static class RunOrganization
             return registries.Organizations.Get(DefaultName); // another process made it first
         }
     }
+
+    /// <summary>
+    /// A run may be registered by its own organization; a run of <c>default</c> (the operator's own workspace) or
+    /// one recorded before runs had organizations, by any.
+    /// </summary>
+    public static void EnsureMayRegister(Registries registries, Registry.Runs.Run run, Organization organization)
+    {
+        if (run.OrganizationId is not { } owner || owner == organization.Id || registries.Organizations.Find(DefaultName)?.Id == owner)
+            return;
+        throw new RegistryException($"Run {run.Id[..12]} belongs to another organization, so '{organization.Name}' may not register it; train it again with --org {organization.Name}.");
+    }
 }
