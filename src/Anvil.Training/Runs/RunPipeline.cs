@@ -33,6 +33,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         ArgumentNullException.ThrowIfNull(request);
         var (source, recipe, limits) = (request.Source, request.Recipe, request.Limits);
         recipe.Validate();
+        if (recipe.Gan is not null)
+            return new GanRun(recorder, progress, interactive, _extraCallbacks).Train(request, cancellationToken);
         var clock = Stopwatch.StartNew();
         var datasetHash = source.Hash(); // the raw files, before any split: the same for train, cv and evaluate
         var teacher = recipe.Distill is { } distill ? DistillationTeacher.Find(recorder, distill.Teacher) : null;
@@ -71,6 +73,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             throw new ArgumentException($"Run {run.Id} already finished; there is nothing to resume. Start a new run with ./anvil train.");
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
         var recipe = artifacts.LoadRecipe();
+        if (recipe.Gan is not null)
+            return new GanRun(recorder, progress, interactive, _extraCallbacks).Resume(run, artifacts, recipe, cancellationToken);
         var spec = artifacts.LoadSpec();
         var limits = TrainingLimits.FromParameters(run.Parameters);
         using var data = LoadAgain(run, artifacts, recipe, spec, progress);
