@@ -9,9 +9,17 @@ namespace Anvil.Training.Models;
 /// A 1x1 input runs as <see cref="PointTransposedConvolution"/>, any other as libtorch's ConvTranspose2d
 /// (checked by <see cref="TransposedConvolutionCheck"/>); both hold the same parameters.
 /// </summary>
-internal static class TransposedConvolution
+public static class TransposedConvolution
 {
-    public static (Module<Tensor, Tensor>?, long[]) Create(LayerContext c, bool build)
+    /// <summary>The rows and columns a valid conv_transpose layer crops from each side (its ONNX <c>pads</c>).</summary>
+    public static int PaddingOf(LayerSpec layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var (kernel, stride) = (layer.Kernel ?? 4, layer.Stride ?? 1);
+        return layer.Padding == "same" ? (kernel - stride) / 2 : 0;
+    }
+
+    internal static (Module<Tensor, Tensor>?, long[]) Create(LayerContext c, bool build)
     {
         var (channels, h, w) = c.RequireImage();
         var filters = c.Required(c.Layer.Filters, "filters");
@@ -37,8 +45,8 @@ internal static class TransposedConvolution
         return (Sequential(modules), output);
     }
 
-    /// <summary>Rows and columns ConvTranspose2d crops from each side.</summary>
-    public static int Padding(LayerContext c, int kernel, int stride) => c.Layer.Padding switch
+    /// <summary>Rows and columns ConvTranspose2d crops from each side; refuses a padding that does not fit.</summary>
+    internal static int Padding(LayerContext c, int kernel, int stride) => c.Layer.Padding switch
     {
         null or "valid" => 0,
         "same" when kernel >= stride && (kernel - stride) % 2 == 0 => (kernel - stride) / 2,

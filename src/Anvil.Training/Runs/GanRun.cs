@@ -81,24 +81,10 @@ internal sealed class GanRun(IRunRecorder recorder, TextWriter progress, bool in
             new ProgressBar(progress, interactive),
         };
         callbacks.AddRange(extraCallbacks);
-        TrainingResult result;
-        try
-        {
-            // The judge compares the first gan.samples test images; validation reads nothing else.
-            result = new Trainer(generator, recipe, callbacks, step).Fit(train, test, resumeFrom, cancellationToken);
-        }
-        catch
-        {
-            recorder.Finish(runId, RunOutcome.Failed);
-            throw;
-        }
-        artifacts.SaveHistory(result.History);
-        if (result.Cancelled || result.Diverged)
-        {
-            var stopped = RunSummary.Stopped(runId, artifacts.Directory, result);
-            recorder.Finish(runId, stopped.Outcome);
+        // The judge compares the first gan.samples test images; validation reads nothing else.
+        var (result, stopped) = RecordedFit.Run(recorder, runId, artifacts, () => new Trainer(generator, recipe, callbacks, step).Fit(train, test, resumeFrom, cancellationToken));
+        if (stopped is not null)
             return stopped;
-        }
         generator.save(artifacts.WeightsPath);
         FrechetDistancePlot.Save(result.History, Path.Combine(artifacts.Directory, "frechet_distance.png"));
         var (first, last) = (result.History[0].TaskMetrics, result.History[^1].TaskMetrics);

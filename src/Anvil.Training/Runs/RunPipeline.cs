@@ -134,24 +134,10 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (limits.Patience is { } patience)
             callbacks.Add(new EarlyStopping(monitor, patience));
         callbacks.AddRange(_extraCallbacks);
-        TrainingResult result;
-        try
-        {
-            var step = teacher is null ? null : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
-            result = new Trainer(model, recipe, callbacks, step).Fit(data.Train, data.Validation, resumeFrom, cancellationToken);
-        }
-        catch
-        {
-            recorder.Finish(runId, RunOutcome.Failed);
-            throw;
-        }
-        artifacts.SaveHistory(result.History);
-        if (result.Cancelled || result.Diverged)
-        {
-            var stopped = RunSummary.Stopped(runId, artifacts.Directory, result);
-            recorder.Finish(runId, stopped.Outcome);
+        var step = teacher is null ? null : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
+        var (result, stopped) = RecordedFit.Run(recorder, runId, artifacts, () => new Trainer(model, recipe, callbacks, step).Fit(data.Train, data.Validation, resumeFrom, cancellationToken));
+        if (stopped is not null)
             return stopped;
-        }
         model.save(artifacts.WeightsPath);
         if (data.Train.Task == TaskKind.Regression)
             return FinishForecast(runId, model, data, artifacts, result, clock);
