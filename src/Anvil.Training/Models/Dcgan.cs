@@ -59,6 +59,26 @@ public static class Dcgan
         };
     }
 
+    /// <summary>
+    /// DCGAN's initialisation, in place: convolution and dense weights from N(0, 0.02), batch-norm scales from
+    /// N(1, 0.02), biases zero. Without it (libtorch's uniform defaults) the generator of samples/gan made the
+    /// same blurred top for most noise after 300 steps.
+    /// </summary>
+    public static void Initialize(SpecModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var noGrad = TorchSharp.torch.no_grad();
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (name.EndsWith(".bias", StringComparison.Ordinal))
+                parameter.zero_();
+            else if (parameter.dim() == 1)
+                parameter.normal_(1, 0.02); // a batch norm's scale
+            else
+                parameter.normal_(0, 0.02);
+        }
+    }
+
     private static (int Channels, int Side) Check(int[] shape)
     {
         ArgumentNullException.ThrowIfNull(shape);

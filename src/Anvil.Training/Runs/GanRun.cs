@@ -39,10 +39,11 @@ internal sealed class GanRun(IRunRecorder recorder, TextWriter progress, bool in
             manual_seed(recipe.Seed);
             var imageShape = train.SampleShape.Select(d => (int)d).ToArray();
             using var generator = ModelBuilder.Build(Dcgan.Generator(imageShape, recipe.Gan!.Noise));
+            Dcgan.Initialize(generator);
             var discriminatorSpec = Dcgan.Discriminator(imageShape);
             discriminatorSpec.Save(Path.Combine(artifacts.Directory, DiscriminatorSpec));
             artifacts.SaveModel(generator, recipe, csvPolicy: null); // before training, so a crashed run can be resumed
-            progress.WriteLine($"Run {run.Id}: {recipe.Model} on {source.Data} ({train.Count:N0} train images, {Math.Min(recipe.Gan.Samples, test.Count):N0} test images to compare), {recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")}.");
+            progress.WriteLine($"Run {run.Id}: {recipe.Model} on {source.Data} ({Math.Min(train.Count, recipe.Gan.TrainImages ?? int.MaxValue):N0} train images, {Math.Min(recipe.Gan.Samples, test.Count):N0} test images to compare), {recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")}.");
             return Fit(run.Id, generator, discriminatorSpec, recipe, train, test, artifacts, resumeFrom: null, clock, cancellationToken);
         }
     }
@@ -68,9 +69,13 @@ internal sealed class GanRun(IRunRecorder recorder, TextWriter progress, bool in
         RunArtifacts artifacts, string? resumeFrom, Stopwatch clock, CancellationToken cancellationToken)
     {
         var gan = recipe.Gan!;
-        using var classifier = Judge(recipe, train, test, artifacts);
+        using var classifier = Judge(recipe, train, test, artifacts); // on every training image, not only the GAN's budget
+        using var budgetRows = arange(Math.Min(gan.TrainImages ?? train.Count, train.Count));
+        using var budget = budgetRows.shape[0] < train.Count ? train.Subset(budgetRows) : null;
+        train = budget ?? train;
         using var judge = new GanJudge(classifier, gan.Samples);
         using var discriminator = ModelBuilder.Build(discriminatorSpec);
+        Dcgan.Initialize(discriminator); // a resume then loads its checkpointed weights over these
         using var step = new GanStep(discriminator, gan, judge);
         var callbacks = new List<Callback>
         {
@@ -103,7 +108,7 @@ internal sealed class GanRun(IRunRecorder recorder, TextWriter progress, bool in
         return summary;
     }
 
-    /// <summary>The run's judge: loaded from its artifacts, or trained on the real training images and saved there.</summary>
+    /// <summary>The run's judge: loaded from its artifacts, or trained on all the real training images (gan.train_images limits the GAN only) and saved there.</summary>
     private SpecModel Judge(Recipe recipe, TensorDataset train, TensorDataset test, RunArtifacts artifacts)
     {
         var path = Path.Combine(artifacts.Directory, JudgeWeights);
@@ -138,8 +143,6 @@ internal sealed class GanRun(IRunRecorder recorder, TextWriter progress, bool in
             ArgumentOutOfRangeException.ThrowIfLessThan(n, 2, "--limit");
             (train, test) = (PreparedData.Head(train, n), PreparedData.Head(test, n));
         }
-        if (recipe.Gan!.TrainImages is { } images)
-            train = PreparedData.Head(train, images);
         foreach (var split in new[] { train, test })
             split.Features.mul_(2).sub_(1); // [0, 1] → [-1, 1]
         return (train, test);

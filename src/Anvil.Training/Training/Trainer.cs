@@ -59,6 +59,7 @@ public sealed class Trainer
         var batchesPerEpoch = (train.Count + _recipe.BatchSize - 1) / _recipe.BatchSize;
         var step = _step ?? ITrainingStep.For(train.Task, _recipe);
         using var optimizer = step.CreateOptimizer(_model, _recipe);
+        var peak = optimizer.ParamGroups.First().LearningRate; // the recipe's, or a step's own (a GAN generator's); read before a restore overwrites it
         var ema = _recipe.EmaDecay is { } decay ? new WeightEma(_model, decay) : null;
         var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, train.Count, ema, step);
         if (resumeFrom is not null)
@@ -68,7 +69,6 @@ public sealed class Trainer
             context.GlobalStep = state.GlobalStep;
             context.FirstEpoch = state.Epoch + 1;
         }
-        var peak = optimizer.ParamGroups.First().LearningRate; // the recipe's, or a step's own (a GAN generator's)
         var schedule = new LearningRateSchedule(_recipe.Schedule, peak, (long)batchesPerEpoch * _recipe.Epochs, _recipe.WarmupFraction);
         var augmentations = Augmentations();
         var stopwatch = Stopwatch.StartNew();
