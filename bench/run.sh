@@ -23,11 +23,15 @@ for i in $(seq "$repeats"); do
   ANVIL_NO_MALLOC_TUNING=1 dotnet "$bench" bare | tee -a "$results"
   /usr/bin/python3 "$root/bench/pytorch_seed_cnn.py" | tee -a "$results"
   MALLOPT=1 /usr/bin/python3 "$root/bench/pytorch_seed_cnn.py" | tee -a "$results"
+  if [ "${GAN:-1}" = 1 ]; then # the DCGAN of samples/gan, one epoch of GAN_IMAGES (12,000) images; GAN=0 skips it
+    dotnet "$bench" gan | tee -a "$results"
+    /usr/bin/python3 "$root/bench/pytorch_gan.py" | tee -a "$results"
+  fi
 done
 dotnet "$bench" default | tee -a "$results"
 
 /usr/bin/python3 - "$results" <<'PY'
-import json, statistics, sys, re
+import json, os, statistics, sys, re
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 med = {m: statistics.median(r["images_per_second"] for r in rows if r["mode"] == m)
        for m in sorted({r["mode"] for r in rows})}
@@ -40,6 +44,10 @@ print(f"  Trainer / bare loop          {med['trainer'] / med['bare']:.3f}   (tar
 print(f"  Trainer / PyTorch            {med['trainer'] / med['pytorch']:.2f}    (target >= 1.00)")
 print(f"  Trainer / PyTorch (same malloc settings) {med['trainer'] / med['pytorch-tuned']:.2f}")
 print(f"  bare / bare without malloc tuning        {med['bare'] / med['bare-untuned']:.2f}")
+if "trainer-gan" in med and "pytorch-gan" in med:
+    print(f"\nDCGAN (samples/gan), one epoch of {os.environ.get('GAN_IMAGES', '12000')} images, batch 64, Adam — median images/s")
+    print(f"  trainer-gan    {med['trainer-gan']:8.0f}\n  pytorch-gan    {med['pytorch-gan']:8.0f}")
+    print(f"  Trainer / PyTorch (GAN)      {med['trainer-gan'] / med['pytorch-gan']:.2f}")
 trainer = [r for r in rows if r["mode"] == "trainer"]
 print(f"  live tensors per epoch (trainer): {trainer[-1]['live_tensors_per_epoch']}, peak memory {trainer[-1]['peak_memory_mb']:.0f} MiB")
 d = [r for r in rows if r["mode"] == "default"][-1]

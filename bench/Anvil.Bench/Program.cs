@@ -14,10 +14,11 @@ var result = mode switch
 {
     "trainer" => SeedCnnBenchmarks.Trainer(epochs),
     "bare" => SeedCnnBenchmarks.Bare(epochs),
+    "gan" => GanBenchmark.Run(epochs),
     "default" => DefaultRecipeBenchmark.Run(),
     "ledger" => LedgerBenchmark.Run(),
     "ort" => OnnxRuntimeBenchmark.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)),
     "bare-serve" => BareEndpoint.Run(args[1], args[2]),
-    _ => throw new ArgumentException("usage: Anvil.Bench trainer|bare|default [epochs] | ledger | ort VERSION_DIR BATCH SECONDS | bare-serve VERSION_DIR URL"),
+    _ => throw new ArgumentException("usage: Anvil.Bench trainer|bare|gan|default [epochs] | ledger | ort VERSION_DIR BATCH SECONDS | bare-serve VERSION_DIR URL"),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));

@@ -20,18 +20,23 @@ internal sealed class LayerNodes(OnnxGraph graph, ModelWeights weights)
     private const float InverseSqrt2 = 0.70710678118654752f;
 
     /// <summary>Conv2d (NCHW, square kernel read from the weight's shape); bias only when the module has one.</summary>
-    public string Conv(string x, string key, string output, int stride, int padding)
+    public string Conv(string x, string key, string output, int stride, int padding) => Convolution("Conv", x, key, output, stride, padding);
+
+    private string Convolution(string opType, string x, string key, string output, int stride, int padding)
     {
-        var (dims, data) = weights.Take(key + "weight"); // (out, in, k, k)
+        var (dims, data) = weights.Take(key + "weight"); // Conv (out, in, k, k); ConvTranspose (in, out, k, k)
         var kernel = dims[2];
         List<string> inputs = [x, graph.Initializer(key + "weight", dims, data)];
         if (weights.Contains(key + "bias"))
             inputs.Add(Weight(key + "bias"));
-        return graph.Node("Conv", output, inputs,
+        return graph.Node(opType, output, inputs,
             OnnxAttribute.Of("kernel_shape", kernel, kernel),
             OnnxAttribute.Of("strides", stride, stride),
             OnnxAttribute.Of("pads", padding, padding, padding, padding));
     }
+
+    /// <summary>ConvTranspose2d (NCHW, square kernel read from the weight's shape (in, out, k, k)); bias only when the module has one.</summary>
+    public string ConvTranspose(string x, string key, string output, int stride, int padding) => Convolution("ConvTranspose", x, key, output, stride, padding);
 
     /// <summary>BatchNorm1d or 2d in eval mode: running statistics, channel axis 1.</summary>
     public string BatchNorm(string x, string key, string output) =>
@@ -53,7 +58,7 @@ internal sealed class LayerNodes(OnnxGraph graph, ModelWeights weights)
     public string Relu(string x, string output) => graph.Node("Relu", output, [x]);
 
     /// <summary>Activations <see cref="Activation"/> accepts.</summary>
-    public static IReadOnlyList<string> Activations { get; } = ["relu", "tanh", "sigmoid", "gelu", "linear", "softmax"];
+    public static IReadOnlyList<string> Activations { get; } = ["relu", "leaky_relu", "tanh", "sigmoid", "gelu", "linear", "softmax"];
 
     /// <summary>
     /// The activation <paramref name="name"/>, or <paramref name="x"/> itself for "linear" and for
@@ -62,6 +67,7 @@ internal sealed class LayerNodes(OnnxGraph graph, ModelWeights weights)
     public string Activation(string x, string name, string output) => name switch
     {
         "relu" => Relu(x, output),
+        "leaky_relu" => graph.Node("LeakyRelu", output, [x], OnnxAttribute.Of("alpha", (float)Anvil.Training.Models.LayerTypes.LeakyReluSlope)),
         "tanh" => graph.Node("Tanh", output, [x]),
         "sigmoid" => graph.Node("Sigmoid", output, [x]),
         "gelu" => Gelu(x, output),

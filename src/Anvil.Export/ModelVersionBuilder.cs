@@ -88,10 +88,11 @@ public static class ModelVersionBuilder
         var kind = InputKinds.Of(spec);
         var image = kind == InputKinds.Image;
         var regression = spec.Head == TaskKind.Regression;
+        var generator = spec.Head == TaskKind.Generation;
         return new ModelManifest
         {
             InputKind = kind,
-            OutputKind = regression ? ModelManifest.Values : ModelManifest.Probabilities,
+            OutputKind = generator ? ModelManifest.Image : regression ? ModelManifest.Values : ModelManifest.Probabilities,
             Architecture = spec.Name,
             Spec = JsonDocument.Parse(spec.ToJson()).RootElement.Clone(),
             Preprocessing = new ModelPreprocessing
@@ -118,7 +119,7 @@ public static class ModelVersionBuilder
             Signature = new ModelSignature
             {
                 Inputs = [InputSignature(spec, kind)],
-                Outputs = [new TensorSignature(OnnxExporter.OutputNameOf(spec), "float32", [-1, spec.ClassNames.Length])],
+                Outputs = [new TensorSignature(OnnxExporter.OutputNameOf(spec), "float32", generator ? [-1, .. ModelBuilder.InferOutputShape(spec)] : [-1, spec.ClassNames.Length])],
                 ClassLabels = spec.ClassNames,
             },
             Metrics = origin.Metrics.Where(m => double.IsFinite(m.Value) && !m.Key.Contains('/', StringComparison.Ordinal)).ToDictionary(),

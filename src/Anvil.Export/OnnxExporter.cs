@@ -24,11 +24,19 @@ public static class OnnxExporter
     /// <summary>Name of a regressor's graph output: values in the targets' original unit.</summary>
     public const string ValuesName = "values";
 
+    /// <summary>Name of a generator's graph output: images (B, C, H, W) with pixel values in [0, 1].</summary>
+    public const string ImageName = "image";
+
     /// <summary>The graph output's name for the spec's head.</summary>
     public static string OutputNameOf(ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return spec.Head == Anvil.Training.Data.TaskKind.Regression ? ValuesName : OutputName;
+        return spec.Head switch
+        {
+            Anvil.Training.Data.TaskKind.Regression => ValuesName,
+            Anvil.Training.Data.TaskKind.Generation => ImageName,
+            _ => OutputName,
+        };
     }
 
     /// <summary>Name of the symbolic batch dimension of the input and the output.</summary>

@@ -47,9 +47,10 @@ internal sealed class SpecGraphBuilder
             ["class_names"] = JsonSerializer.Serialize(spec.ClassNames),
             ["anvil_spec"] = spec.ToJson(),
         };
-        return new OnnxModel(spec.Name, builder._graph, Input(spec, kind),
-            new OnnxValue(output, OnnxElementType.Float, [OnnxDimension.Named(OnnxExporter.BatchDimension), spec.ClassNames.Length]),
-            metadata);
+        OnnxDimension[] outputShape = spec.Head == TaskKind.Generation
+            ? [OnnxDimension.Named(OnnxExporter.BatchDimension), .. ModelBuilder.InferOutputShape(spec).Select(d => (OnnxDimension)d)]
+            : [OnnxDimension.Named(OnnxExporter.BatchDimension), spec.ClassNames.Length];
+        return new OnnxModel(spec.Name, builder._graph, Input(spec, kind), new OnnxValue(output, OnnxElementType.Float, outputShape), metadata);
     }
 
     // Images and vectors: float32 [batch, ...input_shape]. Sequences have a symbolic length too:
@@ -73,6 +74,12 @@ internal sealed class SpecGraphBuilder
         if (spec.Head == TaskKind.Classification)
         {
             _graph.Node("Softmax", output, [x], OnnxAttribute.Of("axis", 1L)); // (B, classes)
+            return;
+        }
+        if (spec.Head == TaskKind.Generation)
+        {
+            // tanh's [-1, 1] → pixel values in [0, 1]: (x + 1) · 0.5, as the sample grids compute it.
+            _graph.Node("Mul", output, [_graph.Node("Add", "image_shifted", [x, _graph.Scalar(1f)]), _graph.Scalar(0.5f)]);
             return;
         }
         if (spec.Preprocessing is { TargetMean: { } mean, TargetStd: { } std })
@@ -119,6 +126,12 @@ internal sealed class SpecGraphBuilder
                 if (layer.BatchNorm == true)
                     x = _nodes.BatchNorm(x, key + "1.", name + "_bn");
                 return layer.Activation is { } activation ? _nodes.Activation(x, activation, name + "_act") : x;
+            case LayerTypes.ConvTranspose:
+                // Sequential: 0 ConvTranspose2d or PointTransposedConvolution (the same parameters), [1 BatchNorm2d], then the activation.
+                x = _nodes.ConvTranspose(x, key + "0.", name, layer.Stride ?? 1, TransposedConvolution.PaddingOf(layer));
+                if (layer.BatchNorm == true)
+                    x = _nodes.BatchNorm(x, key + "1.", name + "_bn");
+                return layer.Activation is { } upActivation ? _nodes.Activation(x, upActivation, name + "_act") : x;
             case LayerTypes.BatchNorm:
                 return _nodes.BatchNorm(x, key, name);
             case LayerTypes.MaxPool2d:

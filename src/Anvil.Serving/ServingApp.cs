@@ -114,6 +114,15 @@ public static class ServingApp
             .Produces<PredictResponse>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
             .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
+        v1.MapPost("/models/{name}/generate", Generation.GenerateEndpoint.HandleAsync)
+            .WithName("Generate")
+            .WithSummary("Generate images with a generator model (e.g. a DCGAN)")
+            .WithDescription("JSON {\"count\": n, \"seed\": s} → {\"images\": [{\"id\", \"width\", \"height\", \"png_base64\"}], \"seed\"}: PNGs, base64-encoded in JSON. The server draws the noise from the seed, so the same seed and count give the same images from the same version; without a seed it picks one and returns it. Only models with output_kind \"image\" are served here (others: 400). count is 1 to the plan's inputs per request (more: 413); each image is one billed prediction. ?alias= or ?version= and Idempotency-Key work as for predict.")
+            .WithMetadata(developer)
+            .DocumentBody<Generation.GenerateRequest>()
+            .Produces<Generation.GenerateResponse>(200)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
+            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
         v1.MapGet("/models", ModelsEndpoints.List)
             .WithName("ListModels")
             .WithSummary("Models your organization may use, with their signatures")

@@ -24,12 +24,18 @@ public sealed record ModelManifest
     /// <summary>What a regressor's graph returns: values in the targets' unit, one per label (e.g. a forecast horizon).</summary>
     public const string Values = "values";
 
+    /// <summary>What a generator's graph returns: images (B, C, H, W) with pixel values in [0, 1]; it takes <see cref="Noise"/>.</summary>
+    public const string Image = "image";
+
+    /// <summary>A generator's input kind: standard normal noise (B, Z, 1, 1), drawn by the server from the request's seed.</summary>
+    public const string Noise = "noise";
+
     public string Format { get; init; } = CurrentFormat;
 
-    /// <summary>"image", "features", "series" or "tokens": what a client sends (see <see cref="ModelPreprocessing"/>).</summary>
+    /// <summary>"image", "features", "series", "tokens" or "noise" (a generator's, which clients do not send): what a client sends (see <see cref="ModelPreprocessing"/>).</summary>
     public string? InputKind { get; init; }
 
-    /// <summary><see cref="Probabilities"/> or <see cref="Values"/>: what the graph's output holds.</summary>
+    /// <summary><see cref="Probabilities"/>, <see cref="Values"/> or <see cref="Image"/>: what the graph's output holds.</summary>
     public string? OutputKind { get; init; }
 
     /// <summary>Short architecture name, e.g. "vgg-small".</summary>
@@ -95,10 +101,13 @@ public sealed record ModelManifest
 
     private static void RequireKinds(ModelManifest manifest, string source)
     {
-        if (manifest.InputKind is not ("image" or "features" or "series" or "tokens") || manifest.InputKind != manifest.Preprocessing.Kind)
-            throw new RegistryException($"{source} has input_kind '{manifest.InputKind}' (preprocessing kind '{manifest.Preprocessing.Kind}'); both must be the same one of image, features, series or tokens.");
-        if (manifest.OutputKind is not (Probabilities or Values))
-            throw new RegistryException($"{source} has output_kind '{manifest.OutputKind}'; expected '{Probabilities}' or '{Values}'.");
+        if (manifest.InputKind is not ("image" or "features" or "series" or "tokens" or Noise) || manifest.InputKind != manifest.Preprocessing.Kind)
+            throw new RegistryException($"{source} has input_kind '{manifest.InputKind}' (preprocessing kind '{manifest.Preprocessing.Kind}'); both must be the same one of image, features, series, tokens or noise.");
+        if (manifest.OutputKind is not (Probabilities or Values or Image))
+            throw new RegistryException($"{source} has output_kind '{manifest.OutputKind}'; expected '{Probabilities}', '{Values}' or '{Image}'.");
+        if ((manifest.InputKind == Noise) != (manifest.OutputKind == Image)
+            || (manifest.OutputKind == Image && (manifest.Signature.Inputs is not [{ Shape: [_, > 0, 1, 1] }] || manifest.Signature.Outputs is not [{ Shape: [_, 1 or 3, > 0, > 0] }])))
+            throw new RegistryException($"{source} is a generator only in part: noise (B, Z, 1, 1) in and an image (B, 1 or 3, H, W) out go together; register the run again.");
         if (manifest.Preprocessing.Columns is { } columns && (manifest.InputKind != "features" || manifest.Signature.Inputs is not [{ Shape: [_, var width] }] || width != columns.Count))
             throw new RegistryException($"{source} lists {columns.Count} CSV columns, but only a feature-vector model with one input value per column has columns.");
         if (manifest.InputKind == "tokens" && manifest.Preprocessing.Tokenizer is null)

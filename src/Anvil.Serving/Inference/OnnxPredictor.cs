@@ -106,6 +106,8 @@ public sealed class OnnxPredictor : IDisposable
     {
         var signature = version.Manifest.Signature;
         var shape = signature.Outputs[0].Shape;
+        if (version.Manifest.OutputKind == ModelManifest.Image) // a generator: (batch, C, H, W) pixels per sample, no labels
+            return checked((int)shape.Skip(1).Aggregate(1L, (a, b) => a * b));
         if (shape.Count != 2 || shape[1] <= 0 || shape[1] != signature.ClassLabels.Count)
             throw new InvalidDataException($"Model version '{version.Directory}' declares output shape [{string.Join(", ", shape)}] for {signature.ClassLabels.Count} labels; serving needs [batch, labels].");
         return (int)shape[1];

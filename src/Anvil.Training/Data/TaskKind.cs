@@ -14,4 +14,7 @@ public enum TaskKind
 
     /// <summary>(N, K) float32 values; mean squared error, MAE and RMSE.</summary>
     [JsonStringEnumMemberName("regression")] Regression,
+
+    /// <summary>A generator: noise in, an image out (<see cref="Models.InputKinds.Noise"/>); trained adversarially by <see cref="Training.GanStep"/>.</summary>
+    [JsonStringEnumMemberName("generation")] Generation,
 }

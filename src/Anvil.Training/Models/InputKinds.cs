@@ -20,12 +20,14 @@ public static class InputKinds
     public const string Features = "features";
     public const string Series = "series";
     public const string Tokens = "tokens";
+    /// <summary>A generator's latent vector [Z, 1, 1], drawn from a standard normal by the caller.</summary>
+    public const string Noise = "noise";
 
     /// <summary>The token id that means "no token": padding after the end of a sequence.</summary>
     public const long PadId = 0;
 
     /// <summary>Every input kind.</summary>
-    public static IReadOnlyList<string> All { get; } = [Image, Features, Series, Tokens];
+    public static IReadOnlyList<string> All { get; } = [Image, Features, Series, Tokens, Noise];
 
     /// <summary>The spec's input kind, stated or inferred from the rank of its input shape.</summary>
     public static string Of(ModelSpec spec)
@@ -42,7 +44,7 @@ public static class InputKinds
     /// <summary>The rank of one sample of this kind (without the batch dimension).</summary>
     public static int Rank(string kind) => kind switch
     {
-        Image => 3,
+        Image or Noise => 3,
         Series => 2,
         _ => 1,
     };

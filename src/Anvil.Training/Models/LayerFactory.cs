@@ -26,6 +26,7 @@ internal static class LayerFactory
         return layer.Type switch
         {
             LayerTypes.Conv2d => Conv(c, build),
+            LayerTypes.ConvTranspose => TransposedConvolution.Create(c, build),
             LayerTypes.Residual => Residual(c, build),
             LayerTypes.MaxPool2d or LayerTypes.AvgPool2d => Pool(c, build),
             LayerTypes.GlobalAvgPool => GlobalPool(c, build),
@@ -120,9 +121,10 @@ internal static class LayerFactory
     private static Module<Tensor, Tensor> Norm(long[] shape) =>
         shape.Length == 3 ? BatchNorm2d(shape[0]) : BatchNorm1d(shape[0]);
 
-    private static Module<Tensor, Tensor> ActivationModule(string name) => name switch
+    internal static Module<Tensor, Tensor> ActivationModule(string name) => name switch
     {
         "relu" => ReLU(),
+        "leaky_relu" => LeakyReLU(LayerTypes.LeakyReluSlope),
         "gelu" => GELU(),
         "tanh" => Tanh(),
         "sigmoid" => Sigmoid(),

@@ -54,6 +54,9 @@ public static class ModelBuilder
             onShape?.Invoke(layer, shape, output);
             shape = output;
         }
+        if (spec.Head == TaskKind.Generation)
+            return shape.Length == 3 ? shape : throw new InvalidDataException(
+                $"Model '{spec.Name}' is a generator and must output an image [C, H, W], but outputs [{string.Join(", ", shape)}]. End the layers with {{\"type\": \"conv_transpose\"}} or conv2d.");
         if (shape.Length != 1 || shape[0] != spec.ClassNames.Length)
             throw new InvalidDataException(
                 $"Model '{spec.Name}' outputs shape [{string.Join(", ", shape)}] but must output [{spec.ClassNames.Length}], one score per class. End the layers with {{\"type\": \"dense\"}} (units default to the class count).");
@@ -84,6 +87,16 @@ public static class ModelBuilder
         if (spec.InputShape is null || spec.InputShape.Length != rank || spec.InputShape.Any(d => d <= 0))
             throw new InvalidDataException($"Model '{spec.Name}': input_shape must be [C, H, W] for images, [F] for feature vectors, [T, F] for series or [T] for \"input_kind\": \"tokens\", with positive sizes; got [{string.Join(", ", spec.InputShape ?? [])}] for input kind '{InputKinds.Of(spec)}'.");
         var regression = spec.Head == TaskKind.Regression;
+        if ((spec.Head == TaskKind.Generation) != (InputKinds.Of(spec) == InputKinds.Noise))
+            throw new InvalidDataException($"Model '{spec.Name}': a generator (\"head\": \"generation\") and \"input_kind\": \"noise\" go together; set both or neither.");
+        if (spec.Head == TaskKind.Generation)
+        {
+            if (spec.Preprocessing is not null)
+                throw new InvalidDataException($"Model '{spec.Name}': a generator takes noise and no preprocessing; remove \"preprocessing\".");
+            if (spec.Layers is not { Count: > 0 })
+                throw new InvalidDataException($"Model '{spec.Name}': layers is empty; list at least one layer.");
+            return;
+        }
         if (!regression && spec.ClassNames is not { Length: >= 2 })
             throw new InvalidDataException($"Model '{spec.Name}': class_names must list at least 2 classes.");
         if (regression && spec.ClassNames is not { Length: >= 1 })

@@ -31,11 +31,16 @@ public sealed class SpecModel : Module<Tensor, Tensor>
     /// <see cref="InputKinds.PadId"/>; a sequence's length is its count of other ids (at least 1), and
     /// padded steps do not change the result. Series (B, T, F) are full length.
     /// </summary>
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Forward(input, layers.Count);
+
+    /// <summary>(B, ...input shape) → the output of the layer before the last: the features a classifier's head reads (e.g. seed-cnn's 64 units).</summary>
+    public Tensor Features(Tensor input) => Forward(input, layers.Count - 1);
+
+    private Tensor Forward(Tensor input, int layerCount)
     {
         using var lengths = _tokens ? SequenceLengths(input) : null;
         var x = input;
-        foreach (var (_, layer) in layers)
+        foreach (var layer in layers.values().Take(layerCount))
         {
             var next = layer switch
             {

@@ -36,6 +36,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         ArgumentNullException.ThrowIfNull(request);
         var (source, recipe, limits) = (request.Source, request.Recipe, request.Limits);
         recipe.Validate();
+        if (recipe.Gan is not null)
+            return new GanRun(recorder, progress, interactive, _extraCallbacks).Train(request, cancellationToken);
         var clock = Stopwatch.StartNew();
         var datasetHash = source.Hash(); // the raw files, before any split: the same for train, cv and evaluate
         if (request.Added is { } added)
@@ -85,6 +87,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (run.Parameters.ContainsKey(AddedSamplesParameter))
             throw new ArgumentException($"Run {run.Id} trained on {run.Parameters[AddedSamplesParameter]} added samples (a retrain's feedback) that are not stored as files, so it cannot be resumed; run the retrain again.");
         var recipe = artifacts.LoadRecipe();
+        if (recipe.Gan is not null)
+            return new GanRun(recorder, progress, interactive, _extraCallbacks).Resume(run, artifacts, recipe, cancellationToken);
         var spec = artifacts.LoadSpec();
         var limits = TrainingLimits.FromParameters(run.Parameters);
         using var data = LoadAgain(run, artifacts, recipe, spec, progress);
@@ -144,24 +148,10 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (limits.Patience is { } patience)
             callbacks.Add(new EarlyStopping(monitor, patience));
         callbacks.AddRange(_extraCallbacks);
-        TrainingResult result;
-        try
-        {
-            var step = teacher is null ? null : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
-            result = new Trainer(model, recipe, callbacks, step).Fit(data.Train, data.Validation, resumeFrom, cancellationToken);
-        }
-        catch
-        {
-            recorder.Finish(runId, RunOutcome.Failed);
-            throw;
-        }
-        artifacts.SaveHistory(result.History);
-        if (result.Cancelled || result.Diverged)
-        {
-            var stopped = RunSummary.Stopped(runId, artifacts.Directory, result);
-            recorder.Finish(runId, stopped.Outcome);
+        var step = teacher is null ? null : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
+        var (result, stopped) = RecordedFit.Run(recorder, runId, artifacts, () => new Trainer(model, recipe, callbacks, step).Fit(data.Train, data.Validation, resumeFrom, cancellationToken));
+        if (stopped is not null)
             return stopped;
-        }
         model.save(artifacts.WeightsPath);
         if (data.Train.Task == TaskKind.Regression)
             return FinishForecast(runId, model, data, artifacts, result, clock);

@@ -80,6 +80,20 @@ public sealed record RunSummary
     }
 
     /// <summary>What training cost, recorded beside the test figures: epochs, train_seconds, images_per_second, peak_memory_mb.</summary>
+    /// <summary>A finished GAN run: its figures (<c>frechet_distance</c>, <c>frechet_distance_epoch1</c>, <c>class_coverage</c>, …) go in the summary as they are.</summary>
+    public static RunSummary Generated(string runId, string artifactsDir, TrainingResult result, IReadOnlyDictionary<string, double> metrics, int trainCount, TimeSpan total)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(metrics);
+        return Stopped(runId, artifactsDir, result) with
+        {
+            Outcome = RunOutcome.Finished,
+            ImagesPerSecond = (double)trainCount * result.EpochsThisFit / result.Elapsed.TotalSeconds,
+            TotalSeconds = total.TotalSeconds,
+            Figures = metrics.ToDictionary(m => m.Key, m => (object)m.Value),
+        };
+    }
+
     public void AddTrainingFigures(IDictionary<string, double> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);

@@ -34,6 +34,7 @@ public static class Checkpoint
         context.Model.save(Path.Combine(staging, Weights));
         context.Optimizer.save_state_dict(Path.Combine(staging, Optimizer));
         context.Ema?.Model.save(Path.Combine(staging, EmaWeights));
+        context.Step.SaveState(staging);
         var state = new CheckpointState(context.Epoch, context.GlobalStep, context.Ema?.Updates ?? 0, context.History.ToArray());
         File.WriteAllText(Path.Combine(staging, State), JsonSerializer.Serialize(state, TrainingJson.Options)); // last: its presence marks a complete checkpoint
         foreach (var file in Directory.EnumerateFiles(staging))
@@ -89,6 +90,7 @@ public static class Checkpoint
                 ema.Model.load(Path.Combine(directory, EmaWeights));
                 ema.Updates = state.EmaUpdates;
             }
+            context.Step.RestoreState(directory);
         }
         catch (Exception e) when (e is JsonException or ArgumentException or IOException or InvalidOperationException)
         {

@@ -65,6 +65,8 @@ public sealed record Recipe
     public SeriesOptions? Series { get; init; }
     /// <summary>Trains the model as the student of a finished classifier run (teacher, temperature, weight); null trains from the labels alone.</summary>
     public DistillationOptions? Distill { get; init; }
+    /// <summary>Trains a DCGAN generator on the data's images instead of a classifier (both optimisers, noise length, quality samples); null trains a model of the data's task.</summary>
+    public GanOptions? Gan { get; init; }
 
     /// <summary>
     /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
@@ -125,6 +127,8 @@ public sealed record Recipe
         }
         Series?.Validate();
         Distill?.Validate();
+        Gan?.Validate();
+        Require(Gan is null || Distill is null, "gan and distill cannot be combined; remove one of them.");
     }
 
     /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>

@@ -58,9 +58,10 @@ public sealed class Trainer
             CheckShape(validation, "validation");
         var batchesPerEpoch = (train.Count + _recipe.BatchSize - 1) / _recipe.BatchSize;
         var step = _step ?? ITrainingStep.For(train.Task, _recipe);
-        using var optimizer = OptimizerFactory.Create(_model, _recipe);
+        using var optimizer = step.CreateOptimizer(_model, _recipe);
+        var peak = optimizer.ParamGroups.First().LearningRate; // the recipe's, or a step's own (a GAN generator's); read before a restore overwrites it
         var ema = _recipe.EmaDecay is { } decay ? new WeightEma(_model, decay) : null;
-        var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, train.Count, ema);
+        var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, train.Count, ema, step);
         if (resumeFrom is not null)
         {
             var state = Checkpoint.Restore(resumeFrom, context);
@@ -68,7 +69,7 @@ public sealed class Trainer
             context.GlobalStep = state.GlobalStep;
             context.FirstEpoch = state.Epoch + 1;
         }
-        var schedule = new LearningRateSchedule(_recipe.Schedule, _recipe.LearningRate, (long)batchesPerEpoch * _recipe.Epochs, _recipe.WarmupFraction);
+        var schedule = new LearningRateSchedule(_recipe.Schedule, peak, (long)batchesPerEpoch * _recipe.Epochs, _recipe.WarmupFraction);
         var augmentations = Augmentations();
         var stopwatch = Stopwatch.StartNew();
         foreach (var callback in _callbacks)
@@ -118,18 +119,12 @@ public sealed class Trainer
             foreach (var augmentation in augmentations)
                 inputs = augmentation.Apply(inputs, generator);
             OptimizerFactory.SetLearningRate(context.Optimizer, schedule.At(context.GlobalStep));
-            context.Optimizer.zero_grad();
-            var outputs = _model.forward(inputs); // (B, K)
-            var loss = step.Loss(inputs, outputs, targets);
-            loss.backward();
-            context.Optimizer.step();
+            var batchLoss = step.TrainBatch(_model, context.Optimizer, inputs, targets, generator);
             context.Ema?.Update();
             context.GlobalStep++;
-            var batchLoss = loss.item<float>();
             var batchSize = targets.shape[0];
             lossSum += batchLoss * batchSize;
             seen += batchSize;
-            step.Update(outputs, targets);
             foreach (var callback in _callbacks)
                 callback.OnBatchEnd(context, batch, batchLoss);
             if (context.StopTraining)
@@ -166,9 +161,13 @@ public sealed class Trainer
 
     private void CheckShape(TensorDataset data, string split)
     {
-        var expected = _model.Spec.InputShape.Select(d => (long)d);
+        // A generator learns to make the data's samples, so they have its output's shape.
+        var generator = _model.Spec.Head == TaskKind.Generation;
+        var expected = generator ? ModelBuilder.InferOutputShape(_model.Spec) : _model.Spec.InputShape.Select(d => (long)d).ToArray();
         if (!data.SampleShape.SequenceEqual(expected))
-            throw new ArgumentException($"The {split} data has samples of shape [{string.Join(", ", data.SampleShape)}] but model '{_model.Spec.Name}' expects [{string.Join(", ", _model.Spec.InputShape)}].");
+            throw new ArgumentException($"The {split} data has samples of shape [{string.Join(", ", data.SampleShape)}] but model '{_model.Spec.Name}' {(generator ? "generates" : "expects")} [{string.Join(", ", expected)}].");
+        if (generator)
+            return;
         if (data.TargetNames.Count != _model.Spec.ClassNames.Length)
             throw new ArgumentException($"The {split} data has {data.TargetNames.Count} {(data.Task == TaskKind.Classification ? "classes" : "targets")} but model '{_model.Spec.Name}' outputs {_model.Spec.ClassNames.Length}.");
     }

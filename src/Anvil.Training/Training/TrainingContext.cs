@@ -6,8 +6,9 @@ namespace Anvil.Training.Training;
 /// <summary>What callbacks see of a running fit, and the flag they set to stop it.</summary>
 public sealed class TrainingContext
 {
-    internal TrainingContext(SpecModel model, OptimizerHelper optimizer, Recipe recipe, int batchesPerEpoch, int sampleCount, WeightEma? ema)
+    internal TrainingContext(SpecModel model, OptimizerHelper optimizer, Recipe recipe, int batchesPerEpoch, int sampleCount, WeightEma? ema, ITrainingStep step)
     {
+        Step = step;
         Model = model;
         Optimizer = optimizer;
         Recipe = recipe;
@@ -17,6 +18,8 @@ public sealed class TrainingContext
     }
 
     public SpecModel Model { get; }
+    /// <summary>The loss and figures of the fit; it may train more than <see cref="Model"/> (a GAN's discriminator), which checkpoints save through it.</summary>
+    public ITrainingStep Step { get; }
     public OptimizerHelper Optimizer { get; }
     public Recipe Recipe { get; }
     /// <summary>Averaged weights when the recipe enables weight EMA; what validation and the final model use.</summary>

@@ -40,6 +40,16 @@ public sealed class ModelManifestTests
     }
 
     [Fact]
+    public void NoiseInAndAnImageOutGoTogether()
+    {
+        var half = Manifest("\"format\": \"anvil.model/2\", \"input_kind\": \"noise\", \"output_kind\": \"probabilities\"", "\"kind\": \"noise\"");
+
+        var error = Assert.Throws<RegistryException>(() => ModelManifest.Parse(Encoding.UTF8.GetBytes(half), "manifest.json"));
+
+        Assert.Contains("is a generator only in part", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ATokensManifestNeedsItsTokenizer()
     {
         var without = Manifest("\"format\": \"anvil.model/2\", \"input_kind\": \"tokens\", \"output_kind\": \"probabilities\"", "\"kind\": \"tokens\"");

@@ -48,7 +48,7 @@ public class ModelSpecTests
 
         Assert.Contains("Layer 0 (conv3d)", error.Message);
         Assert.Contains("unknown layer type 'conv3d'", error.Message);
-        Assert.Contains("conv2d, batchnorm, maxpool2d", error.Message);
+        Assert.Contains("conv2d, conv_transpose, batchnorm, maxpool2d", error.Message);
     }
 
     [Fact]
