@@ -60,6 +60,17 @@ public sealed class AnvilClient : IDisposable
         return PredictWithAsync(model, options, () => ImageContent.Create(images), cancellationToken);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> images from a generator model, deterministic for a <paramref name="seed"/> and a version;
+    /// each image is one billed prediction, and the call keeps one Idempotency-Key across its retries.
+    /// </summary>
+    public Task<GenerateResponse> GenerateAsync(string model, int count, long seed, PredictOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PredictOptions();
+        var (path, key) = InferencePath(model, "generate", options);
+        return _retrier.SendAsync<GenerateResponse>(HttpMethod.Post, path, () => JsonContent.Create(new { count, seed }, options: Json), key, cancellationToken);
+    }
+
     public Task<IReadOnlyList<ModelSummary>> ListModelsAsync(CancellationToken cancellationToken = default) =>
         _retrier.SendAsync<IReadOnlyList<ModelSummary>>(HttpMethod.Get, "/v1/models", null, null, cancellationToken);
 
@@ -93,12 +104,17 @@ public sealed class AnvilClient : IDisposable
 
     private Task<PredictResponse> PredictWithAsync(string model, PredictOptions? options, Func<HttpContent> content, CancellationToken cancellationToken)
     {
-        options ??= new PredictOptions();
+        var (path, key) = InferencePath(model, "predict", options ?? new PredictOptions());
+        return _retrier.SendAsync<PredictResponse>(HttpMethod.Post, path, content, key, cancellationToken);
+    }
+
+    /// <summary>The route with its version selector, and the call's Idempotency-Key (fresh unless given).</summary>
+    private static (string Path, string Key) InferencePath(string model, string action, PredictOptions options)
+    {
         if (options.Alias is not null && options.Version is not null)
             throw new ArgumentException("Give an alias or a version, not both.", nameof(options));
         var query = options.Alias is { } alias ? $"?alias={Uri.EscapeDataString(alias)}" : options.Version is { } version ? $"?version={version}" : "";
-        var key = options.IdempotencyKey ?? $"client-{Guid.CreateVersion7():N}";
-        return _retrier.SendAsync<PredictResponse>(HttpMethod.Post, $"/v1/models/{Segment(model)}/predict{query}", content, key, cancellationToken);
+        return ($"/v1/models/{Segment(model)}/{action}{query}", options.IdempotencyKey ?? $"client-{Guid.CreateVersion7():N}");
     }
 
     private Task<FeedbackResponse> FeedbackAsync(string predictionId, object label, string? comment, CancellationToken cancellationToken) =>

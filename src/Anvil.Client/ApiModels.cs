@@ -25,6 +25,15 @@ public sealed record ModelDetail(ModelSummary Model, IReadOnlyList<VersionSummar
 
 public sealed record FeedbackResponse(string PredictionId, int Label, string LabelName, string? Comment, DateTimeOffset CreatedAt);
 
+/// <summary>One generated image: its billed prediction id and the PNG bytes (base64 on the wire).</summary>
+public sealed record GeneratedImage(string Id, int Width, int Height, string PngBase64)
+{
+    public byte[] Png() => Convert.FromBase64String(PngBase64);
+}
+
+/// <summary>A generator's answer: the seed it used and one PNG per requested image.</summary>
+public sealed record GenerateResponse(long Seed, string MediaType, IReadOnlyList<GeneratedImage> Images);
+
 /// <summary>One feedback item: what the model predicted and the label the client gave.</summary>
 public sealed record FeedbackItem(string PredictionId, string Model, long Version, string Predicted, string Label, int LabelIndex, string? Comment, DateTimeOffset CreatedAt);
 

@@ -120,6 +120,7 @@ public static class ServingApp
             .WithDescription("JSON {\"count\": n, \"seed\": s} → {\"images\": [{\"id\", \"width\", \"height\", \"png_base64\"}], \"seed\"}: PNGs, base64-encoded in JSON. The server draws the noise from the seed, so the same seed and count give the same images from the same version; without a seed it picks one and returns it. Only models with output_kind \"image\" are served here (others: 400). count is 1 to the plan's inputs per request (more: 413); each image is one billed prediction. ?alias= or ?version= and Idempotency-Key work as for predict.")
             .WithMetadata(developer)
             .DocumentBody<Generation.GenerateRequest>()
+            .DocumentSelectorsAndIdempotency()
             .Produces<Generation.GenerateResponse>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
             .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);

@@ -31,6 +31,20 @@ public class ClientTests
         return data.ToArray();
     }
 
+    /// <summary>A tiny DCGAN registered as 'shoes' for acme (seconds; see GanRunTests).</summary>
+    private static void TrainAndRegisterGenerator(AnvilProcess anvil)
+    {
+        const string Adam = """{"learning_rate": 0.0002, "beta1": 0.5, "beta2": 0.999}""";
+        var recipe = Path.Combine(anvil.Home, "gan.json");
+        var gan = $$"""{"noise": 16, "train_images": 64, "judge_epochs": 1, "samples": 100, "generator": {{Adam}}, "discriminator": {{Adam}} }""";
+        File.WriteAllText(recipe, $$"""{"epochs": 1, "batch_size": 32, "validation_fraction": 0, "seed": 1, "gan": {{gan}} }""");
+        var trained = anvil.Run("train", "--data-dir", anvil.SampleFashionMnist(), "--recipe", recipe, "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = System.Text.Json.JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        var registered = anvil.Run("register", runId, "--name", "shoes", "--org", "acme");
+        Assert.True(registered.ExitCode == 0, registered.Stderr);
+    }
+
     private static AnvilClient Client(int port, string key, HttpMessageHandler? handler = null, int retries = 4) =>
         new(new AnvilClientOptions
         {
@@ -43,6 +57,7 @@ public class ClientTests
     {
         using var anvil = new AnvilProcess();
         ServeCommandTests.TrainAndRegister(anvil);
+        TrainAndRegisterGenerator(anvil);
         var key = ServeCommandTests.CreateKey(anvil);
         var port = ServeCommandTests.FreePort();
         using var server = await ServeCommandTests.StartServer(anvil, port);
@@ -57,19 +72,24 @@ public class ClientTests
             Assert.Equal(("fashion", 1L), (one.Model, one.Version));
             Assert.Equal(2, two.Predictions.Count);
             Assert.Equal(10, Assert.Single(pixels.Predictions).Probabilities!.Count);
-            Assert.Equal("fashion", Assert.Single(await client.ListModelsAsync()).Name);
+            Assert.Equal(["fashion", "shoes"], (await client.ListModelsAsync()).Select(m => m.Name).Order());
             Assert.Equal(1, Assert.Single((await client.GetModelAsync("fashion")).Versions).Version);
             var feedback = await client.SendFeedbackAsync(one.Predictions[0].Id, "Sneaker", "a shoe");
             Assert.Equal(("Sneaker", 7), (feedback.LabelName, feedback.Label));
             var page = await client.ListFeedbackAsync(model: "fashion", label: "Sneaker", limit: 10);
             Assert.Equal((one.Predictions[0].Id, "a shoe"), (Assert.Single(page.Items).PredictionId, page.Items[0].Comment));
+            var generated = await client.GenerateAsync("shoes", count: 2, seed: 7);
+            var again = await client.GenerateAsync("shoes", count: 2, seed: 7);
+            Assert.Equal(2, generated.Images.Count);
+            Assert.Equal(generated.Images[1].Png(), again.Images[1].Png()); // the same seed, the same images
+            Assert.Equal([0x89, 0x50, 0x4E, 0x47], generated.Images[0].Png()[..4]);
             var usage = await client.GetUsageAsync();
-            Assert.Equal(4, usage.Invoice.BilledPredictions);
-            Assert.Equal(4, usage.Days.Sum(d => d.Predictions));
+            Assert.Equal(4 + 4, usage.Invoice.BilledPredictions);
+            Assert.Equal(8, usage.Days.Sum(d => d.Predictions));
             var cli = System.Text.Json.JsonDocument.Parse(anvil.Run("usage", "--org", "acme", "--json").Stdout).RootElement; // one vocabulary
             Assert.Equal(usage.Invoice.BilledPredictions, cli.GetProperty("invoice").GetProperty("billed_predictions").GetInt64());
             Assert.Equal(usage.Invoice.TotalUsd, cli.GetProperty("invoice").GetProperty("total_usd").GetString());
-            Assert.Equal(usage.Days.Single().Model, cli.GetProperty("days")[0].GetProperty("model").GetString());
+            Assert.Equal(usage.Days.Select(d => d.Model).Order(), cli.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("model").GetString()).Order());
 
             var attempts = handler.Attempts;
             var missing = await Assert.ThrowsAsync<AnvilNotFoundException>(() => client.PredictImagesAsync("nope", [Png(1)]));
@@ -156,9 +176,11 @@ public class ClientTests
     {
         using var anvil = new AnvilProcess();
         ServeCommandTests.TrainAndRegister(anvil);
+        TrainAndRegisterGenerator(anvil);
         Assert.Equal(0, anvil.Run("plans", "set", "tiny", "--rpm", "1", "--monthly-quota", "100", "--price-per-1000", "1").ExitCode);
         var environment = new Dictionary<string, string>
         {
+            ["ANVIL_GENERATOR"] = "shoes",
             ["ANVIL_API_KEY"] = ServeCommandTests.CreateKey(anvil),
             ["ANVIL_LIMITED_KEY"] = ServeCommandTests.CreateKey(anvil, plan: "tiny"),
         };
@@ -170,7 +192,7 @@ public class ClientTests
             var clients = Path.Combine(AnvilProcess.RepositoryRoot, "clients");
             var python = await RunSuite(Path.Combine(clients, "python"), environment, "python3", "-m", "unittest", "discover", "-s", "tests", "-v");
             Assert.True(python.ExitCode == 0, python.Output);
-            Assert.Contains("Ran 5 tests", python.Output);
+            Assert.Contains("Ran 6 tests", python.Output);
             Assert.DoesNotContain("skipped", python.Output);
 
             environment["ANVIL_LIMITED_KEY"] = ServeCommandTests.CreateKey(anvil, plan: "tiny"); // the first one's minute is used up
@@ -178,7 +200,7 @@ public class ClientTests
             Assert.True(Directory.Exists(Path.Combine(typescript, "node_modules")), "run `npm ci` in clients/typescript first (.ci/run does)");
             var node = await RunSuite(typescript, environment, "npm", "test");
             Assert.True(node.ExitCode == 0, node.Output);
-            Assert.Contains("# pass 5", node.Output);
+            Assert.Contains("# pass 6", node.Output);
         }
         finally
         {

@@ -59,6 +59,11 @@ class AnvilClient:
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         return self._predict(model, body, f"multipart/form-data; boundary={boundary}", alias, version, idempotency_key)
 
+    def generate(self, model, count, seed, alias=None, version=None, idempotency_key=None):
+        """A generator's images: {"seed", "media_type", "images": [{"id", "width", "height", "png_base64"}]}."""
+        body = json.dumps({"count": count, "seed": seed}).encode()
+        return self._infer(model, "generate", body, "application/json", alias, version, idempotency_key)
+
     def list_models(self):
         return self._send("GET", "/v1/models")
 
@@ -82,11 +87,14 @@ class AnvilClient:
     # --- one logical call -----------------------------------------------------------------------
 
     def _predict(self, model, body, content_type, alias, version, idempotency_key):
+        return self._infer(model, "predict", body, content_type, alias, version, idempotency_key)
+
+    def _infer(self, model, action, body, content_type, alias, version, idempotency_key):
         if alias is not None and version is not None:
             raise ValueError("Give an alias or a version, not both.")
         query = f"?alias={urllib.parse.quote(alias)}" if alias else (f"?version={int(version)}" if version is not None else "")
         key = idempotency_key or f"client-{uuid.uuid4().hex}"
-        return self._send("POST", f"/v1/models/{_segment(model)}/predict{query}", body, content_type, key)
+        return self._send("POST", f"/v1/models/{_segment(model)}/{action}{query}", body, content_type, key)
 
     def _send(self, method, path, body=None, content_type=None, idempotency_key=None):
         attempt = 0

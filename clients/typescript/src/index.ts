@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AnvilConnectionError, errorFor } from "./errors.js";
-import type { AnvilClientOptions, FeedbackPage, FeedbackResponse, ModelDetail, ModelSummary, PredictOptions, PredictResponse, UsageResponse } from "./types.js";
+import type { AnvilClientOptions, FeedbackPage, GenerateResponse, FeedbackResponse, ModelDetail, ModelSummary, PredictOptions, PredictResponse, UsageResponse } from "./types.js";
 
 export * from "./errors.js";
 export type * from "./types.js";
@@ -62,6 +62,11 @@ export class AnvilClient {
     }, undefined, options);
   }
 
+  /** A generator's images, deterministic for a seed and a version; each is one billed prediction. */
+  generate(model: string, count: number, seed: number, options: PredictOptions = {}): Promise<GenerateResponse> {
+    return this.sendInference(model, "generate", () => JSON.stringify({ count, seed }), "application/json", options);
+  }
+
   listModels(signal?: AbortSignal): Promise<ModelSummary[]> {
     return this.send("GET", "/v1/models", undefined, undefined, undefined, signal);
   }
@@ -87,10 +92,14 @@ export class AnvilClient {
   }
 
   private sendPredict(model: string, body: () => BodyInit, contentType: string | undefined, options: PredictOptions): Promise<PredictResponse> {
+    return this.sendInference(model, "predict", body, contentType, options);
+  }
+
+  private sendInference<T>(model: string, action: string, body: () => BodyInit, contentType: string | undefined, options: PredictOptions): Promise<T> {
     if (options.alias !== undefined && options.version !== undefined) throw new Error("Give an alias or a version, not both.");
     const query = options.alias !== undefined ? `?alias=${encodeURIComponent(options.alias)}` : options.version !== undefined ? `?version=${Math.trunc(options.version)}` : "";
     const key = options.idempotencyKey ?? `client-${randomUUID().replaceAll("-", "")}`;
-    return this.send("POST", `/v1/models/${segment(model)}/predict${query}`, body, contentType, key, options.signal);
+    return this.send("POST", `/v1/models/${segment(model)}/${action}${query}`, body, contentType, key, options.signal);
   }
 
   private async send<T>(method: string, path: string, body: (() => BodyInit) | undefined, contentType: string | undefined, idempotencyKey: string | undefined, signal: AbortSignal | undefined): Promise<T> {

@@ -51,6 +51,12 @@ export interface FeedbackResponse {
   created_at: string;
 }
 
+export interface GenerateResponse {
+  seed: number;
+  media_type: string;
+  images: { id: string; width: number; height: number; png_base64: string }[];
+}
+
 export interface FeedbackPage {
   items: { prediction_id: string; model: string; version: number; predicted: string; label: string; label_index: number; comment?: string | null; created_at: string }[];
   next_cursor?: string | null;

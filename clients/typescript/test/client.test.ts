@@ -41,13 +41,22 @@ test("every route answers", { skip }, async () => {
   assert.deepEqual([one.model, one.version], ["fashion", 1]);
   assert.equal(two.predictions.length, 2);
   assert.equal(Object.keys(pixels.predictions[0].probabilities!).length, 10);
-  assert.deepEqual((await c.listModels()).map((m) => m.name), ["fashion"]);
+  assert.ok((await c.listModels()).some((m) => m.name === "fashion"));
   assert.deepEqual((await c.getModel("fashion")).versions.map((v) => v.version), [1]);
   const feedback = await c.sendFeedback(one.predictions[0].id, "Sneaker", "a shoe");
   assert.deepEqual([feedback.label_name, feedback.label], ["Sneaker", 7]);
   const page = await c.listFeedback({ model: "fashion", label: "Sneaker", limit: 50 });
   assert.ok(page.items.some((item) => item.prediction_id === one.predictions[0].id));
   assert.ok((await c.getUsage()).invoice.billed_predictions >= 4);
+});
+
+test("a generator answers the same images for a seed", { skip }, async () => {
+  const c = client();
+  const first = await c.generate(process.env.ANVIL_GENERATOR!, 2, 7);
+  const again = await c.generate(process.env.ANVIL_GENERATOR!, 2, 7);
+  assert.equal(first.images.length, 2);
+  assert.equal(again.images[1].png_base64, first.images[1].png_base64);
+  await assert.rejects(c.generate(process.env.ANVIL_GENERATOR!, 1, -1), AnvilInvalidRequestError);
 });
 
 test("refusals are typed and never retried", { skip }, async () => {
