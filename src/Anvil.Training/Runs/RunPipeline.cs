@@ -153,6 +153,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (stopped is not null)
             return stopped;
         model.save(artifacts.WeightsPath);
+        if (callbacks.OfType<IEndsWithoutTest>().Any(c => c.EndsWithoutTest))
+            return FinishWithoutTest(runId, data, result, artifacts, clock);
         if (data.Train.Task == TaskKind.Regression)
             return FinishForecast(runId, model, data, artifacts, result, clock);
         var test = TestEvaluation.Run(model, data.Test, recipe.TestTimeAugmentation, progress, interactive);
@@ -166,6 +168,18 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         artifacts.SaveEvaluation(test.SingleView, data.Test.ClassNames, metrics, evaluation: false);
         recorder.LogMetrics(runId, metrics);
         recorder.Finish(runId, RunOutcome.Finished);
+        return summary;
+    }
+
+    // A pruned trial: what training cost is recorded, the test set stays untouched.
+    private RunSummary FinishWithoutTest(string runId, PreparedData data, TrainingResult result, RunArtifacts artifacts, Stopwatch clock)
+    {
+        var summary = RunSummary.Pruned(runId, artifacts.Directory, result, data.Train.Count, clock.Elapsed);
+        var metrics = new Dictionary<string, double>();
+        summary.AddTrainingFigures(metrics);
+        recorder.LogMetrics(runId, metrics);
+        recorder.Finish(runId, RunOutcome.Finished);
+        progress.WriteLine($"Run {runId}: {result.StopReason ?? "stopped"}; no test evaluation.");
         return summary;
     }
 

@@ -79,7 +79,6 @@ public sealed record RunSummary
         };
     }
 
-    /// <summary>What training cost, recorded beside the test figures: epochs, train_seconds, images_per_second, peak_memory_mb.</summary>
     /// <summary>A finished GAN run: its figures (<c>frechet_distance</c>, <c>frechet_distance_epoch1</c>, <c>class_coverage</c>, …) go in the summary as they are.</summary>
     public static RunSummary Generated(string runId, string artifactsDir, TrainingResult result, IReadOnlyDictionary<string, double> metrics, int trainCount, TimeSpan total)
     {
@@ -94,6 +93,22 @@ public sealed record RunSummary
         };
     }
 
+    /// <summary>
+    /// A tuning trial its pruner stopped: it trained, but the test set is not touched — a pruned trial is judged on
+    /// validation only, and its test evaluation would cost time the pruner just saved.
+    /// </summary>
+    public static RunSummary Pruned(string runId, string artifactsDir, TrainingResult result, int trainCount, TimeSpan total)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return Stopped(runId, artifactsDir, result) with
+        {
+            Outcome = RunOutcome.Finished,
+            ImagesPerSecond = (double)trainCount * result.EpochsThisFit / result.Elapsed.TotalSeconds,
+            TotalSeconds = total.TotalSeconds,
+        };
+    }
+
+    /// <summary>What training cost, recorded beside the test figures: epochs, train_seconds, images_per_second, peak_memory_mb.</summary>
     public void AddTrainingFigures(IDictionary<string, double> metrics)
     {
         ArgumentNullException.ThrowIfNull(metrics);

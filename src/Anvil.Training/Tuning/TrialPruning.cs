@@ -14,7 +14,7 @@ namespace Anvil.Training.Tuning;
 /// </code>
 /// </example>
 public sealed class TrialPruning(TrialRecord trial, string metric, IPruner? pruner,
-    Func<IReadOnlyList<TrialRecord>> others, Func<int, double, bool> report) : Callback
+    Func<IReadOnlyList<TrialRecord>> others, Func<int, double, bool> report) : Callback, IEndsWithoutTest
 {
     private readonly Dictionary<int, double> _curve = new(trial.Intermediate);
 
@@ -26,6 +26,9 @@ public sealed class TrialPruning(TrialRecord trial, string metric, IPruner? prun
 
     /// <summary>True when the pruner stopped the trial.</summary>
     public bool Pruned { get; private set; }
+
+    /// <inheritdoc />
+    public bool EndsWithoutTest => Pruned;
 
     /// <summary>True when another worker took the trial over; its result is no longer this worker's to record.</summary>
     public bool LeaseLost { get; private set; }
