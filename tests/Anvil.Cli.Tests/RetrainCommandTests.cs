@@ -65,7 +65,8 @@ public class RetrainCommandTests(ITestOutputHelper output)
             var refused = anvil.Run("retrain", "--model", "noisy", "--org", "acme", "--promote", "--tolerance", "5", "--json");
             output.WriteLine(refused.Stdout);
             Assert.True(refused.ExitCode == 4, refused.Stderr + refused.Stdout);
-            Assert.Contains("Gate refused promotion: on held-out feedback the challenger", refused.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Gate refused promotion: ", refused.Stdout, StringComparison.Ordinal);
+            Assert.Contains("on held-out feedback the challenger", refused.Stdout, StringComparison.Ordinal); // the reason that matters; a test-set drop may be named too
             var noisy = anvil.Run("models", "show", "noisy", "--org", "acme").Stdout;
             Assert.Contains("aliases challenger → v2, champion → v1", noisy, StringComparison.Ordinal);
             Assert.EndsWith(", refused", noisy.TrimEnd(), StringComparison.Ordinal); // v2's gate line
@@ -93,7 +94,9 @@ public class RetrainCommandTests(ITestOutputHelper output)
                     }
                 }
             });
-            var retrained = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote", "--tolerance", "5", "--shadow", "100", "--json");
+            // A champion of 806 images and 2 epochs moves several points on a 512-image test set from one retrain to the
+            // next; this test is about the feedback gain and a promotion without failed requests, so the tolerance is wide.
+            var retrained = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote", "--tolerance", "20", "--shadow", "100", "--json");
             for (var i = 0; i < 100 && !answeredBy.Contains(2); i++) // bounded: the server polls aliases every second
                 await Task.Delay(100);
             await stop.CancelAsync();
