@@ -190,7 +190,7 @@ public class ClientTests
         try
         {
             var clients = Path.Combine(AnvilProcess.RepositoryRoot, "clients");
-            var python = await RunSuite(Path.Combine(clients, "python"), environment, "python3", "-m", "unittest", "discover", "-s", "tests", "-v");
+            var python = await AnvilProcess.RunProgram(Path.Combine(clients, "python"), Python(environment, Path.Combine(clients, "python")), "python3", "-m", "unittest", "discover", "-s", "tests", "-v");
             Assert.True(python.ExitCode == 0, python.Output);
             Assert.Contains("Ran 6 tests", python.Output);
             Assert.DoesNotContain("skipped", python.Output);
@@ -198,7 +198,7 @@ public class ClientTests
             environment["ANVIL_LIMITED_KEY"] = ServeCommandTests.CreateKey(anvil, plan: "tiny"); // the first one's minute is used up
             var typescript = Path.Combine(clients, "typescript");
             Assert.True(Directory.Exists(Path.Combine(typescript, "node_modules")), "run `npm ci` in clients/typescript first (.ci/run does)");
-            var node = await RunSuite(typescript, environment, "npm", "test");
+            var node = await AnvilProcess.RunProgram(typescript, environment, "npm", "test");
             Assert.True(node.ExitCode == 0, node.Output);
             Assert.Contains("# pass 6", node.Output);
         }
@@ -208,18 +208,6 @@ public class ClientTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> RunSuite(string directory, Dictionary<string, string> environment, string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        foreach (var (name, value) in environment)
-            info.Environment[name] = value;
-        info.Environment["PYTHONPATH"] = directory;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Dictionary<string, string> Python(Dictionary<string, string> environment, string directory) =>
+        new(environment) { ["PYTHONPATH"] = directory };
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -14,18 +13,6 @@ public class ExportCommandTests
         var random = new Random(seed);
         var images = Enumerable.Range(0, 3).Select(_ => new[] { Enumerable.Range(0, 28).Select(_ => Enumerable.Range(0, 28).Select(_ => random.Next(256)).ToArray()).ToArray() });
         return JsonSerializer.Serialize(new { inputs = images });
-    }
-
-    private static async Task<(int ExitCode, string Output)> Run(string directory, string program, params string[] args)
-    {
-        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-            info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static double[][] Probabilities(string json) =>
@@ -57,11 +44,11 @@ public class ExportCommandTests
         Assert.Contains("[1, 28, 28]", File.ReadAllText(Path.Combine(bundle, "README.md")));
         var expected = Probabilities(served);
 
-        var csharp = await Run(bundle, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
+        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
         Assert.True(csharp.ExitCode == 0, csharp.Output);
-        var js = await Run(bundle, "npm", "install", "--prefix", "js", "--no-audit", "--no-fund");
+        var js = await AnvilProcess.RunProgram(bundle, null, "npm", "install", "--prefix", "js", "--no-audit", "--no-fund");
         Assert.True(js.ExitCode == 0, js.Output);
-        js = await Run(bundle, "node", "js/predict.mjs", "inputs.json");
+        js = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
         Assert.True(js.ExitCode == 0, js.Output);
         foreach (var answer in new[] { Probabilities(csharp.Output), Probabilities(js.Output) })
         {
@@ -75,10 +62,10 @@ public class ExportCommandTests
         var bytes = File.ReadAllBytes(model);
         bytes[^10] ^= 0x01;
         File.WriteAllBytes(model, bytes);
-        var refused = await Run(bundle, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
+        var refused = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("model.onnx does not match its digest", refused.Output);
-        var refusedJs = await Run(bundle, "node", "js/predict.mjs", "inputs.json");
+        var refusedJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
         Assert.NotEqual(0, refusedJs.ExitCode);
         Assert.Contains("model.onnx does not match its digest", refusedJs.Output);
     }

@@ -60,12 +60,7 @@ internal static class PredictCommand
         var run = openStore().GetRun(target);
         if (run.Status != Registry.Runs.RunStatus.Finished)
             throw new ArgumentException($"Run {run.Id[..12]} ({run.Name}) is not finished; predict with a finished run or a registered model.");
-        var artifacts = new RunArtifacts(run.ArtifactsDirectory);
-        using var model = artifacts.LoadModel();
-        using var signer = ManifestSigner.OpenOrCreate(registries.Home); // the same sealed folder register would make
-        var vocabulary = InputKinds.Of(model.Spec) == InputKinds.Tokens ? artifacts.Require(artifacts.VocabularyPath) : null;
-        var files = Export.ModelVersionBuilder.Build(model, new Export.ModelOrigin(run.Id, run.DatasetHash, artifacts.LoadMetrics()), signer,
-            Path.Combine(registries.Home.Directory, "models"), vocabulary, artifacts.LoadCsvPolicy());
+        var files = new ModelRegistration(registries.Home, openStore(), registries.Catalog).Seal(run); // the same sealed folder register would make
         return (new ModelVersion("", "", run.Name, 0, files.Directory, files.Digest, run.Id, run.StartedAt), files);
     }
 

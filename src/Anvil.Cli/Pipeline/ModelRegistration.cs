@@ -21,22 +21,27 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
         var run = runs.GetRun(runIdOrPrefix);
         if (run.Status != RunStatus.Finished)
             throw new RegistryException($"Run {run.Id} is {RunStatusNames.ToText(run.Status)}; only a finished run can be registered. Resume it with ./anvil train --resume {run.Id[..12]}.");
-        var artifacts = new RunArtifacts(run.ArtifactsDirectory);
-        var metrics = artifacts.LoadMetrics();
-
-        VerifiedModelVersion files;
-        using (var model = artifacts.LoadModel())
-        {
-            using var signer = ManifestSigner.OpenOrCreate(home);
-            var vocabulary = InputKinds.Of(model.Spec) == InputKinds.Tokens ? artifacts.Require(artifacts.VocabularyPath) : null;
-            files = ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, metrics, retraining), signer, Path.Combine(home.Directory, "models"), vocabulary, artifacts.LoadCsvPolicy());
-        }
-
+        var files = Seal(run, retraining);
         var version = catalog.AddVersion(organizationId, modelName, files.Directory, files.Digest, run.Id);
         if (alias is not null)
             catalog.SetAlias(organizationId, modelName, alias, version.Version);
         else if (catalog.Find(organizationId, modelName) is { } registered && !registered.Aliases.ContainsKey(Champion))
             catalog.SetAlias(organizationId, modelName, Champion, version.Version);
         return version;
+    }
+
+    /// <summary>
+    /// A finished run as a sealed, signed version folder under <c>&lt;home&gt;/models</c> (content-addressed: the same run
+    /// seals to the same folder), without a catalog entry. <c>predict RUN</c> uses it as it is.
+    /// </summary>
+    public VerifiedModelVersion Seal(Run run, ModelRetraining? retraining = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var artifacts = new RunArtifacts(run.ArtifactsDirectory);
+        using var model = artifacts.LoadModel();
+        using var signer = ManifestSigner.OpenOrCreate(home);
+        var vocabulary = InputKinds.Of(model.Spec) == InputKinds.Tokens ? artifacts.Require(artifacts.VocabularyPath) : null;
+        return ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, artifacts.LoadMetrics(), retraining), signer,
+            Path.Combine(home.Directory, "models"), vocabulary, artifacts.LoadCsvPolicy());
     }
 }

@@ -38,15 +38,20 @@ public static class RobustnessEvaluation
         model.eval();
         var count = (int)Math.Min(limit, test.Count);
         var random = new Generator((ulong)seed);
-        var logits = PixelModel(model, preprocessing, test.Features.shape[1]);
+        var channels = test.Features.shape[1];
+        using var mean = tensor(Broadcast(preprocessing.Mean, channels)).reshape(1, channels, 1, 1);
+        using var std = tensor(Broadcast(preprocessing.Std, channels)).reshape(1, channels, 1, 1);
+        var rawPerPixel = (float)(255 * preprocessing.Scale);
+        Tensor logits(Tensor pixels) => model.forward((pixels * rawPerPixel - mean) / std); // [0, 1] pixels → the model's input
+        Tensor toPixels(Tensor normalised) => ((normalised * std + mean) / rawPerPixel).clamp(0, 1);
         var unbounded = norm == AttackNorm.Linf ? 1.0 : Math.Sqrt(test.Features.shape[1] * test.Features.shape[2] * test.Features.shape[3]);
-        var clean = Accuracy(test, count, preprocessing, logits, null, random);
+        var clean = Accuracy(test, count, toPixels, logits, null, random);
         var points = epsilons.Select(epsilon => new RobustPoint(
             epsilon,
-            Accuracy(test, count, preprocessing, logits, Attack.Fgsm(norm, epsilon), random),
-            Accuracy(test, count, preprocessing, logits, Attack.Pgd(norm, epsilon, steps), random),
-            Accuracy(test, count, preprocessing, logits, Attack.Pgd(norm, epsilon, 4 * steps), random))).ToList();
-        var unboundedAccuracy = Accuracy(test, count, preprocessing, logits, Attack.Pgd(norm, unbounded, steps), random);
+            Accuracy(test, count, toPixels, logits, Attack.Fgsm(norm, epsilon), random),
+            Accuracy(test, count, toPixels, logits, Attack.Pgd(norm, epsilon, steps), random),
+            Accuracy(test, count, toPixels, logits, Attack.Pgd(norm, epsilon, 4 * steps), random))).ToList();
+        var unboundedAccuracy = Accuracy(test, count, toPixels, logits, Attack.Pgd(norm, unbounded, steps), random);
         return new RobustnessReport(norm, steps, count, clean, points, unboundedAccuracy, Warnings(points, unboundedAccuracy, test.TargetNames.Count));
     }
 
@@ -70,24 +75,12 @@ public static class RobustnessEvaluation
         return warnings;
     }
 
-    /// <summary>[0, 1] pixels → the model's normalised input → logits.</summary>
-    private static Func<Tensor, Tensor> PixelModel(nn.Module<Tensor, Tensor> model, PreprocessingSpec p, long channels)
-    {
-        var mean = tensor(Broadcast(p.Mean, channels)).reshape(1, channels, 1, 1);
-        var std = tensor(Broadcast(p.Std, channels)).reshape(1, channels, 1, 1);
-        var rawPerPixel = (float)(255 * p.Scale);
-        return pixels => model.forward((pixels * rawPerPixel - mean) / std);
-    }
-
     private static float[] Broadcast(float[] values, long channels) =>
         values.Length == channels ? values : values.Length == 1 ? Enumerable.Repeat(values[0], (int)channels).ToArray()
             : throw new ArgumentException($"The preprocessing has {values.Length} means for {channels} channels.");
 
-    private static double Accuracy(TensorDataset test, int count, PreprocessingSpec p, Func<Tensor, Tensor> logits, Attack? attack, Generator random)
+    private static double Accuracy(TensorDataset test, int count, Func<Tensor, Tensor> toPixels, Func<Tensor, Tensor> logits, Attack? attack, Generator random)
     {
-        var channels = test.Features.shape[1];
-        var mean = tensor(Broadcast(p.Mean, channels)).reshape(1, channels, 1, 1);
-        var std = tensor(Broadcast(p.Std, channels)).reshape(1, channels, 1, 1);
         var correct = 0L;
         for (var start = 0; start < count; start += Batch)
         {
@@ -95,7 +88,7 @@ public static class RobustnessEvaluation
             var n = Math.Min(Batch, count - start);
             var normalised = test.Features.narrow(0, start, n);
             var labels = test.Labels.narrow(0, start, n);
-            var pixels = ((normalised * std + mean) / (float)(255 * p.Scale)).clamp(0, 1);
+            var pixels = toPixels(normalised);
             var input = attack is null ? pixels : AdversarialAttack.Perturb(logits, pixels, labels, attack, random);
             using var noGrad = no_grad();
             correct += logits(input).argmax(1).eq(labels).sum().item<long>();

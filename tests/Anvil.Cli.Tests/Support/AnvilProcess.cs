@@ -29,6 +29,21 @@ internal sealed class AnvilProcess : IDisposable
         }
     }
 
+    /// <summary>Runs another program (python3, npm, node, dotnet) in <paramref name="directory"/>; stdout and stderr together.</summary>
+    public static async Task<(int ExitCode, string Output)> RunProgram(string directory, IReadOnlyDictionary<string, string>? environment, string program, params string[] args)
+    {
+        var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     public static string CliDll
     {
         get
