@@ -67,6 +67,8 @@ public sealed record Recipe
     public DistillationOptions? Distill { get; init; }
     /// <summary>Trains a DCGAN generator on the data's images instead of a classifier (both optimisers, noise length, quality samples); null trains a model of the data's task.</summary>
     public GanOptions? Gan { get; init; }
+    /// <summary>Train with DP-SGD to an (ε, δ) budget: the <c>"privacy"</c> section (see <see cref="PrivacyOptions"/>).</summary>
+    public PrivacyOptions? Privacy { get; init; }
 
     /// <summary>
     /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
@@ -129,6 +131,8 @@ public sealed record Recipe
         Distill?.Validate();
         Gan?.Validate();
         Require(Gan is null || Distill is null, "gan and distill cannot be combined; remove one of them.");
+        Privacy?.Validate();
+        Require(Privacy is null || (Gan is null && Distill is null), "privacy (DP-SGD) trains a classifier or regressor on its own data; remove gan or distill.");
     }
 
     /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>
