@@ -54,6 +54,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(train);
         CheckShape(train, "training");
+        ConvolutionGradientCheck.EnsureTrainable(_model.Spec);
         if (validation is not null)
             CheckShape(validation, "validation");
         var batchesPerEpoch = (train.Count + _recipe.BatchSize - 1) / _recipe.BatchSize;
