@@ -81,50 +81,86 @@ public sealed class PerSampleGradients
         }
         outputs = x;
         var outputGradients = autograd.grad([loss(outputs)], captured.Select(c => c.Output).ToArray());
-        var perExample = new List<(Parameter Parameter, Tensor Gradient)>();
-        for (var i = 0; i < captured.Count; i++)
-        {
-            var (layer, input, _) = captured[i];
-            perExample.AddRange(layer is Linear linear
-                ? Dense(linear, input.detach(), outputGradients[i])
-                : Convolution((Conv2d)layer, input.detach(), outputGradients[i]));
-        }
         var batch = inputs.shape[0];
+        var layers = captured.Select((c, i) => c.Layer is Linear linear
+            ? Dense(linear, c.Input.detach(), outputGradients[i])
+            : Convolution((Conv2d)c.Layer, c.Input.detach(), outputGradients[i])).ToList();
         var squared = zeros(batch, dtype: ScalarType.Float32);
-        foreach (var (_, gradient) in perExample)
-            squared = squared + gradient.reshape(batch, -1).pow(2).sum(1);
+        foreach (var layer in layers)
+            squared = squared + layer.NormSquared;
         norms = squared.sqrt();
         var scale = (maxNorm / (norms + 1e-6)).clamp_max(1.0); // (B)
-        return perExample.Select(p => (p.Parameter, (p.Gradient * scale.view([batch, .. Enumerable.Repeat(1L, (int)p.Gradient.dim() - 1)])).sum(dim: 0))).ToList(); // dim: a bare 0 would convert to ScalarType.Byte and pick sum(type)
+        return layers.SelectMany(layer => layer.Sums(scale)).ToList();
     }
+
+    /// <summary>
+    /// One layer's part: each example's squared gradient norm (B), and the sums of its examples' gradients weighted by a
+    /// per-example scale (B) — computed as one matrix product, without a tensor per example where the layer allows.
+    /// </summary>
+    private sealed record LayerGradients(Tensor NormSquared, Func<Tensor, IEnumerable<(Parameter, Tensor)>> Sums);
 
     /// <summary>Every trainable weight the sums cover (all of the model's, since other weighted layers are refused).</summary>
     public IEnumerable<Parameter> Parameters => _modules.Where(m => m is Linear or Conv2d).SelectMany(Trainable);
 
     private static IEnumerable<Parameter> Trainable(nn.Module<Tensor, Tensor> module) => module.parameters().Where(p => p.requires_grad);
 
-    // y = a Wᵀ + b over (B, [T,] in): per example ∂W = Σₜ gₜᵀ aₜ, ∂b = Σₜ gₜ.
-    private static IEnumerable<(Parameter, Tensor)> Dense(Linear layer, Tensor input, Tensor gradient)
+    // y = a Wᵀ + b over (B, [T,] in), g = ∂loss/∂y. Per example ∂W = Σₜ gₜᵀ aₜ and ∂b = Σₜ gₜ; with one step (T = 1)
+    // ‖∂W‖² = ‖g‖²‖a‖². Weighted sums: ∂W = (s·g)ᵀ a over all examples and steps, one matrix product.
+    private static LayerGradients Dense(Linear layer, Tensor input, Tensor gradient)
     {
         var batch = input.shape[0];
         var a = input.reshape(batch, -1, input.shape[^1]);            // (B, T, in)
         var g = gradient.reshape(batch, -1, gradient.shape[^1]);      // (B, T, out)
-        if (layer.weight!.requires_grad)
-            yield return (layer.weight, bmm(g.transpose(1, 2), a));    // (B, out, in)
-        if (layer.bias is { requires_grad: true } bias)
-            yield return (bias, g.sum(1));                             // (B, out)
+        var weight = layer.weight!.requires_grad;
+        var norm = zeros(batch);
+        if (weight)
+            norm = norm + (a.shape[1] == 1 ? g.pow(2).sum([1, 2]) * a.pow(2).sum([1, 2]) : GhostNorm(g, a));
+        if (layer.bias is { requires_grad: true })
+            norm = norm + g.sum(1).pow(2).sum(1);
+        return new LayerGradients(norm, scale => Sums(scale));
+
+        IEnumerable<(Parameter, Tensor)> Sums(Tensor scale)
+        {
+            var weighted = (g * scale.view(batch, 1, 1)).reshape(-1, g.shape[2]); // (B·T, out)
+            if (weight)
+                yield return (layer.weight!, weighted.t().matmul(a.reshape(-1, a.shape[2])));
+            if (layer.bias is { requires_grad: true } bias)
+                yield return (bias, weighted.sum(dim: 0)); // dim: a bare 0 would convert to ScalarType.Byte and pick sum(type)
+        }
     }
 
-    // Per example ∂W = g · unfold(a)ᵀ over the output positions, ∂b = Σ positions of g.
-    private static IEnumerable<(Parameter, Tensor)> Convolution(Conv2d layer, Tensor input, Tensor gradient)
+    // Per example ∂W = g · unfold(a)ᵀ over the L output positions and ∂b = Σ positions of g. The norm comes from the
+    // per-example gradients (B, O, C·kh·kw) when they are the smaller tensor, otherwise from L×L Gram matrices (ghost
+    // norm, Li et al. 2022); the weighted sum is one product over all examples and positions.
+    private static LayerGradients Convolution(Conv2d layer, Tensor input, Tensor gradient)
     {
         var batch = input.shape[0];
         var (k, d, p, s) = (layer.kernel_size, layer.dilation, layer.padding!, layer.stride);
-        var columns = nn.functional.unfold(input, (k[0], k[1]), (d[0], d[1]), (p[0], p[1]), (s[0], s[1])); // (B, C·kh·kw, L)
-        var g = gradient.reshape(batch, layer.out_channels, -1);                                          // (B, O, L)
-        if (layer.weight!.requires_grad)
-            yield return (layer.weight, bmm(g, columns.transpose(1, 2)).view([batch, .. layer.weight!.shape])); // (B, O, C, kh, kw)
-        if (layer.bias is { requires_grad: true } bias)
-            yield return (bias, g.sum(2));                                                                // (B, O)
+        var columns = nn.functional.unfold(input, (k[0], k[1]), (d[0], d[1]), (p[0], p[1]), (s[0], s[1])).transpose(1, 2); // (B, L, C·kh·kw)
+        var g = gradient.reshape(batch, layer.out_channels, -1).transpose(1, 2);                                            // (B, L, O)
+        var weight = layer.weight!.requires_grad;
+        var norm = zeros(batch);
+        if (weight)
+        {
+            var positions = g.shape[1];
+            norm = norm + (positions * positions <= g.shape[2] * columns.shape[2]
+                ? GhostNorm(g, columns)
+                : bmm(g.transpose(1, 2), columns).pow(2).sum([1, 2]));
+        }
+        if (layer.bias is { requires_grad: true })
+            norm = norm + g.sum(1).pow(2).sum(1);
+        return new LayerGradients(norm, scale => Sums(scale));
+
+        IEnumerable<(Parameter, Tensor)> Sums(Tensor scale)
+        {
+            var weighted = (g * scale.view(batch, 1, 1)).reshape(-1, g.shape[2]); // (B·L, O)
+            if (weight)
+                yield return (layer.weight!, weighted.t().matmul(columns.reshape(-1, columns.shape[2])).view(layer.weight!.shape));
+            if (layer.bias is { requires_grad: true } bias)
+                yield return (bias, weighted.sum(dim: 0));
+        }
     }
+
+    // ‖Σₜ gₜᵀ aₜ‖² per example without forming it: Σₜ,ᵤ (gₜ·gᵤ)(aₜ·aᵤ), from (B, T, T) Gram matrices.
+    private static Tensor GhostNorm(Tensor g, Tensor a) => (bmm(g, g.transpose(1, 2)) * bmm(a, a.transpose(1, 2))).sum([1, 2]);
 }
