@@ -8,8 +8,10 @@ namespace Anvil.Training.Privacy;
 /// <summary>
 /// Each example's gradient, clipped to a norm and summed, in one forward and one backward pass over the batch: the inputs of
 /// every dense and conv2d layer are kept and the gradients of their outputs taken, and per example a dense weight's gradient
-/// is gᵀa and a convolution's is g·unfold(a)ᵀ (the method of Opacus's hooks, Goodfellow 2015). Other layers must have no
-/// weights: batch norm mixes the examples of a batch, so no per-example bound exists for it.
+/// is gᵀa and a convolution's is g·unfold(a)ᵀ (the method of Opacus's hooks, Goodfellow 2015). Each example's norm is taken
+/// without forming its gradient where that is cheaper (‖g‖·‖a‖ for a dense layer, Gram matrices for a convolution with few
+/// output positions), and the clipped sum is one matrix product per layer. Other layers must have no weights: batch norm
+/// mixes the examples of a batch, so no per-example bound exists for it.
 /// </summary>
 /// <example>
 /// <code>
