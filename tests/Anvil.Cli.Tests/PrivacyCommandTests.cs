@@ -48,6 +48,8 @@ public class PrivacyCommandTests
         BadInputTests.AssertOneClearError(anvil.Run([.. common, "--model", Spec(anvil), "--dp-clip", "1"]), "add --dp-epsilon");
         BadInputTests.AssertOneClearError(anvil.Run([.. common, "--model", "resnet-small", "--dp-epsilon", "3", "--dp-delta", "1e-3"]), "batch norm");
 
+        BadInputTests.AssertOneClearError(anvil.Run("cv", "--data-dir", data, "--folds", "2", "--limit", "256", "--model", Spec(anvil), "--dp-epsilon", "3", "--dp-delta", "1e-3"), "Cross-validation does not train privately");
+
         Assert.DoesNotContain("running", anvil.Run("runs", "list").Stdout, StringComparison.Ordinal);
     }
 }
