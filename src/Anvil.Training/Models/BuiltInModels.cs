@@ -6,7 +6,7 @@ namespace Anvil.Training.Models;
 /// <item><c>vgg-small</c>: a 2x2 stride-2 "patchify" stem, then conv-BN-ReLU pairs at 14x14 and 7x7 and a 256-unit head; the default recipe's model.</item>
 /// <item><c>seed-cnn</c>: the Keras CNN of the article Anvil comes from — Conv32-Pool-Conv64-Pool-Conv64-Dense64-softmax.</item>
 /// <item><c>resnet-small</c>: a small ResNet-style network with batch norm and residual blocks.</item>
-/// <item><c>resnet-18</c>: ResNet-18 (He et al. 2015) as torchvision lays it out, the backbone transfer learning loads ImageNet weights into.</item>
+/// <item><c>resnet-18</c>: ResNet-18 (He et al. 2015) as the ImageNet file of NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 lays it out, the backbone transfer learning loads those weights into.</item>
 /// <item><c>mlp</c>: flatten, two hidden dense layers with dropout.</item>
 /// <item><c>text-gru</c>: token ids → embedding → bidirectional GRU → max over time → dense; the default for texts (see <see cref="TextGru"/>).</item>
 /// <item><c>series-gru</c>: a GRU over a series [T, F] whose every step's state feeds one dense output per horizon step.</item>
@@ -100,9 +100,10 @@ public static class BuiltInModels
 
     /// <summary>
     /// ResNet-18 without its classifier, ending in the 512 pooled features: a 7x7 stride-2 convolution with batch norm
-    /// and a 3x3 stride-2 max pool, four stages of two basic blocks (64, 128, 256, 512 channels; stages 2-4 start with
-    /// stride 2 and a 1x1 projection), global average pooling. Layer indices: 0 stem conv, 1 pool, 2-3 stage 1, 4-5
-    /// stage 2, 6-7 stage 3, 8-9 stage 4, 10 pool.
+    /// and a 3x3 stride-2 max pool, four stages of basic blocks (64, 128, 256, 512 channels; stages 2-4 start with
+    /// stride 2 and a 1x1 projection), global average pooling. The stages have 2, 2, 2 and 3 blocks, as the ImageNet
+    /// file we import has them (a CNTK export; torchvision's ResNet-18 has 2 blocks in its last stage). Layer indices:
+    /// 0 stem conv, 1 pool, 2-3 stage 1, 4-5 stage 2, 6-7 stage 3, 8-10 stage 4, 11 pool.
     /// </summary>
     public static IReadOnlyList<LayerSpec> ResNet18Backbone() =>
     [
@@ -115,6 +116,7 @@ public static class BuiltInModels
         new() { Type = LayerTypes.Residual, Filters = 256, Stride = 2 },
         new() { Type = LayerTypes.Residual, Filters = 256 },
         new() { Type = LayerTypes.Residual, Filters = 512, Stride = 2 },
+        new() { Type = LayerTypes.Residual, Filters = 512 },
         new() { Type = LayerTypes.Residual, Filters = 512 },
         new() { Type = LayerTypes.GlobalAvgPool },
     ];

@@ -134,8 +134,8 @@ public class ModelSpecTests
 
         Assert.Equal(new long[] { 64, 32, 32 }, shapes[0].Output); // 7x7 stride-2 stem, "same" padding
         Assert.Equal(new long[] { 64, 16, 16 }, shapes[1].Output); // 3x3 stride-2 max pool, padding 1
-        Assert.Equal(new long[] { 512, 2, 2 }, shapes[9].Output);
-        Assert.Equal(new long[] { 512 }, shapes[10].Output);
+        Assert.Equal(new long[] { 512, 2, 2 }, shapes[10].Output);
+        Assert.Equal(new long[] { 512 }, shapes[11].Output);
         Assert.Equal(new long[] { 10 }, shapes[^1].Output);
     }
 
