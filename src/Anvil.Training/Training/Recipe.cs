@@ -67,6 +67,8 @@ public sealed record Recipe
     public DistillationOptions? Distill { get; init; }
     /// <summary>Trains a DCGAN generator on the data's images instead of a classifier (both optimisers, noise length, quality samples); null trains a model of the data's task.</summary>
     public GanOptions? Gan { get; init; }
+    /// <summary>Fine-tunes a pretrained backbone with a new head for the data's classes (weights, image size, layer groups, a from-scratch comparison); null trains from random initialisation.</summary>
+    public Transfer.TransferOptions? Transfer { get; init; }
 
     /// <summary>
     /// The default recipe: the fast-training ingredients (batch norm network, one-cycle SGD with
@@ -128,7 +130,9 @@ public sealed record Recipe
         Series?.Validate();
         Distill?.Validate();
         Gan?.Validate();
+        Transfer?.Validate();
         Require(Gan is null || Distill is null, "gan and distill cannot be combined; remove one of them.");
+        Require(Transfer is null || (Gan is null && Distill is null), "transfer cannot be combined with gan or distill; remove one of them.");
     }
 
     /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>
