@@ -27,6 +27,8 @@ public static class CrossValidationRun
         recipe.Validate();
         if (recipe.Distill is not null)
             throw new ArgumentException("Cross-validation does not distill: remove the recipe's \"distill\" field, or train the student with ./anvil train.");
+        if (recipe.Transfer is not null)
+            throw new ArgumentException("Cross-validation does not fine-tune pretrained weights: remove the recipe's \"transfer\" section, or fine-tune with ./anvil train.");
         var datasetHash = source.Hash();
         using var data = source.Load(recipe, csvPolicy: null, progress);
         using var train = request.Limits.Samples is { } n ? PreparedData.Head(data.Train, n) : data.Train;
