@@ -102,6 +102,17 @@ public class ClientTests
 
             using var stranger = Client(port, key[..^4] + "AAAA");
             await Assert.ThrowsAsync<AnvilAuthenticationException>(() => stranger.ListModelsAsync());
+            // A key scoped away from a model meets it as missing (its existence is not revealed); a viewer may read, not predict.
+            var scoped = anvil.Run("keys", "create", "--org", "acme", "--plan", "enterprise", "--models", "shoes");
+            var viewer = anvil.Run("keys", "create", "--org", "acme", "--plan", "enterprise", "--role", "viewer");
+            Assert.True(scoped.ExitCode == 0 && viewer.ExitCode == 0, scoped.Stderr + viewer.Stderr);
+            using var shoesOnly = Client(port, scoped.Stdout.Trim());
+            Assert.Equal(2, (await shoesOnly.GenerateAsync("shoes", count: 2, seed: 1)).Images.Count);
+            await Assert.ThrowsAsync<AnvilNotFoundException>(() => shoesOnly.PredictImagesAsync("fashion", [Png(1)]));
+            using var reader = Client(port, viewer.Stdout.Trim());
+            Assert.Equal(2, (await reader.ListModelsAsync()).Count);
+            var refused = await Assert.ThrowsAsync<AnvilPermissionException>(() => reader.PredictImagesAsync("fashion", [Png(1)]));
+            Assert.Contains("viewer", refused.Detail, StringComparison.Ordinal);
             Assert.Throws<ArgumentException>(() => new AnvilClient(new AnvilClientOptions { BaseAddress = new Uri("http://127.0.0.1:1"), ApiKey = " " }));
         }
         finally

@@ -19,11 +19,14 @@ internal sealed class RecipeOptions
     public Option<int?> Seed { get; } = new("--seed") { Description = "Random seed for weights, shuffling, splits and augmentation." };
     public Option<string?> MissingValues { get; } = new("--missing-values") { Description = "CSV cells that are empty or NA: fail (default), drop-row, mean or median (fitted on the training rows)." };
     public Option<string?> Resize { get; } = new("--resize") { Description = "Resize every image of an image folder on load, e.g. 32x32 (WIDTHxHEIGHT); default: all images must share the first one's size." };
+    public Option<double?> DpEpsilon { get; } = new("--dp-epsilon") { Description = "Train with DP-SGD to this ε budget (e.g. 3): per-example clipping, Gaussian noise chosen to spend exactly the budget over the epochs, Poisson sampling. The recipe's privacy section." };
+    public Option<double?> DpDelta { get; } = new("--dp-delta") { Description = "δ of the DP-SGD budget (default 1e-5); must be below 1 / training examples." };
+    public Option<double?> DpClip { get; } = new("--dp-clip") { Description = "DP-SGD's per-example gradient clipping norm C (default 1.0)." };
     public Option<string?> Teacher { get; } = new("--teacher") { Description = "Distil from this finished classifier run (id or prefix): the recipe's distill.teacher, with its temperature and weight or 4 and 0.7." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed, MissingValues, Resize, Teacher })
+        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed, MissingValues, Resize, Teacher, DpEpsilon, DpDelta, DpClip })
             command.Options.Add(option);
     }
 
@@ -47,9 +50,20 @@ internal sealed class RecipeOptions
             MissingValues = p.GetValue(MissingValues) is { } missing ? ParseMissingValues(missing) : recipe.MissingValues,
             Resize = p.GetValue(Resize) ?? recipe.Resize,
             Distill = p.GetValue(Teacher) is { } teacher ? (recipe.Distill ?? new DistillationOptions { Teacher = teacher }) with { Teacher = teacher } : recipe.Distill,
+            Privacy = ReadPrivacy(p, recipe.Privacy),
         };
         recipe.Validate();
         return recipe;
+    }
+
+    // --dp-epsilon starts a privacy section (or overrides the recipe's); --dp-delta and --dp-clip only refine one.
+    private PrivacyOptions? ReadPrivacy(ParseResult p, PrivacyOptions? privacy)
+    {
+        var (epsilon, delta, clip) = (p.GetValue(DpEpsilon), p.GetValue(DpDelta), p.GetValue(DpClip));
+        if (epsilon is null && privacy is null)
+            return delta is null && clip is null ? null : throw new ArgumentException("--dp-delta and --dp-clip refine DP-SGD training; add --dp-epsilon with the ε budget, e.g. --dp-epsilon 3.");
+        privacy ??= new PrivacyOptions();
+        return privacy with { Epsilon = epsilon ?? privacy.Epsilon, Delta = delta ?? privacy.Delta, MaxGradNorm = clip ?? privacy.MaxGradNorm };
     }
 
     /// <summary>True when --model or the recipe file chose the model; otherwise the data's input kind picks it.</summary>

@@ -33,6 +33,9 @@ public sealed class SpecModel : Module<Tensor, Tensor>
     /// </summary>
     public override Tensor forward(Tensor input) => Forward(input, layers.Count);
 
+    /// <summary>The layers in order, each with its state-dict name (e.g. <c>00_conv2d</c>).</summary>
+    internal IEnumerable<(string Name, Module Layer)> Layers() => layers.named_children();
+
     /// <summary>(B, ...input shape) → the output of the layer before the last: the features a classifier's head reads (e.g. seed-cnn's 64 units).</summary>
     public Tensor Features(Tensor input) => Forward(input, layers.Count - 1);
 

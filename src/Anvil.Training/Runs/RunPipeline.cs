@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Anvil.Training.Data;
 using Anvil.Training.Models;
+using Anvil.Training.Privacy;
 using Anvil.Training.Training;
 using Anvil.Training.Training.Callbacks;
 using Anvil.Training.Transfer;
@@ -57,6 +58,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (teacher is not null)
             recipe = recipe with { Distill = recipe.Distill! with { Teacher = teacher.RunId } }; // the full id: a prefix can become ambiguous later
         var spec = ModelChoice.Resolve(recipe.Model, data.Train, data.Tokenizer?.Vocabulary.Count) with { Preprocessing = data.Preprocessing, Tokenizer = data.Tokenizer?.Options };
+        if (recipe.Privacy is { } privacy)
+            DpSgdStep.Check(spec, privacy, data.Train.Count); // before the run exists: a model DP-SGD cannot train is refused, not recorded as failed
         var parameters = new Dictionary<string, string>(source.ToParameters())
         {
             ["task"] = data.Train.Task == TaskKind.Classification ? "classification" : "regression",
@@ -175,7 +178,13 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (recipe.Transfer is { Groups.Count: > 0 } transfer)
             callbacks.Insert(0, new LayerFreezing(transfer.Groups, progress));
         callbacks.AddRange(_extraCallbacks);
-        var step = teacher is null ? null : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
+        using var privacy = recipe.Privacy is { } budget ? DpSgdStep.Create(model, ITrainingStep.For(data.Train.Task, recipe), budget, recipe, data.Train.Count) : null;
+        if (privacy is not null)
+        {
+            callbacks.Insert(0, new PrivacyBudget(privacy));
+            progress.WriteLine($"DP-SGD: ε = {privacy.Options.Epsilon} at δ = {privacy.Options.Delta:G3} over {recipe.Epochs} epochs: noise multiplier σ = {privacy.NoiseMultiplier:F3}, sampling rate q = {privacy.SamplingRate:G3}, clipping norm C = {privacy.Options.MaxGradNorm}.");
+        }
+        ITrainingStep? step = teacher is null ? privacy : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
         var (result, stopped) = RecordedFit.Run(recorder, runId, artifacts, () => new Trainer(model, recipe, callbacks, step).Fit(data.Train, data.Validation, resumeFrom, cancellationToken));
         if (stopped is not null)
             return stopped;
@@ -193,6 +202,12 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         var metrics = test.ToMetrics(data.Test.ClassNames);
         foreach (var (name, value) in figures ?? [])
             metrics[name] = value;
+        if (privacy is not null)
+        {
+            foreach (var (name, value) in privacy.ToFigures())
+                metrics[name] = value;
+            summary = summary with { Figures = new Dictionary<string, object>(summary.Figures ?? []) { ["dp_epsilon"] = privacy.EpsilonSpent, ["dp_delta"] = privacy.Options.Delta } };
+        }
         summary.AddTrainingFigures(metrics);
         artifacts.SaveEvaluation(test.SingleView, data.Test.ClassNames, metrics, evaluation: false);
         recorder.LogMetrics(runId, metrics);

@@ -54,6 +54,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(train);
         CheckShape(train, "training");
+        ConvolutionGradientCheck.EnsureTrainable(_model.Spec);
         if (validation is not null)
             CheckShape(validation, "validation");
         var batchesPerEpoch = (train.Count + _recipe.BatchSize - 1) / _recipe.BatchSize;
@@ -115,11 +116,16 @@ public sealed class Trainer
                 return null;
             using var scope = NewDisposeScope();
             var start = batch * _recipe.BatchSize;
-            var indices = order.narrow(0, start, Math.Min(_recipe.BatchSize, train.Count - start));
+            var indices = step is IBatchSampler sampler
+                ? sampler.DrawBatch(train.Count)
+                : order.narrow(0, start, Math.Min(_recipe.BatchSize, train.Count - start));
             var inputs = train.Features.index_select(0, indices); // (B, ...)
             var targets = train.Targets.index_select(0, indices); // (B) labels or (B, K) values
-            foreach (var augmentation in augmentations)
-                inputs = augmentation.Apply(inputs, generator);
+            if (inputs.shape[0] > 0)
+            {
+                foreach (var augmentation in augmentations)
+                    inputs = augmentation.Apply(inputs, generator);
+            }
             OptimizerFactory.SetLearningRate(context.Optimizer, schedule.At(context.GlobalStep), context.LearningRateFactors);
             var batchLoss = step.TrainBatch(_model, context.Optimizer, inputs, targets, generator);
             context.Ema?.Update();
