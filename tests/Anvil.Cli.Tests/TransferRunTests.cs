@@ -106,6 +106,16 @@ public class TransferRunTests
     }
 
     [Fact]
+    public void CrossValidationOfATransferRecipeGivesOneClearError()
+    {
+        using var anvil = new AnvilProcess();
+
+        var cv = anvil.Run("cv", "--data", WriteFolder(anvil, "blue", "red"), "--recipe", WriteRecipe(anvil), "--folds", "2");
+
+        BadInputTests.AssertOneClearError(cv, "does not fine-tune pretrained weights", "./anvil train");
+    }
+
+    [Fact]
     public void MissingOrDamagedPretrainedWeightsGiveOneClearError()
     {
         using var anvil = new AnvilProcess();
