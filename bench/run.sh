@@ -27,6 +27,10 @@ for i in $(seq "$repeats"); do
     dotnet "$bench" gan | tee -a "$results"
     /usr/bin/python3 "$root/bench/pytorch_gan.py" | tee -a "$results"
   fi
+  if [ "${TRANSFER:-1}" = 1 ]; then # the resnet-18 of samples/transfer, one epoch of 1,000 RGB 64x64 images, one thread each; TRANSFER=0 skips it
+    dotnet "$bench" transfer | tee -a "$results"
+    /usr/bin/python3 "$root/bench/pytorch_transfer.py" | tee -a "$results"
+  fi
 done
 dotnet "$bench" default | tee -a "$results"
 
@@ -48,6 +52,10 @@ if "trainer-gan" in med and "pytorch-gan" in med:
     print(f"\nDCGAN (samples/gan), one epoch of {os.environ.get('GAN_IMAGES', '12000')} images, batch 64, Adam — median images/s")
     print(f"  trainer-gan    {med['trainer-gan']:8.0f}\n  pytorch-gan    {med['pytorch-gan']:8.0f}")
     print(f"  Trainer / PyTorch (GAN)      {med['trainer-gan'] / med['pytorch-gan']:.2f}")
+if "trainer-transfer" in med and "pytorch-transfer" in med:
+    print(f"\nresnet-18 fine-tuning (samples/transfer), one epoch of {os.environ.get('TRANSFER_IMAGES', '1000')} RGB 64x64 images, batch 50, Adam, 1 thread — median images/s")
+    print(f"  trainer-transfer   {med['trainer-transfer']:8.0f}\n  pytorch-transfer   {med['pytorch-transfer']:8.0f}")
+    print(f"  Trainer / PyTorch (transfer) {med['trainer-transfer'] / med['pytorch-transfer']:.2f}")
 trainer = [r for r in rows if r["mode"] == "trainer"]
 print(f"  live tensors per epoch (trainer): {trainer[-1]['live_tensors_per_epoch']}, peak memory {trainer[-1]['peak_memory_mb']:.0f} MiB")
 d = [r for r in rows if r["mode"] == "default"][-1]

@@ -4,6 +4,7 @@ using Anvil.Bench;
 // One measurement per process, printed as one JSON line; bench/run.sh runs them side by side.
 //   trainer  — Anvil's Trainer on seed-cnn (Adam, batch 64), one epoch of Fashion-MNIST
 //   bare     — the same network and step in a plain TorchSharp loop
+//   transfer — the resnet-18 of samples/transfer, one epoch of 1,000 RGB 64x64 images (bench/pytorch_transfer.py)
 //   default  — one epoch of the default recipe's model, for achieved GFLOP/s
 //   ledger   — the registry calls on the path of one prediction, timed alone (bench/serve.sh)
 //   ort DIR BATCH SECONDS — in-process ONNX Runtime on a registered model version (bench/serve.sh)
@@ -15,10 +16,11 @@ var result = mode switch
     "trainer" => SeedCnnBenchmarks.Trainer(epochs),
     "bare" => SeedCnnBenchmarks.Bare(epochs),
     "gan" => GanBenchmark.Run(epochs),
+    "transfer" => TransferBenchmark.Run(epochs),
     "default" => DefaultRecipeBenchmark.Run(),
     "ledger" => LedgerBenchmark.Run(),
     "ort" => OnnxRuntimeBenchmark.Run(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture)),
     "bare-serve" => BareEndpoint.Run(args[1], args[2]),
-    _ => throw new ArgumentException("usage: Anvil.Bench trainer|bare|gan|default [epochs] | ledger | ort VERSION_DIR BATCH SECONDS | bare-serve VERSION_DIR URL"),
+    _ => throw new ArgumentException("usage: Anvil.Bench trainer|bare|gan|transfer|default [epochs] | ledger | ort VERSION_DIR BATCH SECONDS | bare-serve VERSION_DIR URL"),
 };
 Console.WriteLine(JsonSerializer.Serialize(result));

@@ -48,9 +48,10 @@ internal sealed class LayerNodes(OnnxGraph graph, ModelWeights weights)
     public string Linear(string x, string key, string output) =>
         graph.Node("Gemm", output, [x, Weight(key + "weight"), Weight(key + "bias")], OnnxAttribute.Of("transB", 1L));
 
-    /// <summary>MaxPool2d or AvgPool2d without padding (no padding, so count_include_pad does not matter).</summary>
-    public string Pool(string opType, string x, string output, int size, int stride) =>
-        graph.Node(opType, output, [x], OnnxAttribute.Of("kernel_shape", size, size), OnnxAttribute.Of("strides", stride, stride));
+    /// <summary>MaxPool2d (padding on each side: padded cells never win) or AvgPool2d (never padded, so count_include_pad does not matter).</summary>
+    public string Pool(string opType, string x, string output, int size, int stride, int padding = 0) =>
+        graph.Node(opType, output, [x], OnnxAttribute.Of("kernel_shape", size, size), OnnxAttribute.Of("strides", stride, stride),
+            OnnxAttribute.Of("pads", padding, padding, padding, padding));
 
     /// <summary>(B, ...) → (B, product of the rest), row-major like torch.flatten(1), so NCHW order is kept.</summary>
     public string Flatten(string x, string output) => graph.Node("Flatten", output, [x], OnnxAttribute.Of("axis", 1L));

@@ -135,7 +135,7 @@ internal sealed class SpecGraphBuilder
             case LayerTypes.BatchNorm:
                 return _nodes.BatchNorm(x, key, name);
             case LayerTypes.MaxPool2d:
-                return _nodes.Pool("MaxPool", x, name, layer.Size ?? 2, layer.Stride ?? layer.Size ?? 2);
+                return _nodes.Pool("MaxPool", x, name, layer.Size ?? 2, layer.Stride ?? layer.Size ?? 2, layer.Padding == "same" ? (layer.Size ?? 2) / 2 : 0);
             case LayerTypes.AvgPool2d:
                 return _nodes.Pool("AveragePool", x, name, layer.Size ?? 2, layer.Stride ?? layer.Size ?? 2);
             case LayerTypes.GlobalAvgPool:

@@ -8,7 +8,7 @@ namespace Anvil.Cli.Commands;
 /// <summary>Options that override the recipe, shared by train and cv.</summary>
 internal sealed class RecipeOptions
 {
-    public Option<string?> Model { get; } = new("--model") { Description = "vgg-small, resnet-small, seed-cnn, mlp, text-gru, series-gru, or the path of a JSON model spec (default: vgg-small for images, mlp for CSV features, text-gru for texts, series-gru for a recipe's \"series\"). seed-cnn also selects the article's recipe (Adam, batch 64)." };
+    public Option<string?> Model { get; } = new("--model") { Description = "vgg-small, resnet-small, resnet-18, seed-cnn, mlp, text-gru, series-gru, or the path of a JSON model spec (default: vgg-small for images, mlp for CSV features, text-gru for texts, series-gru for a recipe's \"series\"). seed-cnn also selects the article's recipe (Adam, batch 64)." };
     public Option<string?> RecipeFile { get; } = new("--recipe") { Description = "A JSON recipe file; options given on the command line override its fields." };
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Number of epochs." };
     public Option<int?> BatchSize { get; } = new("--batch-size") { Description = "Samples per batch." };

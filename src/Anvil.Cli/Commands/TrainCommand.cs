@@ -1,3 +1,4 @@
+using Anvil.Export.Pretrained;
 using System.CommandLine;
 using Anvil.Cli.Pipeline;
 using Anvil.Training.Runs;
@@ -26,7 +27,7 @@ internal static class TrainCommand
         {
             var organization = p.GetValue(resume) is null ? RunOrganization.Resolve(registries, p.GetValue(org)).Id : null;
             using var recorder = new RegistryRunRecorder(openStore(), TagArguments.Parse(p.GetValue(tags)), organization);
-            var pipeline = new RunPipeline(recorder, Console.Error, interactive: !Console.IsErrorRedirected);
+            var pipeline = new RunPipeline(recorder, Console.Error, interactive: !Console.IsErrorRedirected, pretrained: new OnnxPretrainedSource());
             RunSummary summary;
             if (p.GetValue(resume) is { } runId)
                 summary = pipeline.Resume(runId, cancellationToken);

@@ -1,3 +1,4 @@
+using Anvil.Export.Pretrained;
 using System.Globalization;
 using Anvil.Cli.Commands;
 using Anvil.Registry;
@@ -45,7 +46,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         progress.WriteLine($"Retraining '{o.Model}' v{champion.Version} (run {championRun.Id[..12]}) with {learnt.Count} feedback samples; {heldOut.Count} held out to judge it.");
         var request = new RunRequest(DataSource.FromParameters(championRun.Parameters), recipe, $"retrain-{o.Model}-v{champion.Version}",
             TrainingLimits.FromParameters(championRun.Parameters), ModelGiven: true, Added: added);
-        var summary = new RunPipeline(recorder, progress, interactive: false).Train(request, cancellationToken);
+        var summary = new RunPipeline(recorder, progress, interactive: false, pretrained: new OnnxPretrainedSource()).Train(request, cancellationToken);
         if (summary.Outcome != RunOutcome.Finished)
             return new RetrainResult(champion, summary);
 

@@ -16,13 +16,20 @@ namespace Anvil.Training.Metrics;
 /// </example>
 public static class Evaluator
 {
+    // Input values per evaluation batch at most: 1,000 Fashion-MNIST images (784 values each) fit, 244 RGB 64x64 ones
+    // do. A ResNet's first activations are 5x its input; batches of 1,000 RGB 64x64 images held gigabytes of them.
+    private const long MaxBatchValues = 3_000_000;
+
     /// <summary>(N, C) class probabilities for every sample, in order.</summary>
+    /// <param name="batchSize">Samples per forward pass; lowered for large samples so a batch holds at most 3 million input values.</param>
     /// <param name="onBatch">Called after each batch with (batches done, batches in all), e.g. for <see cref="EvaluationProgress"/>.</param>
     public static Tensor PredictProbabilities(SpecModel model, Tensor features, int batchSize = 1000, bool testTimeAugmentation = false, Action<int, int>? onBatch = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(features);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var sampleValues = features.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
+        batchSize = (int)Math.Min(batchSize, Math.Max(16, MaxBatchValues / Math.Max(1, sampleValues)));
         Training.TorchRuntime.Initialize();
         if (testTimeAugmentation && features.dim() != 4)
             throw new ArgumentException("Test-time augmentation mirrors images and needs (N, C, H, W) inputs.", nameof(features));

@@ -84,13 +84,28 @@ internal static class LayerFactory
         var (channels, h, w) = c.RequireImage();
         var size = c.Required(c.Layer.Size ?? 2, "size");
         var stride = c.Required(c.Layer.Stride ?? size, "stride");
-        if (h < size || w < size)
+        var padding = PoolPadding(c, size);
+        if (h + 2 * padding < size || w + 2 * padding < size)
             throw c.Error($"a {size}x{size} pooling window does not fit a {h}x{w} input. Remove a pooling layer or use \"padding\": \"same\" convolutions.");
-        long[] output = [channels, (h - size) / stride + 1, (w - size) / stride + 1];
+        long[] output = [channels, (h + 2 * padding - size) / stride + 1, (w + 2 * padding - size) / stride + 1];
         Module<Tensor, Tensor>? module = !build ? null
-            : c.Layer.Type == LayerTypes.MaxPool2d ? MaxPool2d(size, stride) : AvgPool2d(size, stride);
+            : c.Layer.Type == LayerTypes.MaxPool2d ? MaxPool2d(size, stride, padding) : AvgPool2d(size, stride);
         return (module, output);
     }
+
+    /// <summary>
+    /// A pooling window's padding on each side: 0 ("valid", the default), or size / 2 for "same" (max pooling only,
+    /// odd sizes: ResNet's 3x3 stride-2 stem pool). Padded cells never win a maximum; an average would have to choose
+    /// whether to count them, so average pooling takes no padding.
+    /// </summary>
+    internal static int PoolPadding(LayerContext c, int size) => c.Layer.Padding switch
+    {
+        null or "valid" => 0,
+        "same" when c.Layer.Type != LayerTypes.MaxPool2d => throw c.Error("\"same\" padding is for maxpool2d only; remove \"padding\" (averages would count the padded cells)."),
+        "same" when size % 2 == 1 => size / 2,
+        "same" => throw c.Error($"\"same\" padding needs an odd size, got {size}."),
+        var p => throw c.Error($"unknown padding '{p}'. Use \"valid\" or \"same\"."),
+    };
 
     private static (Module<Tensor, Tensor>?, long[]) GlobalPool(LayerContext c, bool build)
     {

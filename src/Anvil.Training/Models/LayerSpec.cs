@@ -21,7 +21,7 @@ public sealed record LayerSpec
     /// <summary>conv2d, residual: stride (default 1); maxpool2d/avgpool2d: stride (default = size).</summary>
     public int? Stride { get; init; }
 
-    /// <summary>conv2d: "valid" (default, as Keras) or "same".</summary>
+    /// <summary>conv2d, maxpool2d: "valid" (default, as Keras) or "same" (size / 2 on each side; odd sizes).</summary>
     public string? Padding { get; init; }
 
     /// <summary>conv2d: insert batch normalisation between the convolution and the activation.</summary>

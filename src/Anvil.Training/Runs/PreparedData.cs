@@ -50,6 +50,8 @@ public sealed class PreparedData : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(limits);
+        if (recipe.Transfer is { } transfer)
+            source = Transfer.TransferData.Convert(source, transfer); // RGB at the backbone's size, before any split
         var (train, test) = (source.Train, source.Test);
         if (limits.Samples is { } n)
         {

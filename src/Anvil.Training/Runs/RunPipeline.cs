@@ -4,6 +4,7 @@ using Anvil.Training.Models;
 using Anvil.Training.Privacy;
 using Anvil.Training.Training;
 using Anvil.Training.Training.Callbacks;
+using Anvil.Training.Transfer;
 using static TorchSharp.torch;
 
 namespace Anvil.Training.Runs;
@@ -24,7 +25,8 @@ namespace Anvil.Training.Runs;
 /// <param name="progress">Where progress lines go.</param>
 /// <param name="interactive">Redraw a progress bar in place.</param>
 /// <param name="callbacks">Callbacks of the caller, run after the pipeline's own each epoch (a tuning trial's pruning).</param>
-public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool interactive, IReadOnlyList<Callback>? callbacks = null)
+/// <param name="pretrained">Where a recipe's <c>transfer.pretrained</c> weights are read (Anvil.Export's ONNX reader); null refuses transfer recipes.</param>
+public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool interactive, IReadOnlyList<Callback>? callbacks = null, IPretrainedSource? pretrained = null)
 {
     /// <summary>The run parameter that counts a run's <see cref="AddedSamples"/> (with "added_hash", their hash).</summary>
     public const string AddedSamplesParameter = "added_samples";
@@ -46,9 +48,13 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (request.Added is not null && recipe.Distill is not null)
             throw new ArgumentException("A distilled recipe cannot train on added samples (the teacher prepares its own data); retrain a model trained without --distill.");
         var teacher = recipe.Distill is { } distill ? DistillationTeacher.Find(recorder, distill.Teacher) : null;
-        using var data = teacher?.Prepare(source, recipe, limits, progress) ?? PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: null, request.Added);
+        var weights = recipe.Transfer is { } transfer ? LoadPretrained(transfer) : null;
+        if (weights is not null)
+            recipe = ForBackbone(recipe, weights, request.ModelGiven);
+        // Pretrained weights bring the normalisation they were trained with; nothing is fitted on the data then.
+        using var data = teacher?.Prepare(source, recipe, limits, progress) ?? PreparedData.Load(source.Load(recipe, csvPolicy: null, progress), recipe, limits, preprocessing: weights?.Preprocessing, request.Added);
         using var teacherModel = teacher?.Load(data.Train);
-        recipe = FollowData(recipe, data.Train, request.ModelGiven, progress);
+        recipe = FollowData(recipe, data.Train, request.ModelGiven || weights is not null, progress);
         if (teacher is not null)
             recipe = recipe with { Distill = recipe.Distill! with { Teacher = teacher.RunId } }; // the full id: a prefix can become ambiguous later
         var spec = ModelChoice.Resolve(recipe.Model, data.Train, data.Tokenizer?.Vocabulary.Count) with { Preprocessing = data.Preprocessing, Tokenizer = data.Tokenizer?.Options };
@@ -68,14 +74,18 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         }
         if (teacher is not null)
             parameters["teacher"] = teacher.RunId; // lineage
+        if (weights is not null)
+            parameters["pretrained"] = weights.Source;
         var run = recorder.CreateRun(request.Name ?? RunNames.Default(recipe.Model, source.Data), parameters, datasetHash);
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
         manual_seed(recipe.Seed);
         using var model = ModelBuilder.Build(spec);
+        weights?.LoadInto(model); // the backbone's layers; the head keeps its random initialisation
         artifacts.SaveModel(model, recipe, data.CsvPolicy); // before training, so a crashed run can be resumed
         data.Tokenizer?.Vocabulary.Save(artifacts.VocabularyPath);
         progress.WriteLine($"Run {run.Id}: {spec.Name} on {source.Data} ({data.Train.Count:N0} train, {data.Validation?.Count ?? 0:N0} validation, {data.Test.Count:N0} test), {recipe.Epochs} epoch{(recipe.Epochs == 1 ? "" : "s")}"
-            + (teacher is null ? "." : $", distilled from teacher run {teacher.RunId} ({teacher.Spec.Name}, temperature {recipe.Distill!.Temperature}, weight {recipe.Distill.Weight})."));
+            + (teacher is null ? "" : $", distilled from teacher run {teacher.RunId} ({teacher.Spec.Name}, temperature {recipe.Distill!.Temperature}, weight {recipe.Distill.Weight})")
+            + (weights is null ? "." : $", fine-tuned from {weights.Source} ({weights.BackboneLayers} pretrained layers, a new {spec.ClassNames.Length}-class head)."));
         return FitAndEvaluate(run.Id, model, teacherModel, recipe, data, artifacts, resumeFrom: null, limits, clock, cancellationToken);
     }
 
@@ -100,6 +110,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         using var model = ModelBuilder.Build(spec);
         var last = Path.Combine(artifacts.CheckpointsDirectory, "last");
         var resumeFrom = Checkpoint.Exists(last) ? last : null;
+        if (resumeFrom is null && recipe.Transfer is { } transfer)
+            LoadPretrained(transfer).LoadInto(model);
         progress.WriteLine(resumeFrom is null
             ? $"Run {run.Id}: no checkpoint yet, training from the start."
             : $"Run {run.Id}: resuming from its last checkpoint.");
@@ -136,6 +148,19 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         return recipe;
     }
 
+    private PretrainedWeights LoadPretrained(TransferOptions transfer) =>
+        (pretrained ?? throw new ArgumentException("This command cannot read pretrained weights; train a recipe with a \"transfer\" section with ./anvil train."))
+            .Load(transfer.Pretrained);
+
+    /// <summary>The recipe trains the backbone the weights fill, on images read at the transfer's size (image folders are resized on load, as serving resizes).</summary>
+    private static Recipe ForBackbone(Recipe recipe, PretrainedWeights weights, bool modelGiven)
+    {
+        if (modelGiven && recipe.Model != weights.Backbone)
+            throw new ArgumentException($"Pretrained weights '{weights.Source}' fill the {weights.Backbone} model, but the recipe trains '{recipe.Model}'; set \"model\": \"{weights.Backbone}\" or leave it out.");
+        var size = recipe.Transfer!.ImageSize;
+        return recipe with { Model = weights.Backbone, Resize = $"{size}x{size}" };
+    }
+
     private RunSummary FitAndEvaluate(string runId, SpecModel model, SpecModel? teacher, Recipe recipe, PreparedData data, RunArtifacts artifacts,
         string? resumeFrom, TrainingLimits limits, Stopwatch clock, CancellationToken cancellationToken)
     {
@@ -150,6 +175,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         };
         if (limits.Patience is { } patience)
             callbacks.Add(new EarlyStopping(monitor, patience));
+        if (recipe.Transfer is { Groups.Count: > 0 } transfer)
+            callbacks.Insert(0, new LayerFreezing(transfer.Groups, progress));
         callbacks.AddRange(_extraCallbacks);
         using var privacy = recipe.Privacy is { } budget ? DpSgdStep.Create(model, ITrainingStep.For(data.Train.Task, recipe), budget, recipe, data.Train.Count) : null;
         if (privacy is not null)
@@ -168,7 +195,9 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             return FinishForecast(runId, model, data, artifacts, result, clock);
         var test = TestEvaluation.Run(model, data.Test, recipe.TestTimeAugmentation, progress, interactive);
         // Texts: the model's binary figures beside a bag-of-words baseline trained on the same split.
-        var figures = data.Tokenizer is null ? null : TextBaseline.Compare(recipe, data, test.SingleView, progress, cancellationToken);
+        var figures = data.Tokenizer is not null ? TextBaseline.Compare(recipe, data, test.SingleView, progress, cancellationToken)
+            : recipe.Transfer is { Scratch: true } ? ScratchBaseline.Compare(model.Spec, recipe, data, progress, interactive, cancellationToken)
+            : null;
         var summary = RunSummary.Finished(runId, artifacts.Directory, result, test, data.Train.Count, clock.Elapsed) with { Figures = figures?.ToDictionary(f => f.Key, f => (object)f.Value) };
         var metrics = test.ToMetrics(data.Test.ClassNames);
         foreach (var (name, value) in figures ?? [])

@@ -61,6 +61,7 @@ public sealed class Trainer
         var step = _step ?? ITrainingStep.For(train.Task, _recipe);
         using var optimizer = step.CreateOptimizer(_model, _recipe);
         var peak = optimizer.ParamGroups.First().LearningRate; // the recipe's, or a step's own (a GAN generator's); read before a restore overwrites it
+        double[] factors = [.. optimizer.ParamGroups.Select(g => g.LearningRate / peak)]; // transfer layer groups' discriminative rates; 1 otherwise
         var ema = _recipe.EmaDecay is { } decay ? new WeightEma(_model, decay) : null;
         var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, train.Count, ema, step);
         if (resumeFrom is not null)
@@ -71,6 +72,7 @@ public sealed class Trainer
             context.FirstEpoch = state.Epoch + 1;
         }
         var schedule = new LearningRateSchedule(_recipe.Schedule, peak, (long)batchesPerEpoch * _recipe.Epochs, _recipe.WarmupFraction);
+        context.LearningRateFactors = factors;
         var augmentations = Augmentations();
         var stopwatch = Stopwatch.StartNew();
         foreach (var callback in _callbacks)
@@ -124,7 +126,7 @@ public sealed class Trainer
                 foreach (var augmentation in augmentations)
                     inputs = augmentation.Apply(inputs, generator);
             }
-            OptimizerFactory.SetLearningRate(context.Optimizer, schedule.At(context.GlobalStep));
+            OptimizerFactory.SetLearningRate(context.Optimizer, schedule.At(context.GlobalStep), context.LearningRateFactors);
             var batchLoss = step.TrainBatch(_model, context.Optimizer, inputs, targets, generator);
             context.Ema?.Update();
             context.GlobalStep++;

@@ -35,6 +35,8 @@ public sealed class TrainingContext
     public long GlobalStep { get; internal set; }
     /// <summary>Every finished epoch, including those before a resume.</summary>
     public List<EpochMetrics> History { get; } = [];
+    /// <summary>Each parameter group's learning rate relative to the scheduled one (transfer layer groups); all 1 otherwise.</summary>
+    internal IReadOnlyList<double> LearningRateFactors { get; set; } = [];
     /// <summary>Set by a callback to end training after the current batch.</summary>
     public bool StopTraining { get; set; }
     /// <summary>Why training stopped early, for the run's log.</summary>

@@ -12,6 +12,7 @@ public class ModelSpecTests
     [InlineData("seed-cnn")]
     [InlineData("resnet-small")]
     [InlineData("mlp")]
+    [InlineData("resnet-18")]
     public void BuiltInModelsAdaptToTheInputShapeAndOutputOneScorePerClass(string name)
     {
         foreach (int[] shape in new[] { new[] { 1, 28, 28 }, new[] { 3, 32, 32 } })
@@ -124,5 +125,31 @@ public class ModelSpecTests
         using var block = new ResidualBlock(4, 8, stride: 2);
         using var output = block.forward(randn(2, 4, 8, 8));
         Assert.Equal(new long[] { 2, 8, 4, 4 }, output.shape);
+    }
+
+    [Fact]
+    public void ResNet18HalvesTheResolutionFiveTimesAndEndsIn512Features()
+    {
+        var shapes = ModelBuilder.LayerShapes(BuiltInModels.Create("resnet-18", [3, 64, 64], TenClasses));
+
+        Assert.Equal(new long[] { 64, 32, 32 }, shapes[0].Output); // 7x7 stride-2 stem, "same" padding
+        Assert.Equal(new long[] { 64, 16, 16 }, shapes[1].Output); // 3x3 stride-2 max pool, padding 1
+        Assert.Equal(new long[] { 512, 2, 2 }, shapes[10].Output);
+        Assert.Equal(new long[] { 512 }, shapes[11].Output);
+        Assert.Equal(new long[] { 10 }, shapes[^1].Output);
+    }
+
+    [Fact]
+    public void SamePaddingOnAveragePoolingIsRejected()
+    {
+        var spec = new ModelSpec
+        {
+            Name = "x", InputShape = [1, 8, 8], ClassNames = ["a", "b"],
+            Layers = [new LayerSpec { Type = "avgpool2d", Size = 3, Padding = "same" }, new LayerSpec { Type = "flatten" }, new LayerSpec { Type = "dense" }],
+        };
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelBuilder.Build(spec));
+
+        Assert.Contains("\"same\" padding is for maxpool2d only", error.Message);
     }
 }
