@@ -51,6 +51,17 @@ public sealed class FeedbackPages(RegistryDatabase db)
         return new FeedbackPage(page.Select(r => r.Item).ToList(), next);
     }
 
+    /// <summary>The organization's feedback counted per model and corrected label name.</summary>
+    public FeedbackTally Tally(string organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        return new FeedbackTally(db.Read(session => session.Query(
+            "SELECT p.model_name, f.label_name, COUNT(*) FROM feedback f JOIN predictions p ON p.id = f.prediction_id " +
+            "WHERE f.organization_id = @org GROUP BY p.model_name, f.label_name ORDER BY p.model_name, f.label_name",
+            reader => (reader.GetString(0), reader.GetString(1), reader.GetLong(2)),
+            ("@org", organizationId))));
+    }
+
     private static string Encode(string createdAt, string predictionId) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{createdAt}|{predictionId}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -45,4 +45,13 @@ public interface IRunStore
 
     /// <summary>The most recent runs, newest first; only those with <paramref name="tag"/>, or of <paramref name="organizationId"/>, when given.</summary>
     IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null);
+
+    /// <summary>The most recent runs that match <paramref name="filter"/>, newest first.</summary>
+    IReadOnlyList<Run> ListRuns(int limit, RunFilter filter);
+
+    /// <summary>
+    /// The runs of <paramref name="organizationId"/> among <paramref name="ids"/> (full ids), newest first; an id of
+    /// another organization's run, or of none, is left out, so a caller cannot tell the two apart.
+    /// </summary>
+    IReadOnlyList<Run> FindRuns(IReadOnlyList<string> ids, string organizationId);
 }

@@ -14,25 +14,50 @@ internal sealed class RunReader(AnvilHome home)
         return Load(session, "SELECT id FROM runs WHERE id = @id", ("@id", id))[0];
     }
 
-    public IReadOnlyList<Run> List(Session session, int limit, KeyValuePair<string, string>? tag, string? organizationId)
+    public IReadOnlyList<Run> List(Session session, int limit, RunFilter filter)
     {
         var conditions = new List<string>();
         var parameters = new List<(string, object?)> { ("@limit", limit) };
-        if (tag is { Key: var key, Value: var value })
+        if (filter.Tag is { Key: var key, Value: var value })
         {
             conditions.Add("id IN (SELECT run_id FROM run_tags WHERE key = @key AND value = @value)");
             parameters.AddRange([("@key", key), ("@value", value)]);
         }
 
-        if (organizationId is not null)
+        if (filter.OrganizationId is not null)
         {
             conditions.Add("organization_id = @org");
-            parameters.Add(("@org", organizationId));
+            parameters.Add(("@org", filter.OrganizationId));
+        }
+
+        if (filter.Status is { } status)
+        {
+            conditions.Add("status = @status");
+            parameters.Add(("@status", RunStatusNames.ToText(status)));
+        }
+
+        if (!string.IsNullOrEmpty(filter.NameContains))
+        {
+            conditions.Add(@"name LIKE @name ESCAPE '\'");
+            parameters.Add(("@name", "%" + Escape(filter.NameContains) + "%"));
         }
 
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions) + " ";
         return Load(session, $"SELECT id FROM runs {where}{NewestFirst} LIMIT @limit", [.. parameters]);
     }
+
+    /// <summary>The runs of <paramref name="organizationId"/> among <paramref name="ids"/> (full ids), newest first; others' are left out.</summary>
+    public IReadOnlyList<Run> Find(Session session, IReadOnlyList<string> ids, string organizationId)
+    {
+        if (ids.Count == 0)
+            return [];
+        var names = ids.Select((_, i) => $"@id{i}").ToList();
+        var parameters = ids.Select((id, i) => ($"@id{i}", (object?)id)).Append(("@org", organizationId)).ToArray();
+        return Load(session, $"SELECT id FROM runs WHERE organization_id = @org AND id IN ({string.Join(", ", names)})", parameters);
+    }
+
+    private static string Escape(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
     /// <summary>The id of a run given by id, unique id prefix or unique name.</summary>
     public static string ResolveId(Session session, string reference)

@@ -185,10 +185,21 @@ public sealed class RunStore : IRunStore
 
     public Run GetRun(string reference) => _db.Read(session => _reader.Get(session, reference));
 
-    public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null)
+    public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null) =>
+        ListRuns(limit, new RunFilter(organizationId, tag));
+
+    public IReadOnlyList<Run> ListRuns(int limit, RunFilter filter)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return _db.Read(session => _reader.List(session, limit, tag, organizationId));
+        ArgumentNullException.ThrowIfNull(filter);
+        return _db.Read(session => _reader.List(session, limit, filter));
+    }
+
+    public IReadOnlyList<Run> FindRuns(IReadOnlyList<string> ids, string organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(organizationId);
+        return _db.Read(session => _reader.Find(session, ids, organizationId));
     }
 
     private static void WriteTags(Session session, string runId, IReadOnlyDictionary<string, string> tags)

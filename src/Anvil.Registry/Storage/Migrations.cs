@@ -272,5 +272,19 @@ internal static class Migrations
             ALTER TABLE runs ADD COLUMN organization_id TEXT REFERENCES organizations (id);
             CREATE INDEX runs_by_organization ON runs (organization_id, started_at DESC, id DESC);
             """),
+        new(13, "dashboard sign-in sessions", """
+            -- A browser's session on the dashboard, made by signing in with an API key. Only SHA-256 of the
+            -- cookie's random token is stored. It ends at expires_at, on sign-out (deleted), and when its key is
+            -- revoked or expires (every lookup joins api_keys), on every replica alike.
+            CREATE TABLE web_sessions (
+                token_hash      TEXT NOT NULL PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations (id),
+                key_id          TEXT NOT NULL REFERENCES api_keys (id),
+                role            TEXT NOT NULL,
+                created_at      TEXT NOT NULL,
+                expires_at      TEXT NOT NULL
+            );
+            CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at);
+            """),
     ];
 }

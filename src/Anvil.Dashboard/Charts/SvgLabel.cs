@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Rendering;
+
+namespace Anvil.Dashboard.Charts;
+
+/// <summary>An SVG &lt;text&gt; element (Razor reserves the tag name for itself, so charts write labels with this).</summary>
+public sealed class SvgLabel : ComponentBase
+{
+    [Parameter, EditorRequired] public double X { get; set; }
+
+    [Parameter, EditorRequired] public double Y { get; set; }
+
+    [Parameter] public string? Anchor { get; set; }
+
+    [Parameter, EditorRequired] public string Text { get; set; } = "";
+
+    protected override void BuildRenderTree(RenderTreeBuilder builder)
+    {
+        builder.OpenElement(0, "text");
+        builder.AddAttribute(1, "x", ChartScale.Pixel(X));
+        builder.AddAttribute(2, "y", ChartScale.Pixel(Y));
+        builder.AddAttribute(3, "text-anchor", Anchor);
+        builder.AddContent(4, Text);
+        builder.CloseElement();
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Components;
+using Anvil.Dashboard.SignIn;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Anvil.Dashboard.Shared;
+
+/// <summary>Renders a page component with the request's <see cref="Visit"/> as its <c>Visit</c> parameter.</summary>
+internal static class Pages
+{
+    public static RazorComponentResult Render<TPage>(HttpContext context, Dictionary<string, object?> parameters, int status = 200)
+        where TPage : IComponent
+    {
+        context.Response.Headers.CacheControl = "no-store"; // tenant data: never kept by a shared cache or the back button
+        parameters["Visit"] = Visit.Of(context);
+        return new RazorComponentResult<TPage>(parameters) { StatusCode = status, PreventStreamingRendering = true };
+    }
+
+    public static RazorComponentResult Message(HttpContext context, int status, string title, string text) =>
+        Render<MessagePage>(context, new() { ["Title"] = title, ["Text"] = text }, status);
+
+    /// <summary>404 for what the organization does not have, whether it exists elsewhere or not: nothing is leaked.</summary>
+    public static RazorComponentResult NotFound(HttpContext context, string what) =>
+        Message(context, 404, "Not found", $"Your organization has no {what}.");
+
+    public static RazorComponentResult Forbidden(HttpContext context, string action) =>
+        Message(context, 403, "Not allowed",
+            $"Only an owner may {action}; you signed in with a {RoleNames.ToText(SignedIn.Get(context).Role)} key. Nothing was changed.");
+}
