@@ -84,20 +84,18 @@ internal static class ModelsApi
         if (catalog.Find(organization, name) is not { } model)
             return Pages.NotFound(context, $"model '{name}'");
         var versions = catalog.Versions(organization, name);
-        var gates = runs.FindRuns([.. versions.Select(v => v.RunId).OfType<string>().Distinct()], organization)
-            .ToDictionary(run => run.Id, run => (IReadOnlyDictionary<string, double>)run.Metrics
-                .Where(m => m.Key.StartsWith("gate_", StringComparison.Ordinal)).ToDictionary(m => m.Key, m => m.Value));
+        var versionRuns = runs.FindRuns([.. versions.Select(v => v.RunId).OfType<string>().Distinct()], organization).ToDictionary(run => run.Id);
         var views = versions.OrderByDescending(v => v.Version).Select(version =>
         {
             var aliases = model.Aliases.Where(a => a.Value == version.Version).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
-            var gate = version.RunId is { } run && gates.TryGetValue(run, out var g) ? g : new Dictionary<string, double>();
+            var run = version.RunId is { } id ? versionRuns.GetValueOrDefault(id) : null;
             try
             {
-                return new VersionView(version, aliases, ModelVersionFiles.ReadManifest(version), null, gate);
+                return new VersionView(version, aliases, ModelVersionFiles.ReadManifest(version), null, run);
             }
             catch (Exception e) when (e is RegistryException or IOException or UnauthorizedAccessException)
             {
-                return new VersionView(version, aliases, null, e.Message, gate);
+                return new VersionView(version, aliases, null, e.Message, run);
             }
         }).ToList();
         return Pages.Render<ModelPage>(context, new() { ["Model"] = model, ["Versions"] = views, ["Notice"] = notice });
