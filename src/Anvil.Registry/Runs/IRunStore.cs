@@ -47,7 +47,7 @@ public interface IRunStore
     IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null);
 
     /// <summary>The most recent runs that match <paramref name="filter"/>, newest first.</summary>
-    IReadOnlyList<Run> ListRuns(int limit, RunFilter filter);
+    IReadOnlyList<Run> ListRuns(RunFilter filter, int limit);
 
     /// <summary>
     /// The runs of <paramref name="organizationId"/> among <paramref name="ids"/> (full ids), newest first; an id of

@@ -186,9 +186,9 @@ public sealed class RunStore : IRunStore
     public Run GetRun(string reference) => _db.Read(session => _reader.Get(session, reference));
 
     public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null) =>
-        ListRuns(limit, new RunFilter(organizationId, tag));
+        ListRuns(new RunFilter(organizationId, tag), limit);
 
-    public IReadOnlyList<Run> ListRuns(int limit, RunFilter filter)
+    public IReadOnlyList<Run> ListRuns(RunFilter filter, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentNullException.ThrowIfNull(filter);
