@@ -10,6 +10,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 {
     public const int Port = 5611;
 
+    private const string Chromium = "/usr/bin/chromium";
+
     private IPlaywright? _playwright;
 
     public DashboardHost Host { get; private set; } = null!;
@@ -30,6 +32,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (!File.Exists(Chromium))
+            throw new InvalidOperationException($"The browser tests drive Debian's Chromium at {Chromium}; install it with: sudo apt-get install -y chromium");
         Host = await DashboardHost.StartAsync(Port);
         OwnerKey = Host.CreateKey(Host.Acme, Role.Owner, "acme-owner");
         ViewerKey = Host.CreateKey(Host.Acme, Role.Viewer, "acme-viewer");
@@ -48,7 +52,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
-            ExecutablePath = "/usr/bin/chromium",
+            ExecutablePath = Chromium,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
