@@ -10,9 +10,9 @@ dotnet "$root/bench/Anvil.Bench/bin/Release/net10.0/linux-x64/Anvil.Bench.dll" d
   | python3 -c '
 import json, sys
 result = json.loads(sys.stdin.read().strip().splitlines()[-1])
-print(f"seeded in {result[\"seed_seconds\"]} s; {result[\"requests_per_page\"]} requests per page")
-print(f"{\"page\":<70} {\"median ms\":>10} {\"p95 ms\":>8}")
+print("seeded in %s s; %s requests per page" % (result["seed_seconds"], result["requests_per_page"]))
+print("%-70s %10s %8s" % ("page", "median ms", "p95 ms"))
 for page in result["pages"]:
-    print(f"{page[\"page\"][:70]:<70} {page[\"median_ms\"]:>10} {page[\"p95_ms\"]:>8}")
-print("slowest p95:", max(p["p95_ms"] for p in result["pages"]), "ms (goal < 50)")
+    print("%-70s %10.2f %8.2f" % (page["page"][:70], page["median_ms"], page["p95_ms"]))
+print("slowest p95: %.2f ms (goal < 50)" % max(p["p95_ms"] for p in result["pages"]))
 '

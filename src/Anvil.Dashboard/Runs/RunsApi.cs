@@ -48,7 +48,7 @@ internal static class RunsApi
         var filter = new RunFilter(SignedIn.Get(context).OrganizationId, tagFilter, wanted, name.Length > 0 ? name : null);
         return Pages.Render<RunsPage>(context, new()
         {
-            ["Runs"] = runs.ListRuns(filter, ListLimit),
+            ["Runs"] = runs.ListRunSummaries(filter, ListLimit),
             ["Status"] = status,
             ["Tag"] = tag,
             ["Name"] = name,

@@ -51,14 +51,13 @@ public sealed class FeedbackPages(RegistryDatabase db)
         return new FeedbackPage(page.Select(r => r.Item).ToList(), next);
     }
 
-    /// <summary>The organization's feedback counted per model and corrected label name.</summary>
+    /// <summary>The organization's feedback counted per corrected label name (read from an index alone: no join).</summary>
     public FeedbackTally Tally(string organizationId)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         return new FeedbackTally(db.Read(session => session.Query(
-            "SELECT p.model_name, f.label_name, COUNT(*) FROM feedback f JOIN predictions p ON p.id = f.prediction_id " +
-            "WHERE f.organization_id = @org GROUP BY p.model_name, f.label_name ORDER BY p.model_name, f.label_name",
-            reader => (reader.GetString(0), reader.GetString(1), reader.GetLong(2)),
+            "SELECT label_name, COUNT(*) FROM feedback WHERE organization_id = @org GROUP BY label_name ORDER BY COUNT(*) DESC, label_name",
+            reader => (reader.GetString(0), reader.GetLong(1)),
             ("@org", organizationId))));
     }
 

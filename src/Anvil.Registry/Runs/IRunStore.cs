@@ -46,8 +46,11 @@ public interface IRunStore
     /// <summary>The most recent runs, newest first; only those with <paramref name="tag"/>, or of <paramref name="organizationId"/>, when given.</summary>
     IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null);
 
-    /// <summary>The most recent runs that match <paramref name="filter"/>, newest first.</summary>
-    IReadOnlyList<Run> ListRuns(RunFilter filter, int limit);
+    /// <summary>
+    /// The most recent runs that match <paramref name="filter"/>, newest first, without their per-epoch metrics
+    /// (<see cref="Run.Epochs"/> is empty): what a listing shows, at a fraction of the rows.
+    /// </summary>
+    IReadOnlyList<Run> ListRunSummaries(RunFilter filter, int limit);
 
     /// <summary>
     /// The runs of <paramref name="organizationId"/> among <paramref name="ids"/> (full ids), newest first; an id of

@@ -11,10 +11,11 @@ internal sealed class RunReader(AnvilHome home)
     public Run Get(Session session, string idOrPrefix)
     {
         var id = ResolveId(session, idOrPrefix);
-        return Load(session, "SELECT id FROM runs WHERE id = @id", ("@id", id))[0];
+        return Load(session, "SELECT id FROM runs WHERE id = @id", epochs: true, ("@id", id))[0];
     }
 
-    public IReadOnlyList<Run> List(Session session, int limit, RunFilter filter)
+    /// <summary>The newest runs matching <paramref name="filter"/>; with <paramref name="epochs"/> false, their <see cref="Run.Epochs"/> are left empty.</summary>
+    public IReadOnlyList<Run> List(Session session, int limit, RunFilter filter, bool epochs = true)
     {
         var conditions = new List<string>();
         var parameters = new List<(string, object?)> { ("@limit", limit) };
@@ -43,7 +44,7 @@ internal sealed class RunReader(AnvilHome home)
         }
 
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions) + " ";
-        return Load(session, $"SELECT id FROM runs {where}{NewestFirst} LIMIT @limit", [.. parameters]);
+        return Load(session, $"SELECT id FROM runs {where}{NewestFirst} LIMIT @limit", epochs, [.. parameters]);
     }
 
     /// <summary>The runs of <paramref name="organizationId"/> among <paramref name="ids"/> (full ids), newest first; others' are left out.</summary>
@@ -53,7 +54,7 @@ internal sealed class RunReader(AnvilHome home)
             return [];
         var names = ids.Select((_, i) => $"@id{i}").ToList();
         var parameters = ids.Select((id, i) => ($"@id{i}", (object?)id)).Append(("@org", organizationId)).ToArray();
-        return Load(session, $"SELECT id FROM runs WHERE organization_id = @org AND id IN ({string.Join(", ", names)})", parameters);
+        return Load(session, $"SELECT id FROM runs WHERE organization_id = @org AND id IN ({string.Join(", ", names)})", epochs: true, parameters);
     }
 
     private static string Escape(string text) =>
@@ -120,12 +121,14 @@ internal sealed class RunReader(AnvilHome home)
         };
     }
 
-    private List<Run> Load(Session session, string selection, params (string Name, object? Value)[] parameter)
+    private List<Run> Load(Session session, string selection, bool epochs, params (string Name, object? Value)[] parameter)
     {
         var parameters = Rows(session, $"SELECT run_id, key, value FROM run_parameters WHERE run_id IN ({selection}) ORDER BY key", parameter);
         var tags = Rows(session, $"SELECT run_id, key, value FROM run_tags WHERE run_id IN ({selection}) ORDER BY key", parameter);
         var metrics = Rows(session, $"SELECT run_id, key, value FROM run_metrics WHERE run_id IN ({selection}) ORDER BY key", parameter);
-        var epochs = Rows(session, $"SELECT run_id, key, value, epoch FROM epoch_metrics WHERE run_id IN ({selection}) ORDER BY epoch, key", parameter);
+        var epochRows = epochs
+            ? Rows(session, $"SELECT run_id, key, value, epoch FROM epoch_metrics WHERE run_id IN ({selection}) ORDER BY epoch, key", parameter)
+            : Array.Empty<(string RunId, string Key, object Value, long Epoch)>().ToLookup(row => row.RunId, row => (row.Key, row.Value, row.Epoch));
         return session.Query(
             "SELECT id, name, status, dataset_hash, started_at, heartbeat_at, finished_at, organization_id " +
             $"FROM runs WHERE id IN ({selection}) {NewestFirst}",
@@ -146,7 +149,7 @@ internal sealed class RunReader(AnvilHome home)
                     Parameters = parameters[id].ToDictionary(row => row.Key, row => (string)row.Value),
                     Tags = tags[id].ToDictionary(row => row.Key, row => (string)row.Value),
                     Metrics = metrics[id].ToDictionary(row => row.Key, row => Metric(row.Value)),
-                    Epochs = [.. epochs[id].GroupBy(row => row.Epoch, (epoch, rows) => new RunEpoch(
+                    Epochs = [.. epochRows[id].GroupBy(row => row.Epoch, (epoch, rows) => new RunEpoch(
                         (int)epoch, rows.ToDictionary(row => row.Key, row => Metric(row.Value))))],
                 };
             },

@@ -185,14 +185,17 @@ public sealed class RunStore : IRunStore
 
     public Run GetRun(string reference) => _db.Read(session => _reader.Get(session, reference));
 
-    public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null) =>
-        ListRuns(new RunFilter(organizationId, tag), limit);
+    public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return _db.Read(session => _reader.List(session, limit, new RunFilter(organizationId, tag)));
+    }
 
-    public IReadOnlyList<Run> ListRuns(RunFilter filter, int limit)
+    public IReadOnlyList<Run> ListRunSummaries(RunFilter filter, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentNullException.ThrowIfNull(filter);
-        return _db.Read(session => _reader.List(session, limit, filter));
+        return _db.Read(session => _reader.List(session, limit, filter, epochs: false));
     }
 
     public IReadOnlyList<Run> FindRuns(IReadOnlyList<string> ids, string organizationId)

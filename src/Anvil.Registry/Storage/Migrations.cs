@@ -272,7 +272,7 @@ internal static class Migrations
             ALTER TABLE runs ADD COLUMN organization_id TEXT REFERENCES organizations (id);
             CREATE INDEX runs_by_organization ON runs (organization_id, started_at DESC, id DESC);
             """),
-        new(13, "dashboard sign-in sessions", """
+        new(13, "dashboard sign-in sessions; feedback counted by label", """
             -- A browser's session on the dashboard, made by signing in with an API key. Only SHA-256 of the
             -- cookie's random token is stored. It ends at expires_at, on sign-out (deleted), and when its key is
             -- revoked or expires (every lookup joins api_keys), on every replica alike.
@@ -285,6 +285,9 @@ internal static class Migrations
                 expires_at      TEXT NOT NULL
             );
             CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at);
+
+            -- The dashboard's label distribution counts feedback per label from this index alone.
+            CREATE INDEX feedback_by_label ON feedback (organization_id, label_name);
             """),
     ];
 }

@@ -36,15 +36,18 @@ public abstract class RunTagAndDeleteTests(RegistryBackend backend) : RegistryCo
         var store = NewStore(home);
         var acme = Organizations.Create("acme").Id;
         var wide = store.CreateRun("wide_cnn", NoParameters, "sha256:d", organizationId: acme);
+        store.LogEpoch(wide.Id, 1, new Dictionary<string, double> { ["val_loss"] = 0.5 });
         store.Finish(wide.Id, RunStatus.Finished);
         Clock.Advance(TimeSpan.FromSeconds(1));
         var widest = store.CreateRun("widexcnn 100%", NoParameters, "sha256:d", organizationId: acme);
 
-        Assert.Equal([widest.Id, wide.Id], store.ListRuns(new RunFilter(acme, NameContains: "cnn"), 10).Select(r => r.Id));
-        Assert.Equal([wide.Id], store.ListRuns(new RunFilter(acme, NameContains: "e_c"), 10).Select(r => r.Id)); // '_' is no wildcard
-        Assert.Equal([widest.Id], store.ListRuns(new RunFilter(acme, NameContains: "0%"), 10).Select(r => r.Id)); // nor is '%'
-        Assert.Equal([widest.Id], store.ListRuns(new RunFilter(acme, Status: RunStatus.Running), 10).Select(r => r.Id));
-        Assert.Empty(store.ListRuns(new RunFilter(acme, Status: RunStatus.Failed), 10));
+        Assert.Equal([widest.Id, wide.Id], store.ListRunSummaries(new RunFilter(acme, NameContains: "cnn"), 10).Select(r => r.Id));
+        Assert.Equal([wide.Id], store.ListRunSummaries(new RunFilter(acme, NameContains: "e_c"), 10).Select(r => r.Id)); // '_' is no wildcard
+        Assert.Equal([widest.Id], store.ListRunSummaries(new RunFilter(acme, NameContains: "0%"), 10).Select(r => r.Id)); // nor is '%'
+        Assert.Equal([widest.Id], store.ListRunSummaries(new RunFilter(acme, Status: RunStatus.Running), 10).Select(r => r.Id));
+        Assert.Empty(store.ListRunSummaries(new RunFilter(acme, Status: RunStatus.Failed), 10));
+        Assert.Empty(store.ListRunSummaries(new RunFilter(acme), 10)[1].Epochs); // a summary leaves the curves out
+        Assert.Single(store.FindRuns([wide.Id], acme)[0].Epochs);
     }
 
     [Fact]
