@@ -45,7 +45,17 @@ public sealed class PagesTests(DashboardFixture fixture)
         var main = await page.Locator("main").TextContentAsync();
         Assert.Contains("test_accuracy", main, StringComparison.Ordinal);
         Assert.Contains("0.0005", main, StringComparison.Ordinal); // lr
+        foreach (var plot in new[] { "Confusion matrix of the test set", "ROC curves of the test set, one class against the rest" })
+        {
+            var image = page.GetByRole(AriaRole.Img, new() { Name = plot });
+            await image.ScrollIntoViewIfNeededAsync();
+            Assert.True(await image.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 100"), plot);
+        }
+
         await ShotAsync(page, "run");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "tiny-mlp" }).ClickAsync();
+        Assert.Contains("This server has no confusion matrix or ROC plot", await page.Locator("main").TextContentAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,6 +39,8 @@ public sealed class TenancyTests(DashboardFixture fixture)
         foreach (var path in new[]
         {
             $"/ui/runs/{fixture.GlobexRun.Id}",
+            $"/ui/runs/{fixture.GlobexRun.Id}/plots/roc.png",
+            $"/ui/runs/{fixture.AcmeRuns[1].Id}/plots/..%2F..%2Fregistry.db.png",
             $"/ui/runs/compare?id={fixture.AcmeRuns[0].Id}&id={fixture.GlobexRun.Id}",
             "/ui/models/globex-rival",
         })

@@ -18,6 +18,7 @@ internal static class RunsApi
         ui.MapGet("/runs", List);
         ui.MapGet("/runs/compare", Compare);
         ui.MapGet("/runs/{id}", Show);
+        ui.MapGet("/runs/{id}/plots/{plot}.png", Plot);
     }
 
     private static RazorComponentResult List(HttpContext context, IRunStore runs, TimeProvider time)
@@ -60,7 +61,15 @@ internal static class RunsApi
     {
         if (runs.FindRuns([id], SignedIn.Get(context).OrganizationId) is not [var run])
             return Pages.NotFound(context, $"run '{id}'");
-        return Pages.Render<RunPage>(context, new() { ["Run"] = run, ["Now"] = time.GetUtcNow() });
+        return Pages.Render<RunPage>(context, new() { ["Run"] = run, ["Now"] = time.GetUtcNow(), ["Plots"] = RunPlots.Present(run) });
+    }
+
+    private static IResult Plot(HttpContext context, string id, string plot, IRunStore runs)
+    {
+        if (runs.FindRuns([id], SignedIn.Get(context).OrganizationId) is not [var run] || RunPlots.Find(run, plot) is not { } path)
+            return Pages.NotFound(context, $"plot '{plot}' of run '{id}'");
+        context.Response.Headers.CacheControl = "private, no-store";
+        return Results.File(path, "image/png");
     }
 
     private static RazorComponentResult Compare(HttpContext context, IRunStore runs)

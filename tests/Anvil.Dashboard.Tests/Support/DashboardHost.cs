@@ -79,6 +79,21 @@ public sealed class DashboardHost : IAsyncDisposable
         return runs.GetRun(run.Id);
     }
 
+    /// <summary>Writes the confusion matrix and ROC plots training would write for <paramref name="run"/>, from real metrics on random scores.</summary>
+    public static void AddPlots(Run run)
+    {
+        TorchSharp.torch.manual_seed(7);
+        using var scores = TorchSharp.torch.randn(200, Classes.Length);
+        using var targets = TorchSharp.torch.randint(0, Classes.Length, 200);
+        var matrix = new Anvil.Training.Metrics.ConfusionMatrix(Classes.Length);
+        var roc = new Anvil.Training.Metrics.RocCurves(Classes.Length);
+        matrix.Update(scores, targets);
+        roc.Update(scores, targets);
+        System.IO.Directory.CreateDirectory(run.ArtifactsDirectory);
+        Anvil.Training.Plots.ConfusionMatrixPlot.Save(matrix.Compute(), Classes, Path.Combine(run.ArtifactsDirectory, "confusion_matrix.png"));
+        Anvil.Training.Plots.RocPlot.Save(roc.Compute(), Classes, Path.Combine(run.ArtifactsDirectory, "roc_curves.png"));
+    }
+
     /// <summary>Registers a new version of a real exported tiny CNN for <paramref name="organization"/>.</summary>
     public ModelVersion AddVersion(Organization organization, string name, int seed, string? runId = null)
     {
