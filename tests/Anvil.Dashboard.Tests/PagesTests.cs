@@ -85,12 +85,13 @@ public sealed class PagesTests(DashboardFixture fixture)
         var page = await fixture.SignInAsync(fixture.ViewerKey);
         await page.GetByRole(AriaRole.Link, new() { Name = "Models" }).ClickAsync();
         Assert.Contains("champion → v", await page.Locator("tbody").TextContentAsync(), StringComparison.Ordinal);
-        await page.GetByRole(AriaRole.Link, new() { Name = "fashion" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "fashion", Exact = true }).ClickAsync();
         Assert.Equal("Model fashion", await page.Locator("h1").TextContentAsync());
         Assert.Equal(2, await page.Locator("tbody tr").CountAsync());
         var body = await page.Locator("tbody").TextContentAsync();
         Assert.Contains("test_accuracy 0.51", body, StringComparison.Ordinal);
         Assert.Contains("run baseline-cnn", body, StringComparison.Ordinal);
+        Assert.Contains("gate: challenger_test_accuracy 0.86, champion_test_accuracy 0.81, mcnemar_p 0.003, promotable 1", body, StringComparison.Ordinal);
         Assert.Equal(["v2", "v1"], await page.Locator("tbody th[scope=row]").AllTextContentsAsync());
         await ShotAsync(page, "model");
     }
@@ -119,6 +120,21 @@ public sealed class PagesTests(DashboardFixture fixture)
         Assert.Equal("Sneaker: 2, Dress: 1", await page.Locator("#chart-labels ~ svg desc").TextContentAsync());
         Assert.Equal(3, await page.Locator("main > table tbody tr").CountAsync());
         await ShotAsync(page, "feedback");
+    }
+
+    [Fact]
+    public async Task AKeyScopedToAModelSeesOnlyThatModelsPagesFeedbackAndInvoice()
+    {
+        var page = await fixture.SignInAsync(fixture.DigitsViewerKey);
+        await page.GotoAsync("/ui/models");
+        Assert.Equal(["digits"], await page.Locator("tbody td:first-child").AllTextContentsAsync());
+        var (status, body) = await Probes.GetAsync(page, "/ui/models/fashion");
+        Assert.Equal(404, status);
+        Assert.DoesNotContain("champion", body, StringComparison.Ordinal);
+        await page.GotoAsync("/ui/feedback");
+        Assert.Contains("0 feedback items in all", await page.Locator("main").TextContentAsync(), StringComparison.Ordinal);
+        await page.GotoAsync("/ui/usage");
+        Assert.DoesNotContain("fashion", await page.Locator("main").TextContentAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,11 +13,16 @@ internal static class FeedbackApi
 
     public static void Map(RouteGroupBuilder ui) => ui.MapGet("/feedback", (HttpContext context, FeedbackPages pages) =>
     {
-        var organization = SignedIn.Get(context).OrganizationId;
+        var session = SignedIn.Get(context);
+        // A key scoped to some models sees only their feedback, as GET /v1/feedback shows it.
+        var items = session.Models is null
+            ? pages.Read(session.OrganizationId, null, null, null, Recent).Items
+            : [.. session.Models.SelectMany(model => pages.Read(session.OrganizationId, model, null, null, Recent).Items)
+                .OrderByDescending(item => item.Feedback.CreatedAt).ThenByDescending(item => item.Feedback.PredictionId, StringComparer.Ordinal).Take(Recent)];
         return Pages.Render<FeedbackPage>(context, new()
         {
-            ["Tally"] = pages.Tally(organization),
-            ["Items"] = pages.Read(organization, null, null, null, Recent).Items,
+            ["Tally"] = pages.Tally(session.OrganizationId, session.Models),
+            ["Items"] = items,
         });
     });
 }

@@ -19,7 +19,10 @@ internal static class ModelsApi
     public static void Map(RouteGroupBuilder ui)
     {
         ui.MapGet("/models", (HttpContext context, ModelCatalog catalog) =>
-            Pages.Render<ModelsPage>(context, new() { ["Models"] = catalog.List(SignedIn.Get(context).OrganizationId) }));
+        {
+            var session = SignedIn.Get(context);
+            return Pages.Render<ModelsPage>(context, new() { ["Models"] = catalog.List(session.OrganizationId).Where(m => session.MayUse(m.Name)).ToList() });
+        });
         ui.MapGet("/models/{name}", Show);
         ui.MapPost("/models/{name}/promote", PromoteAsync);
         ui.MapPost("/models/{name}/rollback", RollbackAsync);
@@ -61,7 +64,7 @@ internal static class ModelsApi
     {
         if (!await Forms.IsValidAsync(context).ConfigureAwait(false))
             return Forms.Refused(context);
-        if (catalog.Find(SignedIn.Get(context).OrganizationId, name) is null)
+        if (!SignedIn.Get(context).MayUse(name) || catalog.Find(SignedIn.Get(context).OrganizationId, name) is null)
             return Pages.NotFound(context, $"model '{name}'");
         return SignedIn.Get(context).Role == Role.Owner ? null : Pages.Forbidden(context, action);
     }
@@ -81,7 +84,7 @@ internal static class ModelsApi
     private static RazorComponentResult Page(HttpContext context, string name, ModelCatalog catalog, IRunStore runs, string? notice)
     {
         var organization = SignedIn.Get(context).OrganizationId;
-        if (catalog.Find(organization, name) is not { } model)
+        if (!SignedIn.Get(context).MayUse(name) || catalog.Find(organization, name) is not { } model)
             return Pages.NotFound(context, $"model '{name}'");
         var versions = catalog.Versions(organization, name);
         var versionRuns = runs.FindRuns([.. versions.Select(v => v.RunId).OfType<string>().Distinct()], organization).ToDictionary(run => run.Id);

@@ -35,7 +35,7 @@ public sealed class WebSessions(RegistryDatabase db, TimeProvider time)
                 ("@hash", Hash(token)), ("@org", key.OrganizationId), ("@key", key.Id), ("@role", RoleNames.ToText(key.Role)),
                 ("@now", TimeText.From(now)), ("@expires", TimeText.From(expires)));
         });
-        return (token, new WebSession(key.OrganizationId, key.OrganizationName, key.Id, key.Role, now, expires));
+        return (token, new WebSession(key.OrganizationId, key.OrganizationName, key.Id, key.Role, now, expires, key.Models));
     }
 
     /// <summary>The live session of <paramref name="token"/>, or null (unknown, forged, expired, signed out, or its key revoked or expired).</summary>
@@ -45,13 +45,13 @@ public sealed class WebSessions(RegistryDatabase db, TimeProvider time)
             return null;
         var now = TimeText.From(time.GetUtcNow());
         return db.Read(session => session.QuerySingle(
-            "SELECT s.organization_id, o.name, s.key_id, k.role, s.created_at, s.expires_at " +
+            "SELECT s.organization_id, o.name, s.key_id, k.role, s.created_at, s.expires_at, k.models " +
             "FROM web_sessions s JOIN api_keys k ON k.id = s.key_id JOIN organizations o ON o.id = s.organization_id " +
             "WHERE s.token_hash = @hash AND s.expires_at > @now AND k.revoked_at IS NULL " +
             "AND (k.expires_at IS NULL OR k.expires_at > @now) AND k.organization_id = s.organization_id",
             reader => new WebSession(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), RoleNames.Parse(reader.GetString(3)),
-                reader.GetTime(4), reader.GetTime(5)),
+                reader.GetTime(4), reader.GetTime(5), reader.GetNullableString(6)?.Split(',')),
             ("@hash", Hash(token)), ("@now", now)));
     }
 

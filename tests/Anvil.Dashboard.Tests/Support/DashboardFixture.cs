@@ -24,6 +24,15 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public string GlobexKey { get; private set; } = "";
 
+    /// <summary>An acme viewer key scoped to the model "digits" only.</summary>
+    public string DigitsViewerKey { get; private set; } = "";
+
+    /// <summary>What a retrain's promotion gate records on the challenger's run (here wider-cnn, fashion v2).</summary>
+    public static readonly IReadOnlyDictionary<string, double> Gate = new Dictionary<string, double>
+    {
+        ["gate_champion_test_accuracy"] = 0.81, ["gate_challenger_test_accuracy"] = 0.86, ["gate_mcnemar_p"] = 0.003, ["gate_promotable"] = 1,
+    };
+
     public string GlobexKeyId => GlobexKey.Split('_')[1];
 
     public Run[] AcmeRuns { get; private set; } = [];
@@ -39,13 +48,15 @@ public sealed class DashboardFixture : IAsyncLifetime
         ViewerKey = Host.CreateKey(Host.Acme, Role.Viewer, "acme-viewer");
         var developer = Host.CreateKey(Host.Acme, Role.Developer, "acme-app");
         GlobexKey = Host.CreateKey(Host.Globex, Role.Owner, "globex-secret-owner");
-        AcmeRuns = [Host.AddRun(Host.Acme, "baseline-cnn", 0.001, 0.81), Host.AddRun(Host.Acme, "wider-cnn", 0.0005, 0.86), Host.AddRun(Host.Acme, "tiny-mlp", 0.01, 0.74)];
+        AcmeRuns = [Host.AddRun(Host.Acme, "baseline-cnn", 0.001, 0.81), Host.AddRun(Host.Acme, "wider-cnn", 0.0005, 0.86, Gate), Host.AddRun(Host.Acme, "tiny-mlp", 0.01, 0.74)];
         GlobexRun = Host.AddRun(Host.Globex, "globex-secret-run", 0.1, 0.5);
         DashboardHost.AddPlots(AcmeRuns[1]);
         DashboardHost.AddPlots(GlobexRun);
         Host.AddVersion(Host.Acme, "fashion", seed: 1, runId: AcmeRuns[0].Id);
         Host.AddVersion(Host.Acme, "fashion", seed: 2, runId: AcmeRuns[1].Id);
         Host.Catalog.SetAlias(Host.Acme.Id, "fashion", "champion", 1);
+        Host.AddVersion(Host.Acme, "digits", seed: 5);
+        DigitsViewerKey = Host.CreateKey(Host.Acme, Role.Viewer, "digits-only", models: ["digits"]);
         Host.AddVersion(Host.Globex, "globex-rival", seed: 3);
         Host.AddVersion(Host.Globex, "globex-rival", seed: 4);
         Host.Catalog.SetAlias(Host.Globex.Id, "globex-rival", "champion", 1);

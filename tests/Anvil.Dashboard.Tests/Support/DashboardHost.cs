@@ -67,7 +67,7 @@ public sealed class DashboardHost : IAsyncDisposable
     }
 
     /// <summary>A finished run with three epochs of losses and accuracy, parameters, a tag and a test accuracy.</summary>
-    public Run AddRun(Organization organization, string name, double learningRate, double accuracy)
+    public Run AddRun(Organization organization, string name, double learningRate, double accuracy, IReadOnlyDictionary<string, double>? gate = null)
     {
         var runs = Runs;
         var run = runs.CreateRun(name, new Dictionary<string, string> { ["lr"] = learningRate.ToString(System.Globalization.CultureInfo.InvariantCulture), ["epochs"] = "3" },
@@ -75,6 +75,8 @@ public sealed class DashboardHost : IAsyncDisposable
         for (var epoch = 1; epoch <= 3; epoch++)
             runs.LogEpoch(run.Id, epoch, new Dictionary<string, double> { ["train_loss"] = 1.0 / epoch, ["val_loss"] = 1.2 / epoch, ["val_accuracy"] = accuracy - 0.1 / epoch });
         runs.LogMetrics(run.Id, new Dictionary<string, double> { ["test_accuracy"] = accuracy });
+        if (gate is not null)
+            runs.LogMetrics(run.Id, gate);
         runs.Finish(run.Id, RunStatus.Finished);
         return runs.GetRun(run.Id);
     }
@@ -103,7 +105,8 @@ public sealed class DashboardHost : IAsyncDisposable
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId);
     }
 
-    public string CreateKey(Organization organization, Role role, string name) => Keys.Create(organization.Name, "enterprise", role, name: name).Secret;
+    public string CreateKey(Organization organization, Role role, string name, IReadOnlyList<string>? models = null) =>
+        Keys.Create(organization.Name, "enterprise", role, name: name, models: models).Secret;
 
     /// <summary>Predicts <paramref name="labels"/>.Length images through the API with <paramref name="key"/> and gives each its label as feedback.</summary>
     public async Task PredictAndLabelAsync(string key, string model, params int[] labels)

@@ -19,9 +19,22 @@ public abstract class WebSessionTests(RegistryBackend backend) : RegistryConform
 
         Assert.Equal(new WebSession(acme.Id, "acme", key.Id, Role.Owner, Start, Start + WebSessions.DefaultLifetime), opened);
         Assert.Equal(opened, Sessions.Find(token));
+        Assert.Null(opened.Models);
         var values = DumpAllValues(Db);
         Assert.DoesNotContain(token, values);
         Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))), values);
+    }
+
+    [Fact]
+    public void ASessionCarriesItsKeysModelScope()
+    {
+        Organizations.Create("acme");
+        var (token, opened) = Sessions.Open(Keys.Create("acme", "pro", Role.Viewer, models: ["digits"]).Key);
+        var found = Sessions.Find(token)!;
+        Assert.Equal(["digits"], found.Models);
+        Assert.Equal(opened.Models, found.Models);
+        Assert.True(found.MayUse("digits"));
+        Assert.False(found.MayUse("fashion"));
     }
 
     [Theory]
