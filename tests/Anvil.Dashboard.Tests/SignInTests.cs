@@ -13,6 +13,9 @@ public sealed class SignInTests(DashboardFixture fixture)
     {
         var page = await fixture.SignInAsync(fixture.OwnerKey);
         Assert.Equal("Runs", await page.Locator("h1").TextContentAsync());
+        var response = await page.GotoAsync("/ui/runs");
+        Assert.Contains("default-src 'none'", await response!.HeaderValueAsync("content-security-policy"), StringComparison.Ordinal);
+        Assert.Contains("no-store", await response.HeaderValueAsync("cache-control"), StringComparison.Ordinal);
         var cookie = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "anvil_session");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
