@@ -47,7 +47,7 @@ public static class DashboardApp
         var ui = app.MapGroup(Root).ExcludeFromDescription();
         ui.MapGet("/dashboard.css", Styles.Handle);
         SignInApi.Map(ui);
-        var signedIn = ui.MapGroup("").AddEndpointFilter<SignedInFilter>();
+        var signedIn = ui.MapGroup("").AddEndpointFilter<SignedInFilter>().AddEndpointFilter<RefusalFilter>();
         signedIn.MapGet("/", () => Results.Redirect($"{Root}/runs"));
         RunsApi.Map(signedIn);
         ModelsApi.Map(signedIn);

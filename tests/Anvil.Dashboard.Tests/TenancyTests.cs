@@ -98,6 +98,16 @@ public sealed class TenancyTests(DashboardFixture fixture)
         Assert.Contains("has no version 99", await page.Locator("[role=alert]").TextContentAsync(), StringComparison.Ordinal);
         Assert.Equal(champion, fixture.Host.Catalog.Resolve(fixture.Host.Acme.Id, "fashion", "champion")!.Version);
 
+        await page.GotoAsync("/ui/keys");
+        var keys = fixture.Host.Keys.List("acme").Count;
+        await page.GetByLabel("Name").FillAsync("nul\u0000name");
+        response = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync(), r => r.Request.Method == "POST");
+        Assert.Equal(400, response.Status);
+        Assert.Contains("could not be read, so nothing was changed", await page.Locator("[role=alert]").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(keys, fixture.Host.Keys.List("acme").Count);
+        var filtered = await page.GotoAsync("/ui/runs?name=a%00b");
+        Assert.Equal(400, filtered!.Status);
+
         await page.GotoAsync("/ui/models/fashion");
         await page.EvaluateAsync("() => document.querySelector('input[name=version]').value = 'v1; DROP TABLE runs'");
         response = await page.RunAndWaitForResponseAsync(() => page.Locator("form[action$='/promote'] button").ClickAsync(), r => r.Request.Method == "POST");

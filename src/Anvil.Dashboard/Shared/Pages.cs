@@ -11,8 +11,8 @@ internal static class Pages
     public static RazorComponentResult Render<TPage>(HttpContext context, Dictionary<string, object?> parameters, int status = 200)
         where TPage : IComponent
     {
+        // Cache-Control is no-store already: every page renders a form token, and antiforgery sets it for those.
         var headers = context.Response.Headers;
-        headers.CacheControl = "no-store"; // tenant data: never kept by a shared cache or the back button
         // No script anywhere, so none may run; only our stylesheet and images; forms post only here; never framed.
         headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.XContentTypeOptions = "nosniff";
