@@ -54,6 +54,15 @@ public sealed class PagesTests(DashboardFixture fixture)
 
         await ShotAsync(page, "run");
         await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "baseline-cnn" }).ClickAsync();
+        // drawn from the evaluation document in the registry, so it works without the run's folder
+        var matrix = await page.Locator("#confusion ~ svg desc").TextContentAsync();
+        Assert.StartsWith("true T-shirt/top: T-shirt/top ", matrix, StringComparison.Ordinal);
+        Assert.Equal(100, await page.Locator("#confusion ~ svg rect").CountAsync());
+        Assert.Equal(10, await page.Locator("#roc ~ svg polyline").CountAsync());
+        Assert.Contains("(AUC 0.", await page.Locator("#roc ~ svg desc").TextContentAsync(), StringComparison.Ordinal);
+        await ShotAsync(page, "evaluation");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Runs" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "tiny-mlp" }).ClickAsync();
         Assert.Contains("This server has no confusion matrix or ROC plot", await page.Locator("main").TextContentAsync(), StringComparison.Ordinal);
     }

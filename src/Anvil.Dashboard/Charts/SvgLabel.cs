@@ -14,13 +14,17 @@ public sealed class SvgLabel : ComponentBase
 
     [Parameter, EditorRequired] public string Text { get; set; } = "";
 
+    /// <summary>The text colour when not the stylesheet's (e.g. white on a dark cell).</summary>
+    [Parameter] public string? Fill { get; set; }
+
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
         builder.OpenElement(0, "text");
         builder.AddAttribute(1, "x", ChartScale.Pixel(X));
         builder.AddAttribute(2, "y", ChartScale.Pixel(Y));
         builder.AddAttribute(3, "text-anchor", Anchor);
-        builder.AddContent(4, Text);
+        builder.AddAttribute(4, "fill", Fill);
+        builder.AddContent(5, Text);
         builder.CloseElement();
     }
 }

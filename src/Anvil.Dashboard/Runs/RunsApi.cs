@@ -61,7 +61,13 @@ internal static class RunsApi
     {
         if (runs.FindRuns([id], SignedIn.Get(context).OrganizationId) is not [var run])
             return Pages.NotFound(context, $"run '{id}'");
-        return Pages.Render<RunPage>(context, new() { ["Run"] = run, ["Now"] = time.GetUtcNow(), ["Plots"] = RunPlots.Present(run) });
+        return Pages.Render<RunPage>(context, new()
+        {
+            ["Run"] = run,
+            ["Now"] = time.GetUtcNow(),
+            ["Evaluation"] = StoredEvaluation.Parse(runs.FindEvaluation(run.Id)),
+            ["Plots"] = RunPlots.Present(run),
+        });
     }
 
     private static IResult Plot(HttpContext context, string id, string plot, IRunStore runs)

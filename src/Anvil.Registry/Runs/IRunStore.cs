@@ -19,6 +19,12 @@ public interface IRunStore
     /// <summary>Records run-level results (e.g. <c>test_accuracy</c>); a repeated key replaces.</summary>
     void LogMetrics(string runId, IReadOnlyDictionary<string, double> metrics);
 
+    /// <summary>Records the run's test evaluation document (confusion matrix and ROC curves, JSON); a repeated one replaces.</summary>
+    void LogEvaluation(string runId, string document);
+
+    /// <summary>The run's test evaluation document, or null when none was recorded.</summary>
+    string? FindEvaluation(string runId);
+
     /// <summary>Moves a running run to <paramref name="status"/>: finished, failed or interrupted.</summary>
     void Finish(string runId, RunStatus status);
 

@@ -102,6 +102,27 @@ public sealed class RunStore : IRunStore
         });
     }
 
+    public void LogEvaluation(string runId, string document)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(document);
+        _db.Write(session =>
+        {
+            var changed = session.Execute("UPDATE runs SET heartbeat_at = @now WHERE id = @id", ("@id", runId), ("@now", Now()));
+            RunReader.ThrowIfUnchanged(session, changed, runId, "log an evaluation to");
+            return session.Execute(
+                "INSERT INTO run_evaluations (run_id, document) VALUES (@id, @document) " +
+                "ON CONFLICT (run_id) DO UPDATE SET document = excluded.document",
+                ("@id", runId), ("@document", document));
+        });
+    }
+
+    public string? FindEvaluation(string runId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        return _db.Read(session => session.Scalar("SELECT document FROM run_evaluations WHERE run_id = @id", ("@id", runId)) as string);
+    }
+
     public void Finish(string runId, RunStatus status)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);

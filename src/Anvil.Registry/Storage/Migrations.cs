@@ -289,5 +289,13 @@ internal static class Migrations
             -- The dashboard's label distribution counts feedback per label from this index alone.
             CREATE INDEX feedback_by_label ON feedback (organization_id, label_name);
             """),
+        new(14, "a run's test evaluation document", """
+            -- The confusion matrix and ROC curves of a run's test evaluation (JSON, format anvil.evaluation/1),
+            -- so the dashboard draws them on any replica, not only where the run's files are.
+            CREATE TABLE run_evaluations (
+                run_id   TEXT NOT NULL PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+                document TEXT NOT NULL
+            );
+            """),
     ];
 }

@@ -51,6 +51,8 @@ public sealed class DashboardFixture : IAsyncLifetime
         AcmeRuns = [Host.AddRun(Host.Acme, "baseline-cnn", 0.001, 0.81), Host.AddRun(Host.Acme, "wider-cnn", 0.0005, 0.86, Gate), Host.AddRun(Host.Acme, "tiny-mlp", 0.01, 0.74)];
         GlobexRun = Host.AddRun(Host.Globex, "globex-secret-run", 0.1, 0.5);
         DashboardHost.AddPlots(AcmeRuns[1]);
+        Host.AddEvaluation(AcmeRuns[0]);
+        Host.AddEvaluation(GlobexRun);
         DashboardHost.AddPlots(GlobexRun);
         Host.AddVersion(Host.Acme, "fashion", seed: 1, runId: AcmeRuns[0].Id);
         Host.AddVersion(Host.Acme, "fashion", seed: 2, runId: AcmeRuns[1].Id);

@@ -84,6 +84,22 @@ public sealed class DashboardHost : IAsyncDisposable
     /// <summary>Writes the confusion matrix and ROC plots training would write for <paramref name="run"/>, from real metrics on random scores.</summary>
     public static void AddPlots(Run run)
     {
+        var (matrix, roc) = Evaluation();
+        System.IO.Directory.CreateDirectory(run.ArtifactsDirectory);
+        Anvil.Training.Plots.ConfusionMatrixPlot.Save(matrix.Compute(), Classes, Path.Combine(run.ArtifactsDirectory, "confusion_matrix.png"));
+        Anvil.Training.Plots.RocPlot.Save(roc.Compute(), Classes, Path.Combine(run.ArtifactsDirectory, "roc_curves.png"));
+    }
+
+    /// <summary>Records <paramref name="run"/>'s test evaluation document in the registry, as training does.</summary>
+    public void AddEvaluation(Run run)
+    {
+        var (matrix, roc) = Evaluation();
+        Runs.LogEvaluation(run.Id, Anvil.Training.Runs.EvaluationDocument.ToJson(new Anvil.Training.Metrics.EvaluationReport(0, 0, matrix.Compute(), roc.Compute(), 200), Classes));
+    }
+
+    /// <summary>A confusion matrix and ROC curves of 200 random scores (seeded).</summary>
+    private static (Anvil.Training.Metrics.ConfusionMatrix Matrix, Anvil.Training.Metrics.RocCurves Roc) Evaluation()
+    {
         TorchSharp.torch.manual_seed(7);
         using var scores = TorchSharp.torch.randn(200, Classes.Length);
         using var targets = TorchSharp.torch.randint(0, Classes.Length, 200);
@@ -91,9 +107,7 @@ public sealed class DashboardHost : IAsyncDisposable
         var roc = new Anvil.Training.Metrics.RocCurves(Classes.Length);
         matrix.Update(scores, targets);
         roc.Update(scores, targets);
-        System.IO.Directory.CreateDirectory(run.ArtifactsDirectory);
-        Anvil.Training.Plots.ConfusionMatrixPlot.Save(matrix.Compute(), Classes, Path.Combine(run.ArtifactsDirectory, "confusion_matrix.png"));
-        Anvil.Training.Plots.RocPlot.Save(roc.Compute(), Classes, Path.Combine(run.ArtifactsDirectory, "roc_curves.png"));
+        return (matrix, roc);
     }
 
     /// <summary>Registers a new version of a real exported tiny CNN for <paramref name="organization"/>.</summary>

@@ -51,6 +51,24 @@ public abstract class RunTagAndDeleteTests(RegistryBackend backend) : RegistryCo
     }
 
     [Fact]
+    public void AnEvaluationDocumentIsKeptReplacedAndDeletedWithItsRun()
+    {
+        using var home = new TempDirectory();
+        var store = NewStore(home);
+        var run = store.CreateRun("a", NoParameters, "sha256:d");
+        Assert.Null(store.FindEvaluation(run.Id));
+
+        store.LogEvaluation(run.Id, "{\"format\": \"first\"}");
+        store.LogEvaluation(run.Id, "{\"format\": \"second\"}");
+        Assert.Equal("{\"format\": \"second\"}", store.FindEvaluation(run.Id));
+        Assert.Contains("no run has that id", Assert.Throws<RegistryException>(() => store.LogEvaluation("0123456789abcdef0123456789abcdef", "{}")).Message, StringComparison.Ordinal);
+
+        store.Finish(run.Id, RunStatus.Finished);
+        store.DeleteRun(run.Id);
+        Assert.Null(store.FindEvaluation(run.Id));
+    }
+
+    [Fact]
     public void FindRunsReturnsOnlyTheOrganizationsRuns()
     {
         using var home = new TempDirectory();
