@@ -14,8 +14,8 @@ public sealed class SvgLabel : ComponentBase
 
     [Parameter, EditorRequired] public string Text { get; set; } = "";
 
-    /// <summary>The text colour when not the stylesheet's (e.g. white on a dark cell).</summary>
-    [Parameter] public string? Fill { get; set; }
+    /// <summary>Light text, for a dark background (the stylesheet's <c>text.light</c>).</summary>
+    [Parameter] public bool Light { get; set; }
 
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
@@ -23,7 +23,7 @@ public sealed class SvgLabel : ComponentBase
         builder.AddAttribute(1, "x", ChartScale.Pixel(X));
         builder.AddAttribute(2, "y", ChartScale.Pixel(Y));
         builder.AddAttribute(3, "text-anchor", Anchor);
-        builder.AddAttribute(4, "fill", Fill);
+        builder.AddAttribute(4, "class", Light ? "light" : null);
         builder.AddContent(5, Text);
         builder.CloseElement();
     }

@@ -39,6 +39,7 @@ public class EvaluationDocumentTests
         Assert.True(full.Fpr.Length > EvaluationDocument.MostRocPoints); // 2,000 random scores: a long curve
         Assert.Equal(EvaluationDocument.MostRocPoints, fpr.Length);
         Assert.Equal((full.Fpr[0], full.Fpr[^1]), (fpr[0], fpr[^1]));
+        Assert.Equal(Math.Round(full.Fpr[(full.Fpr.Length - 1) / 2], 4), fpr[50], 1e-12); // the middle point, rounded
         Assert.Equal(full.Auc, first.GetProperty("auc").GetDouble());
     }
 }
