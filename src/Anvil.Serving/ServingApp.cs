@@ -1,3 +1,4 @@
+using Anvil.Dashboard;
 using Anvil.Registry;
 using Anvil.Registry.Versions;
 using Anvil.Serving.Api;
@@ -15,7 +16,7 @@ namespace Anvil.Serving;
 
 /// <summary>
 /// The prediction API as one ASP.NET Core application: the /v1 routes, API-key authentication,
-/// the model router with its batchers, and the group-committing usage writer.
+/// the model router with its batchers, the group-committing usage writer, and the dashboard under /ui.
 /// </summary>
 public static class ServingApp
 {
@@ -79,6 +80,7 @@ public static class ServingApp
         services.AddSingleton(new Anvil.Serving.Inputs.DecodeGate(options.DecodeSlots, options.DecodeWait));
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(s => s.GetRequiredService<UsageWriter>());
+        services.AddDashboard(database, time, options.Home);
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(context =>
@@ -95,6 +97,7 @@ public static class ServingApp
         app.MapGet("/healthz", () => Results.Text("ok")).ExcludeFromDescription();
         app.MapGet("/metrics", MetricsEndpoint.Handle).ExcludeFromDescription();
         MapV1(app);
+        app.MapDashboard();
         return app;
     }
 

@@ -10,6 +10,9 @@ public sealed record ServingOptions
 
     public BatchingOptions Batching { get; init; } = BatchingOptions.Default;
 
+    /// <summary>The data directory, where the dashboard's run pages find run artifacts; null resolves it as <c>./anvil</c> does.</summary>
+    public Anvil.Registry.AnvilHome? Home { get; init; }
+
     /// <summary>Largest request body accepted (JSON or image upload).</summary>
     public long MaxBodyBytes { get; init; } = 8 * 1024 * 1024;
 

@@ -38,6 +38,13 @@ public class RunPipelineTests
         Assert.True(File.Exists(Path.Combine(artifacts, "csv_policy.json")), "the fitted cleaning policy is saved with the run");
         Assert.Equal(DatasetHash(anvil, LastJsonLine(train.Stdout).GetProperty("run_id").GetString()!),
             DatasetHash(anvil, LastJsonLine(cv.Stdout).GetProperty("run_id").GetString()!));
+
+        // The test evaluation is recorded in the registry too, so the dashboard can draw it on any replica.
+        using var db = Anvil.Registry.Storage.RegistryDatabase.Open(new Anvil.Registry.Storage.RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System);
+        var document = new Anvil.Registry.Runs.RunStore(db, new Anvil.Registry.AnvilHome(anvil.Home)).FindEvaluation(LastJsonLine(train.Stdout).GetProperty("run_id").GetString()!);
+        using var evaluation = JsonDocument.Parse(document!);
+        Assert.Equal(["bird", "cat", "dog"], evaluation.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).Order());
+        Assert.Equal(12, evaluation.RootElement.GetProperty("confusion").EnumerateArray().SelectMany(row => row.EnumerateArray()).Sum(cell => cell.GetInt64())); // 20% of 60 rows
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal static class ServeCommand
             var token = Environment.GetEnvironmentVariable(MetricsTokenVariable);
             var options = defaults with
             {
-                Urls = p.GetValue(urls)!, Batching = batching, InferenceThreads = p.GetValue(threads),
+                Urls = p.GetValue(urls)!, Home = registries.Home, Batching = batching, InferenceThreads = p.GetValue(threads),
                 MaxLoadedVersions = loaded, MaxLoadedVersionsPerOrganization = loadedPerOrg,
                 MetricsUrls = p.GetValue(metricsUrls), MetricsToken = string.IsNullOrWhiteSpace(token) ? null : token,
             };

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Anvil.Registry;
 using Anvil.Registry.Models;
 using Anvil.Registry.Versions;
@@ -14,14 +13,7 @@ internal static class VersionLineage
     public static ModelSource? Of(ModelVersion version) => Manifest(version).Source;
 
     /// <summary>The version's manifest, once its bytes match the digest the catalog recorded.</summary>
-    public static ModelManifest Manifest(ModelVersion version)
-    {
-        var path = Path.Combine(version.Directory, ModelVersionFiles.ManifestFile);
-        var bytes = File.Exists(path) ? File.ReadAllBytes(path) : [];
-        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), version.ManifestDigest, StringComparison.Ordinal))
-            throw new RegistryException($"Version {version.Version} of '{version.ModelName}': {path} is missing or does not match the digest the registry recorded; the version was changed on disk. Register the run again.");
-        return ModelManifest.Parse(bytes, path);
-    }
+    public static ModelManifest Manifest(ModelVersion version) => ModelVersionFiles.ReadManifest(version);
 
     /// <summary>" ← retrained from v1 on 72 feedback samples (24 held out, seed 42)", or empty for a version not retrained.</summary>
     public static string Describe(ModelRetraining? retraining) => retraining is null ? ""

@@ -25,6 +25,8 @@ internal sealed class RegistryRunRecorder(IRunStore store, IReadOnlyDictionary<s
 
     public void LogMetrics(string runId, IReadOnlyDictionary<string, double> metrics) => store.LogMetrics(runId, metrics);
 
+    public void LogEvaluation(string runId, string document) => store.LogEvaluation(runId, document);
+
     public void Finish(string runId, RunOutcome outcome)
     {
         StopHeartbeat(runId);

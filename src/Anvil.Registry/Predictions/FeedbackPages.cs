@@ -51,6 +51,24 @@ public sealed class FeedbackPages(RegistryDatabase db)
         return new FeedbackPage(page.Select(r => r.Item).ToList(), next);
     }
 
+    /// <summary>
+    /// The organization's feedback counted per corrected label name: from an index alone, or, for a key scoped to
+    /// <paramref name="models"/>, only those models' feedback.
+    /// </summary>
+    public FeedbackTally Tally(string organizationId, IReadOnlyList<string>? models = null)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        if (models is { Count: 0 })
+            return new FeedbackTally([]);
+        var scope = models is null ? ""
+            : $" AND prediction_id IN (SELECT id FROM predictions WHERE organization_id = @org AND model_name IN ({string.Join(", ", models.Select((_, i) => $"@m{i}"))}))";
+        var parameters = (models ?? []).Select((model, i) => ($"@m{i}", (object?)model)).Append(("@org", organizationId)).ToArray();
+        return new FeedbackTally(db.Read(session => session.Query(
+            $"SELECT label_name, COUNT(*) FROM feedback WHERE organization_id = @org{scope} GROUP BY label_name ORDER BY COUNT(*) DESC, label_name",
+            reader => (reader.GetString(0), reader.GetLong(1)),
+            parameters)));
+    }
+
     private static string Encode(string createdAt, string predictionId) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{createdAt}|{predictionId}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

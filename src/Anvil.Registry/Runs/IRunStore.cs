@@ -19,6 +19,12 @@ public interface IRunStore
     /// <summary>Records run-level results (e.g. <c>test_accuracy</c>); a repeated key replaces.</summary>
     void LogMetrics(string runId, IReadOnlyDictionary<string, double> metrics);
 
+    /// <summary>Records the run's test evaluation document (confusion matrix and ROC curves, JSON); a repeated one replaces.</summary>
+    void LogEvaluation(string runId, string document);
+
+    /// <summary>The run's test evaluation document, or null when none was recorded.</summary>
+    string? FindEvaluation(string runId);
+
     /// <summary>Moves a running run to <paramref name="status"/>: finished, failed or interrupted.</summary>
     void Finish(string runId, RunStatus status);
 
@@ -45,4 +51,16 @@ public interface IRunStore
 
     /// <summary>The most recent runs, newest first; only those with <paramref name="tag"/>, or of <paramref name="organizationId"/>, when given.</summary>
     IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null);
+
+    /// <summary>
+    /// The most recent runs that match <paramref name="filter"/>, newest first, without their per-epoch metrics
+    /// (<see cref="Run.Epochs"/> is empty): what a listing shows, at a fraction of the rows.
+    /// </summary>
+    IReadOnlyList<Run> ListRunSummaries(RunFilter filter, int limit);
+
+    /// <summary>
+    /// The runs of <paramref name="organizationId"/> among <paramref name="ids"/> (full ids), newest first; an id of
+    /// another organization's run, or of none, is left out, so a caller cannot tell the two apart.
+    /// </summary>
+    IReadOnlyList<Run> FindRuns(IReadOnlyList<string> ids, string organizationId);
 }

@@ -11,28 +11,54 @@ internal sealed class RunReader(AnvilHome home)
     public Run Get(Session session, string idOrPrefix)
     {
         var id = ResolveId(session, idOrPrefix);
-        return Load(session, "SELECT id FROM runs WHERE id = @id", ("@id", id))[0];
+        return Load(session, "SELECT id FROM runs WHERE id = @id", epochs: true, ("@id", id))[0];
     }
 
-    public IReadOnlyList<Run> List(Session session, int limit, KeyValuePair<string, string>? tag, string? organizationId)
+    /// <summary>The newest runs matching <paramref name="filter"/>; with <paramref name="epochs"/> false, their <see cref="Run.Epochs"/> are left empty.</summary>
+    public IReadOnlyList<Run> List(Session session, int limit, RunFilter filter, bool epochs = true)
     {
         var conditions = new List<string>();
         var parameters = new List<(string, object?)> { ("@limit", limit) };
-        if (tag is { Key: var key, Value: var value })
+        if (filter.Tag is { Key: var key, Value: var value })
         {
             conditions.Add("id IN (SELECT run_id FROM run_tags WHERE key = @key AND value = @value)");
             parameters.AddRange([("@key", key), ("@value", value)]);
         }
 
-        if (organizationId is not null)
+        if (filter.OrganizationId is not null)
         {
             conditions.Add("organization_id = @org");
-            parameters.Add(("@org", organizationId));
+            parameters.Add(("@org", filter.OrganizationId));
+        }
+
+        if (filter.Status is { } status)
+        {
+            conditions.Add("status = @status");
+            parameters.Add(("@status", RunStatusNames.ToText(status)));
+        }
+
+        if (!string.IsNullOrEmpty(filter.NameContains))
+        {
+            conditions.Add(@"name LIKE @name ESCAPE '\'");
+            parameters.Add(("@name", "%" + Escape(filter.NameContains) + "%"));
         }
 
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions) + " ";
-        return Load(session, $"SELECT id FROM runs {where}{NewestFirst} LIMIT @limit", [.. parameters]);
+        return Load(session, $"SELECT id FROM runs {where}{NewestFirst} LIMIT @limit", epochs, [.. parameters]);
     }
+
+    /// <summary>The runs of <paramref name="organizationId"/> among <paramref name="ids"/> (full ids), newest first; others' are left out.</summary>
+    public IReadOnlyList<Run> Find(Session session, IReadOnlyList<string> ids, string organizationId)
+    {
+        if (ids.Count == 0)
+            return [];
+        var names = ids.Select((_, i) => $"@id{i}").ToList();
+        var parameters = ids.Select((id, i) => ($"@id{i}", (object?)id)).Append(("@org", organizationId)).ToArray();
+        return Load(session, $"SELECT id FROM runs WHERE organization_id = @org AND id IN ({string.Join(", ", names)})", epochs: true, parameters);
+    }
+
+    private static string Escape(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
 
     /// <summary>The id of a run given by id, unique id prefix or unique name.</summary>
     public static string ResolveId(Session session, string reference)
@@ -95,12 +121,14 @@ internal sealed class RunReader(AnvilHome home)
         };
     }
 
-    private List<Run> Load(Session session, string selection, params (string Name, object? Value)[] parameter)
+    private List<Run> Load(Session session, string selection, bool epochs, params (string Name, object? Value)[] parameter)
     {
         var parameters = Rows(session, $"SELECT run_id, key, value FROM run_parameters WHERE run_id IN ({selection}) ORDER BY key", parameter);
         var tags = Rows(session, $"SELECT run_id, key, value FROM run_tags WHERE run_id IN ({selection}) ORDER BY key", parameter);
         var metrics = Rows(session, $"SELECT run_id, key, value FROM run_metrics WHERE run_id IN ({selection}) ORDER BY key", parameter);
-        var epochs = Rows(session, $"SELECT run_id, key, value, epoch FROM epoch_metrics WHERE run_id IN ({selection}) ORDER BY epoch, key", parameter);
+        var epochRows = epochs
+            ? Rows(session, $"SELECT run_id, key, value, epoch FROM epoch_metrics WHERE run_id IN ({selection}) ORDER BY epoch, key", parameter)
+            : Array.Empty<(string RunId, string Key, object Value, long Epoch)>().ToLookup(row => row.RunId, row => (row.Key, row.Value, row.Epoch));
         return session.Query(
             "SELECT id, name, status, dataset_hash, started_at, heartbeat_at, finished_at, organization_id " +
             $"FROM runs WHERE id IN ({selection}) {NewestFirst}",
@@ -121,7 +149,7 @@ internal sealed class RunReader(AnvilHome home)
                     Parameters = parameters[id].ToDictionary(row => row.Key, row => (string)row.Value),
                     Tags = tags[id].ToDictionary(row => row.Key, row => (string)row.Value),
                     Metrics = metrics[id].ToDictionary(row => row.Key, row => Metric(row.Value)),
-                    Epochs = [.. epochs[id].GroupBy(row => row.Epoch, (epoch, rows) => new RunEpoch(
+                    Epochs = [.. epochRows[id].GroupBy(row => row.Epoch, (epoch, rows) => new RunEpoch(
                         (int)epoch, rows.ToDictionary(row => row.Key, row => Metric(row.Value))))],
                 };
             },

@@ -102,6 +102,27 @@ public sealed class RunStore : IRunStore
         });
     }
 
+    public void LogEvaluation(string runId, string document)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(document);
+        _db.Write(session =>
+        {
+            var changed = session.Execute("UPDATE runs SET heartbeat_at = @now WHERE id = @id", ("@id", runId), ("@now", Now()));
+            RunReader.ThrowIfUnchanged(session, changed, runId, "log an evaluation to");
+            return session.Execute(
+                "INSERT INTO run_evaluations (run_id, document) VALUES (@id, @document) " +
+                "ON CONFLICT (run_id) DO UPDATE SET document = excluded.document",
+                ("@id", runId), ("@document", document));
+        });
+    }
+
+    public string? FindEvaluation(string runId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        return _db.Read(session => session.Scalar("SELECT document FROM run_evaluations WHERE run_id = @id", ("@id", runId)) as string);
+    }
+
     public void Finish(string runId, RunStatus status)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
@@ -188,7 +209,21 @@ public sealed class RunStore : IRunStore
     public IReadOnlyList<Run> ListRuns(int limit, KeyValuePair<string, string>? tag = null, string? organizationId = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return _db.Read(session => _reader.List(session, limit, tag, organizationId));
+        return _db.Read(session => _reader.List(session, limit, new RunFilter(organizationId, tag)));
+    }
+
+    public IReadOnlyList<Run> ListRunSummaries(RunFilter filter, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentNullException.ThrowIfNull(filter);
+        return _db.Read(session => _reader.List(session, limit, filter, epochs: false));
+    }
+
+    public IReadOnlyList<Run> FindRuns(IReadOnlyList<string> ids, string organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(organizationId);
+        return _db.Read(session => _reader.Find(session, ids, organizationId));
     }
 
     private static void WriteTags(Session session, string runId, IReadOnlyDictionary<string, string> tags)

@@ -272,5 +272,30 @@ internal static class Migrations
             ALTER TABLE runs ADD COLUMN organization_id TEXT REFERENCES organizations (id);
             CREATE INDEX runs_by_organization ON runs (organization_id, started_at DESC, id DESC);
             """),
+        new(13, "dashboard sign-in sessions; feedback counted by label", """
+            -- A browser's session on the dashboard, made by signing in with an API key. Only SHA-256 of the
+            -- cookie's random token is stored. It ends at expires_at, on sign-out (deleted), and when its key is
+            -- revoked or expires (every lookup joins api_keys), on every replica alike.
+            CREATE TABLE web_sessions (
+                token_hash      TEXT NOT NULL PRIMARY KEY,
+                organization_id TEXT NOT NULL REFERENCES organizations (id),
+                key_id          TEXT NOT NULL REFERENCES api_keys (id),
+                role            TEXT NOT NULL,
+                created_at      TEXT NOT NULL,
+                expires_at      TEXT NOT NULL
+            );
+            CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at);
+
+            -- The dashboard's label distribution counts feedback per label from this index alone.
+            CREATE INDEX feedback_by_label ON feedback (organization_id, label_name);
+            """),
+        new(14, "a run's test evaluation document", """
+            -- The confusion matrix and ROC curves of a run's test evaluation (JSON, format anvil.evaluation/1),
+            -- so the dashboard draws them on any replica, not only where the run's files are.
+            CREATE TABLE run_evaluations (
+                run_id   TEXT NOT NULL PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+                document TEXT NOT NULL
+            );
+            """),
     ];
 }

@@ -96,6 +96,17 @@ public sealed class ApiKeys(RegistryDatabase db, TimeProvider time)
         });
     }
 
+    /// <summary>The key with <paramref name="id"/> and its plan, only when it belongs to <paramref name="organizationId"/>; else null.</summary>
+    public (ApiKey Key, Plan Plan)? Find(string organizationId, string id)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        if (string.IsNullOrEmpty(id) || !ApiKeyFormat.IsId(id))
+            return null;
+        return db.Read(session => FindById(session, id) is { } row && row.Key.OrganizationId == organizationId
+            ? (row.Key, Plans.Get(session, row.Key.PlanName))
+            : ((ApiKey, Plan)?)null);
+    }
+
     /// <summary>Checks a presented key string. Never throws for what a client sends.</summary>
     public AuthenticationResult Authenticate(string? presented)
     {

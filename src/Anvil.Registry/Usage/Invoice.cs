@@ -19,4 +19,12 @@ public sealed record Invoice(
 
     /// <summary>The total in dollars and cents, e.g. "27.37".</summary>
     public string TotalUsd => Money.Usd(TotalMicros);
+
+    /// <summary>Only the lines of models <paramref name="key"/> may use, and their total: what that key is shown.</summary>
+    public Invoice ScopedTo(Tenancy.ApiKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var visible = Lines.Where(line => key.MayUse(line.ModelName)).ToList();
+        return this with { Lines = visible, TotalMicros = visible.Aggregate(0L, (sum, line) => checked(sum + line.AmountMicros)) };
+    }
 }

@@ -84,14 +84,28 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time, TimeSpan
         ArgumentNullException.ThrowIfNull(plan);
         var now = time.GetUtcNow();
         var window = Windows.At(now);
+        var (minute, month) = Counters(key.Id, window);
+        var rateLimited = minute >= plan.RequestsPerMinute;
+        var quotaExceeded = month >= plan.MonthlyQuota;
+        TimeSpan? retryAfter = quotaExceeded ? window.NextMonth - now : rateLimited ? window.NextMinute - now : null;
+        return new RateStatus(rateLimited, quotaExceeded, retryAfter);
+    }
+
+    /// <summary>What <paramref name="key"/> has used of its limits now: requests this minute, predictions this month. Reads only.</summary>
+    public (long MinuteRequests, long MonthPredictions) Used(ApiKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Counters(key.Id, Windows.At(time.GetUtcNow()));
+    }
+
+    private (long Minute, long Month) Counters(string keyId, Windows window)
+    {
         var used = db.Read(session => session.Query(
             "SELECT bucket, used FROM usage_counters WHERE key_id = @key AND bucket IN (@minute, @month)",
             reader => (Bucket: reader.GetString(0), Used: reader.GetLong(1)),
-            ("@key", key.Id), ("@minute", window.MinuteBucket), ("@month", window.MonthBucket)));
-        var rateLimited = used.Any(row => row.Bucket == window.MinuteBucket && row.Used >= plan.RequestsPerMinute);
-        var quotaExceeded = used.Any(row => row.Bucket == window.MonthBucket && row.Used >= plan.MonthlyQuota);
-        TimeSpan? retryAfter = quotaExceeded ? window.NextMonth - now : rateLimited ? window.NextMinute - now : null;
-        return new RateStatus(rateLimited, quotaExceeded, retryAfter);
+            ("@key", keyId), ("@minute", window.MinuteBucket), ("@month", window.MonthBucket)));
+        return (used.Where(row => row.Bucket == window.MinuteBucket).Sum(row => row.Used),
+            used.Where(row => row.Bucket == window.MonthBucket).Sum(row => row.Used));
     }
 
     /// <summary>

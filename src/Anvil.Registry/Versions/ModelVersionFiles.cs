@@ -53,6 +53,20 @@ public static class ModelVersionFiles
     }
 
     /// <summary>
+    /// A version's manifest for display (lineage, metrics), once its bytes match the digest the catalog recorded;
+    /// needs no signing key (serving checks the signature with <see cref="Open"/>).
+    /// </summary>
+    public static ModelManifest ReadManifest(Models.ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var path = Path.Combine(version.Directory, ManifestFile);
+        var bytes = File.Exists(path) ? File.ReadAllBytes(path) : [];
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), version.ManifestDigest, StringComparison.Ordinal))
+            throw new RegistryException($"Version {version.Version} of '{version.ModelName}': {path} is missing or does not match the digest the registry recorded; the version was changed on disk. Register the run again.");
+        return ModelManifest.Parse(bytes, path);
+    }
+
+    /// <summary>
     /// Opens a sealed version and checks it: the signature over the manifest, the manifest digest
     /// against <paramref name="expectedDigest"/> (what the catalog recorded), and every file's digest.
     /// A file that was added, removed or changed refuses the whole version.

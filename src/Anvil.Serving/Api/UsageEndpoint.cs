@@ -31,10 +31,7 @@ public static class UsageEndpoint
 
     private static InvoiceResponse Invoice(UsageLedger ledger, ApiKey key, DateTimeOffset now)
     {
-        var invoice = ledger.Invoice(key.OrganizationId, now.Year, now.Month);
-        var visible = invoice.Lines.Where(l => key.MayUse(l.ModelName)).ToList();
-        var scoped = invoice with { Lines = visible, TotalMicros = visible.Aggregate(0L, (sum, l) => checked(sum + l.AmountMicros)) };
-        return Response(scoped);
+        return Response(ledger.Invoice(key.OrganizationId, now.Year, now.Month).ScopedTo(key));
     }
 
     /// <summary>An invoice in the API's words; the CLI's <c>usage --json</c> prints the same object.</summary>

@@ -22,6 +22,14 @@ public interface IRunRecorder
     /// <summary>Records run-level results such as <c>test_accuracy</c>; a repeated key replaces.</summary>
     void LogMetrics(string runId, IReadOnlyDictionary<string, double> metrics);
 
+    /// <summary>
+    /// Records the test evaluation's confusion matrix and ROC curves (an <see cref="EvaluationDocument"/>), so they
+    /// can be drawn wherever the run is read; a recorder that keeps no such document ignores it.
+    /// </summary>
+    void LogEvaluation(string runId, string document)
+    {
+    }
+
     /// <summary>Ends a running run.</summary>
     void Finish(string runId, RunOutcome outcome);
 

@@ -211,6 +211,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         summary.AddTrainingFigures(metrics);
         artifacts.SaveEvaluation(test.SingleView, data.Test.ClassNames, metrics, evaluation: false);
         recorder.LogMetrics(runId, metrics);
+        recorder.LogEvaluation(runId, EvaluationDocument.ToJson(test.SingleView, data.Test.ClassNames));
         recorder.Finish(runId, RunOutcome.Finished);
         return summary;
     }

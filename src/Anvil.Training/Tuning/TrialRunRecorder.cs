@@ -16,6 +16,8 @@ internal sealed class TrialRunRecorder(IRunRecorder inner, Action<string> attach
 
     public void LogMetrics(string runId, IReadOnlyDictionary<string, double> metrics) => inner.LogMetrics(runId, metrics);
 
+    public void LogEvaluation(string runId, string document) => inner.LogEvaluation(runId, document);
+
     public void Finish(string runId, RunOutcome outcome) => inner.Finish(runId, outcome);
 
     public void Resume(string runId) => inner.Resume(runId);

@@ -56,6 +56,10 @@ public abstract class FeedbackPagesTests(RegistryBackend backend) : RegistryConf
         Feedback.Add(beta.Organization.Id, c.Predictions[0].Id, 1, "shirt", null);
 
         Assert.Equal(4, Pages.Read(cnn.Organization.Id, null, null, null, 100).Items.Count);
+        Assert.Equal([("shirt", 3L), ("coat", 1L)], Pages.Tally(cnn.Organization.Id).ByLabel);
+        Assert.Equal([("shirt", 1L)], Pages.Tally(cnn.Organization.Id, ["rnn"]).ByLabel); // a key scoped to rnn
+        Assert.Empty(Pages.Tally(cnn.Organization.Id, []).ByLabel);
+        Assert.Equal(1, Pages.Tally(beta.Organization.Id).Total);
         Assert.Equal(3, Pages.Read(cnn.Organization.Id, "cnn", null, null, 100).Items.Count);
         Assert.Equal([a.Predictions[2].Id, a.Predictions[0].Id], Pages.Read(cnn.Organization.Id, "cnn", "shirt", null, 100).Items.Select(i => i.Feedback.PredictionId).Order(StringComparer.Ordinal).Reverse());
         Assert.Equal([c.Predictions[0].Id], Pages.Read(beta.Organization.Id, null, null, null, 100).Items.Select(i => i.Feedback.PredictionId));

@@ -30,6 +30,59 @@ public abstract class RunTagAndDeleteTests(RegistryBackend backend) : RegistryCo
     }
 
     [Fact]
+    public void ListsFilterByStatusAndNameTextTakenLiterally()
+    {
+        using var home = new TempDirectory();
+        var store = NewStore(home);
+        var acme = Organizations.Create("acme").Id;
+        var wide = store.CreateRun("wide_cnn", NoParameters, "sha256:d", organizationId: acme);
+        store.LogEpoch(wide.Id, 1, new Dictionary<string, double> { ["val_loss"] = 0.5 });
+        store.Finish(wide.Id, RunStatus.Finished);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        var widest = store.CreateRun("widexcnn 100%", NoParameters, "sha256:d", organizationId: acme);
+
+        Assert.Equal([widest.Id, wide.Id], store.ListRunSummaries(new RunFilter(acme, NameContains: "cnn"), 10).Select(r => r.Id));
+        Assert.Equal([wide.Id], store.ListRunSummaries(new RunFilter(acme, NameContains: "e_c"), 10).Select(r => r.Id)); // '_' is no wildcard
+        Assert.Equal([widest.Id], store.ListRunSummaries(new RunFilter(acme, NameContains: "0%"), 10).Select(r => r.Id)); // nor is '%'
+        Assert.Equal([widest.Id], store.ListRunSummaries(new RunFilter(acme, Status: RunStatus.Running), 10).Select(r => r.Id));
+        Assert.Empty(store.ListRunSummaries(new RunFilter(acme, Status: RunStatus.Failed), 10));
+        Assert.Empty(store.ListRunSummaries(new RunFilter(acme), 10)[1].Epochs); // a summary leaves the curves out
+        Assert.Single(store.FindRuns([wide.Id], acme)[0].Epochs);
+    }
+
+    [Fact]
+    public void AnEvaluationDocumentIsKeptReplacedAndDeletedWithItsRun()
+    {
+        using var home = new TempDirectory();
+        var store = NewStore(home);
+        var run = store.CreateRun("a", NoParameters, "sha256:d");
+        Assert.Null(store.FindEvaluation(run.Id));
+
+        store.LogEvaluation(run.Id, "{\"format\": \"first\"}");
+        store.LogEvaluation(run.Id, "{\"format\": \"second\"}");
+        Assert.Equal("{\"format\": \"second\"}", store.FindEvaluation(run.Id));
+        Assert.Contains("no run has that id", Assert.Throws<RegistryException>(() => store.LogEvaluation("0123456789abcdef0123456789abcdef", "{}")).Message, StringComparison.Ordinal);
+
+        store.Finish(run.Id, RunStatus.Finished);
+        store.DeleteRun(run.Id);
+        Assert.Null(store.FindEvaluation(run.Id));
+    }
+
+    [Fact]
+    public void FindRunsReturnsOnlyTheOrganizationsRuns()
+    {
+        using var home = new TempDirectory();
+        var store = NewStore(home);
+        var acme = Organizations.Create("acme").Id;
+        var mine = store.CreateRun("a", NoParameters, "sha256:d", organizationId: acme);
+        var theirs = store.CreateRun("b", NoParameters, "sha256:d", organizationId: Organizations.Create("rival").Id);
+
+        Assert.Equal([mine.Id], store.FindRuns([mine.Id, theirs.Id, "0123456789abcdef0123456789abcdef"], acme).Select(r => r.Id));
+        Assert.Empty(store.FindRuns([theirs.Id], acme));
+        Assert.Empty(store.FindRuns([], acme));
+    }
+
+    [Fact]
     public void ARunBelongsToItsOrganizationAndListsFilterByIt()
     {
         using var home = new TempDirectory();
