@@ -56,11 +56,8 @@ public sealed class DpSgdStep : ITrainingStep, IBatchSampler, IDisposable
     /// <summary>The step for a fit of <paramref name="recipe"/>'s epochs over <paramref name="examples"/> examples, with the noise that spends exactly the budget.</summary>
     public static DpSgdStep Create(SpecModel model, ITrainingStep task, PrivacyOptions options, Recipe recipe, int examples)
     {
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(recipe);
-        options.Validate();
-        options.CheckDelta(examples);
-        var gradients = PerSampleGradients.For(model);
+        var gradients = Refuse(model, options, examples);
         var q = Math.Min(1.0, (double)recipe.BatchSize / examples);
         var steps = (long)recipe.Epochs * ((examples + recipe.BatchSize - 1) / recipe.BatchSize);
         var sigma = RdpAccountant.NoiseMultiplier(options.Epsilon!.Value, options.Delta, q, steps);
@@ -70,12 +67,18 @@ public sealed class DpSgdStep : ITrainingStep, IBatchSampler, IDisposable
     /// <summary>Throws the error <see cref="Create"/> would for this spec, budget and number of examples, without training anything.</summary>
     public static void Check(ModelSpec spec, PrivacyOptions options, int examples)
     {
+        using var scope = NewDisposeScope();
+        using var model = ModelBuilder.Build(spec);
+        Refuse(model, options, examples);
+    }
+
+    // What makes a budget or a model unfit for DP-SGD, as one error; the per-example gradients when nothing does.
+    private static PerSampleGradients Refuse(SpecModel model, PrivacyOptions options, int examples)
+    {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         options.CheckDelta(examples);
-        using var scope = NewDisposeScope();
-        using var model = ModelBuilder.Build(spec);
-        PerSampleGradients.For(model);
+        return PerSampleGradients.For(model);
     }
 
     /// <summary>One Poisson-sampled batch: the indices of the examples drawn, (B) int64, B varying around qN.</summary>
@@ -95,8 +98,9 @@ public sealed class DpSgdStep : ITrainingStep, IBatchSampler, IDisposable
         IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, Tensor Sum)> sums;
         if (batch > 0)
         {
-            sums = _gradients.ClippedSum(inputs, outputs => _task.Loss(inputs, outputs, targets) * batch, clip, out var outputs, out _);
-            loss = _task.Loss(inputs, outputs.detach(), targets).item<float>();
+            Tensor? mean = null; // the batch's mean loss, kept from the pass that back-propagates its sum
+            sums = _gradients.ClippedSum(inputs, outputs => (mean = _task.Loss(inputs, outputs, targets)) * batch, clip, out var outputs, out _);
+            loss = mean!.item<float>();
             _task.Update(outputs.detach(), targets);
         }
         else
