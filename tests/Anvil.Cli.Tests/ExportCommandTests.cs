@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Anvil.Cli.Tests.Support;
@@ -19,6 +20,20 @@ public class ExportCommandTests
         JsonDocument.Parse(json.Trim().Split('\n')[^1]).RootElement.GetProperty("predictions").EnumerateArray()
             .Select(p => p.GetProperty("probabilities").EnumerateObject().Select(c => c.Value.GetDouble()).ToArray()).ToArray();
 
+    /// <summary>The answer of `anvil serve`, started for this one request, to <paramref name="inputs"/> posted to <paramref name="path"/>.</summary>
+    private static async Task<string> ServedAsync(AnvilProcess anvil, string key, string path, string inputs)
+    {
+        var port = ServeCommandTests.FreePort();
+        using var server = await ServeCommandTests.StartServer(anvil, port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.PostAsync(path, new StringContent(inputs, Encoding.UTF8, "application/json"));
+        var served = await response.Content.ReadAsStringAsync();
+        server.Kill(entireProcessTree: true);
+        Assert.True(response.IsSuccessStatusCode, served);
+        return served;
+    }
+
     [Fact]
     public async Task TheBundlesSnippetsAnswerAsTheServerDoesAndRefuseAChangedModel()
     {
@@ -26,16 +41,7 @@ public class ExportCommandTests
         ServeCommandTests.TrainAndRegister(anvil);
         var key = ServeCommandTests.CreateKey(anvil);
         var inputs = Inputs(5);
-        var port = ServeCommandTests.FreePort();
-        string served;
-        using (var server = await ServeCommandTests.StartServer(anvil, port))
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var response = await client.PostAsync("/v1/models/fashion/predict", new StringContent(inputs, Encoding.UTF8, "application/json"));
-            served = await response.Content.ReadAsStringAsync();
-            server.Kill(entireProcessTree: true);
-        }
+        var served = await ServedAsync(anvil, key, "/v1/models/fashion/predict", inputs);
 
         var bundle = Path.Combine(anvil.Home, "bundle");
         var exported = anvil.Run("export", "fashion", "--org", "acme", "--out", bundle);
@@ -68,6 +74,61 @@ public class ExportCommandTests
         var refusedJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
         Assert.NotEqual(0, refusedJs.ExitCode);
         Assert.Contains("model.onnx does not match its digest", refusedJs.Output);
+    }
+
+    [Fact]
+    public async Task TheInt8BundleHoldsTheCompressedVersionWhichVerifiesAndAnswersAsTheServerDoes()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        var compressed = anvil.Run("compress", "--model", "fashion", "--org", "acme", "--method", "int8-static", "--calibration", "32", "--json");
+        Assert.True(compressed.ExitCode == 0, compressed.Stderr);
+        Assert.Equal(2, JsonDocument.Parse(compressed.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("version").GetInt32());
+        var key = ServeCommandTests.CreateKey(anvil);
+        var inputs = Inputs(7);
+        var served = await ServedAsync(anvil, key, "/v1/models/fashion/predict?version=2", inputs);
+
+        var bundle = Path.Combine(anvil.Home, "bundle");
+        var exported = anvil.Run("export", "fashion", "--org", "acme", "--int8", "--out", bundle, "--json");
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        Assert.True(JsonDocument.Parse(exported.Stdout.Trim()).RootElement.GetProperty("int8").GetBoolean());
+        Assert.Contains("--int8", File.ReadAllText(Path.Combine(bundle, "README.md")), StringComparison.Ordinal);
+
+        // int8/ is version 2 as registered: its manifest is the one the catalog recorded, signed by the bundled key,
+        // names version 1 as its source, and holds the digest of the int8 graph, which is about a quarter of the float one.
+        var int8 = Path.Combine(bundle, "int8");
+        var manifestBytes = File.ReadAllBytes(Path.Combine(int8, "manifest.json"));
+        var versions = JsonDocument.Parse(anvil.Run("models", "show", "fashion", "--org", "acme", "--json").Stdout).RootElement.GetProperty("versions");
+        Assert.Equal(versions[1].GetProperty("manifest_digest").GetString(), Convert.ToHexStringLower(SHA256.HashData(manifestBytes)));
+        using (var publicKey = ECDsa.Create())
+        {
+            publicKey.ImportFromPem(File.ReadAllText(Path.Combine(bundle, "manifest-signing.pub.pem")));
+            Assert.True(publicKey.VerifyData(manifestBytes, File.ReadAllBytes(Path.Combine(int8, "manifest.sig")), HashAlgorithmName.SHA256));
+        }
+
+        var manifest = JsonDocument.Parse(manifestBytes).RootElement;
+        Assert.Equal(1, manifest.GetProperty("source").GetProperty("version").GetInt32());
+        Assert.Equal(versions[0].GetProperty("manifest_digest").GetString(), manifest.GetProperty("source").GetProperty("manifest_digest").GetString());
+        var model = Path.Combine(int8, "model.onnx");
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(model))), manifest.GetProperty("files").GetProperty("model.onnx").GetString());
+        Assert.True(new FileInfo(model).Length * 3 < new FileInfo(Path.Combine(bundle, "model.onnx")).Length);
+
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), inputs);
+        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json", "--int8");
+        Assert.True(csharp.ExitCode == 0, csharp.Output);
+        var expected = Probabilities(served);
+        var answer = Probabilities(csharp.Output);
+        Assert.Equal(expected.Length, answer.Length);
+        for (var i = 0; i < expected.Length; i++)
+            for (var c = 0; c < 10; c++)
+                Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"sample {i} class {c}: server (int8) {expected[i][c]}, bundle {answer[i][c]}");
+
+        var bytes = File.ReadAllBytes(model);
+        bytes[^10] ^= 0x01;
+        File.WriteAllBytes(model, bytes);
+        var refused = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json", "--int8");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("model.onnx does not match its digest", refused.Output);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ internal static class BundleSnippets
         """;
 
     private const string CSharpProgram = """
-        // dotnet run --project csharp -- input.json   (from the bundle folder)
+        // dotnet run --project csharp -- input.json [--int8]   (from the bundle folder; --int8 runs int8/model.onnx)
         using System.Security.Cryptography;
         using System.Text.Json;
         using System.Text.Json.Nodes;
@@ -54,13 +54,14 @@ internal static class BundleSnippets
 
         var bundle = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
         if (!File.Exists(Path.Combine(bundle, "manifest.json"))) bundle = Directory.GetCurrentDirectory();
-        var manifestBytes = File.ReadAllBytes(Path.Combine(bundle, "manifest.json"));
+        var folder = args.Contains("--int8") ? Path.Combine(bundle, "int8") : bundle; // the int8 version has its own signed manifest
+        var manifestBytes = File.ReadAllBytes(Path.Combine(folder, "manifest.json"));
         using var key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(Path.Combine(bundle, "manifest-signing.pub.pem")));
-        if (!key.VerifyData(manifestBytes, File.ReadAllBytes(Path.Combine(bundle, "manifest.sig")), HashAlgorithmName.SHA256))
+        if (!key.VerifyData(manifestBytes, File.ReadAllBytes(Path.Combine(folder, "manifest.sig")), HashAlgorithmName.SHA256))
             throw new InvalidDataException("manifest.json does not match manifest.sig: the bundle was changed after export.");
         var manifest = JsonNode.Parse(manifestBytes)!;
-        var model = File.ReadAllBytes(Path.Combine(bundle, "model.onnx"));
+        var model = File.ReadAllBytes(Path.Combine(folder, "model.onnx"));
         if ("sha256:" + Convert.ToHexStringLower(SHA256.HashData(model)) != (string?)manifest["files"]!["model.onnx"])
             throw new InvalidDataException("model.onnx does not match its digest in the signed manifest: the bundle was changed after export.");
 
@@ -91,7 +92,7 @@ internal static class BundleSnippets
         """;
 
     private const string Python = """
-        # python3 python/predict.py input.json   (from the bundle folder; pip install onnxruntime numpy cryptography)
+        # python3 python/predict.py input.json [--int8]   (from the bundle folder; pip install onnxruntime numpy cryptography)
         import hashlib, json, os, sys
 
         import numpy as np
@@ -101,9 +102,10 @@ internal static class BundleSnippets
         from cryptography.hazmat.primitives.asymmetric import ec, utils
 
         bundle = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        read = lambda name: open(os.path.join(bundle, name), "rb").read()
+        folder = os.path.join(bundle, "int8") if "--int8" in sys.argv[2:] else bundle  # the int8 version has its own signed manifest
+        read = lambda name: open(os.path.join(folder, name), "rb").read()
         manifest_bytes, signature = read("manifest.json"), read("manifest.sig")
-        key = serialization.load_pem_public_key(read("manifest-signing.pub.pem"))
+        key = serialization.load_pem_public_key(open(os.path.join(bundle, "manifest-signing.pub.pem"), "rb").read())
         half = len(signature) // 2  # IEEE P1363: r || s
         der = utils.encode_dss_signature(int.from_bytes(signature[:half], "big"), int.from_bytes(signature[half:], "big"))
         try:
@@ -141,7 +143,7 @@ internal static class BundleSnippets
         """;
 
     private const string Js = """
-        // node js/predict.mjs input.json   (from the bundle folder; npm install --prefix js first)
+        // node js/predict.mjs input.json [--int8]   (from the bundle folder; npm install --prefix js first)
         import { createHash, createPublicKey, verify } from "node:crypto";
         import { readFileSync } from "node:fs";
         import { dirname, join } from "node:path";
@@ -149,9 +151,10 @@ internal static class BundleSnippets
         import ort from "onnxruntime-node";
 
         const bundle = join(dirname(fileURLToPath(import.meta.url)), "..");
-        const read = (name) => readFileSync(join(bundle, name));
+        const folder = process.argv.slice(3).includes("--int8") ? join(bundle, "int8") : bundle; // the int8 version has its own signed manifest
+        const read = (name) => readFileSync(join(folder, name));
         const manifestBytes = read("manifest.json");
-        const key = createPublicKey(read("manifest-signing.pub.pem"));
+        const key = createPublicKey(readFileSync(join(bundle, "manifest-signing.pub.pem")));
         if (!verify("sha256", manifestBytes, { key, dsaEncoding: "ieee-p1363" }, read("manifest.sig"))) {
           console.error("manifest.json does not match manifest.sig: the bundle was changed after export.");
           process.exit(1);
