@@ -24,12 +24,11 @@ public class ExportCommandTests
     private static async Task<string> ServedAsync(AnvilProcess anvil, string key, string path, string inputs)
     {
         var port = ServeCommandTests.FreePort();
-        using var server = await ServeCommandTests.StartServer(anvil, port);
+        await using var server = await RunningServer.StartAsync(anvil, port);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         using var response = await client.PostAsync(path, new StringContent(inputs, Encoding.UTF8, "application/json"));
         var served = await response.Content.ReadAsStringAsync();
-        server.Kill(entireProcessTree: true);
         Assert.True(response.IsSuccessStatusCode, served);
         return served;
     }

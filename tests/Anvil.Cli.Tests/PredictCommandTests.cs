@@ -22,9 +22,8 @@ public class PredictCommandTests
             File.WriteAllBytes(images[i], ClientTests.Png(i + 1));
 
         var port = ServeCommandTests.FreePort();
-        using var server = await ServeCommandTests.StartServer(anvil, port);
         string served;
-        try
+        await using (var server = await RunningServer.StartAsync(anvil, port))
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -38,10 +37,6 @@ public class PredictCommandTests
 
             using var response = await client.PostAsync("/v1/models/fashion/predict", form);
             served = await response.Content.ReadAsStringAsync();
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
         }
 
         var byName = anvil.Run(["predict", "fashion", "--input", .. images]);
