@@ -87,6 +87,13 @@ public class ClientTests
         Assert.Equal(usage.Invoice.BilledPredictions, cli.GetProperty("invoice").GetProperty("billed_predictions").GetInt64());
         Assert.Equal(usage.Invoice.TotalUsd, cli.GetProperty("invoice").GetProperty("total_usd").GetString());
         Assert.Equal(usage.Days.Select(d => d.Model).Order(), cli.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("model").GetString()).Order());
+        var detail = await client.GetModelAsync("fashion"); // and for models: models show --json names the same things alike
+        var shown = System.Text.Json.JsonDocument.Parse(anvil.Run("models", "show", "fashion", "--org", "acme", "--json").Stdout).RootElement;
+        Assert.Equal(detail.Model.Name, shown.GetProperty("model").GetProperty("name").GetString());
+        Assert.Equal(detail.Model.LatestVersion, shown.GetProperty("model").GetProperty("latest_version").GetInt64());
+        Assert.Equal(detail.Model.Aliases["champion"], shown.GetProperty("model").GetProperty("aliases").GetProperty("champion").GetInt64());
+        Assert.Equal(detail.Versions[0].ManifestDigest, shown.GetProperty("versions")[0].GetProperty("manifest_digest").GetString());
+        Assert.Equal(detail.Versions[0].RunId, shown.GetProperty("versions")[0].GetProperty("run_id").GetString());
 
         var attempts = handler.Attempts;
         var missing = await Assert.ThrowsAsync<AnvilNotFoundException>(() => client.PredictImagesAsync("nope", [Png(1)]));
