@@ -33,6 +33,18 @@ public class ExportCommandTests
         return served;
     }
 
+    /// <summary>The probabilities the bundle's C# and JavaScript snippets print for its inputs.json (onnxruntime-node installed first).</summary>
+    private static async Task<double[][][]> CSharpAndJavaScriptAnswersAsync(string bundle)
+    {
+        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
+        Assert.True(csharp.ExitCode == 0, csharp.Output);
+        var js = await AnvilProcess.RunProgram(bundle, null, "npm", "install", "--prefix", "js", "--no-audit", "--no-fund");
+        Assert.True(js.ExitCode == 0, js.Output);
+        js = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
+        Assert.True(js.ExitCode == 0, js.Output);
+        return [Probabilities(csharp.Output), Probabilities(js.Output)];
+    }
+
     [Fact]
     public async Task TheBundlesSnippetsAnswerAsTheServerDoesAndRefuseAChangedModel()
     {
@@ -49,13 +61,7 @@ public class ExportCommandTests
         Assert.Contains("[1, 28, 28]", File.ReadAllText(Path.Combine(bundle, "README.md")));
         var expected = Probabilities(served);
 
-        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
-        Assert.True(csharp.ExitCode == 0, csharp.Output);
-        var js = await AnvilProcess.RunProgram(bundle, null, "npm", "install", "--prefix", "js", "--no-audit", "--no-fund");
-        Assert.True(js.ExitCode == 0, js.Output);
-        js = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
-        Assert.True(js.ExitCode == 0, js.Output);
-        foreach (var answer in new[] { Probabilities(csharp.Output), Probabilities(js.Output) })
+        foreach (var answer in await CSharpAndJavaScriptAnswersAsync(bundle))
         {
             Assert.Equal(expected.Length, answer.Length);
             for (var i = 0; i < expected.Length; i++)
@@ -128,6 +134,42 @@ public class ExportCommandTests
         var refused = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json", "--int8");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("model.onnx does not match its digest", refused.Output);
+    }
+
+    [Fact]
+    public async Task ACsvModelsBundleFillsNamedFeaturesAsTheServerDoes()
+    {
+        using var anvil = new AnvilProcess();
+        var trained = anvil.Run("train", "--data", RunPipelineTests.WriteCsv(anvil, withMissingCell: true), "--label-column", "y", "--missing-values", "mean", "--epochs", "2", "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        Assert.Equal(0, anvil.Run("register", runId, "--name", "tiny", "--org", "acme").ExitCode);
+        // named features in any order, a null and a left-out feature (both take the fitted mean), and a plain array
+        const string Inputs = """{"inputs": [{"f3": 1, "f1": 2, "f2": -2}, {"f1": 0.4, "f2": -0.4, "f3": null}, {"f2": -4.3, "f1": 4.3}, [1, -1, 0.5]]}""";
+        var served = await ServedAsync(anvil, ServeCommandTests.CreateKey(anvil), "/v1/models/tiny/predict", Inputs);
+
+        var bundle = Path.Combine(anvil.Home, "bundle");
+        var exported = anvil.Run("export", "tiny", "--org", "acme", "--out", bundle);
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        Assert.Contains("or as named features", File.ReadAllText(Path.Combine(bundle, "README.md")), StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), Inputs);
+        var expected = Probabilities(served);
+        foreach (var answer in await CSharpAndJavaScriptAnswersAsync(bundle))
+        {
+            Assert.Equal(4, answer.Length);
+            for (var i = 0; i < 4; i++)
+                for (var c = 0; c < 3; c++)
+                    Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"input {i} class {c}: server {expected[i][c]}, bundle {answer[i][c]}");
+        }
+
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), """{"inputs": [{"f1": 1, "f9": 2}]}""");
+        var unknown = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("The model has no feature 'f9'; its features are f1, f2, f3.", unknown.Output, StringComparison.Ordinal);
+        var unknownJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
+        Assert.NotEqual(0, unknownJs.ExitCode);
+        Assert.Contains("The model has no feature 'f9'; its features are f1, f2, f3.", unknownJs.Output, StringComparison.Ordinal);
     }
 
     [Fact]

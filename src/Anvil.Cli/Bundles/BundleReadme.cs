@@ -17,7 +17,7 @@ internal static class BundleReadme
         {
             "image" => $"images as raw 0–255 pixel arrays [{p.Channels}, {p.Height}, {p.Width}] (channels, height, width)",
             "series" => $"windows of {p.SequenceLength} steps in the data's own unit",
-            _ => $"feature vectors of {input.Shape[^1]} raw values" + (p.Columns is { } columns ? $" in this column order: {string.Join(", ", columns.Select(c => c.Name))} (missing values are not filled here: send complete rows)" : ""),
+            _ => $"feature vectors of {input.Shape[^1]} raw values" + (p.Columns is { } columns ? $" in this column order: {string.Join(", ", columns.Select(c => c.Name))}, or as named features (`{{\"{columns[0].Name}\": 41}}`; a null or missing value takes the training fill, then the training bounds clip it, as the server does)" : ""),
         };
         return $$"""
             # {{entry.ModelName}} version {{entry.Version}} — an Anvil edge bundle
