@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
 
 namespace Anvil.Serving;
 
@@ -116,7 +117,8 @@ public static class ServingApp
             .DocumentSelectorsAndIdempotency()
             .Produces<PredictResponse>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
-            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
+            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503)
+            .DocumentExamples(ApiExamples.Predict);
         v1.MapPost("/models/{name}/generate", Generation.GenerateEndpoint.HandleAsync)
             .WithName("Generate")
             .WithSummary("Generate images with a generator model (e.g. a DCGAN)")
@@ -126,34 +128,49 @@ public static class ServingApp
             .DocumentSelectorsAndIdempotency()
             .Produces<Generation.GenerateResponse>(200)
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
-            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503);
+            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503)
+            .DocumentExamples(ApiExamples.Generate);
         v1.MapGet("/models", ModelsEndpoints.List)
             .WithName("ListModels")
             .WithSummary("Models your organization may use, with their signatures")
             .WithMetadata(viewer)
-            .Produces<IReadOnlyList<ModelSummary>>(200);
+            .Produces<IReadOnlyList<ModelSummary>>(200)
+            .DocumentExamples(ApiExamples.ListModels);
         v1.MapGet("/models/{name}", ModelsEndpoints.Get)
             .WithName("GetModel")
             .WithSummary("One model, its signature and every version")
             .WithMetadata(viewer)
-            .Produces<ModelDetail>(200).ProducesProblem(404);
+            .Produces<ModelDetail>(200).ProducesProblem(404).ProducesProblem(503)
+            .DocumentExamples(ApiExamples.GetModel);
         v1.MapPost("/predictions/{id}/feedback", FeedbackEndpoint.HandleAsync)
             .WithName("AddFeedback")
             .WithSummary("Tell us the correct label of a prediction")
             .WithMetadata(developer)
             .DocumentBody<FeedbackRequest>()
-            .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(415).ProducesProblem(429);
+            .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
+            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429)
+            .DocumentExamples(ApiExamples.AddFeedback);
         v1.MapGet("/feedback", FeedbackListEndpoint.Handle)
             .WithName("ListFeedback")
             .WithSummary("Feedback on your predictions, newest first, in pages")
             .WithDescription("?model= and ?label= (a class name) filter; ?limit= (1 to 500, default 50) sizes the page; ?cursor= takes next_cursor of the previous page. A key scoped to some models must name one with ?model=.")
             .WithMetadata(viewer)
-            .Produces<FeedbackListResponse>(200).ProducesProblem(400).ProducesProblem(404);
+            .DocumentQuery(
+                ("model", JsonSchemaType.String, "Only feedback on this model's predictions; required for a key scoped to some models."),
+                ("label", JsonSchemaType.String, "Only feedback giving this class name as the correct label."),
+                ("limit", JsonSchemaType.Integer, "Items per page, 1 to 500 (default 50)."),
+                ("cursor", JsonSchemaType.String, "next_cursor of the previous page."))
+            .Produces<FeedbackListResponse>(200).ProducesProblem(400).ProducesProblem(404)
+            .DocumentExamples(ApiExamples.ListFeedback);
         app.MapFallback("/v1/{**path}", V1Fallback.Handle).ExcludeFromDescription();
         v1.MapGet("/usage", UsageEndpoint.Handle)
             .WithName("GetUsage")
             .WithSummary("Your usage by day and model, and the current invoice")
             .WithMetadata(viewer)
-            .Produces<UsageResponse>(200).ProducesProblem(400);
+            .DocumentQuery(
+                ("from", JsonSchemaType.String, "First day, YYYY-MM-DD (default: the first of this month, UTC)."),
+                ("to", JsonSchemaType.String, "Last day, YYYY-MM-DD (default: today, UTC); at most 366 days after from."))
+            .Produces<UsageResponse>(200).ProducesProblem(400)
+            .DocumentExamples(ApiExamples.GetUsage);
     }
 }

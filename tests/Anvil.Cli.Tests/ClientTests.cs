@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Anvil.Cli.Tests.Support;
 using Anvil.Client;
 using SkiaSharp;
@@ -60,65 +59,65 @@ public class ClientTests
         TrainAndRegisterGenerator(anvil);
         var key = ServeCommandTests.CreateKey(anvil);
         var port = ServeCommandTests.FreePort();
-        using var server = await ServeCommandTests.StartServer(anvil, port);
-        try
-        {
-            using var handler = new CountingHandler();
-            using var client = Client(port, key, handler);
+        await using var server = await RunningServer.StartAsync(anvil, port);
+        using var handler = new CountingHandler();
+        using var client = Client(port, key, handler);
 
-            var one = await client.PredictImagesAsync("fashion", [Png(1)]);
-            var two = await client.PredictImagesAsync("fashion", [Png(2), Png(3)], new PredictOptions(Alias: "champion"));
-            var pixels = await client.PredictAsync("fashion", [new[] { Enumerable.Range(0, 28).Select(_ => new int[28]).ToArray() }], new PredictOptions(Version: 1)); // [1, 28, 28]
-            Assert.Equal(("fashion", 1L), (one.Model, one.Version));
-            Assert.Equal(2, two.Predictions.Count);
-            Assert.Equal(10, Assert.Single(pixels.Predictions).Probabilities!.Count);
-            Assert.Equal(["fashion", "shoes"], (await client.ListModelsAsync()).Select(m => m.Name).Order());
-            Assert.Equal(1, Assert.Single((await client.GetModelAsync("fashion")).Versions).Version);
-            var feedback = await client.SendFeedbackAsync(one.Predictions[0].Id, "Sneaker", "a shoe");
-            Assert.Equal(("Sneaker", 7), (feedback.LabelName, feedback.Label));
-            var page = await client.ListFeedbackAsync(model: "fashion", label: "Sneaker", limit: 10);
-            Assert.Equal((one.Predictions[0].Id, "a shoe"), (Assert.Single(page.Items).PredictionId, page.Items[0].Comment));
-            var generated = await client.GenerateAsync("shoes", count: 2, seed: 7);
-            var again = await client.GenerateAsync("shoes", count: 2, seed: 7);
-            Assert.Equal(2, generated.Images.Count);
-            Assert.Equal(generated.Images[1].Png(), again.Images[1].Png()); // the same seed, the same images
-            Assert.Equal([0x89, 0x50, 0x4E, 0x47], generated.Images[0].Png()[..4]);
-            var usage = await client.GetUsageAsync();
-            Assert.Equal(4 + 4, usage.Invoice.BilledPredictions);
-            Assert.Equal(8, usage.Days.Sum(d => d.Predictions));
-            var cli = System.Text.Json.JsonDocument.Parse(anvil.Run("usage", "--org", "acme", "--json").Stdout).RootElement; // one vocabulary
-            Assert.Equal(usage.Invoice.BilledPredictions, cli.GetProperty("invoice").GetProperty("billed_predictions").GetInt64());
-            Assert.Equal(usage.Invoice.TotalUsd, cli.GetProperty("invoice").GetProperty("total_usd").GetString());
-            Assert.Equal(usage.Days.Select(d => d.Model).Order(), cli.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("model").GetString()).Order());
+        var one = await client.PredictImagesAsync("fashion", [Png(1)]);
+        var two = await client.PredictImagesAsync("fashion", [Png(2), Png(3)], new PredictOptions(Alias: "champion"));
+        var pixels = await client.PredictAsync("fashion", [new[] { Enumerable.Range(0, 28).Select(_ => new int[28]).ToArray() }], new PredictOptions(Version: 1)); // [1, 28, 28]
+        Assert.Equal(("fashion", 1L), (one.Model, one.Version));
+        Assert.Equal(2, two.Predictions.Count);
+        Assert.Equal(10, Assert.Single(pixels.Predictions).Probabilities!.Count);
+        Assert.Equal(["fashion", "shoes"], (await client.ListModelsAsync()).Select(m => m.Name).Order());
+        Assert.Equal(1, Assert.Single((await client.GetModelAsync("fashion")).Versions).Version);
+        var feedback = await client.SendFeedbackAsync(one.Predictions[0].Id, "Sneaker", "a shoe");
+        Assert.Equal(("Sneaker", 7), (feedback.LabelName, feedback.Label));
+        var page = await client.ListFeedbackAsync(model: "fashion", label: "Sneaker", limit: 10);
+        Assert.Equal((one.Predictions[0].Id, "a shoe"), (Assert.Single(page.Items).PredictionId, page.Items[0].Comment));
+        var generated = await client.GenerateAsync("shoes", count: 2, seed: 7);
+        var again = await client.GenerateAsync("shoes", count: 2, seed: 7);
+        Assert.Equal(2, generated.Images.Count);
+        Assert.Equal(generated.Images[1].Png(), again.Images[1].Png()); // the same seed, the same images
+        Assert.Equal([0x89, 0x50, 0x4E, 0x47], generated.Images[0].Png()[..4]);
+        var usage = await client.GetUsageAsync();
+        Assert.Equal(4 + 4, usage.Invoice.BilledPredictions);
+        Assert.Equal(8, usage.Days.Sum(d => d.Predictions));
+        var cli = System.Text.Json.JsonDocument.Parse(anvil.Run("usage", "--org", "acme", "--json").Stdout).RootElement; // one vocabulary
+        Assert.Equal(usage.Invoice.BilledPredictions, cli.GetProperty("invoice").GetProperty("billed_predictions").GetInt64());
+        Assert.Equal(usage.Invoice.TotalUsd, cli.GetProperty("invoice").GetProperty("total_usd").GetString());
+        Assert.Equal(usage.Days.Select(d => d.Model).Order(), cli.GetProperty("days").EnumerateArray().Select(d => d.GetProperty("model").GetString()).Order());
+        var detail = await client.GetModelAsync("fashion"); // and for models: models show --json names the same things alike
+        var shown = System.Text.Json.JsonDocument.Parse(anvil.Run("models", "show", "fashion", "--org", "acme", "--json").Stdout).RootElement;
+        Assert.Equal(detail.Model.Name, shown.GetProperty("model").GetProperty("name").GetString());
+        Assert.Equal(detail.Model.LatestVersion, shown.GetProperty("model").GetProperty("latest_version").GetInt64());
+        Assert.Equal(detail.Model.Aliases["champion"], shown.GetProperty("model").GetProperty("aliases").GetProperty("champion").GetInt64());
+        Assert.Equal(detail.Versions[0].ManifestDigest, shown.GetProperty("versions")[0].GetProperty("manifest_digest").GetString());
+        Assert.Equal(detail.Versions[0].RunId, shown.GetProperty("versions")[0].GetProperty("run_id").GetString());
 
-            var attempts = handler.Attempts;
-            var missing = await Assert.ThrowsAsync<AnvilNotFoundException>(() => client.PredictImagesAsync("nope", [Png(1)]));
-            Assert.Contains("nope", missing.Detail);
-            var wrong = await Assert.ThrowsAsync<AnvilInvalidRequestException>(() => client.PredictAsync("fashion", [new[] { 1, 2, 3 }]));
-            Assert.Equal(400, (int)wrong.Status);
-            Assert.False(string.IsNullOrWhiteSpace(wrong.Detail));
-            await Assert.ThrowsAsync<AnvilInvalidRequestException>(() => client.SendFeedbackAsync(one.Predictions[0].Id, "Spaceship"));
-            Assert.Equal(attempts + 3, handler.Attempts); // a 4xx is never retried
+        var attempts = handler.Attempts;
+        var missing = await Assert.ThrowsAsync<AnvilNotFoundException>(() => client.PredictImagesAsync("nope", [Png(1)]));
+        Assert.Contains("nope", missing.Detail);
+        var wrong = await Assert.ThrowsAsync<AnvilInvalidRequestException>(() => client.PredictAsync("fashion", [new[] { 1, 2, 3 }]));
+        Assert.Equal(400, (int)wrong.Status);
+        Assert.False(string.IsNullOrWhiteSpace(wrong.Detail));
+        await Assert.ThrowsAsync<AnvilInvalidRequestException>(() => client.SendFeedbackAsync(one.Predictions[0].Id, "Spaceship"));
+        Assert.Equal(attempts + 3, handler.Attempts); // a 4xx is never retried
 
-            using var stranger = Client(port, key[..^4] + "AAAA");
-            await Assert.ThrowsAsync<AnvilAuthenticationException>(() => stranger.ListModelsAsync());
-            // A key scoped away from a model meets it as missing (its existence is not revealed); a viewer may read, not predict.
-            var scoped = anvil.Run("keys", "create", "--org", "acme", "--plan", "enterprise", "--models", "shoes");
-            var viewer = anvil.Run("keys", "create", "--org", "acme", "--plan", "enterprise", "--role", "viewer");
-            Assert.True(scoped.ExitCode == 0 && viewer.ExitCode == 0, scoped.Stderr + viewer.Stderr);
-            using var shoesOnly = Client(port, scoped.Stdout.Trim());
-            Assert.Equal(2, (await shoesOnly.GenerateAsync("shoes", count: 2, seed: 1)).Images.Count);
-            await Assert.ThrowsAsync<AnvilNotFoundException>(() => shoesOnly.PredictImagesAsync("fashion", [Png(1)]));
-            using var reader = Client(port, viewer.Stdout.Trim());
-            Assert.Equal(2, (await reader.ListModelsAsync()).Count);
-            var refused = await Assert.ThrowsAsync<AnvilPermissionException>(() => reader.PredictImagesAsync("fashion", [Png(1)]));
-            Assert.Contains("viewer", refused.Detail, StringComparison.Ordinal);
-            Assert.Throws<ArgumentException>(() => new AnvilClient(new AnvilClientOptions { BaseAddress = new Uri("http://127.0.0.1:1"), ApiKey = " " }));
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        using var stranger = Client(port, key[..^4] + "AAAA");
+        await Assert.ThrowsAsync<AnvilAuthenticationException>(() => stranger.ListModelsAsync());
+        // A key scoped away from a model meets it as missing (its existence is not revealed); a viewer may read, not predict.
+        var scoped = anvil.Run("keys", "create", "--org", "acme", "--plan", "enterprise", "--models", "shoes");
+        var viewer = anvil.Run("keys", "create", "--org", "acme", "--plan", "enterprise", "--role", "viewer");
+        Assert.True(scoped.ExitCode == 0 && viewer.ExitCode == 0, scoped.Stderr + viewer.Stderr);
+        using var shoesOnly = Client(port, scoped.Stdout.Trim());
+        Assert.Equal(2, (await shoesOnly.GenerateAsync("shoes", count: 2, seed: 1)).Images.Count);
+        await Assert.ThrowsAsync<AnvilNotFoundException>(() => shoesOnly.PredictImagesAsync("fashion", [Png(1)]));
+        using var reader = Client(port, viewer.Stdout.Trim());
+        Assert.Equal(2, (await reader.ListModelsAsync()).Count);
+        var refused = await Assert.ThrowsAsync<AnvilPermissionException>(() => reader.PredictImagesAsync("fashion", [Png(1)]));
+        Assert.Contains("viewer", refused.Detail, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new AnvilClient(new AnvilClientOptions { BaseAddress = new Uri("http://127.0.0.1:1"), ApiKey = " " }));
     }
 
     [Fact]
@@ -129,23 +128,16 @@ public class ClientTests
         Assert.Equal(0, anvil.Run("plans", "set", "tiny", "--rpm", "1", "--monthly-quota", "100", "--price-per-1000", "1").ExitCode);
         var key = ServeCommandTests.CreateKey(anvil, plan: "tiny");
         var port = ServeCommandTests.FreePort();
-        using var server = await ServeCommandTests.StartServer(anvil, port);
-        try
-        {
-            using var handler = new CountingHandler();
-            using var client = Client(port, key, handler, retries: 2);
-            await client.PredictImagesAsync("fashion", [Png(1)]);
+        await using var server = await RunningServer.StartAsync(anvil, port);
+        using var handler = new CountingHandler();
+        using var client = Client(port, key, handler, retries: 2);
+        await client.PredictImagesAsync("fashion", [Png(1)]);
 
-            var limited = await Assert.ThrowsAsync<AnvilRateLimitException>(() => client.PredictImagesAsync("fashion", [Png(2)]));
-            Assert.Equal(1 + 3, handler.Attempts); // the first call, then the second call's attempt and its 2 retries
-            Assert.NotNull(limited.RetryAfter);
-            Assert.InRange(limited.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(61));
-            Assert.Equal(1, ServeCommandTests.Billed(anvil));
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        var limited = await Assert.ThrowsAsync<AnvilRateLimitException>(() => client.PredictImagesAsync("fashion", [Png(2)]));
+        Assert.Equal(1 + 3, handler.Attempts); // the first call, then the second call's attempt and its 2 retries
+        Assert.NotNull(limited.RetryAfter);
+        Assert.InRange(limited.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(61));
+        Assert.Equal(1, ServeCommandTests.Billed(anvil));
     }
 
     [Fact]
@@ -157,29 +149,21 @@ public class ClientTests
         var port = ServeCommandTests.FreePort();
         var call = new PredictOptions(IdempotencyKey: "order-1234");
         string firstId;
-        using (var server = await ServeCommandTests.StartServer(anvil, port))
+        await using (var server = await RunningServer.StartAsync(anvil, port))
         {
             using var first = Client(port, key); // the server answers, then this process "dies" before it stores the answer
             firstId = (await first.PredictImagesAsync("fashion", [Png(7)], call)).Predictions[0].Id;
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            await server.KillAsync();
         }
 
         using var restarted = Client(port, key, retries: 300); // the server is down: refused connections are retried
         var retrying = restarted.PredictImagesAsync("fashion", [Png(7)], call);
         await Task.Delay(500);
         Assert.False(retrying.IsCompleted);
-        using var again = await ServeCommandTests.StartServer(anvil, port);
-        try
-        {
-            var answer = await retrying;
-            Assert.Equal(firstId, answer.Predictions[0].Id); // the stored answer, replayed
-            Assert.Equal(1, ServeCommandTests.Billed(anvil));
-        }
-        finally
-        {
-            again.Kill(entireProcessTree: true);
-        }
+        await using var again = await RunningServer.StartAsync(anvil, port);
+        var answer = await retrying;
+        Assert.Equal(firstId, answer.Predictions[0].Id); // the stored answer, replayed
+        Assert.Equal(1, ServeCommandTests.Billed(anvil));
     }
 
     [Fact]
@@ -197,26 +181,19 @@ public class ClientTests
         };
         var port = ServeCommandTests.FreePort();
         environment["ANVIL_URL"] = $"http://127.0.0.1:{port}";
-        using var server = await ServeCommandTests.StartServer(anvil, port);
-        try
-        {
-            var clients = Path.Combine(AnvilProcess.RepositoryRoot, "clients");
-            var python = await AnvilProcess.RunProgram(Path.Combine(clients, "python"), Python(environment, Path.Combine(clients, "python")), "python3", "-m", "unittest", "discover", "-s", "tests", "-v");
-            Assert.True(python.ExitCode == 0, python.Output);
-            Assert.Contains("Ran 6 tests", python.Output);
-            Assert.DoesNotContain("skipped", python.Output);
+        await using var server = await RunningServer.StartAsync(anvil, port);
+        var clients = Path.Combine(AnvilProcess.RepositoryRoot, "clients");
+        var python = await AnvilProcess.RunProgram(Path.Combine(clients, "python"), Python(environment, Path.Combine(clients, "python")), "python3", "-m", "unittest", "discover", "-s", "tests", "-v");
+        Assert.True(python.ExitCode == 0, python.Output);
+        Assert.Contains("Ran 6 tests", python.Output);
+        Assert.DoesNotContain("skipped", python.Output);
 
-            environment["ANVIL_LIMITED_KEY"] = ServeCommandTests.CreateKey(anvil, plan: "tiny"); // the first one's minute is used up
-            var typescript = Path.Combine(clients, "typescript");
-            Assert.True(Directory.Exists(Path.Combine(typescript, "node_modules")), "run `npm ci` in clients/typescript first (.ci/run does)");
-            var node = await AnvilProcess.RunProgram(typescript, environment, "npm", "test");
-            Assert.True(node.ExitCode == 0, node.Output);
-            Assert.Contains("# pass 6", node.Output);
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        environment["ANVIL_LIMITED_KEY"] = ServeCommandTests.CreateKey(anvil, plan: "tiny"); // the first one's minute is used up
+        var typescript = Path.Combine(clients, "typescript");
+        Assert.True(Directory.Exists(Path.Combine(typescript, "node_modules")), "run `npm ci` in clients/typescript first (.ci/run does)");
+        var node = await AnvilProcess.RunProgram(typescript, environment, "npm", "test");
+        Assert.True(node.ExitCode == 0, node.Output);
+        Assert.Contains("# pass 6", node.Output);
     }
 
     private static Dictionary<string, string> Python(Dictionary<string, string> environment, string directory) =>

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Anvil.Cli.Tests.Support;
@@ -19,6 +20,31 @@ public class ExportCommandTests
         JsonDocument.Parse(json.Trim().Split('\n')[^1]).RootElement.GetProperty("predictions").EnumerateArray()
             .Select(p => p.GetProperty("probabilities").EnumerateObject().Select(c => c.Value.GetDouble()).ToArray()).ToArray();
 
+    /// <summary>The answer of `anvil serve`, started for this one request, to <paramref name="inputs"/> posted to <paramref name="path"/>.</summary>
+    private static async Task<string> ServedAsync(AnvilProcess anvil, string key, string path, string inputs)
+    {
+        var port = ServeCommandTests.FreePort();
+        await using var server = await RunningServer.StartAsync(anvil, port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var response = await client.PostAsync(path, new StringContent(inputs, Encoding.UTF8, "application/json"));
+        var served = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, served);
+        return served;
+    }
+
+    /// <summary>The probabilities the bundle's C# and JavaScript snippets print for its inputs.json (onnxruntime-node installed first).</summary>
+    private static async Task<double[][][]> CSharpAndJavaScriptAnswersAsync(string bundle)
+    {
+        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
+        Assert.True(csharp.ExitCode == 0, csharp.Output);
+        var js = await AnvilProcess.RunProgram(bundle, null, "npm", "install", "--prefix", "js", "--no-audit", "--no-fund");
+        Assert.True(js.ExitCode == 0, js.Output);
+        js = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
+        Assert.True(js.ExitCode == 0, js.Output);
+        return [Probabilities(csharp.Output), Probabilities(js.Output)];
+    }
+
     [Fact]
     public async Task TheBundlesSnippetsAnswerAsTheServerDoesAndRefuseAChangedModel()
     {
@@ -26,16 +52,7 @@ public class ExportCommandTests
         ServeCommandTests.TrainAndRegister(anvil);
         var key = ServeCommandTests.CreateKey(anvil);
         var inputs = Inputs(5);
-        var port = ServeCommandTests.FreePort();
-        string served;
-        using (var server = await ServeCommandTests.StartServer(anvil, port))
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var response = await client.PostAsync("/v1/models/fashion/predict", new StringContent(inputs, Encoding.UTF8, "application/json"));
-            served = await response.Content.ReadAsStringAsync();
-            server.Kill(entireProcessTree: true);
-        }
+        var served = await ServedAsync(anvil, key, "/v1/models/fashion/predict", inputs);
 
         var bundle = Path.Combine(anvil.Home, "bundle");
         var exported = anvil.Run("export", "fashion", "--org", "acme", "--out", bundle);
@@ -44,13 +61,7 @@ public class ExportCommandTests
         Assert.Contains("[1, 28, 28]", File.ReadAllText(Path.Combine(bundle, "README.md")));
         var expected = Probabilities(served);
 
-        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
-        Assert.True(csharp.ExitCode == 0, csharp.Output);
-        var js = await AnvilProcess.RunProgram(bundle, null, "npm", "install", "--prefix", "js", "--no-audit", "--no-fund");
-        Assert.True(js.ExitCode == 0, js.Output);
-        js = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
-        Assert.True(js.ExitCode == 0, js.Output);
-        foreach (var answer in new[] { Probabilities(csharp.Output), Probabilities(js.Output) })
+        foreach (var answer in await CSharpAndJavaScriptAnswersAsync(bundle))
         {
             Assert.Equal(expected.Length, answer.Length);
             for (var i = 0; i < expected.Length; i++)
@@ -68,6 +79,97 @@ public class ExportCommandTests
         var refusedJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
         Assert.NotEqual(0, refusedJs.ExitCode);
         Assert.Contains("model.onnx does not match its digest", refusedJs.Output);
+    }
+
+    [Fact]
+    public async Task TheInt8BundleHoldsTheCompressedVersionWhichVerifiesAndAnswersAsTheServerDoes()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        var compressed = anvil.Run("compress", "--model", "fashion", "--org", "acme", "--method", "int8-static", "--calibration", "32", "--json");
+        Assert.True(compressed.ExitCode == 0, compressed.Stderr);
+        Assert.Equal(2, JsonDocument.Parse(compressed.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("version").GetInt32());
+        var key = ServeCommandTests.CreateKey(anvil);
+        var inputs = Inputs(7);
+        var served = await ServedAsync(anvil, key, "/v1/models/fashion/predict?version=2", inputs);
+
+        var bundle = Path.Combine(anvil.Home, "bundle");
+        var exported = anvil.Run("export", "fashion", "--org", "acme", "--int8", "--out", bundle, "--json");
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        Assert.True(JsonDocument.Parse(exported.Stdout.Trim()).RootElement.GetProperty("int8").GetBoolean());
+        Assert.Contains("--int8", File.ReadAllText(Path.Combine(bundle, "README.md")), StringComparison.Ordinal);
+
+        // int8/ is version 2 as registered: its manifest is the one the catalog recorded, signed by the bundled key,
+        // names version 1 as its source, and holds the digest of the int8 graph, which is about a quarter of the float one.
+        var int8 = Path.Combine(bundle, "int8");
+        var manifestBytes = File.ReadAllBytes(Path.Combine(int8, "manifest.json"));
+        var versions = JsonDocument.Parse(anvil.Run("models", "show", "fashion", "--org", "acme", "--json").Stdout).RootElement.GetProperty("versions");
+        Assert.Equal(versions[1].GetProperty("manifest_digest").GetString(), Convert.ToHexStringLower(SHA256.HashData(manifestBytes)));
+        using (var publicKey = ECDsa.Create())
+        {
+            publicKey.ImportFromPem(File.ReadAllText(Path.Combine(bundle, "manifest-signing.pub.pem")));
+            Assert.True(publicKey.VerifyData(manifestBytes, File.ReadAllBytes(Path.Combine(int8, "manifest.sig")), HashAlgorithmName.SHA256));
+        }
+
+        var manifest = JsonDocument.Parse(manifestBytes).RootElement;
+        Assert.Equal(1, manifest.GetProperty("source").GetProperty("version").GetInt32());
+        Assert.Equal(versions[0].GetProperty("manifest_digest").GetString(), manifest.GetProperty("source").GetProperty("manifest_digest").GetString());
+        var model = Path.Combine(int8, "model.onnx");
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(model))), manifest.GetProperty("files").GetProperty("model.onnx").GetString());
+        Assert.True(new FileInfo(model).Length * 3 < new FileInfo(Path.Combine(bundle, "model.onnx")).Length);
+
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), inputs);
+        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json", "--int8");
+        Assert.True(csharp.ExitCode == 0, csharp.Output);
+        var expected = Probabilities(served);
+        var answer = Probabilities(csharp.Output);
+        Assert.Equal(expected.Length, answer.Length);
+        for (var i = 0; i < expected.Length; i++)
+            for (var c = 0; c < 10; c++)
+                Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"sample {i} class {c}: server (int8) {expected[i][c]}, bundle {answer[i][c]}");
+
+        var bytes = File.ReadAllBytes(model);
+        bytes[^10] ^= 0x01;
+        File.WriteAllBytes(model, bytes);
+        var refused = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json", "--int8");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("model.onnx does not match its digest", refused.Output);
+    }
+
+    [Fact]
+    public async Task ACsvModelsBundleFillsNamedFeaturesAsTheServerDoes()
+    {
+        using var anvil = new AnvilProcess();
+        var trained = anvil.Run("train", "--data", RunPipelineTests.WriteCsv(anvil, withMissingCell: true), "--label-column", "y", "--missing-values", "mean", "--epochs", "2", "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        Assert.Equal(0, anvil.Run("register", runId, "--name", "tiny", "--org", "acme").ExitCode);
+        // named features in any order, a null and a left-out feature (both take the fitted mean), and a plain array
+        const string Inputs = """{"inputs": [{"f3": 1, "f1": 2, "f2": -2}, {"f1": 0.4, "f2": -0.4, "f3": null}, {"f2": -4.3, "f1": 4.3}, [1, -1, 0.5]]}""";
+        var served = await ServedAsync(anvil, ServeCommandTests.CreateKey(anvil), "/v1/models/tiny/predict", Inputs);
+
+        var bundle = Path.Combine(anvil.Home, "bundle");
+        var exported = anvil.Run("export", "tiny", "--org", "acme", "--out", bundle);
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        Assert.Contains("or as named features", File.ReadAllText(Path.Combine(bundle, "README.md")), StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), Inputs);
+        var expected = Probabilities(served);
+        foreach (var answer in await CSharpAndJavaScriptAnswersAsync(bundle))
+        {
+            Assert.Equal(4, answer.Length);
+            for (var i = 0; i < 4; i++)
+                for (var c = 0; c < 3; c++)
+                    Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"input {i} class {c}: server {expected[i][c]}, bundle {answer[i][c]}");
+        }
+
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), """{"inputs": [{"f1": 1, "f9": 2}]}""");
+        var unknown = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("The model has no feature 'f9'; its features are f1, f2, f3.", unknown.Output, StringComparison.Ordinal);
+        var unknownJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
+        Assert.NotEqual(0, unknownJs.ExitCode);
+        Assert.Contains("The model has no feature 'f9'; its features are f1, f2, f3.", unknownJs.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,9 +22,8 @@ public class PredictCommandTests
             File.WriteAllBytes(images[i], ClientTests.Png(i + 1));
 
         var port = ServeCommandTests.FreePort();
-        using var server = await ServeCommandTests.StartServer(anvil, port);
         string served;
-        try
+        await using (var server = await RunningServer.StartAsync(anvil, port))
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -38,10 +37,6 @@ public class PredictCommandTests
 
             using var response = await client.PostAsync("/v1/models/fashion/predict", form);
             served = await response.Content.ReadAsStringAsync();
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
         }
 
         var byName = anvil.Run(["predict", "fashion", "--input", .. images]);
@@ -61,5 +56,49 @@ public class PredictCommandTests
         BadInputTests.AssertOneClearError(anvil.Run("predict", "fashion", "--input", Path.Combine(anvil.Home, "none.png")), "does not exist");
         File.WriteAllText(Path.Combine(anvil.Home, "texts.txt"), "hello");
         BadInputTests.AssertOneClearError(anvil.Run("predict", "fashion", "--input", Path.Combine(anvil.Home, "texts.txt")), "takes image");
+    }
+
+    [Fact]
+    public async Task LocalCsvAndJsonFilesOfAFeatureModelGetTheServersAnswer()
+    {
+        using var anvil = new AnvilProcess();
+        var trained = anvil.Run("train", "--data", RunPipelineTests.WriteCsv(anvil, withMissingCell: false), "--label-column", "y", "--epochs", "2", "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        Assert.Equal(0, anvil.Run("register", runId, "--name", "tiny", "--org", "acme").ExitCode);
+        var key = ServeCommandTests.CreateKey(anvil);
+        // the same three rows as named features (columns in another order) and as a CSV file with a header
+        const string Body = """{"inputs": [{"f3": 1, "f1": 2, "f2": -2}, {"f1": 0.4, "f2": -0.4, "f3": 0.2}, {"f2": -4.3, "f3": 2.15, "f1": 4.3}]}""";
+        var json = Path.Combine(anvil.Home, "rows.json");
+        var csv = Path.Combine(anvil.Home, "rows.csv");
+        File.WriteAllText(json, Body);
+        File.WriteAllText(csv, "f2,f1,f3\n-2,2,1\n-0.4,0.4,0.2\n-4.3,4.3,2.15\n");
+
+        var port = ServeCommandTests.FreePort();
+        string served;
+        await using (var server = await RunningServer.StartAsync(anvil, port))
+        {
+            using var client = new HttpClient { BaseAddress = server.Address };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            using var response = await client.PostAsync("/v1/models/tiny/predict", new StringContent(Body, System.Text.Encoding.UTF8, "application/json"));
+            served = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, served);
+        }
+
+        var expected = Probabilities(served);
+        foreach (var input in new[] { json, csv })
+        {
+            var local = anvil.Run("predict", "tiny", "--input", input);
+            Assert.True(local.ExitCode == 0, local.Stderr);
+            var answer = Probabilities(local.Stdout);
+            Assert.Equal(3, answer.Length);
+            for (var i = 0; i < 3; i++)
+                for (var c = 0; c < 3; c++)
+                    Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-6, $"{Path.GetFileName(input)} row {i} class {c}: server {expected[i][c]}, local {answer[i][c]}");
+        }
+
+        File.WriteAllText(csv, "f1,f2,f3\n1,abc,2\n");
+        BadInputTests.AssertOneClearError(anvil.Run("predict", "tiny", "--input", csv), "CSV row 2, column 'f2': 'abc' is not a number");
     }
 }

@@ -46,91 +46,83 @@ public class RetrainCommandTests(ITestOutputHelper output)
         Assert.Equal(0, anvil.Run("register", runId[..10], "--name", "noisy", "--org", "acme").ExitCode);
         var key = ServeCommandTests.CreateKey(anvil);
         var port = ServeCommandTests.FreePort();
-        using var server = await ServeCommandTests.StartServer(anvil, port);
-        try
+        await using var server = await RunningServer.StartAsync(anvil, port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var inverted = FashionSample.Images(Feedback, inverted: true);
+        var random = new Random(3);
+        await SendWithFeedback(client, "fashion", inverted, FashionSample.Labels(Feedback));
+        await SendWithFeedback(client, "noisy", inverted, [.. Enumerable.Range(0, Feedback).Select(_ => random.Next(10))]);
+        var listed = anvil.Run("feedback", "list", "--org", "acme", "--model", "fashion", "--label", "Sneaker", "--limit", "500", "--json");
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        var sneakers = LastJsonLine(listed.Stdout).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(FashionSample.Labels(Feedback).Count(l => l == 7), sneakers.Count);
+        Assert.All(sneakers, s => Assert.Equal(("fashion", "Sneaker"), (s.GetProperty("model").GetString(), s.GetProperty("label").GetString())));
+
+        // Random labels: nothing to learn, so nothing significant to show; the champion stays.
+        var refused = anvil.Run("retrain", "--model", "noisy", "--org", "acme", "--promote", "--tolerance", "5", "--json");
+        output.WriteLine(refused.Stdout);
+        Assert.True(refused.ExitCode == 4, refused.Stderr + refused.Stdout);
+        Assert.Contains("Gate refused promotion: ", refused.Stdout, StringComparison.Ordinal);
+        Assert.Contains("on held-out feedback the challenger", refused.Stdout, StringComparison.Ordinal); // the reason that matters; a test-set drop may be named too
+        var noisy = anvil.Run("models", "show", "noisy", "--org", "acme").Stdout;
+        Assert.Contains("aliases challenger → v2, champion → v1", noisy, StringComparison.Ordinal);
+        Assert.EndsWith(", refused", noisy.TrimEnd(), StringComparison.Ordinal); // v2's gate line
+
+        // Correct labels, promoted while a client keeps predicting.
+        var failed = 0;
+        var answeredBy = new HashSet<int>();
+        using var stop = new CancellationTokenSource();
+        var load = Task.Run(async () =>
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            var inverted = FashionSample.Images(Feedback, inverted: true);
-            var random = new Random(3);
-            await SendWithFeedback(client, "fashion", inverted, FashionSample.Labels(Feedback));
-            await SendWithFeedback(client, "noisy", inverted, [.. Enumerable.Range(0, Feedback).Select(_ => random.Next(10))]);
-            var listed = anvil.Run("feedback", "list", "--org", "acme", "--model", "fashion", "--label", "Sneaker", "--limit", "500", "--json");
-            Assert.True(listed.ExitCode == 0, listed.Stderr);
-            var sneakers = LastJsonLine(listed.Stdout).GetProperty("items").EnumerateArray().ToList();
-            Assert.Equal(FashionSample.Labels(Feedback).Count(l => l == 7), sneakers.Count);
-            Assert.All(sneakers, s => Assert.Equal(("fashion", "Sneaker"), (s.GetProperty("model").GetString(), s.GetProperty("label").GetString())));
-
-            // Random labels: nothing to learn, so nothing significant to show; the champion stays.
-            var refused = anvil.Run("retrain", "--model", "noisy", "--org", "acme", "--promote", "--tolerance", "5", "--json");
-            output.WriteLine(refused.Stdout);
-            Assert.True(refused.ExitCode == 4, refused.Stderr + refused.Stdout);
-            Assert.Contains("Gate refused promotion: ", refused.Stdout, StringComparison.Ordinal);
-            Assert.Contains("on held-out feedback the challenger", refused.Stdout, StringComparison.Ordinal); // the reason that matters; a test-set drop may be named too
-            var noisy = anvil.Run("models", "show", "noisy", "--org", "acme").Stdout;
-            Assert.Contains("aliases challenger → v2, champion → v1", noisy, StringComparison.Ordinal);
-            Assert.EndsWith(", refused", noisy.TrimEnd(), StringComparison.Ordinal); // v2's gate line
-
-            // Correct labels, promoted while a client keeps predicting.
-            var failed = 0;
-            var answeredBy = new HashSet<int>();
-            using var stop = new CancellationTokenSource();
-            var load = Task.Run(async () =>
+            var image = JsonSerializer.Serialize(new { inputs = FashionSample.Images(1, inverted: true) });
+            while (!stop.IsCancellationRequested)
             {
-                var image = JsonSerializer.Serialize(new { inputs = FashionSample.Images(1, inverted: true) });
-                while (!stop.IsCancellationRequested)
+                try
                 {
-                    try
-                    {
-                        using var response = await client.PostAsync("/v1/models/fashion/predict", new StringContent(image, Encoding.UTF8, "application/json"));
-                        if (response.StatusCode != HttpStatusCode.OK)
-                            failed++;
-                        else
-                            answeredBy.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("predictions")[0].GetProperty("version").GetInt32());
-                    }
-                    catch (HttpRequestException)
-                    {
+                    using var response = await client.PostAsync("/v1/models/fashion/predict", new StringContent(image, Encoding.UTF8, "application/json"));
+                    if (response.StatusCode != HttpStatusCode.OK)
                         failed++;
-                    }
+                    else
+                        answeredBy.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("predictions")[0].GetProperty("version").GetInt32());
                 }
-            });
-            // A champion of 806 images and 2 epochs moves several points on a 512-image test set from one retrain to the
-            // next; this test is about the feedback gain and a promotion without failed requests, so the tolerance is wide.
-            var retrained = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote", "--tolerance", "20", "--shadow", "100", "--json");
-            for (var i = 0; i < 100 && !answeredBy.Contains(2); i++) // bounded: the server polls aliases every second
-                await Task.Delay(100);
-            await stop.CancelAsync();
-            await load;
-            output.WriteLine(retrained.Stdout);
-            Assert.True(retrained.ExitCode == 0, retrained.Stderr + retrained.Stdout);
-            var figures = LastJsonLine(retrained.Stdout);
-            Assert.True(figures.GetProperty("promoted").GetBoolean());
-            Assert.Equal(384, figures.GetProperty("feedback_trained").GetInt32());
-            Assert.Equal(128, figures.GetProperty("feedback_held_out").GetInt32());
-            Assert.True(figures.GetProperty("challenger_feedback_accuracy").GetDouble() >= figures.GetProperty("champion_feedback_accuracy").GetDouble() + 0.10, retrained.Stdout);
-            Assert.InRange(figures.GetProperty("p_value").GetDouble(), 0, 0.05);
-            Assert.Equal(100, figures.GetProperty("shadow").GetProperty("replayed").GetInt32());
-            Assert.Equal(0, failed);
-            Assert.Contains(1, answeredBy);
-            Assert.Contains(2, answeredBy);
+                catch (HttpRequestException)
+                {
+                    failed++;
+                }
+            }
+        });
+        // A champion of 806 images and 2 epochs moves several points on a 512-image test set from one retrain to the
+        // next; this test is about the feedback gain and a promotion without failed requests, so the tolerance is wide.
+        var retrained = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote", "--tolerance", "20", "--shadow", "100", "--json");
+        for (var i = 0; i < 100 && !answeredBy.Contains(2); i++) // bounded: the server polls aliases every second
+            await Task.Delay(100);
+        await stop.CancelAsync();
+        await load;
+        output.WriteLine(retrained.Stdout);
+        Assert.True(retrained.ExitCode == 0, retrained.Stderr + retrained.Stdout);
+        var figures = LastJsonLine(retrained.Stdout);
+        Assert.True(figures.GetProperty("promoted").GetBoolean());
+        Assert.Equal(384, figures.GetProperty("feedback_trained").GetInt32());
+        Assert.Equal(128, figures.GetProperty("feedback_held_out").GetInt32());
+        Assert.True(figures.GetProperty("challenger_feedback_accuracy").GetDouble() >= figures.GetProperty("champion_feedback_accuracy").GetDouble() + 0.10, retrained.Stdout);
+        Assert.InRange(figures.GetProperty("p_value").GetDouble(), 0, 0.05);
+        Assert.Equal(100, figures.GetProperty("shadow").GetProperty("replayed").GetInt32());
+        Assert.Equal(0, failed);
+        Assert.Contains(1, answeredBy);
+        Assert.Contains(2, answeredBy);
 
-            var show = anvil.Run("models", "show", "fashion", "--org", "acme");
-            Assert.Contains("challenger → v2, champion → v2, previous → v1", show.Stdout, StringComparison.Ordinal);
-            Assert.Contains("← retrained from v1 on 384 feedback samples (128 held out, seed 42", show.Stdout, StringComparison.Ordinal);
-            Assert.Contains(FormattableString.Invariant($"held-out feedback {figures.GetProperty("champion_feedback_accuracy").GetDouble() * 100:0.00}% → {figures.GetProperty("challenger_feedback_accuracy").GetDouble() * 100:0.00}%"), show.Stdout, StringComparison.Ordinal);
-            Assert.Contains("gate: test", show.Stdout, StringComparison.Ordinal);
-            var rolledBack = anvil.Run("models", "rollback", "fashion", "--org", "acme");
-            Assert.True(rolledBack.ExitCode == 0, rolledBack.Stderr);
-            Assert.Contains("champion → v1, previous → v2", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal);
+        var show = anvil.Run("models", "show", "fashion", "--org", "acme");
+        Assert.Contains("challenger → v2, champion → v2, previous → v1", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("← retrained from v1 on 384 feedback samples (128 held out, seed 42", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains(FormattableString.Invariant($"held-out feedback {figures.GetProperty("champion_feedback_accuracy").GetDouble() * 100:0.00}% → {figures.GetProperty("challenger_feedback_accuracy").GetDouble() * 100:0.00}%"), show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("gate: test", show.Stdout, StringComparison.Ordinal);
+        var rolledBack = anvil.Run("models", "rollback", "fashion", "--org", "acme");
+        Assert.True(rolledBack.ExitCode == 0, rolledBack.Stderr);
+        Assert.Contains("champion → v1, previous → v2", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal);
 
-            var shadow = anvil.Run("models", "shadow", "fashion", "--org", "acme", "--last", "50", "--json");
-            Assert.True(shadow.ExitCode == 0, shadow.Stderr);
-            Assert.Equal(50, LastJsonLine(shadow.Stdout).GetProperty("replayed").GetInt32());
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-        }
+        var shadow = anvil.Run("models", "shadow", "fashion", "--org", "acme", "--last", "50", "--json");
+        Assert.True(shadow.ExitCode == 0, shadow.Stderr);
+        Assert.Equal(50, LastJsonLine(shadow.Stdout).GetProperty("replayed").GetInt32());
     }
 }

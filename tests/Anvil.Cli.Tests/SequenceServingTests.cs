@@ -35,29 +35,21 @@ public class SequenceServingTests
         var key = ServeCommandTests.CreateKey(anvil);
 
         var port = ServeCommandTests.FreePort();
-        using var server = await ServeCommandTests.StartServer(anvil, port);
-        try
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            var longText = string.Join(' ', Enumerable.Repeat("free money now", 40));
+        await using var server = await RunningServer.StartAsync(anvil, port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var longText = string.Join(' ', Enumerable.Repeat("free money now", 40));
 
-            var text = await PredictAsync(client, "spam", JsonSerializer.Serialize(new { inputs = new[] { "Meeting moved to noon, see you there", longText } }));
-            var window = Enumerable.Range(0, 48).Select(h => 50f + (8f * MathF.Sin(h * MathF.PI / 12))).ToArray();
-            var forecast = await PredictAsync(client, "weather", JsonSerializer.Serialize(new { inputs = new[] { window } }));
+        var text = await PredictAsync(client, "spam", JsonSerializer.Serialize(new { inputs = new[] { "Meeting moved to noon, see you there", longText } }));
+        var window = Enumerable.Range(0, 48).Select(h => 50f + (8f * MathF.Sin(h * MathF.PI / 12))).ToArray();
+        var forecast = await PredictAsync(client, "weather", JsonSerializer.Serialize(new { inputs = new[] { window } }));
 
-            Assert.All(text.EnumerateArray(), p => Assert.Contains(p.GetProperty("label").GetString(), new[] { "ham", "spam" }));
-            Assert.False(text[0].GetProperty("truncated").GetBoolean());
-            Assert.True(text[1].GetProperty("truncated").GetBoolean()); // 120 words, max_length 64
-            var values = forecast[0].GetProperty("forecast").EnumerateArray().Select(v => v.GetDouble()).ToArray();
-            Assert.Equal(12, values.Length);
-            Assert.All(values, v => Assert.InRange(v, 20, 110)); // °F, not standardised units: the graph restores the unit
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
-        }
+        Assert.All(text.EnumerateArray(), p => Assert.Contains(p.GetProperty("label").GetString(), new[] { "ham", "spam" }));
+        Assert.False(text[0].GetProperty("truncated").GetBoolean());
+        Assert.True(text[1].GetProperty("truncated").GetBoolean()); // 120 words, max_length 64
+        var values = forecast[0].GetProperty("forecast").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Assert.Equal(12, values.Length);
+        Assert.All(values, v => Assert.InRange(v, 20, 110)); // °F, not standardised units: the graph restores the unit
     }
 
     private static async Task<JsonElement> PredictAsync(HttpClient client, string model, string json)

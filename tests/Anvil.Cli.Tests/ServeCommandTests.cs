@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -39,28 +38,6 @@ public class ServeCommandTests(ITestOutputHelper output)
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    internal static async Task<Process> StartServer(AnvilProcess anvil, int port)
-    {
-        var server = anvil.Start("serve", "--urls", $"http://127.0.0.1:{port}", "--max-queue-delay-ms", "2");
-        using var probe = new HttpClient();
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await probe.GetAsync($"http://127.0.0.1:{port}/healthz")).IsSuccessStatusCode)
-                    return server;
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            if (server.HasExited)
-                Assert.Fail("the server exited: " + await server.StandardError.ReadToEndAsync());
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("anvil serve did not start within 30 s");
     }
 
     /// <summary>
@@ -114,8 +91,7 @@ public class ServeCommandTests(ITestOutputHelper output)
         Assert.DoesNotContain(key, File.ReadAllText(Path.Combine(anvil.Home, "registry.db"), Encoding.Latin1), StringComparison.Ordinal);
 
         var port = FreePort();
-        using var server = await StartServer(anvil, port);
-        try
+        await using (var server = await RunningServer.StartAsync(anvil, port))
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
@@ -132,11 +108,6 @@ public class ServeCommandTests(ITestOutputHelper output)
             Assert.True(revoked.ExitCode == 0, revoked.Stderr);
             using var afterRevoke = await client.PostAsync("/v1/models/fashion/predict", Body(1));
             Assert.Equal(HttpStatusCode.Unauthorized, afterRevoke.StatusCode);
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
         }
 
         Assert.NotEqual(0, anvil.Run("models", "alias", "fashion", "champion", "7", "--org", "acme").ExitCode);
@@ -178,7 +149,7 @@ public class ServeCommandTests(ITestOutputHelper output)
         TrainAndRegister(anvil);
         var key = CreateKey(anvil);
         var port = FreePort();
-        var server = await StartServer(anvil, port);
+        await using var server = await RunningServer.StartAsync(anvil, port);
         const int Requests = 240;
         var answered = 0;
         var failedAttempts = 0;
@@ -204,20 +175,10 @@ public class ServeCommandTests(ITestOutputHelper output)
             Assert.True(DateTime.UtcNow < deadline, $"only {answered} of {Requests} answered after 2 minutes");
             await Task.Delay(5);
         }
-        server.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
-        await server.WaitForExitAsync();
+        await server.KillAsync(); // SIGKILL: no shutdown, no flush
         killed = true;
-        server.Dispose();
-        using var restarted = await StartServer(anvil, port);
-        try
-        {
+        await using (var restarted = await RunningServer.StartAsync(anvil, port))
             await Task.WhenAll(workers);
-        }
-        finally
-        {
-            restarted.Kill(entireProcessTree: true);
-            await restarted.WaitForExitAsync();
-        }
 
         Assert.True(killed);
         Assert.True(failedAttempts > 0, "the kill did not interrupt the load");
@@ -232,9 +193,7 @@ public class ServeCommandTests(ITestOutputHelper output)
         TrainAndRegister(anvil);
         var key = CreateKey(anvil);
         int[] ports = [FreePort(), FreePort()];
-        var servers = new Process[2];
-        for (var r = 0; r < 2; r++)
-            servers[r] = await StartServer(anvil, ports[r]);
+        var servers = new RunningServer?[2];
         const int Requests = 240;
         var answered = 0;
         var failedAttempts = 0;
@@ -256,9 +215,11 @@ public class ServeCommandTests(ITestOutputHelper output)
             }
         }
 
-        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(() => Worker(w))).ToArray();
         try
         {
+            for (var r = 0; r < 2; r++)
+                servers[r] = await RunningServer.StartAsync(anvil, ports[r]);
+            var workers = Enumerable.Range(0, 8).Select(w => Task.Run(() => Worker(w))).ToArray();
             var deadline = DateTime.UtcNow.AddMinutes(2);
             while (Volatile.Read(ref answered) < Requests / 3)
             {
@@ -268,10 +229,8 @@ public class ServeCommandTests(ITestOutputHelper output)
                 await Task.Delay(5);
             }
             var answeredAtKill = Volatile.Read(ref answered);
-            servers[0].Kill(entireProcessTree: true); // SIGKILL: no shutdown, no flush
-            await servers[0].WaitForExitAsync();
-            servers[0].Dispose();
-            servers[0] = await StartServer(anvil, ports[0]);
+            await servers[0]!.DisposeAsync(); // SIGKILL: no shutdown, no flush
+            servers[0] = await RunningServer.StartAsync(anvil, ports[0]);
             await Task.WhenAll(workers);
 
             var billed = Billed(anvil);
@@ -284,9 +243,8 @@ public class ServeCommandTests(ITestOutputHelper output)
         {
             foreach (var server in servers)
             {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
-                server.Dispose();
+                if (server is not null)
+                    await server.DisposeAsync();
             }
             foreach (var client in clients)
                 client.Dispose();

@@ -70,26 +70,19 @@ public class TransferRunTests
         Assert.True(register.ExitCode == 0, register.Stderr);
         var key = ServeCommandTests.CreateKey(anvil);
         var port = ServeCommandTests.FreePort();
-        using var server = await ServeCommandTests.StartServer(anvil, port);
-        try
-        {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-            using var body = new ByteArrayContent(Png(new SKColor(200, 30, 30)));
-            body.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        await using var server = await RunningServer.StartAsync(anvil, port);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var body = new ByteArrayContent(Png(new SKColor(200, 30, 30)));
+        body.Headers.ContentType = new MediaTypeHeaderValue("image/png");
 
-            using var response = await client.PostAsync("/v1/models/colours/predict", body);
+        using var response = await client.PostAsync("/v1/models/colours/predict", body);
 
-            var answer = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, answer);
-            var prediction = JsonDocument.Parse(answer).RootElement.GetProperty("predictions")[0];
-            Assert.Contains(prediction.GetProperty("label").GetString(), new[] { "blue", "red" });
-            Assert.Equal(1.0, prediction.GetProperty("probabilities").EnumerateObject().Sum(p => p.Value.GetDouble()), 4);
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        var answer = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, answer);
+        var prediction = JsonDocument.Parse(answer).RootElement.GetProperty("predictions")[0];
+        Assert.Contains(prediction.GetProperty("label").GetString(), new[] { "blue", "red" });
+        Assert.Equal(1.0, prediction.GetProperty("probabilities").EnumerateObject().Sum(p => p.Value.GetDouble()), 4);
     }
 
     [Fact]

@@ -13,27 +13,10 @@ namespace Anvil.Serving.Tests;
 /// </summary>
 public sealed class NamedFeaturesTests : ServedModelTest
 {
-    // age: mean-filled at 38.5; income: no fill (trained with --missing-values fail), clipped to [0, 250,000].
-    private static readonly CsvPolicy Policy = new()
-    {
-        LabelColumn = "bought",
-        FeatureColumns = ["age", "income"],
-        ClassNames = ["no", "yes"],
-        Fitted = [new CsvFittedColumn("age", Fill: 38.5, Lower: null, Upper: null), new CsvFittedColumn("income", Fill: null, Lower: 0, Upper: 250_000)],
-    };
-
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        var spec = new ModelSpec
-        {
-            Name = "tiny-mlp",
-            InputShape = [2],
-            ClassNames = ["no", "yes"],
-            Preprocessing = new PreprocessingSpec { Mean = [40f, 60_000f], Std = [12f, 30_000f] },
-            Layers = [new() { Type = LayerTypes.Dense, Units = 4, Activation = "relu" }, new() { Type = LayerTypes.Dense }],
-        };
-        Host.AddVersion(Host.Acme, "buyers", seed: 3, spec, csvPolicy: Policy);
+        FeatureVersions.AddBuyers(Host);
     }
 
     [Fact]

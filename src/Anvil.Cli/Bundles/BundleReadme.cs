@@ -17,7 +17,7 @@ internal static class BundleReadme
         {
             "image" => $"images as raw 0–255 pixel arrays [{p.Channels}, {p.Height}, {p.Width}] (channels, height, width)",
             "series" => $"windows of {p.SequenceLength} steps in the data's own unit",
-            _ => $"feature vectors of {input.Shape[^1]} raw values" + (p.Columns is { } columns ? $" in this column order: {string.Join(", ", columns.Select(c => c.Name))} (missing values are not filled here: send complete rows)" : ""),
+            _ => $"feature vectors of {input.Shape[^1]} raw values" + (p.Columns is { } columns ? $" in this column order: {string.Join(", ", columns.Select(c => c.Name))}, or as named features (`{{\"{columns[0].Name}\": 41}}`; a null or missing value takes the training fill, then the training bounds clip it, as the server does)" : ""),
         };
         return $$"""
             # {{entry.ModelName}} version {{entry.Version}} — an Anvil edge bundle
@@ -25,7 +25,7 @@ internal static class BundleReadme
             Runs without Anvil on ONNX Runtime. `model.onnx` takes {{takes}} and answers {{answers}}.
             Normalisation (scale {{p.Scale}}, mean and std per channel or feature) is inside the graph: send raw values.
             Input `{{input.Name}}` {{input.Dtype}} [{{string.Join(", ", input.Shape)}}]; the first axis is the batch.
-            {{(int8 ? "`int8/` holds the int8 version compressed from this one, with its own signed manifest.\n" : "")}}
+            {{(int8 ? "`int8/` holds the int8 version compressed from this one, with its own signed manifest; add `--int8` after the input file to run it.\n" : "")}}
             ## Check it
             `manifest.json` lists the SHA-256 of every file of the version and is signed (`manifest.sig`, ECDSA P-256
             over SHA-256, IEEE P1363 r‖s) by the registry's key, whose public half is `manifest-signing.pub.pem`.

@@ -7,7 +7,8 @@ namespace Anvil.Cli.Bundles;
 /// The runnable snippets of a bundle. Each one reads manifest.json at run time (input name and shape, class
 /// labels, output kind), refuses the bundle unless the ECDSA P-256 signature over manifest.json verifies with
 /// the bundled public key and model.onnx matches its SHA-256 in the manifest, then runs input JSON in the
-/// API's own form (<c>{"inputs": [...]}</c>, raw values: normalisation is inside model.onnx) and prints the
+/// API's own form (<c>{"inputs": [...]}</c>, raw values: normalisation is inside model.onnx; named features of a
+/// CSV-trained model filled and clipped as the server does) and prints the
 /// server's answer fields: label, label_index and probabilities, or forecast.
 /// </summary>
 internal static class BundleSnippets
@@ -45,7 +46,7 @@ internal static class BundleSnippets
         """;
 
     private const string CSharpProgram = """
-        // dotnet run --project csharp -- input.json   (from the bundle folder)
+        // dotnet run --project csharp -- input.json [--int8]   (from the bundle folder; --int8 runs int8/model.onnx)
         using System.Security.Cryptography;
         using System.Text.Json;
         using System.Text.Json.Nodes;
@@ -54,13 +55,14 @@ internal static class BundleSnippets
 
         var bundle = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
         if (!File.Exists(Path.Combine(bundle, "manifest.json"))) bundle = Directory.GetCurrentDirectory();
-        var manifestBytes = File.ReadAllBytes(Path.Combine(bundle, "manifest.json"));
+        var folder = args.Contains("--int8") ? Path.Combine(bundle, "int8") : bundle; // the int8 version has its own signed manifest
+        var manifestBytes = File.ReadAllBytes(Path.Combine(folder, "manifest.json"));
         using var key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(Path.Combine(bundle, "manifest-signing.pub.pem")));
-        if (!key.VerifyData(manifestBytes, File.ReadAllBytes(Path.Combine(bundle, "manifest.sig")), HashAlgorithmName.SHA256))
+        if (!key.VerifyData(manifestBytes, File.ReadAllBytes(Path.Combine(folder, "manifest.sig")), HashAlgorithmName.SHA256))
             throw new InvalidDataException("manifest.json does not match manifest.sig: the bundle was changed after export.");
         var manifest = JsonNode.Parse(manifestBytes)!;
-        var model = File.ReadAllBytes(Path.Combine(bundle, "model.onnx"));
+        var model = File.ReadAllBytes(Path.Combine(folder, "model.onnx"));
         if ("sha256:" + Convert.ToHexStringLower(SHA256.HashData(model)) != (string?)manifest["files"]!["model.onnx"])
             throw new InvalidDataException("model.onnx does not match its digest in the signed manifest: the bundle was changed after export.");
 
@@ -68,8 +70,24 @@ internal static class BundleSnippets
         var shape = input["shape"]!.AsArray().Skip(1).Select(d => (int)d!).ToArray();
         var size = shape.Aggregate(1, (a, b) => a * b);
         var samples = JsonNode.Parse(File.ReadAllText(args[0]))!["inputs"]!.AsArray();
+        var columns = manifest["preprocessing"]!["columns"]?.AsArray(); // a model trained on a CSV file: named features
         var values = new List<float>();
-        void Flatten(JsonNode node) { if (node is JsonArray a) foreach (var n in a) Flatten(n!); else values.Add((float)node); }
+        void Flatten(JsonNode node) { if (node is JsonObject o) Named(o); else if (node is JsonArray a) foreach (var n in a) Flatten(n!); else values.Add((float)node); }
+        void Named(JsonObject row) // {"age": 41, "income": null}: a null or missing value takes the fitted fill, then the fitted bounds clip it, as the server does
+        {
+            if (columns is null) throw new ArgumentException("This model takes arrays of numbers, not named features.");
+            var names = columns.Select(c => (string)c!["name"]!).ToList();
+            if (row.Select(p => p.Key).Except(names).FirstOrDefault() is { } unknown)
+                throw new ArgumentException($"The model has no feature '{unknown}'; its features are {string.Join(", ", names)}.");
+            foreach (var column in columns)
+            {
+                var name = (string)column!["name"]!;
+                var value = (double?)row[name] ?? (double?)column["fill"] ?? throw new ArgumentException($"Feature '{name}' is missing and the model has no fill for it; send a value.");
+                if ((double?)column["lower"] is { } lower) value = Math.Max(value, lower);
+                if ((double?)column["upper"] is { } upper) value = Math.Min(value, upper);
+                values.Add((float)value);
+            }
+        }
         foreach (var sample in samples) Flatten(sample!);
         if (values.Count != samples.Count * size) throw new ArgumentException($"Each input must hold {size} values (shape [{string.Join(", ", shape)}]).");
 
@@ -91,7 +109,7 @@ internal static class BundleSnippets
         """;
 
     private const string Python = """
-        # python3 python/predict.py input.json   (from the bundle folder; pip install onnxruntime numpy cryptography)
+        # python3 python/predict.py input.json [--int8]   (from the bundle folder; pip install onnxruntime numpy cryptography)
         import hashlib, json, os, sys
 
         import numpy as np
@@ -101,9 +119,10 @@ internal static class BundleSnippets
         from cryptography.hazmat.primitives.asymmetric import ec, utils
 
         bundle = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        read = lambda name: open(os.path.join(bundle, name), "rb").read()
+        folder = os.path.join(bundle, "int8") if "--int8" in sys.argv[2:] else bundle  # the int8 version has its own signed manifest
+        read = lambda name: open(os.path.join(folder, name), "rb").read()
         manifest_bytes, signature = read("manifest.json"), read("manifest.sig")
-        key = serialization.load_pem_public_key(read("manifest-signing.pub.pem"))
+        key = serialization.load_pem_public_key(open(os.path.join(bundle, "manifest-signing.pub.pem"), "rb").read())
         half = len(signature) // 2  # IEEE P1363: r || s
         der = utils.encode_dss_signature(int.from_bytes(signature[:half], "big"), int.from_bytes(signature[half:], "big"))
         try:
@@ -115,8 +134,30 @@ internal static class BundleSnippets
         if "sha256:" + hashlib.sha256(model).hexdigest() != manifest["files"]["model.onnx"]:
             sys.exit("model.onnx does not match its digest in the signed manifest: the bundle was changed after export.")
 
+        columns = manifest["preprocessing"].get("columns") or []  # a model trained on a CSV file: named features
+
+
+        def named(row):  # a null or missing value takes the fitted fill, then the fitted bounds clip it, as the server does
+            unknown = set(row) - {c["name"] for c in columns}
+            if unknown:
+                sys.exit(f"The model has no feature {sorted(unknown)[0]!r}; its features are {', '.join(c['name'] for c in columns)}.")
+            values = []
+            for c in columns:
+                value = row.get(c["name"])
+                value = c.get("fill") if value is None else value
+                if value is None:
+                    sys.exit(f"Feature {c['name']!r} is missing and the model has no fill for it; send a value.")
+                if c.get("lower") is not None:
+                    value = max(value, c["lower"])
+                if c.get("upper") is not None:
+                    value = min(value, c["upper"])
+                values.append(value)
+            return values
+
+
         spec = manifest["signature"]["inputs"][0]
-        samples = np.asarray(json.load(open(sys.argv[1]))["inputs"], dtype=np.float32).reshape([-1] + spec["shape"][1:])
+        inputs = [named(s) if isinstance(s, dict) else s for s in json.load(open(sys.argv[1]))["inputs"]]
+        samples = np.asarray(inputs, dtype=np.float32).reshape([-1] + spec["shape"][1:])
         output = ort.InferenceSession(model).run(None, {spec["name"]: samples})[0].reshape(len(samples), -1)
         labels = manifest["signature"]["class_labels"]
         predictions = []
@@ -141,7 +182,7 @@ internal static class BundleSnippets
         """;
 
     private const string Js = """
-        // node js/predict.mjs input.json   (from the bundle folder; npm install --prefix js first)
+        // node js/predict.mjs input.json [--int8]   (from the bundle folder; npm install --prefix js first)
         import { createHash, createPublicKey, verify } from "node:crypto";
         import { readFileSync } from "node:fs";
         import { dirname, join } from "node:path";
@@ -149,9 +190,10 @@ internal static class BundleSnippets
         import ort from "onnxruntime-node";
 
         const bundle = join(dirname(fileURLToPath(import.meta.url)), "..");
-        const read = (name) => readFileSync(join(bundle, name));
+        const folder = process.argv.slice(3).includes("--int8") ? join(bundle, "int8") : bundle; // the int8 version has its own signed manifest
+        const read = (name) => readFileSync(join(folder, name));
         const manifestBytes = read("manifest.json");
-        const key = createPublicKey(read("manifest-signing.pub.pem"));
+        const key = createPublicKey(readFileSync(join(bundle, "manifest-signing.pub.pem")));
         if (!verify("sha256", manifestBytes, { key, dsaEncoding: "ieee-p1363" }, read("manifest.sig"))) {
           console.error("manifest.json does not match manifest.sig: the bundle was changed after export.");
           process.exit(1);
@@ -165,7 +207,20 @@ internal static class BundleSnippets
 
         const spec = manifest.signature.inputs[0];
         const shape = spec.shape.slice(1);
-        const samples = JSON.parse(readFileSync(process.argv[2])).inputs;
+        const columns = manifest.preprocessing.columns ?? []; // a model trained on a CSV file: named features
+        const fail = (message) => { console.error(message); process.exit(1); };
+        const named = (row) => { // a null or missing value takes the fitted fill, then the fitted bounds clip it, as the server does
+          const unknown = Object.keys(row).find((k) => !columns.some((c) => c.name === k));
+          if (unknown !== undefined) fail(`The model has no feature '${unknown}'; its features are ${columns.map((c) => c.name).join(", ")}.`);
+          return columns.map((c) => {
+            let value = row[c.name] ?? c.fill;
+            if (value == null) fail(`Feature '${c.name}' is missing and the model has no fill for it; send a value.`);
+            if (c.lower != null) value = Math.max(value, c.lower);
+            if (c.upper != null) value = Math.min(value, c.upper);
+            return value;
+          });
+        };
+        const samples = JSON.parse(readFileSync(process.argv[2])).inputs.map((s) => (s !== null && typeof s === "object" && !Array.isArray(s) ? named(s) : s));
         const values = Float32Array.from(samples.flat(Infinity));
         const session = await ort.InferenceSession.create(model);
         const output = (await session.run({ [spec.name]: new ort.Tensor("float32", values, [samples.length, ...shape]) }))[session.outputNames[0]].data;

@@ -121,8 +121,13 @@ internal static class PredictCommand
             throw new ArgumentException("The CSV needs a header row naming the columns and at least one row.");
         var header = lines[0].Split(',');
         var rows = lines.Skip(1).Select(line => line.Split(',')).Select((cells, i) => cells.Length == header.Length
-            ? header.Zip(cells).ToDictionary(c => c.First, c => c.Second.Length == 0 ? null : (double?)double.Parse(c.Second, System.Globalization.CultureInfo.InvariantCulture))
+            ? header.Zip(cells).ToDictionary(c => c.First, c => Cell(c.Second, i + 2, c.First))
             : throw new ArgumentException($"CSV row {i + 2} has {cells.Length} cells; the header has {header.Length}."));
         return JsonSerializer.SerializeToUtf8Bytes(new { inputs = rows });
     }
+
+    private static double? Cell(string text, int row, string column) =>
+        text.Length == 0 ? null
+        : double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : throw new ArgumentException($"CSV row {row}, column '{column}': '{text}' is not a number; features are numbers like 41 or 0.5, or an empty cell for a missing value.");
 }

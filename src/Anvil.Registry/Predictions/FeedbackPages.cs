@@ -69,6 +69,9 @@ public sealed class FeedbackPages(RegistryDatabase db)
             parameters)));
     }
 
+    /// <summary>The cursor of the page after the feedback on <paramref name="predictionId"/> given at <paramref name="createdAt"/>.</summary>
+    public static string Cursor(DateTimeOffset createdAt, string predictionId) => Encode(TimeText.From(createdAt), predictionId);
+
     private static string Encode(string createdAt, string predictionId) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{createdAt}|{predictionId}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 

@@ -18,7 +18,17 @@ public static class OpenApiBodies
                 ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(TJson), null, cancellation).ConfigureAwait(false) },
             };
             foreach (var mediaType in binaryMediaTypes)
-                content[mediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+                content[mediaType] = new() { Schema = mediaType == "multipart/form-data" ? Files : Bytes() };
             operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
         });
+
+    private static OpenApiSchema Bytes() => new() { Type = JsonSchemaType.String, Format = "binary" };
+
+    // A form of files under any field name; "image" is what the examples use.
+    private static OpenApiSchema Files => new()
+    {
+        Type = JsonSchemaType.Object,
+        Properties = new Dictionary<string, IOpenApiSchema> { ["image"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = Bytes() } },
+        AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = Bytes() },
+    };
 }

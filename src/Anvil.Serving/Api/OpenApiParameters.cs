@@ -33,4 +33,21 @@ public static class OpenApiParameters
             });
             return Task.CompletedTask;
         });
+
+    /// <summary>Query parameters a handler reads from the query string itself, which the generator cannot see.</summary>
+    public static RouteHandlerBuilder DocumentQuery(this RouteHandlerBuilder endpoint, params (string Name, JsonSchemaType Type, string Description)[] parameters) =>
+        endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.Parameters ??= [];
+            foreach (var (name, type, description) in parameters)
+            {
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = name, In = ParameterLocation.Query, Required = false, Description = description,
+                    Schema = new OpenApiSchema { Type = type, Format = name is "from" or "to" ? "date" : null },
+                });
+            }
+
+            return Task.CompletedTask;
+        });
 }

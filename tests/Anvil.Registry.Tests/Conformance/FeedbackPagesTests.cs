@@ -27,6 +27,8 @@ public abstract class FeedbackPagesTests(RegistryBackend backend) : RegistryConf
         {
             var page = Pages.Read(acme.Organization.Id, null, null, cursor, 3);
             seen.AddRange(page.Items.Select(i => i.Feedback.PredictionId));
+            if (page.NextCursor is not null) // the cursor of the page's last item, as the OpenAPI example builds one
+                Assert.Equal(FeedbackPages.Cursor(page.Items[^1].Feedback.CreatedAt, page.Items[^1].Feedback.PredictionId), page.NextCursor);
             cursor = page.NextCursor;
             pages++;
         }
