@@ -15,6 +15,7 @@ var root = new RootCommand("Anvil: train, track, register and serve models as a 
     EvaluateCommand.Create(openStore),
     CompressCommand.Create(registries, openStore),
     CvCommand.Create(registries, openStore),
+    AuditCommand.Create(registries, openStore),
     RobustnessCommand.Create(openStore),
     TuneCommand.Create(registries, openStore),
     RunsCommand.Create(openStore, registries),

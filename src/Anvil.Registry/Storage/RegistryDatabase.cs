@@ -75,7 +75,10 @@ public sealed class RegistryDatabase : IDisposable
                 using var transaction = durable ? Dialect.BeginWrite(connection) : Dialect.BeginUnsyncedWrite(connection);
                 using var session = new Session(connection, transaction, Dialect);
                 var result = work(session);
-                transaction.Commit();
+                if (durable)
+                    Dialect.CommitDurably(transaction);
+                else
+                    transaction.Commit();
                 return result;
             }
             catch (DbException exception) when (attempt < TransientRetries && Dialect.IsTransient(exception))

@@ -9,7 +9,7 @@ internal static class SchemaMigrator
         using var transaction = dialect.BeginWrite(connection);
         using var session = new Session(connection, transaction, dialect);
         Migrate(session, migrations, dialect.Location, now);
-        transaction.Commit();
+        dialect.CommitDurably(transaction);
     }
 
     private static void Migrate(Session session, IReadOnlyList<Migration> migrations, string location, DateTimeOffset now)

@@ -26,6 +26,16 @@ internal abstract class SqlDialect : IDisposable
     /// </summary>
     public abstract DbTransaction BeginUnsyncedWrite(DbConnection connection);
 
+    /// <summary>
+    /// Commits a transaction of <see cref="BeginWrite"/> and returns once it is on disk. PostgreSQL's commit
+    /// waits for its own log flush; SQLite's is flushed after the commit, outside the write lock.
+    /// </summary>
+    public virtual void CommitDurably(DbTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        transaction.Commit();
+    }
+
     /// <summary>A transaction that only reads, seeing one consistent snapshot.</summary>
     public abstract DbTransaction BeginRead(DbConnection connection);
 

@@ -7,22 +7,34 @@ using SQLitePCL;
 namespace Anvil.Registry.Storage;
 
 /// <summary>
-/// One SQLite file: WAL so readers never block the writer, foreign keys on, a busy timeout, and
-/// <c>synchronous=FULL</c> because money is written here and a commit must survive a power cut.
+/// One SQLite file: WAL so readers never block the writer, foreign keys on, a busy timeout, and durable
+/// commits, because money is written here and a commit must survive a power cut.
 /// </summary>
+/// <remarks>
+/// A durable commit is SQLite's own commit at <c>synchronous=NORMAL</c> (its frames written to the
+/// write-ahead log, the write lock released) followed by an fdatasync of the log, which is what
+/// <c>synchronous=FULL</c> does inside the lock. Flushing outside it lets the next writer (a reservation,
+/// the next group of usage events) run its SQL while the disk flushes, and one flush covers every commit
+/// that finished before it began (group commit across connections). A log frame is overwritten only after
+/// a checkpoint has copied it to the database file and flushed that file, and the log is removed only
+/// after such a checkpoint, so a commit missing from the log when it is flushed is already on disk.
+/// </remarks>
 internal sealed class SqliteDialect : SqlDialect
 {
     /// <summary>How long a connection waits for another process's write lock before failing.</summary>
     public const int BusyTimeoutMilliseconds = 5000;
 
-    private const int SqliteBusy = 5, SqliteLocked = 6;
+    private const int SqliteBusy = 5, SqliteLocked = 6, SqliteIoError = 10;
     private const int ConstraintPrimaryKey = 1555; // SQLITE_CONSTRAINT_PRIMARYKEY
     private const int ConstraintUnique = 2067; // SQLITE_CONSTRAINT_UNIQUE
 
-    /// <summary>Whether each native connection is at synchronous=FULL (true) or NORMAL (false) now.</summary>
-    private static readonly ConditionalWeakTable<sqlite3, StrongBox<bool>> Synchronous = new();
+    /// <summary>The native connections already given their settings (the pool hands them out again).</summary>
+    private static readonly ConditionalWeakTable<sqlite3, object> Configured = new();
 
     private readonly string _connectionString;
+    private readonly Lock _flushing = new();
+    private long _committed; // durable commits of this process that returned from SQLite's commit
+    private long _flushed; // how many of them a flush of the log has covered
 
     public SqliteDialect(string path)
     {
@@ -76,39 +88,50 @@ internal sealed class SqliteDialect : SqlDialect
         connection.Open();
         // The settings belong to the native connection, which the pool hands out again: set them once per
         // native connection, not on every open (three statements on each of the four opens of a prediction).
-        if (!Synchronous.TryGetValue(connection.Handle!, out _))
+        if (!Configured.TryGetValue(connection.Handle!, out _))
         {
-            Run(connection, $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = FULL;");
-            Synchronous.AddOrUpdate(connection.Handle!, new StrongBox<bool>(true));
+            Run(connection, $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;");
+            Configured.AddOrUpdate(connection.Handle!, Configured);
         }
 
         return connection;
     }
 
     // BEGIN IMMEDIATE takes the write lock up front: a read-then-write transaction never fails halfway
-    // with SQLITE_BUSY because another writer got in between. A durable write needs synchronous=FULL.
-    public override DbTransaction BeginWrite(DbConnection connection)
+    // with SQLITE_BUSY because another writer got in between. Durability comes from CommitDurably.
+    public override DbTransaction BeginWrite(DbConnection connection) =>
+        ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+    // WAL with synchronous=NORMAL: the commit is in the log (safe from kill -9), and the next flush of the
+    // log (CommitDurably) takes it to disk with its own.
+    public override DbTransaction BeginUnsyncedWrite(DbConnection connection) => BeginWrite(connection);
+
+    public override void CommitDurably(DbTransaction transaction)
     {
-        SetSynchronous((SqliteConnection)connection, full: true);
-        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
+        ArgumentNullException.ThrowIfNull(transaction);
+        transaction.Commit();
+        var mine = Interlocked.Increment(ref _committed);
+        lock (_flushing)
+        {
+            if (_flushed >= mine)
+                return; // a flush that began after this commit returned has covered it
+            var covered = Interlocked.Read(ref _committed);
+            try
+            {
+                Flushes++;
+                DataSync.Flush(Path + "-wal"); // no log file: a checkpoint moved every commit into the flushed database file
+            }
+            catch (IOException e)
+            {
+                throw new SqliteException($"The registry database {Path} could not be flushed to disk: {e.Message}", SqliteIoError);
+            }
+
+            _flushed = covered;
+        }
     }
 
-    // WAL with synchronous=NORMAL: the commit is in the WAL (safe from kill -9) and the next FULL commit
-    // fsyncs the WAL with it.
-    public override DbTransaction BeginUnsyncedWrite(DbConnection connection)
-    {
-        SetSynchronous((SqliteConnection)connection, full: false);
-        return ((SqliteConnection)connection).BeginTransaction(deferred: false);
-    }
-
-    private static void SetSynchronous(SqliteConnection connection, bool full)
-    {
-        var state = Synchronous.GetValue(connection.Handle!, _ => new StrongBox<bool>(!full));
-        if (state.Value == full)
-            return;
-        Run(connection, full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
-        state.Value = full;
-    }
+    /// <summary>Number of flushes of the log this process made for durable commits (for tests of the group flush).</summary>
+    internal long Flushes { get; private set; }
 
     private static void Run(SqliteConnection connection, string sql)
     {

@@ -25,12 +25,7 @@ public static class CrossValidationRun
             throw new ArgumentException($"k-fold cross-validation needs --folds 2 or more, e.g. 5 or 10; got {folds}.");
         var (source, recipe) = (request.Source, request.Recipe);
         recipe.Validate();
-        if (recipe.Distill is not null)
-            throw new ArgumentException("Cross-validation does not distill: remove the recipe's \"distill\" field, or train the student with ./anvil train.");
-        if (recipe.Privacy is not null)
-            throw new ArgumentException("Cross-validation does not train privately yet (each fold would spend its own budget on overlapping data): remove --dp-epsilon or the recipe's \"privacy\" field, or train with ./anvil train.");
-        if (recipe.Transfer is not null)
-            throw new ArgumentException("Cross-validation does not fine-tune pretrained weights: remove the recipe's \"transfer\" section, or fine-tune with ./anvil train.");
+        RefuseWhatFoldsCannotTrain(recipe, "Cross-validation");
         var datasetHash = source.Hash();
         using var data = source.Load(recipe, csvPolicy: null, progress);
         using var train = request.Limits.Samples is { } n ? PreparedData.Head(data.Train, n) : data.Train;
@@ -44,23 +39,24 @@ public static class CrossValidationRun
         };
         request.Limits.AddTo(parameters);
         var run = recorder.CreateRun(request.Name ?? RunNames.Default(recipe.Model, source.Data, prefix: "cv"), parameters, datasetHash);
-        try
+        return recorder.Finishing(run.Id, () =>
         {
             var result = Folds(data, train, recipe, folds, callbacks, cancellationToken);
             recorder.LogMetrics(run.Id, result.ToMetrics());
-            recorder.Finish(run.Id, RunOutcome.Finished);
             return (run.Id, result);
-        }
-        catch (OperationCanceledException)
-        {
-            recorder.Finish(run.Id, RunOutcome.Interrupted);
-            throw;
-        }
-        catch
-        {
-            recorder.Finish(run.Id, RunOutcome.Failed);
-            throw;
-        }
+        });
+    }
+
+    /// <summary>Refuses recipes that k folds cannot train: distillation, differential privacy and fine-tuning.</summary>
+    /// <param name="who">The command's subject, e.g. "Cross-validation".</param>
+    internal static void RefuseWhatFoldsCannotTrain(Recipe recipe, string who)
+    {
+        if (recipe.Distill is not null)
+            throw new ArgumentException($"{who} does not distill: remove the recipe's \"distill\" field, or train the student with ./anvil train.");
+        if (recipe.Privacy is not null)
+            throw new ArgumentException($"{who} does not train privately yet (each fold would spend its own budget on overlapping data): remove --dp-epsilon or the recipe's \"privacy\" field, or train with ./anvil train.");
+        if (recipe.Transfer is not null)
+            throw new ArgumentException($"{who} does not fine-tune pretrained weights: remove the recipe's \"transfer\" section, or fine-tune with ./anvil train.");
     }
 
     // Each kind of data has its own folds: near-copies of a text stay together and each fold fits its own vocabulary;

@@ -1,0 +1,144 @@
+namespace Anvil.Training.Audit;
+
+/// <summary>
+/// Confident learning (Northcutt, Jiang &amp; Chuang, "Confident Learning: Estimating Uncertainty in Dataset
+/// Labels", JAIR 2021): from out-of-fold class probabilities and the given labels, estimate how many examples of
+/// each given class truly belong to each other class, and flag that many, the most confidently wrong first.
+/// </summary>
+/// <remarks>
+/// Per-class thresholds are the mean probability the model gives a class on the examples labelled with it. The
+/// confident joint counts, for each given label, the examples whose probability of some class reaches that class's
+/// threshold (the likeliest such class when several do); calibrated to the class sizes it estimates the joint
+/// distribution of given and true labels. For each off-diagonal cell (given i, true j) the examples labelled i with
+/// the largest margin p(j) − p(i) are flagged, as many as the cell estimates ("prune by noise rate"), and an example
+/// whose given label is the model's own prediction is never flagged.
+/// </remarks>
+public static class ConfidentLearning
+{
+    /// <param name="probabilities">(N × K) out-of-fold class probabilities, row-major: each row from a model that never saw the example.</param>
+    /// <param name="labels">The N given labels, 0 … K−1.</param>
+    public static LabelAudit Find(float[] probabilities, IReadOnlyList<long> labels, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        ArgumentNullException.ThrowIfNull(labels);
+        var n = labels.Count;
+        if (classes < 2)
+            throw new ArgumentException($"A label audit needs at least two classes; the data has {classes}.");
+        if (probabilities.Length != (long)n * classes)
+            throw new ArgumentException($"Expected {n} × {classes} probabilities, got {probabilities.Length}.", nameof(probabilities));
+        foreach (var label in labels)
+        {
+            if (label < 0 || label >= classes)
+                throw new ArgumentException($"Label {label} is outside 0…{classes - 1}.", nameof(labels));
+        }
+
+        var sizes = new long[classes];
+        var thresholds = new double[classes];
+        for (var i = 0; i < n; i++)
+        {
+            sizes[labels[i]]++;
+            thresholds[labels[i]] += probabilities[(i * classes) + labels[i]];
+        }
+
+        var present = Enumerable.Range(0, classes).Count(c => sizes[c] > 0);
+        if (present < 2)
+            throw new ArgumentException($"A label audit needs examples of at least two classes; the data has {(n == 0 ? "no examples" : $"only label {labels[0]}")}. Audit data with two or more classes.");
+        for (var c = 0; c < classes; c++)
+            thresholds[c] = sizes[c] > 0 ? thresholds[c] / sizes[c] : double.PositiveInfinity; // a class nobody has is never confidently predicted
+
+        var joint = ConfidentJoint(probabilities, labels, classes, thresholds);
+        var estimated = EstimatedCounts(joint, sizes, n);
+        var flagged = Prune(probabilities, labels, classes, estimated);
+        var issues = flagged
+            .Select(i => Issue(probabilities, labels, classes, i))
+            .OrderBy(issue => issue.GivenLabelProbability)
+            .ToList();
+        return new LabelAudit(issues, estimated, thresholds, sizes);
+    }
+
+    private static long[,] ConfidentJoint(float[] p, IReadOnlyList<long> labels, int k, double[] thresholds)
+    {
+        var joint = new long[k, k];
+        for (var i = 0; i < labels.Count; i++)
+        {
+            var row = p.AsSpan(i * k, k);
+            var best = -1;
+            for (var c = 0; c < k; c++)
+            {
+                if (row[c] >= thresholds[c] && (best < 0 || row[c] > row[best]))
+                    best = c;
+            }
+
+            if (best >= 0)
+                joint[labels[i], best]++;
+        }
+
+        return joint;
+    }
+
+    /// <summary>The confident joint calibrated so each given class's row adds up to its size: examples per (given, true).</summary>
+    private static long[,] EstimatedCounts(long[,] joint, long[] sizes, int n)
+    {
+        var k = sizes.Length;
+        var calibrated = new double[k, k];
+        double total = 0;
+        for (var given = 0; given < k; given++)
+        {
+            var row = Enumerable.Range(0, k).Sum(c => (double)joint[given, c]);
+            for (var c = 0; c < k; c++)
+            {
+                calibrated[given, c] = row > 0 ? joint[given, c] / row * sizes[given] : 0;
+                total += calibrated[given, c];
+            }
+        }
+
+        var counts = new long[k, k];
+        for (var given = 0; given < k; given++)
+        {
+            for (var c = 0; c < k; c++)
+                counts[given, c] = total > 0 ? (long)Math.Round(calibrated[given, c] / total * n) : 0;
+        }
+
+        return counts;
+    }
+
+    private static SortedSet<int> Prune(float[] p, IReadOnlyList<long> labels, int k, long[,] estimated)
+    {
+        var flagged = new SortedSet<int>();
+        var byGiven = Enumerable.Range(0, labels.Count).ToLookup(i => labels[i]);
+        for (var given = 0; given < k; given++)
+        {
+            for (var truth = 0; truth < k; truth++)
+            {
+                var count = estimated[given, truth];
+                if (truth == given || count <= 0)
+                    continue;
+                var (g, t) = (given, truth);
+                foreach (var i in byGiven[given].OrderByDescending(i => p[(i * k) + t] - p[(i * k) + g]).Take((int)count))
+                    flagged.Add(i);
+            }
+        }
+
+        flagged.RemoveWhere(i => ArgMax(p.AsSpan(i * k, k)) == labels[i]); // the model agrees with the given label
+        return flagged;
+    }
+
+    private static LabelIssue Issue(float[] p, IReadOnlyList<long> labels, int k, int index)
+    {
+        var row = p.AsSpan(index * k, k);
+        var suggested = ArgMax(row);
+        return new LabelIssue(index, (int)labels[index], suggested, row[(int)labels[index]], row[suggested]);
+    }
+
+    internal static int ArgMax(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        for (var c = 1; c < row.Length; c++)
+        {
+            if (row[c] > row[best])
+                best = c;
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,89 @@
+using Anvil.Training.Audit;
+
+namespace Anvil.Training.Tests.Audit;
+
+public sealed class ConfidentLearningTests
+{
+    /// <summary>
+    /// Three classes, 100 examples each; the model is right and fairly sure about every example (0.6–0.9 on the
+    /// true class), and the examples at the given indexes carry another class's label.
+    /// </summary>
+    private static (float[] Probabilities, long[] Labels, long[] Truth) Noisy(int[] flipped, int seed)
+    {
+        const int K = 3, N = 300;
+        var random = new Random(seed);
+        var truth = Enumerable.Range(0, N).Select(i => (long)(i % K)).ToArray();
+        var p = new float[N * K];
+        for (var i = 0; i < N; i++)
+        {
+            var top = 0.6f + (0.3f * (float)random.NextDouble());
+            var rest = (1 - top) * (float)random.NextDouble();
+            for (var c = 0; c < K; c++)
+                p[(i * K) + c] = c == truth[i] ? top : c == (truth[i] + 1) % K ? rest : 1 - top - rest;
+        }
+
+        var labels = (long[])truth.Clone();
+        foreach (var i in flipped)
+            labels[i] = (truth[i] + 1 + random.Next(2)) % K;
+        return (p, labels, truth);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void FlippedLabelsAreFoundWithTheClassTheyBelongTo(int seed)
+    {
+        int[] flipped = [3, 17, 40, 41, 99, 150, 151, 200, 260, 299];
+        var (p, labels, truth) = Noisy(flipped, seed);
+
+        var audit = ConfidentLearning.Find(p, labels, classes: 3);
+
+        // the model agrees with every clean label, so nothing clean is flagged; a flipped example whose true class is
+        // below that class's threshold may be missed, which the calibration of the joint mostly makes up for
+        Assert.All(audit.Issues, issue =>
+        {
+            Assert.Contains(issue.Index, flipped);
+            Assert.Equal(truth[issue.Index], issue.SuggestedLabel);
+            Assert.Equal(labels[issue.Index], issue.GivenLabel);
+            Assert.True(issue.SuggestedLabelProbability > issue.GivenLabelProbability);
+        });
+        Assert.True(audit.Issues.Count >= 8, $"found {audit.Issues.Count} of 10");
+        Assert.InRange(audit.EstimatedNoiseRate, 0.02, 0.05); // 10 of 300 flipped: 3.3%
+        Assert.InRange(audit.Confusions().Sum(c => c.Count), 6, 15);
+    }
+
+    [Fact]
+    public void CleanLabelsGiveNoIssues()
+    {
+        var (p, labels, _) = Noisy([], seed: 4);
+
+        var audit = ConfidentLearning.Find(p, labels, classes: 3);
+
+        Assert.Empty(audit.Issues);
+        Assert.Equal(0, audit.EstimatedNoiseRate);
+    }
+
+    [Fact]
+    public void AnExampleTheModelAgreesWithIsNeverFlagged()
+    {
+        // thresholds: class 0 = mean p(0) over examples labelled 0 = (0.55 + 0.95 + 0.15) / 3 = 0.55; class 1 = 0.6
+        float[] p = [0.55f, 0.45f, 0.9f, 0.1f, 0.95f, 0.05f, 0.1f, 0.9f, 0.15f, 0.85f, 0.2f, 0.8f];
+        long[] labels = [0, 1, 0, 1, 0, 1];
+
+        var audit = ConfidentLearning.Find(p, labels, classes: 2);
+
+        Assert.Equal([1, 4], audit.Issues.Select(i => i.Index).Order()); // labelled against a sure model; index 0 is unsure but agrees
+        Assert.Equal(new long[,] { { 2, 1 }, { 1, 2 } }, audit.EstimatedCounts);
+        Assert.Equal([0.55, 0.6], audit.Thresholds.Select(t => Math.Round(t, 6)));
+    }
+
+    [Fact]
+    public void OneClassOrMismatchedShapesAreClearErrors()
+    {
+        var one = Assert.Throws<ArgumentException>(() => ConfidentLearning.Find([0.9f, 0.1f, 0.8f, 0.2f], [0, 0], classes: 2));
+        Assert.Contains("at least two classes", one.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ConfidentLearning.Find([0.9f, 0.1f], [0, 1], classes: 2));
+        Assert.Throws<ArgumentException>(() => ConfidentLearning.Find([0.9f, 0.1f, 0.8f, 0.2f], [0, 2], classes: 2));
+    }
+}
