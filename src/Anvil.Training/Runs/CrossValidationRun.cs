@@ -29,6 +29,8 @@ public static class CrossValidationRun
             throw new ArgumentException("Cross-validation does not distill: remove the recipe's \"distill\" field, or train the student with ./anvil train.");
         if (recipe.Privacy is not null)
             throw new ArgumentException("Cross-validation does not train privately yet (each fold would spend its own budget on overlapping data): remove --dp-epsilon or the recipe's \"privacy\" field, or train with ./anvil train.");
+        if (recipe.Adversarial is not null)
+            throw new ArgumentException("Cross-validation does not train adversarially yet: remove --adv-epsilon or the recipe's \"adversarial\" section, or train with ./anvil train.");
         if (recipe.Transfer is not null)
             throw new ArgumentException("Cross-validation does not fine-tune pretrained weights: remove the recipe's \"transfer\" section, or fine-tune with ./anvil train.");
         var datasetHash = source.Hash();
