@@ -22,11 +22,14 @@ internal sealed class RecipeOptions
     public Option<double?> DpEpsilon { get; } = new("--dp-epsilon") { Description = "Train with DP-SGD to this ε budget (e.g. 3): per-example clipping, Gaussian noise chosen to spend exactly the budget over the epochs, Poisson sampling. The recipe's privacy section." };
     public Option<double?> DpDelta { get; } = new("--dp-delta") { Description = "δ of the DP-SGD budget (default 1e-5); must be below 1 / training examples." };
     public Option<double?> DpClip { get; } = new("--dp-clip") { Description = "DP-SGD's per-example gradient clipping norm C (default 1.0)." };
+    public Option<double?> AdvEpsilon { get; } = new("--adv-epsilon") { Description = "Train on adversarial examples within this ε on pixels scaled to [0, 1] (e.g. 0.1): the recipe's adversarial section (PGD-7, L∞, random start unless it says otherwise)." };
+    public Option<string?> AdvMethod { get; } = new("--adv-method") { Description = "pgd (Madry et al.; default) or fgsm (one step of 1.25ε from a random start, Wong et al. 2020)." };
+    public Option<int?> AdvSteps { get; } = new("--adv-steps") { Description = "PGD steps per batch in adversarial training (default 7)." };
     public Option<string?> Teacher { get; } = new("--teacher") { Description = "Distil from this finished classifier run (id or prefix): the recipe's distill.teacher, with its temperature and weight or 4 and 0.7." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed, MissingValues, Resize, Teacher, DpEpsilon, DpDelta, DpClip })
+        foreach (var option in new Option[] { Model, RecipeFile, Epochs, BatchSize, LearningRate, Optimizer, Schedule, ValidationFraction, Seed, MissingValues, Resize, Teacher, DpEpsilon, DpDelta, DpClip, AdvEpsilon, AdvMethod, AdvSteps })
             command.Options.Add(option);
     }
 
@@ -51,6 +54,7 @@ internal sealed class RecipeOptions
             Resize = p.GetValue(Resize) ?? recipe.Resize,
             Distill = p.GetValue(Teacher) is { } teacher ? (recipe.Distill ?? new DistillationOptions { Teacher = teacher }) with { Teacher = teacher } : recipe.Distill,
             Privacy = ReadPrivacy(p, recipe.Privacy),
+            Adversarial = ReadAdversarial(p, recipe.Adversarial),
         };
         recipe.Validate();
         return recipe;
@@ -64,6 +68,16 @@ internal sealed class RecipeOptions
             return delta is null && clip is null ? null : throw new ArgumentException("--dp-delta and --dp-clip refine DP-SGD training; add --dp-epsilon with the ε budget, e.g. --dp-epsilon 3.");
         privacy ??= new PrivacyOptions();
         return privacy with { Epsilon = epsilon ?? privacy.Epsilon, Delta = delta ?? privacy.Delta, MaxGradNorm = clip ?? privacy.MaxGradNorm };
+    }
+
+    // --adv-epsilon starts an adversarial section (or overrides the recipe's); --adv-method and --adv-steps only refine one.
+    private AdversarialOptions? ReadAdversarial(ParseResult p, AdversarialOptions? adversarial)
+    {
+        var (epsilon, method, steps) = (p.GetValue(AdvEpsilon), p.GetValue(AdvMethod), p.GetValue(AdvSteps));
+        if (epsilon is null && adversarial is null)
+            return method is null && steps is null ? null : throw new ArgumentException("--adv-method and --adv-steps refine adversarial training; add --adv-epsilon with the ε, e.g. --adv-epsilon 0.1.");
+        adversarial ??= new AdversarialOptions();
+        return adversarial with { Epsilon = epsilon ?? adversarial.Epsilon, Method = method ?? adversarial.Method, Steps = steps ?? adversarial.Steps };
     }
 
     /// <summary>True when --model or the recipe file chose the model; otherwise the data's input kind picks it.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Anvil.Cli.Pipeline;
+using Anvil.Training.Models;
 using Anvil.Training.Robustness;
 using Anvil.Training.Runs;
 
@@ -38,6 +39,7 @@ internal static class RobustnessCommand
                 throw new ArgumentException($"Run {recorded.Id[..12]} is not finished; attack a finished run.");
             var artifacts = new RunArtifacts(recorded.ArtifactsDirectory);
             var (recipe, spec) = (artifacts.LoadRecipe(), artifacts.LoadSpec());
+            ConvolutionGradientCheck.EnsureTrainable(spec, inputGradient: true); // the attacks follow the input gradient through every convolution
             if (spec.Preprocessing is not { } preprocessing)
                 throw new ArgumentException($"Run {recorded.Id[..12]} records no preprocessing; it cannot be attacked in pixel units.");
             using var data = RunPipeline.LoadAgain(recorded, artifacts, recipe, spec, Console.Error);

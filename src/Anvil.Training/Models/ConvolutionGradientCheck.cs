@@ -27,11 +27,13 @@ public static class ConvolutionGradientCheck
     /// <summary>Whether a filter count is of the kind whose input gradient libtorch 2.10 gets wrong on some CPUs.</summary>
     public static bool IsSuspect(long filters) => filters % 16 != 0;
 
+    /// <param name="spec">The model to train.</param>
+    /// <param name="inputGradient">True when the input itself needs a gradient (adversarial training attacks it), so every convolution, the first too, is back-propagated through.</param>
     /// <exception cref="ArgumentException">A layer would back-propagate through a convolution libtorch gets wrong here.</exception>
-    public static void EnsureTrainable(ModelSpec spec)
+    public static void EnsureTrainable(ModelSpec spec, bool inputGradient = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var weightsBelow = false;
+        var weightsBelow = inputGradient;
         for (var index = 0; index < spec.Layers.Count; index++)
         {
             var layer = spec.Layers[index];
@@ -41,8 +43,9 @@ public static class ConvolutionGradientCheck
             {
                 throw new ArgumentException(
                     $"Layer {index} ({layer.Type}) has {filters} filters, and libtorch computes the gradient through float32 convolutions " +
-                    $"whose filter count is not a multiple of 16 wrongly on this CPU (max error {MachineError:G3} against float64), so the layers " +
-                    "below it would train on wrong gradients. Give it 16, 32, 48 or 64 filters (docs/decisions/0004).");
+                    $"whose filter count is not a multiple of 16 wrongly on this CPU (max error {MachineError:G3} against float64), so " +
+                    (inputGradient ? "attacks on the input would follow wrong gradients" : "the layers below it would train on wrong gradients") +
+                    ". Give it 16, 32, 48 or 64 filters (docs/decisions/0004).");
             }
             weightsBelow |= layer.Type is not (LayerTypes.MaxPool2d or LayerTypes.AvgPool2d or LayerTypes.GlobalAvgPool or LayerTypes.Flatten
                 or LayerTypes.Dropout or LayerTypes.Activation or LayerTypes.SequencePool);

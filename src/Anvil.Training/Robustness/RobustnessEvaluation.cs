@@ -38,20 +38,16 @@ public static class RobustnessEvaluation
         model.eval();
         var count = (int)Math.Min(limit, test.Count);
         var random = new Generator((ulong)seed);
-        var channels = test.Features.shape[1];
-        using var mean = tensor(Broadcast(preprocessing.Mean, channels)).reshape(1, channels, 1, 1);
-        using var std = tensor(Broadcast(preprocessing.Std, channels)).reshape(1, channels, 1, 1);
-        var rawPerPixel = (float)(255 * preprocessing.Scale);
-        Tensor logits(Tensor pixels) => model.forward((pixels * rawPerPixel - mean) / std); // [0, 1] pixels → the model's input
-        Tensor toPixels(Tensor normalised) => ((normalised * std + mean) / rawPerPixel).clamp(0, 1);
+        using var space = new PixelSpace(preprocessing, test.Features.shape[1]);
+        Tensor logits(Tensor pixels) => model.forward(space.ToInputs(pixels)); // [0, 1] pixels → the model's input
         var unbounded = norm == AttackNorm.Linf ? 1.0 : Math.Sqrt(test.Features.shape[1] * test.Features.shape[2] * test.Features.shape[3]);
-        var clean = Accuracy(test, count, toPixels, logits, null, random);
+        var clean = Accuracy(test, count, space.ToPixels, logits, null, random);
         var points = epsilons.Select(epsilon => new RobustPoint(
             epsilon,
-            Accuracy(test, count, toPixels, logits, Attack.Fgsm(norm, epsilon), random),
-            Accuracy(test, count, toPixels, logits, Attack.Pgd(norm, epsilon, steps), random),
-            Accuracy(test, count, toPixels, logits, Attack.Pgd(norm, epsilon, 4 * steps), random))).ToList();
-        var unboundedAccuracy = Accuracy(test, count, toPixels, logits, Attack.Pgd(norm, unbounded, steps), random);
+            Accuracy(test, count, space.ToPixels, logits, Attack.Fgsm(norm, epsilon), random),
+            Accuracy(test, count, space.ToPixels, logits, Attack.Pgd(norm, epsilon, steps), random),
+            Accuracy(test, count, space.ToPixels, logits, Attack.Pgd(norm, epsilon, 4 * steps), random))).ToList();
+        var unboundedAccuracy = Accuracy(test, count, space.ToPixels, logits, Attack.Pgd(norm, unbounded, steps), random);
         return new RobustnessReport(norm, steps, count, clean, points, unboundedAccuracy, Warnings(points, unboundedAccuracy, test.TargetNames.Count));
     }
 
@@ -74,10 +70,6 @@ public static class RobustnessEvaluation
             warnings.Add($"an unbounded attack left {Pct(unboundedAccuracy)} accuracy, far above chance ({Pct(chance)}): the gradients are likely masked and the robust accuracies above mean little.");
         return warnings;
     }
-
-    private static float[] Broadcast(float[] values, long channels) =>
-        values.Length == channels ? values : values.Length == 1 ? Enumerable.Repeat(values[0], (int)channels).ToArray()
-            : throw new ArgumentException($"The preprocessing has {values.Length} means for {channels} channels.");
 
     private static double Accuracy(TensorDataset test, int count, Func<Tensor, Tensor> toPixels, Func<Tensor, Tensor> logits, Attack? attack, Generator random)
     {

@@ -47,7 +47,7 @@ public static class CrossValidationRun
         });
     }
 
-    /// <summary>Refuses recipes that k folds cannot train: distillation, differential privacy and fine-tuning.</summary>
+    /// <summary>Refuses recipes that k folds cannot train: distillation, differential privacy, adversarial training and fine-tuning.</summary>
     /// <param name="who">The command's subject, e.g. "Cross-validation".</param>
     internal static void RefuseWhatFoldsCannotTrain(Recipe recipe, string who)
     {
@@ -55,6 +55,8 @@ public static class CrossValidationRun
             throw new ArgumentException($"{who} does not distill: remove the recipe's \"distill\" field, or train the student with ./anvil train.");
         if (recipe.Privacy is not null)
             throw new ArgumentException($"{who} does not train privately yet (each fold would spend its own budget on overlapping data): remove --dp-epsilon or the recipe's \"privacy\" field, or train with ./anvil train.");
+        if (recipe.Adversarial is not null)
+            throw new ArgumentException($"{who} does not train adversarially yet: remove --adv-epsilon or the recipe's \"adversarial\" section, or train with ./anvil train.");
         if (recipe.Transfer is not null)
             throw new ArgumentException($"{who} does not fine-tune pretrained weights: remove the recipe's \"transfer\" section, or fine-tune with ./anvil train.");
     }

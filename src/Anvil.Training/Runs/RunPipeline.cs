@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Anvil.Training.Data;
 using Anvil.Training.Models;
 using Anvil.Training.Privacy;
+using Anvil.Training.Robustness;
 using Anvil.Training.Training;
 using Anvil.Training.Training.Callbacks;
 using Anvil.Training.Transfer;
@@ -60,6 +61,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         var spec = ModelChoice.Resolve(recipe.Model, data.Train, data.Tokenizer?.Vocabulary.Count) with { Preprocessing = data.Preprocessing, Tokenizer = data.Tokenizer?.Options };
         if (recipe.Privacy is { } privacy)
             DpSgdStep.Check(spec, privacy, data.Train.Count); // before the run exists: a model DP-SGD cannot train is refused, not recorded as failed
+        if (recipe.Adversarial is { } adversarial)
+            AdversarialStep.Check(spec, adversarial, data.Train);
         var parameters = new Dictionary<string, string>(source.ToParameters())
         {
             ["task"] = data.Train.Task == TaskKind.Classification ? "classification" : "regression",
@@ -76,6 +79,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             parameters["teacher"] = teacher.RunId; // lineage
         if (weights is not null)
             parameters["pretrained"] = weights.Source;
+        if (recipe.Adversarial is not null)
+            parameters["adversarial"] = AdversarialStep.Describe(recipe.Adversarial);
         var run = recorder.CreateRun(request.Name ?? RunNames.Default(recipe.Model, source.Data), parameters, datasetHash);
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
         manual_seed(recipe.Seed);
@@ -184,7 +189,10 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             callbacks.Insert(0, new PrivacyBudget(privacy));
             progress.WriteLine($"DP-SGD: ε = {privacy.Options.Epsilon} at δ = {privacy.Options.Delta:G3} over {recipe.Epochs} epochs: noise multiplier σ = {privacy.NoiseMultiplier:F3}, sampling rate q = {privacy.SamplingRate:G3}, clipping norm C = {privacy.Options.MaxGradNorm}.");
         }
-        ITrainingStep? step = teacher is null ? privacy : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
+        using var adversarial = recipe.Adversarial is { } attack ? AdversarialStep.Create(model, ITrainingStep.For(data.Train.Task, recipe), attack) : null;
+        if (adversarial is not null)
+            progress.WriteLine($"Adversarial training: {AdversarialStep.Describe(adversarial.Options)}; the epochs' accuracy is on the attacked batches.");
+        ITrainingStep? step = teacher is null ? (ITrainingStep?)privacy ?? adversarial : new DistillationStep(teacher, recipe.Distill!.Temperature, recipe.Distill.Weight, recipe.LabelSmoothing);
         var (result, stopped) = RecordedFit.Run(recorder, runId, artifacts, () => new Trainer(model, recipe, callbacks, step).Fit(data.Train, data.Validation, resumeFrom, cancellationToken));
         if (stopped is not null)
             return stopped;
@@ -208,6 +216,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
                 metrics[name] = value;
             summary = summary with { Figures = new Dictionary<string, object>(summary.Figures ?? []) { ["dp_epsilon"] = privacy.EpsilonSpent, ["dp_delta"] = privacy.Options.Delta } };
         }
+        foreach (var (name, value) in adversarial?.ToFigures() ?? new Dictionary<string, double>())
+            metrics[name] = value;
         summary.AddTrainingFigures(metrics);
         artifacts.SaveEvaluation(test.SingleView, data.Test.ClassNames, metrics, evaluation: false);
         recorder.LogMetrics(runId, metrics);

@@ -69,6 +69,8 @@ public sealed record Recipe
     public GanOptions? Gan { get; init; }
     /// <summary>Train with DP-SGD to an (ε, δ) budget: the <c>"privacy"</c> section (see <see cref="PrivacyOptions"/>).</summary>
     public PrivacyOptions? Privacy { get; init; }
+    /// <summary>Train on adversarial examples (PGD or fast FGSM within an ε-ball): the <c>"adversarial"</c> section (see <see cref="AdversarialOptions"/>).</summary>
+    public AdversarialOptions? Adversarial { get; init; }
     /// <summary>Fine-tunes a pretrained backbone with a new head for the data's classes (weights, image size, layer groups, a from-scratch comparison); null trains from random initialisation.</summary>
     public Transfer.TransferOptions? Transfer { get; init; }
 
@@ -137,6 +139,8 @@ public sealed record Recipe
         Privacy?.Validate();
         Require(Privacy is null || (Gan is null && Distill is null), "privacy (DP-SGD) trains a classifier or regressor on its own data; remove gan or distill.");
         Require(Transfer is null || (Gan is null && Distill is null && Privacy is null), "transfer cannot be combined with gan, distill or privacy; remove one of them.");
+        Adversarial?.Validate();
+        Require(Adversarial is null || (Privacy is null && Gan is null && Distill is null && Transfer is null), "adversarial training cannot be combined with privacy, gan, distill or transfer; remove one of them.");
     }
 
     /// <summary>The <see cref="Resize"/> size, or null when images keep their size.</summary>

@@ -10,7 +10,7 @@ public class RobustnessEvaluationTests
 {
     // Pixels are 0.3 (class "dark") or 0.7 (class "light") plus noise of at most 0.02, on 4×4 grey images. The model
     // reads the mean brightness: correct on every clean image, and every pixel must move by 0.2 to fool it.
-    private static readonly PreprocessingSpec Pixels01 = new() { Scale = 1 / 255.0, Mean = [0.5f], Std = [0.25f] };
+    internal static readonly PreprocessingSpec Pixels01 = new() { Scale = 1 / 255.0, Mean = [0.5f], Std = [0.25f] };
 
     private static TensorDataset Images(int count, int seed)
     {
