@@ -38,6 +38,8 @@ internal static class AuditBenchmark
         var auditSeconds = stopwatch.Elapsed.TotalSeconds;
         var flagged = report.Labels.Issues.Select(i => i.Index).ToHashSet();
         var found = flagged.Count(flipped.Contains);
+        var wider = ConfidentLearning.Find(report.Probabilities, noisyLabels, 10, LabelIssueFilter.PruneByNoiseRate).Issues.Select(i => i.Index).ToHashSet();
+        var widerFound = wider.Count(flipped.Contains);
 
         var keep = Enumerable.Range(0, labels.Length).Where(i => !flagged.Contains(i)).Select(i => (long)i).ToArray();
         using var cleaned = noisy.Subset(tensor(keep));
@@ -52,6 +54,9 @@ internal static class AuditBenchmark
             flagged = flagged.Count,
             precision = flagged.Count == 0 ? 0 : (double)found / flagged.Count,
             recall = (double)found / flipped.Count,
+            prune_by_noise_rate_flagged = wider.Count,
+            prune_by_noise_rate_precision = wider.Count == 0 ? 0 : (double)widerFound / wider.Count,
+            prune_by_noise_rate_recall = (double)widerFound / flipped.Count,
             estimated_noise_rate = report.Labels.EstimatedNoiseRate,
             out_of_fold_accuracy = report.OutOfFoldAccuracy,
             near_duplicates = report.NearDuplicates.Count,

@@ -10,14 +10,17 @@ namespace Anvil.Training.Audit;
 /// confident joint counts, for each given label, the examples whose probability of some class reaches that class's
 /// threshold (the likeliest such class when several do); calibrated to the class sizes it estimates the joint
 /// distribution of given and true labels. For each off-diagonal cell (given i, true j) the examples labelled i with
-/// the largest margin p(j) − p(i) are flagged, as many as the cell estimates ("prune by noise rate"), and an example
-/// whose given label is the model's own prediction is never flagged.
+/// the largest margin p(j) − p(i) are candidates, as many as the cell estimates ("prune by noise rate"); an example
+/// whose given label is the model's own prediction is never flagged, and by default (<see cref="LabelIssueFilter.Both"/>)
+/// neither is one whose confident class is its given label or none: classes a model confuses by nature (a shirt and
+/// a T-shirt) fill the estimated counts with unsure examples, which a wrong label rarely is.
 /// </remarks>
 public static class ConfidentLearning
 {
     /// <param name="probabilities">(N × K) out-of-fold class probabilities, row-major: each row from a model that never saw the example.</param>
     /// <param name="labels">The N given labels, 0 … K−1.</param>
-    public static LabelAudit Find(float[] probabilities, IReadOnlyList<long> labels, int classes)
+    /// <param name="filter">Which examples of the counted ones are flagged; <see cref="LabelIssueFilter.Both"/> by default.</param>
+    public static LabelAudit Find(float[] probabilities, IReadOnlyList<long> labels, int classes, LabelIssueFilter filter = LabelIssueFilter.Both)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         ArgumentNullException.ThrowIfNull(labels);
@@ -46,9 +49,11 @@ public static class ConfidentLearning
         for (var c = 0; c < classes; c++)
             thresholds[c] = sizes[c] > 0 ? thresholds[c] / sizes[c] : double.PositiveInfinity; // a class nobody has is never confidently predicted
 
-        var joint = ConfidentJoint(probabilities, labels, classes, thresholds);
+        var (joint, confidentClass) = ConfidentJoint(probabilities, labels, classes, thresholds);
         var estimated = EstimatedCounts(joint, sizes, n);
         var flagged = Prune(probabilities, labels, classes, estimated);
+        if (filter == LabelIssueFilter.Both)
+            flagged.RemoveWhere(i => confidentClass[i] < 0 || confidentClass[i] == labels[i]); // not confidently another class
         var issues = flagged
             .Select(i => Issue(probabilities, labels, classes, i))
             .OrderBy(issue => issue.GivenLabelProbability)
@@ -56,9 +61,11 @@ public static class ConfidentLearning
         return new LabelAudit(issues, estimated, thresholds, sizes);
     }
 
-    private static long[,] ConfidentJoint(float[] p, IReadOnlyList<long> labels, int k, double[] thresholds)
+    /// <summary>The confident joint, and each example's confident class (−1 when no class reaches its threshold).</summary>
+    private static (long[,] Joint, int[] ConfidentClass) ConfidentJoint(float[] p, IReadOnlyList<long> labels, int k, double[] thresholds)
     {
         var joint = new long[k, k];
+        var confident = new int[labels.Count];
         for (var i = 0; i < labels.Count; i++)
         {
             var row = p.AsSpan(i * k, k);
@@ -69,11 +76,12 @@ public static class ConfidentLearning
                     best = c;
             }
 
+            confident[i] = best;
             if (best >= 0)
                 joint[labels[i], best]++;
         }
 
-        return joint;
+        return (joint, confident);
     }
 
     /// <summary>The confident joint calibrated so each given class's row adds up to its size: examples per (given, true).</summary>
@@ -141,4 +149,14 @@ public static class ConfidentLearning
 
         return best;
     }
+}
+
+/// <summary>Which of the examples confident learning counts are flagged.</summary>
+public enum LabelIssueFilter
+{
+    /// <summary>Every candidate of "prune by noise rate" the model disagrees with (more found, more false alarms).</summary>
+    PruneByNoiseRate,
+
+    /// <summary>Those whose confident class (one at or above its threshold) is another class too (fewer false alarms).</summary>
+    Both,
 }

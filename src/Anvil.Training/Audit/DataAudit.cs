@@ -35,9 +35,10 @@ public sealed record NearDuplicate(int First, int Second, double Distance, bool 
 public sealed record Outlier(int Index, double Score, double Z);
 
 /// <summary>What an audit found; indexes are positions in the audited training data.</summary>
+/// <param name="Probabilities">(N × K) the out-of-fold class probabilities the labels were judged by, row-major.</param>
 public sealed record DataAuditReport(
     LabelAudit Labels, IReadOnlyList<NearDuplicate> NearDuplicates, IReadOnlyList<Outlier> Outliers,
-    IReadOnlyList<string> ClassNames, double OutOfFoldAccuracy, int Examples);
+    IReadOnlyList<string> ClassNames, double OutOfFoldAccuracy, int Examples, float[] Probabilities);
 
 /// <summary>
 /// A data audit of a classifier's training data: label errors by <see cref="ConfidentLearning"/> on out-of-fold
@@ -69,7 +70,7 @@ public static class DataAudit
         var audit = ConfidentLearning.Find(probabilities, labels, classes);
         var correct = Enumerable.Range(0, labels.Length).Count(i => ConfidentLearning.ArgMax(probabilities.AsSpan(i * classes, classes)) == labels[i]);
         var (duplicates, outliers) = NeighbourChecks(data.Features, labels, options, recipe.Seed);
-        return new DataAuditReport(audit, duplicates, outliers, data.ClassNames, (double)correct / labels.Length, labels.Length);
+        return new DataAuditReport(audit, duplicates, outliers, data.ClassNames, (double)correct / labels.Length, labels.Length, probabilities);
     }
 
     /// <summary>(N × K) class probabilities, each row from the fold model that did not train on the example.</summary>

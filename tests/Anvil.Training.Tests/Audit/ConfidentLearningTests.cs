@@ -37,7 +37,7 @@ public sealed class ConfidentLearningTests
         int[] flipped = [3, 17, 40, 41, 99, 150, 151, 200, 260, 299];
         var (p, labels, truth) = Noisy(flipped, seed);
 
-        var audit = ConfidentLearning.Find(p, labels, classes: 3);
+        var audit = ConfidentLearning.Find(p, labels, classes: 3, LabelIssueFilter.PruneByNoiseRate);
 
         // the model agrees with every clean label, so nothing clean is flagged; a flipped example whose true class is
         // below that class's threshold may be missed, which the calibration of the joint mostly makes up for
@@ -51,6 +51,29 @@ public sealed class ConfidentLearningTests
         Assert.True(audit.Issues.Count >= 8, $"found {audit.Issues.Count} of 10");
         Assert.InRange(audit.EstimatedNoiseRate, 0.02, 0.05); // 10 of 300 flipped: 3.3%
         Assert.InRange(audit.Confusions().Sum(c => c.Count), 6, 15);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void TheDefaultFilterFlagsOnlyExamplesConfidentlyOfAnotherClass(int seed)
+    {
+        int[] flipped = [3, 17, 40, 41, 99, 150, 151, 200, 260, 299];
+        var (p, labels, _) = Noisy(flipped, seed);
+        var wider = ConfidentLearning.Find(p, labels, classes: 3, LabelIssueFilter.PruneByNoiseRate);
+
+        var audit = ConfidentLearning.Find(p, labels, classes: 3);
+
+        Assert.NotEmpty(audit.Issues);
+        Assert.Subset(wider.Issues.Select(i => i.Index).ToHashSet(), audit.Issues.Select(i => i.Index).ToHashSet());
+        Assert.All(audit.Issues, issue =>
+        {
+            Assert.Contains(issue.Index, flipped);
+            Assert.True(issue.SuggestedLabelProbability >= audit.Thresholds[issue.SuggestedLabel]);
+        });
+        Assert.All(wider.Issues.Where(i => i.SuggestedLabelProbability >= wider.Thresholds[i.SuggestedLabel]),
+            issue => Assert.Contains(audit.Issues, i => i.Index == issue.Index)); // only the unsure ones are left out
+        Assert.Equal(wider.EstimatedCounts, audit.EstimatedCounts);
     }
 
     [Fact]
@@ -71,7 +94,7 @@ public sealed class ConfidentLearningTests
         float[] p = [0.55f, 0.45f, 0.9f, 0.1f, 0.95f, 0.05f, 0.1f, 0.9f, 0.15f, 0.85f, 0.2f, 0.8f];
         long[] labels = [0, 1, 0, 1, 0, 1];
 
-        var audit = ConfidentLearning.Find(p, labels, classes: 2);
+        var audit = ConfidentLearning.Find(p, labels, classes: 2, LabelIssueFilter.PruneByNoiseRate);
 
         Assert.Equal([1, 4], audit.Issues.Select(i => i.Index).Order()); // labelled against a sure model; index 0 is unsure but agrees
         Assert.Equal(new long[,] { { 2, 1 }, { 1, 2 } }, audit.EstimatedCounts);
