@@ -45,6 +45,31 @@ public class GanRunTests
         Assert.Equal(runId, shown.GetProperty("versions")[0].GetProperty("run_id").GetString());
     }
 
+    [Fact]
+    public void AGanKilledAfterItsFirstEpochResumesBothNetworksToTheEnd()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        var recipe = WriteRecipe(anvil, $$"""{"noise": 16, "train_images": 128, "judge_epochs": 1, "samples": 100, "generator": {{Adam}}, "discriminator": {{Adam}}}""");
+        File.WriteAllText(recipe, File.ReadAllText(recipe).Replace("\"epochs\": 2", "\"epochs\": 4", StringComparison.Ordinal));
+        var runId = anvil.KillAfter("Epoch 1/4", "train", "--data-dir", data, "--recipe", recipe); // kill -9 once the first epoch (and its checkpoint) is done
+
+        Assert.NotNull(runId);
+        var resumed = anvil.Run("train", "--resume", runId!, "--json");
+
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("resuming from its last checkpoint", resumed.Stderr);
+        Assert.DoesNotContain("Epoch 1/4", resumed.Stderr);
+        Assert.Contains("Epoch 4/4", resumed.Stderr);
+        var result = LastJsonLine(resumed.Stdout);
+        Assert.Equal(4, result.GetProperty("epochs").GetInt32());
+        Assert.True(result.GetProperty("frechet_distance").GetDouble() >= 0);
+        Assert.True(result.GetProperty("frechet_distance_epoch1").GetDouble() >= 0); // epoch 1 was scored before the kill
+        var show = JsonDocument.Parse(anvil.Run("runs", "show", runId!, "--json").Stdout).RootElement;
+        Assert.Equal(4, show.GetProperty("epochs").GetArrayLength());
+        Assert.Equal("finished", show.GetProperty("status").GetString());
+    }
+
     [Theory]
     [InlineData("generator")]
     [InlineData("discriminator")]

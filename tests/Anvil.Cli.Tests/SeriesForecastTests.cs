@@ -72,22 +72,7 @@ public class SeriesForecastTests
     {
         using var anvil = new AnvilProcess();
         var recipe = WriteRecipe(anvil, epochs: 60); // long enough that the kill lands mid-run
-        string? runId = null;
-        using (var process = anvil.Start("train", "--recipe", recipe))
-        {
-            string? line;
-            while ((line = process.StandardError.ReadLine()) is not null)
-            {
-                if (line.StartsWith("Run ", StringComparison.Ordinal))
-                    runId = line[4..36];
-                if (line.StartsWith("Epoch 1/60", StringComparison.Ordinal))
-                {
-                    process.Kill(); // its checkpoint is written before the line
-                    break;
-                }
-            }
-            process.WaitForExit();
-        }
+        var runId = anvil.KillAfter("Epoch 1/60", "train", "--recipe", recipe); // kill -9 once the first epoch (and its checkpoint) is done
         Assert.NotNull(runId);
 
         var (exit, stdout, stderr) = anvil.Run("train", "--resume", runId!, "--json");

@@ -61,22 +61,7 @@ public class TextRunTests
     public void KilledTextRunResumesWithItsSavedVocabulary()
     {
         using var anvil = new AnvilProcess();
-        string? runId = null;
-        using (var process = anvil.Start("train", "--recipe", WriteRecipe(anvil, epochs: 4)))
-        {
-            string? line;
-            while ((line = process.StandardError.ReadLine()) is not null)
-            {
-                if (line.StartsWith("Run ", StringComparison.Ordinal))
-                    runId = line[4..36];
-                if (line.StartsWith("Epoch 1/4", StringComparison.Ordinal))
-                {
-                    process.Kill();
-                    break;
-                }
-            }
-            process.WaitForExit();
-        }
+        var runId = anvil.KillAfter("Epoch 1/4", "train", "--recipe", WriteRecipe(anvil, epochs: 4)); // kill -9 once the first epoch (and its checkpoint) is done
         Assert.NotNull(runId);
         var vocabulary = Path.Combine(anvil.Home, "runs", runId!, "artifacts", "vocab.txt");
         var before = File.ReadAllBytes(vocabulary);

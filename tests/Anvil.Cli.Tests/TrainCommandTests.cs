@@ -55,23 +55,7 @@ public class TrainCommandTests
     {
         using var anvil = new AnvilProcess();
         var data = anvil.SampleFashionMnist();
-        string? runId = null;
-        using (var process = anvil.Start("train", "--data-dir", data, "--model", "mlp", "--epochs", "30", "--limit", "512"))
-        {
-            // Kill -9 as soon as the first epoch is reported (its checkpoint is written before the report).
-            string? line;
-            while ((line = process.StandardError.ReadLine()) is not null)
-            {
-                if (line.StartsWith("Run ", StringComparison.Ordinal))
-                    runId = line[4..36];
-                if (line.StartsWith("Epoch 1/30", StringComparison.Ordinal))
-                {
-                    process.Kill();
-                    break;
-                }
-            }
-            process.WaitForExit();
-        }
+        var runId = anvil.KillAfter("Epoch 1/30", "train", "--data-dir", data, "--model", "mlp", "--epochs", "30", "--limit", "512"); // kill -9 once the first epoch (and its checkpoint) is done
         Assert.NotNull(runId);
         Assert.Contains("running", anvil.Run("runs", "list").Stdout); // the killed process could not record its end
 

@@ -11,11 +11,11 @@ public class TransferRunTests
     private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
     // Images of 32x32 keep the test to seconds (ResNet-18 halves them five times, to 1x1).
-    private static string WriteRecipe(AnvilProcess anvil, string pretrained = "imagenet-resnet18")
+    private static string WriteRecipe(AnvilProcess anvil, string pretrained = "imagenet-resnet18", int epochs = 2)
     {
         var path = Path.Combine(anvil.Home, "transfer.json");
         File.WriteAllText(path, $$$"""
-            {"epochs": 2, "batch_size": 4, "optimizer": "adam", "learning_rate": 0.001, "validation_fraction": 0, "seed": 1,
+            {"epochs": {{{epochs}}}, "batch_size": 4, "optimizer": "adam", "learning_rate": 0.001, "validation_fraction": 0, "seed": 1,
              "transfer": {"pretrained": "{{{pretrained}}}", "image_size": 32, "scratch": true,
                           "groups": [{"name": "backbone", "layers": [0, 11], "learning_rate_factor": 0.1, "unfreeze_epoch": 2}]}}
             """);
@@ -83,6 +83,27 @@ public class TransferRunTests
         var prediction = JsonDocument.Parse(answer).RootElement.GetProperty("predictions")[0];
         Assert.Contains(prediction.GetProperty("label").GetString(), new[] { "blue", "red" });
         Assert.Equal(1.0, prediction.GetProperty("probabilities").EnumerateObject().Sum(p => p.Value.GetDouble()), 4);
+    }
+
+    [Fact]
+    public void AFineTuningKilledAfterItsFirstEpochResumesAndStillUnfreezesOnSchedule()
+    {
+        using var anvil = new AnvilProcess();
+        var folder = WriteFolder(anvil, "blue", "red");
+        var runId = anvil.KillAfter("Epoch 1/3", "train", "--data", folder, "--recipe", WriteRecipe(anvil, epochs: 3)); // kill -9 once the first epoch (and its checkpoint) is done
+
+        Assert.NotNull(runId);
+        var resumed = anvil.Run("train", "--resume", runId!, "--json");
+
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("resuming from its last checkpoint", resumed.Stderr);
+        Assert.Contains("Epoch 2: unfreezing backbone", resumed.Stderr); // the schedule holds across the restart
+        Assert.Contains("Epoch 3/3", resumed.Stderr);
+        var result = LastJsonLine(resumed.Stdout);
+        Assert.Equal(3, result.GetProperty("epochs").GetInt32());
+        Assert.InRange(result.GetProperty("test_accuracy").GetDouble(), 0.0, 1.0);
+        var show = JsonDocument.Parse(anvil.Run("runs", "show", runId!, "--json").Stdout).RootElement;
+        Assert.Equal("finished", show.GetProperty("status").GetString());
     }
 
     [Fact]

@@ -69,6 +69,30 @@ internal sealed class AnvilProcess : IDisposable
         return Process.Start(info)!;
     }
 
+    /// <summary>
+    /// Starts a training and kills it (SIGKILL) as soon as it reports <paramref name="epochLine"/>, e.g. "Epoch 1/4" (the
+    /// epoch's checkpoint is written before the report); returns the run's id, null when it never printed one.
+    /// </summary>
+    public string? KillAfter(string epochLine, params string[] args)
+    {
+        string? runId = null;
+        using var process = Start(args);
+        string? line;
+        while ((line = process.StandardError.ReadLine()) is not null)
+        {
+            if (line.StartsWith("Run ", StringComparison.Ordinal))
+                runId = line[4..36];
+            if (line.StartsWith(epochLine, StringComparison.Ordinal))
+            {
+                process.Kill();
+                break;
+            }
+        }
+
+        process.WaitForExit();
+        return runId;
+    }
+
     public (int ExitCode, string Stdout, string Stderr) Run(params string[] args)
     {
         using var process = Start(args);
