@@ -102,7 +102,7 @@ internal static class ModelsCommand
 
         var models = new Command("models", "Registered models, versions and aliases.")
         {
-            list, show, alias, logPolicy, ChampionCommands.Rollback(registries, org), ChampionCommands.Shadow(registries, org, json),
+            list, show, alias, logPolicy, TrustCommand.Create(registries, org, json), ChampionCommands.Rollback(registries, org), ChampionCommands.Shadow(registries, org, json),
         };
         models.Options.Add(json);
         models.Options.Add(org);

@@ -27,7 +27,21 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
             catalog.SetAlias(organizationId, modelName, alias, version.Version);
         else if (catalog.Find(organizationId, modelName) is { } registered && !registered.Aliases.ContainsKey(Champion))
             catalog.SetAlias(organizationId, modelName, Champion, version.Version);
+        WriteTrust(version);
         return version;
+    }
+
+    /// <summary>
+    /// Gathers the version's trust report from the registry as it is now and writes it, signed, with its summary
+    /// (<see cref="TrustFiles"/>): at registration, and again after a later robustness test, cv or audit.
+    /// </summary>
+    public TrustReport WriteTrust(ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        using var signer = ManifestSigner.OpenOrCreate(home);
+        var files = ModelVersionFiles.Open(version.Directory, signer, version.ManifestDigest);
+        var report = new TrustReportBuilder(runs, TimeProvider.System).Build(version, files.Manifest);
+        return TrustFiles.Write(version.Directory, report, signer, TrustSummary.Render);
     }
 
     /// <summary>

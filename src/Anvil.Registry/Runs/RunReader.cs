@@ -43,6 +43,12 @@ internal sealed class RunReader(AnvilHome home)
             parameters.Add(("@name", "%" + Escape(filter.NameContains) + "%"));
         }
 
+        if (filter.DatasetHash is not null)
+        {
+            conditions.Add("dataset_hash = @dataset");
+            parameters.Add(("@dataset", filter.DatasetHash));
+        }
+
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions) + " ";
         return Load(session, $"SELECT id FROM runs {where}{NewestFirst} LIMIT @limit", epochs, [.. parameters]);
     }
