@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Anvil.Cli.Pipeline;
 using Anvil.Registry.Runs;
+using Anvil.Registry.Versions;
 using Anvil.Training.Runs;
 
 namespace Anvil.Cli.Commands;
@@ -18,9 +19,13 @@ internal static class RetrainCommand
         var promote = new Option<bool>("--promote") { Description = "Move 'champion' to the challenger when the gate passes (the old one stays as 'previous'); exit code 4 when it refuses." };
         var shadow = new Option<int>("--shadow") { Description = "Also replay the last N logged inputs through champion and challenger (0: none)." };
         var json = new Option<bool>("--json") { Description = "End with one JSON line of the figures on stdout." };
+        var require = new Option<string[]>("--require")
+        {
+            Description = "A minimum the challenger's trust report must meet to be promoted, e.g. robust_accuracy>=0.6 or dp_epsilon<=3 (repeatable); a figure not measured fails it.",
+        };
         var command = new Command("retrain", "Train a challenger on the champion's data plus feedback-labelled logged inputs, register it as 'challenger', and gate it against the champion (test set within --tolerance, McNemar p < 0.05 on held-out feedback).")
         {
-            model, org, heldOut, seed, tolerance, promote, shadow, json,
+            model, org, heldOut, seed, tolerance, promote, shadow, json, require,
         };
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
@@ -30,7 +35,11 @@ internal static class RetrainCommand
                 throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {p.GetValue(tolerance)}.");
             if (p.GetValue(shadow) < 0)
                 throw new ArgumentException($"--shadow must be 0 (no replay) or a number of logged inputs; got {p.GetValue(shadow)}.");
-            var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), p.GetValue(tolerance), p.GetValue(promote), p.GetValue(shadow));
+            var requirements = (p.GetValue(require) ?? []).Select(TrustRequirement.Parse).ToList(); // before anything is trained
+            var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), p.GetValue(tolerance), p.GetValue(promote), p.GetValue(shadow))
+            {
+                Requirements = requirements,
+            };
             var r = new Retrainer(registries, openStore(), Console.Error).Retrain(options, cancellationToken);
             if (r.Gate is not { } gate)
             {
@@ -41,10 +50,12 @@ internal static class RetrainCommand
             Console.WriteLine(Retrainer.Describe(r));
             if (r.Shadow is { } report)
                 Console.WriteLine(ShadowEvaluation.Describe(report));
-            Console.WriteLine(gate.Promote
+            foreach (var (requirement, failure) in r.Requirements ?? [])
+                Console.WriteLine(failure is null ? $"Requirement {requirement}: met." : $"Requirement {requirement}: not met.");
+            Console.WriteLine(r.Refusals.Count == 0
                 ? r.Promoted ? $"Gate passed: v{r.Challenger.Version} is now 'champion', v{r.Champion.Version} is 'previous' (./anvil models rollback {r.Challenger.ModelName} --org {organization.Name} undoes it)."
                     : $"Gate passed: promote with ./anvil retrain --promote, or ./anvil models alias {r.Challenger.ModelName} champion {r.Challenger.Version} --org {organization.Name}."
-                : $"Gate refused promotion: {string.Join("; ", gate.Reasons)}.");
+                : $"Gate refused promotion: {string.Join("; ", r.Refusals)}.");
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonOutput.Serialize(new
@@ -63,9 +74,10 @@ internal static class RetrainCommand
                     only_champion_correct = gate.OnlyChampionCorrect,
                     p_value = gate.PValue,
                     too_small = gate.TooSmall,
-                    promotable = gate.Promote,
+                    promotable = r.Refusals.Count == 0,
                     promoted = r.Promoted,
-                    reasons = gate.Reasons,
+                    reasons = r.Refusals,
+                    requirements = (r.Requirements ?? []).Select(q => new { requirement = q.Requirement, met = q.Failure is null, failure = q.Failure }),
                     shadow = r.Shadow,
                 }));
             }

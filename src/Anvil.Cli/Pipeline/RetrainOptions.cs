@@ -1,4 +1,10 @@
 namespace Anvil.Cli.Pipeline;
 
-/// <summary>What `anvil retrain` was asked: the model, the feedback split, the gate's tolerance and whether to promote.</summary>
-internal sealed record RetrainOptions(string OrganizationId, string Model, double HeldOut, int Seed, double TolerancePoints, bool Promote, int Shadow);
+/// <summary>
+/// What `anvil retrain` was asked: the model, the feedback split, the gate's tolerance, whether to promote, and the
+/// minimums the challenger's trust report must meet (<c>--require</c>).
+/// </summary>
+internal sealed record RetrainOptions(string OrganizationId, string Model, double HeldOut, int Seed, double TolerancePoints, bool Promote, int Shadow)
+{
+    public IReadOnlyList<Anvil.Registry.Versions.TrustRequirement> Requirements { get; init; } = [];
+}

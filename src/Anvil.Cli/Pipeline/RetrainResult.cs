@@ -4,7 +4,10 @@ using Anvil.Training.Runs;
 
 namespace Anvil.Cli.Pipeline;
 
-/// <summary>What a retrain did: the run, the challenger it registered, both models' figures, the gate's verdict and the shadow replay.</summary>
+/// <summary>
+/// What a retrain did: the run, the challenger it registered, both models' figures, the gate's verdict, the
+/// <c>--require</c> checks on the challenger's trust report (requirement → null when met, else why) and the shadow replay.
+/// </summary>
 internal sealed record RetrainResult(
     ModelVersion Champion,
     RunSummary Run,
@@ -15,4 +18,9 @@ internal sealed record RetrainResult(
     double ChallengerTestAccuracy = 0,
     GateDecision? Gate = null,
     bool Promoted = false,
-    ShadowReport? Shadow = null);
+    ShadowReport? Shadow = null,
+    IReadOnlyList<(string Requirement, string? Failure)>? Requirements = null)
+{
+    /// <summary>Why the challenger may not be promoted: the gate's reasons, then each unmet requirement.</summary>
+    public IReadOnlyList<string> Refusals => [.. Gate?.Reasons ?? [], .. (Requirements ?? []).Where(r => r.Failure is not null).Select(r => r.Failure!)];
+}

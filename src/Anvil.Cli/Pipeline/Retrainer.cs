@@ -66,6 +66,9 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var championHeldOut = Correct(championScorer.Predict(heldOut.Inputs), heldOut.Labels);
         var challengerHeldOut = Correct(challengerScorer.Predict(heldOut.Inputs), heldOut.Labels);
         var gate = new PromotionGate(o.TolerancePoints).Judge(new GateFigures(championTest, challengerTest, championHeldOut, challengerHeldOut));
+        var trust = TrustFiles.Read(challenger.Directory, challenger.ManifestDigest, signer); // written and signed by Register
+        var requirements = o.Requirements.Select(r => (r.ToString(), r.Check(trust))).ToList();
+        var promotable = gate.Promote && requirements.All(r => r.Item2 is null);
         recorder.LogMetrics(summary.RunId, new Dictionary<string, double>
         {
             ["gate_champion_test_accuracy"] = championTest,
@@ -73,15 +76,15 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
             ["gate_champion_feedback_accuracy"] = gate.ChampionHeldOutAccuracy,
             ["gate_challenger_feedback_accuracy"] = gate.ChallengerHeldOutAccuracy,
             ["gate_mcnemar_p"] = gate.PValue,
-            ["gate_promotable"] = gate.Promote ? 1 : 0,
+            ["gate_promotable"] = promotable ? 1 : 0,
         });
         var shadow = o.Shadow > 0
             ? ShadowEvaluation.Replay(new LoggedInputs(registries.Database, registries.Time).Recent(o.OrganizationId, o.Model, o.Shadow), championScorer, challengerScorer)
             : null;
-        var promoted = o.Promote && gate.Promote;
+        var promoted = o.Promote && promotable;
         if (promoted)
             new ChampionMoves(registries.Database, registries.Time).Promote(o.OrganizationId, o.Model, challenger.Version);
-        return new RetrainResult(champion, summary, challenger, learnt.Count, heldOut.Count, championTest, challengerTest, gate, promoted, shadow);
+        return new RetrainResult(champion, summary, challenger, learnt.Count, heldOut.Count, championTest, challengerTest, gate, promoted, shadow, requirements);
     }
 
     private static bool[] Correct(int[] predicted, long[] labels) => predicted.Select((p, i) => p == labels[i]).ToArray();

@@ -30,7 +30,7 @@ public abstract class RunTagAndDeleteTests(RegistryBackend backend) : RegistryCo
     }
 
     [Fact]
-    public void ListsFilterByStatusAndNameTextTakenLiterally()
+    public void ListsFilterByStatusDatasetAndNameTextTakenLiterally()
     {
         using var home = new TempDirectory();
         var store = NewStore(home);
@@ -46,7 +46,10 @@ public abstract class RunTagAndDeleteTests(RegistryBackend backend) : RegistryCo
         Assert.Equal([widest.Id], store.ListRunSummaries(new RunFilter(acme, NameContains: "0%"), 10).Select(r => r.Id)); // nor is '%'
         Assert.Equal([widest.Id], store.ListRunSummaries(new RunFilter(acme, Status: RunStatus.Running), 10).Select(r => r.Id));
         Assert.Empty(store.ListRunSummaries(new RunFilter(acme, Status: RunStatus.Failed), 10));
-        Assert.Empty(store.ListRunSummaries(new RunFilter(acme), 10)[1].Epochs); // a summary leaves the curves out
+        var otherData = store.CreateRun("other data", NoParameters, "sha256:e", organizationId: acme);
+        Assert.Equal([otherData.Id], store.ListRunSummaries(new RunFilter(acme, DatasetHash: "sha256:e"), 10).Select(r => r.Id));
+        Assert.Equal([wide.Id], store.ListRunSummaries(new RunFilter(acme, Status: RunStatus.Finished, DatasetHash: "sha256:d"), 10).Select(r => r.Id));
+        Assert.Empty(store.ListRunSummaries(new RunFilter(acme), 10)[2].Epochs); // a summary leaves the curves out
         Assert.Single(store.FindRuns([wide.Id], acme)[0].Epochs);
     }
 
