@@ -26,6 +26,33 @@ public class RetrainBadInputTests
     }
 
     [Fact]
+    public void ARequirementTheChallengerDidNotMeasureRefusesPromotionAndABadRequirementTrainsNothing()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        LogFeedback(anvil, 7, "Sneaker", count: 8);
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--require", "robustness>=0.6"),
+            "names figure 'robustness', which a trust report does not hold", "robust_accuracy");
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--require", "robust_accuracy>0.6"),
+            "--require 'robust_accuracy>0.6' is not FIGURE>=NUMBER or FIGURE<=NUMBER");
+        Assert.DoesNotContain("retrain-", anvil.Run("runs", "list").Stdout, StringComparison.Ordinal);
+
+        var (exit, stdout, stderr) = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote",
+            "--require", "test_accuracy>=0", "--require", "robust_accuracy>=0.6", "--json");
+
+        Assert.True(exit == 4, stderr + stdout);
+        Assert.Contains("Requirement test_accuracy>=0: met.", stdout, StringComparison.Ordinal);
+        Assert.Contains("Requirement robust_accuracy>=0.6: not met.", stdout, StringComparison.Ordinal);
+        var figures = System.Text.Json.JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        var requirements = figures.GetProperty("requirements").EnumerateArray().ToList();
+        Assert.Equal([true, false], requirements.Select(r => r.GetProperty("met").GetBoolean()));
+        Assert.Equal("robust_accuracy>=0.6 is required but robust_accuracy was not measured for this version (attack its run with ./anvil robustness RUN, then refresh the report)",
+            requirements[1].GetProperty("failure").GetString());
+        Assert.Contains(requirements[1].GetProperty("failure").GetString()!, figures.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        Assert.Contains("aliases challenger → v2, champion → v1", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NoFeedbackLabelsOutsideTheClassesAndAForecasterAreOneClearLineAndNothingIsRegistered()
     {
         using var anvil = new AnvilProcess();
