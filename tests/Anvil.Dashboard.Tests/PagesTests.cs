@@ -102,6 +102,12 @@ public sealed class PagesTests(DashboardFixture fixture)
         Assert.Contains("run baseline-cnn", body, StringComparison.Ordinal);
         Assert.Contains("gate: challenger_test_accuracy 0.86, champion_test_accuracy 0.81, mcnemar_p 0.003, promotable 1", body, StringComparison.Ordinal);
         Assert.Equal(["v2", "v1"], await page.Locator("tbody th[scope=row]").AllTextContentsAsync());
+        var trust = await page.Locator("tbody tr").Nth(1).Locator("details.trust").TextContentAsync();
+        Assert.Contains("verified: 2 of 6 measured", trust, StringComparison.Ordinal);
+        Assert.Contains("robust_accuracy 0.41", trust, StringComparison.Ordinal);
+        Assert.Contains("not measured: no cv run of this dataset", trust, StringComparison.Ordinal);
+        Assert.Contains("Refusing the trust report: it changed on disk", await page.Locator("tbody tr").Nth(0).TextContentAsync(), StringComparison.Ordinal); // v2's was changed
+        await page.Locator("tbody tr").Nth(1).Locator("details.trust summary").ClickAsync();
         await ShotAsync(page, "model");
     }
 

@@ -88,13 +88,14 @@ internal static class ModelsApi
             return Pages.NotFound(context, $"model '{name}'");
         var versions = catalog.Versions(organization, name);
         var versionRuns = runs.FindRuns([.. versions.Select(v => v.RunId).OfType<string>().Distinct()], organization).ToDictionary(run => run.Id);
+        var verifier = context.RequestServices.GetService(typeof(ManifestSigner)) as ManifestSigner;
         var views = versions.OrderByDescending(v => v.Version).Select(version =>
         {
             var aliases = model.Aliases.Where(a => a.Value == version.Version).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
             var run = version.RunId is { } id ? versionRuns.GetValueOrDefault(id) : null;
             try
             {
-                return new VersionView(version, aliases, ModelVersionFiles.ReadManifest(version), null, run);
+                return WithTrust(new VersionView(version, aliases, ModelVersionFiles.ReadManifest(version), null, run), verifier);
             }
             catch (Exception e) when (e is RegistryException or IOException or UnauthorizedAccessException)
             {
@@ -102,5 +103,20 @@ internal static class ModelsApi
             }
         }).ToList();
         return Pages.Render<ModelPage>(context, new() { ["Model"] = model, ["Versions"] = views, ["Notice"] = notice });
+    }
+
+    // The trust report is shown only once its signature and the manifest it names are checked, as ./anvil models trust does.
+    private static VersionView WithTrust(VersionView view, ManifestSigner? verifier)
+    {
+        if (verifier is null)
+            return view with { TrustError = "This server holds no verification key, so the trust report is not shown." };
+        try
+        {
+            return view with { Trust = TrustFiles.Read(view.Version.Directory, view.Version.ManifestDigest, verifier) };
+        }
+        catch (Exception e) when (e is RegistryException or IOException or UnauthorizedAccessException) // its message names server paths
+        {
+            return view with { TrustError = $"Refusing the trust report: it changed on disk since it was signed, or belongs to another version or key. An owner writes it again with ./anvil models trust {view.Version.ModelName} --org ORG --version {view.Version.Version} --refresh." };
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Anvil.Registry.Versions;
 using Microsoft.Playwright;
 
 namespace Anvil.Dashboard.Tests.Support;
@@ -54,8 +55,9 @@ public sealed class DashboardFixture : IAsyncLifetime
         Host.AddEvaluation(AcmeRuns[0]);
         Host.AddEvaluation(GlobexRun);
         DashboardHost.AddPlots(GlobexRun);
-        Host.AddVersion(Host.Acme, "fashion", seed: 1, runId: AcmeRuns[0].Id);
-        Host.AddVersion(Host.Acme, "fashion", seed: 2, runId: AcmeRuns[1].Id);
+        Host.AddTrust(Host.AddVersion(Host.Acme, "fashion", seed: 1, runId: AcmeRuns[0].Id));
+        var tampered = Host.AddTrust(Host.AddVersion(Host.Acme, "fashion", seed: 2, runId: AcmeRuns[1].Id));
+        File.AppendAllText(Path.Combine(tampered.Directory, TrustFiles.ReportFile), " "); // a changed byte: refused, never shown
         Host.Catalog.SetAlias(Host.Acme.Id, "fashion", "champion", 1);
         Host.AddVersion(Host.Acme, "digits", seed: 5);
         DigitsViewerKey = Host.CreateKey(Host.Acme, Role.Viewer, "digits-only", models: ["digits"]);
