@@ -97,4 +97,27 @@ public class TrustCommandTests
         Assert.Equal(audited.GetProperty("label_issues").GetDouble(), auditSection.GetProperty("values").GetProperty("audit_label_issues").GetDouble());
         Assert.Equal(audited.GetProperty("estimated_noise_rate").GetDouble(), auditSection.GetProperty("values").GetProperty("audit_estimated_noise_rate").GetDouble());
     }
+
+    [Fact]
+    public void APrivatelyTrainedVersionCarriesItsPrivacyFigures()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        var spec = Path.Combine(anvil.Home, "dp-cnn.json");
+        File.Copy(Path.Combine(AnvilProcess.RepositoryRoot, "samples", "privacy", "spec.json"), spec);
+        var trained = anvil.Run("train", "--data-dir", data, "--model", spec, "--epochs", "1", "--limit", "128", "--batch-size", "32",
+            "--optimizer", "sgd", "--lr", "1", "--dp-epsilon", "8", "--dp-delta", "1e-3", "--dp-clip", "0.5", "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        Assert.Equal(0, anvil.Run("register", runId[..10], "--name", "fashion", "--org", "acme").ExitCode);
+        var metrics = JsonDocument.Parse(anvil.Run("runs", "show", runId, "--json").Stdout).RootElement.GetProperty("metrics");
+
+        var privacy = Trust(anvil).GetProperty("privacy");
+
+        Assert.Equal("measured", privacy.GetProperty("status").GetString());
+        foreach (var figure in new[] { "dp_epsilon", "dp_delta", "dp_noise_multiplier", "dp_max_grad_norm", "dp_sampling_rate" })
+            Assert.Equal(metrics.GetProperty(figure).GetDouble(), privacy.GetProperty("values").GetProperty(figure).GetDouble());
+        Assert.Equal(0.5, privacy.GetProperty("values").GetProperty("dp_max_grad_norm").GetDouble());
+    }
 }
