@@ -55,6 +55,17 @@ public sealed class ModelVersionFilesTests : ServedModelTest
     }
 
     [Fact]
+    public void TheTrustReportBesideTheManifestIsCheckedOnItsOwnAndAnyOtherNameStillRefuses()
+    {
+        foreach (var name in TrustFiles.Names)
+            File.WriteAllText(Path.Combine(Version.Directory, name), "rewritten after sealing");
+        Assert.Equal(Version.ManifestDigest, ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest).Digest);
+        Assert.Throws<RegistryException>(() => TrustFiles.Read(Version.Directory, Version.ManifestDigest, Host.Signer)); // not signed as a report
+        File.WriteAllText(Path.Combine(Version.Directory, "trust.json.bak"), "{}");
+        Assert.Contains("trust.json.bak", Refusal(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ManifestSignedByAnotherKeyIsRefused()
     {
         var otherHome = new AnvilHome(Path.Combine(Host.Directory, "other"));
