@@ -94,7 +94,8 @@ public class RetrainCommandTests(ITestOutputHelper output)
         });
         // A champion of 806 images and 2 epochs moves several points on a 512-image test set from one retrain to the
         // next; this test is about the feedback gain and a promotion without failed requests, so the tolerance is wide.
-        var retrained = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote", "--tolerance", "20", "--shadow", "100", "--json");
+        var retrained = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote", "--tolerance", "20", "--shadow", "100",
+            "--require", "test_macro_auc>=0.5", "--require", "test_accuracy>=0.05", "--json");
         for (var i = 0; i < 100 && !answeredBy.Contains(2); i++) // bounded: the server polls aliases every second
             await Task.Delay(100);
         await stop.CancelAsync();
@@ -108,6 +109,8 @@ public class RetrainCommandTests(ITestOutputHelper output)
         Assert.True(figures.GetProperty("challenger_feedback_accuracy").GetDouble() >= figures.GetProperty("champion_feedback_accuracy").GetDouble() + 0.10, retrained.Stdout);
         Assert.InRange(figures.GetProperty("p_value").GetDouble(), 0, 0.05);
         Assert.Equal(100, figures.GetProperty("shadow").GetProperty("replayed").GetInt32());
+        Assert.All(figures.GetProperty("requirements").EnumerateArray(), r => Assert.True(r.GetProperty("met").GetBoolean(), r.ToString())); // read from the challenger's signed trust report
+        Assert.Contains("Requirement test_macro_auc>=0.5: met.", retrained.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, failed);
         Assert.Contains(1, answeredBy);
         Assert.Contains(2, answeredBy);
