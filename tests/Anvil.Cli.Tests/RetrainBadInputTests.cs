@@ -38,16 +38,19 @@ public class RetrainBadInputTests
         Assert.DoesNotContain("retrain-", anvil.Run("runs", "list").Stdout, StringComparison.Ordinal);
 
         var (exit, stdout, stderr) = anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--promote",
-            "--require", "test_accuracy>=0", "--require", "robust_accuracy>=0.6", "--json");
+            "--require", "test_accuracy>=0", "--require", "cv_mean_accuracy>=0.6", "--require", "robust_accuracy_linf_0.05>=0", "--json");
 
         Assert.True(exit == 4, stderr + stdout);
         Assert.Contains("Requirement test_accuracy>=0: met.", stdout, StringComparison.Ordinal);
-        Assert.Contains("Requirement robust_accuracy>=0.6: not met.", stdout, StringComparison.Ordinal);
+        Assert.Contains("Requirement cv_mean_accuracy>=0.6: not met.", stdout, StringComparison.Ordinal);
+        Assert.Contains("Attacking the challenger (linf, ε 0.05, PGD-10) for --require", stderr, StringComparison.Ordinal);
         var figures = System.Text.Json.JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
         var requirements = figures.GetProperty("requirements").EnumerateArray().ToList();
-        Assert.Equal([true, false], requirements.Select(r => r.GetProperty("met").GetBoolean()));
-        Assert.Equal("robust_accuracy>=0.6 is required but robust_accuracy was not measured for this version (attack its run with ./anvil robustness RUN, then refresh the report)",
+        Assert.Equal([true, false, true], requirements.Select(r => r.GetProperty("met").GetBoolean()));
+        Assert.Equal("cv_mean_accuracy>=0.6 is required but cv_mean_accuracy was not measured for this version (run ./anvil cv on the same data, then refresh the report)",
             requirements[1].GetProperty("failure").GetString());
+        var trust = System.Text.Json.JsonDocument.Parse(anvil.Run("models", "trust", "fashion", "--org", "acme", "--version", "2", "--json").Stdout).RootElement;
+        Assert.True(trust.GetProperty("robustness").GetProperty("values").GetProperty("robust_accuracy_linf_0.05").GetDouble() >= 0); // measured on the challenger, signed
         Assert.Contains(requirements[1].GetProperty("failure").GetString()!, figures.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
         Assert.Contains("aliases challenger → v2, champion → v1", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal);
     }

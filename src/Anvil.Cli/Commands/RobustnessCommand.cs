@@ -47,9 +47,8 @@ internal static class RobustnessCommand
             var attackNorm = p.GetValue(norm) == "l2" ? AttackNorm.L2 : AttackNorm.Linf;
             Console.Error.WriteLine($"Attacking run {recorded.Id[..12]} on {Math.Min(p.GetValue(limit), data.Test.Count):N0} test images ({p.GetValue(norm)}, ε {p.GetValue(eps)}, PGD {p.GetValue(steps)} steps)...");
             var report = RobustnessEvaluation.Run(model, preprocessing, data.Test, attackNorm, epsilons, p.GetValue(steps), p.GetValue(limit), p.GetValue(seed));
-            var name = p.GetValue(norm)!;
-            var metrics = report.Points.ToDictionary(pt => $"robust_accuracy_{name}_{pt.Epsilon.ToString(CultureInfo.InvariantCulture)}", pt => pt.PgdAccuracy);
-            recorder.LogMetrics(recorded.Id, metrics);
+            var name = report.NormName;
+            recorder.LogMetrics(recorded.Id, report.ToMetrics());
             if (p.GetValue(json))
             {
                 Console.WriteLine(JsonOutput.Serialize(new

@@ -41,6 +41,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
 
         var artifacts = new RunArtifacts(championRun.ArtifactsDirectory);
         var (recipe, spec) = (artifacts.LoadRecipe(), artifacts.LoadSpec());
+        ChallengerAttack.EnsureAttackable(o.Requirements, spec, manifest.InputKind);
         long[] shape = [learnt.Count, .. manifest.Signature.Inputs[0].Shape.Skip(1)];
         using var added = new AddedSamples(new TensorDataset(tensor(learnt.Inputs, shape), tensor(learnt.Labels), manifest.Signature.ClassLabels));
         progress.WriteLine($"Retraining '{o.Model}' v{champion.Version} (run {championRun.Id[..12]}) with {learnt.Count} feedback samples; {heldOut.Count} held out to judge it.");
@@ -52,7 +53,8 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
 
         var lineage = new ModelRetraining(champion.Version, champion.ManifestDigest, championRun.Id, manifest.DatasetHash,
             learnt.Count, heldOut.Count, feedback.Hash(), o.HeldOut, o.Seed);
-        var challenger = new ModelRegistration(registries.Home, runs, registries.Catalog).Register(summary.RunId, o.OrganizationId, o.Model, ChampionMoves.Challenger, lineage);
+        var registration = new ModelRegistration(registries.Home, runs, registries.Catalog);
+        var challenger = registration.Register(summary.RunId, o.OrganizationId, o.Model, ChampionMoves.Challenger, lineage);
         var challengerFiles = ModelVersionFiles.Open(challenger.Directory, signer, challenger.ManifestDigest);
 
         progress.WriteLine("Scoring champion and challenger in ONNX Runtime on the original test set and the held-out feedback...");
@@ -66,6 +68,11 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var championHeldOut = Correct(championScorer.Predict(heldOut.Inputs), heldOut.Labels);
         var challengerHeldOut = Correct(challengerScorer.Predict(heldOut.Inputs), heldOut.Labels);
         var gate = new PromotionGate(o.TolerancePoints).Judge(new GateFigures(championTest, challengerTest, championHeldOut, challengerHeldOut));
+        if (ChallengerAttack.Points(o.Requirements) is { Count: > 0 } attacks)
+        {
+            ChallengerAttack.Run(recorder, summary.RunId, test.Test, attacks, progress);
+            registration.WriteTrust(challenger); // with the figures just recorded
+        }
         var trust = TrustFiles.Read(challenger.Directory, challenger.ManifestDigest, signer); // written and signed by Register
         var requirements = o.Requirements.Select(r => (r.ToString(), r.Check(trust))).ToList();
         var promotable = gate.Promote && requirements.All(r => r.Item2 is null);

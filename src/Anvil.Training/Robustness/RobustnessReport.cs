@@ -9,4 +9,12 @@ public sealed record RobustPoint(double Epsilon, double FgsmAccuracy, double Pgd
 /// </summary>
 public sealed record RobustnessReport(
     AttackNorm Norm, int Steps, int Samples, double CleanAccuracy, IReadOnlyList<RobustPoint> Points,
-    double UnboundedAccuracy, IReadOnlyList<string> Warnings);
+    double UnboundedAccuracy, IReadOnlyList<string> Warnings)
+{
+    /// <summary>The norm as options and metric names spell it: <c>linf</c> or <c>l2</c>.</summary>
+    public string NormName => Norm == AttackNorm.L2 ? "l2" : "linf";
+
+    /// <summary>What a run records: PGD accuracy at each ε as <c>robust_accuracy_linf_0.1</c>, ….</summary>
+    public IReadOnlyDictionary<string, double> ToMetrics() =>
+        Points.ToDictionary(p => $"robust_accuracy_{NormName}_{p.Epsilon.ToString(System.Globalization.CultureInfo.InvariantCulture)}", p => p.PgdAccuracy);
+}

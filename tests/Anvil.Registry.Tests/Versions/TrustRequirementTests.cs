@@ -30,7 +30,20 @@ public sealed class TrustRequirementTests
         Assert.Contains("not measured", TrustRequirement.Parse("robust_accuracy>=0.1").Check(null), StringComparison.Ordinal); // no report at all
     }
 
+    [Fact]
+    public void RobustAccuracyAtANamedEpsilonIsSpelledAsTheRunRecordsIt()
+    {
+        var requirement = TrustRequirement.Parse("robust_accuracy_linf_0.10>=0.4");
+
+        Assert.Equal("robust_accuracy_linf_0.1", requirement.Figure);
+        Assert.Equal(("linf", 0.1), requirement.AttackPoint);
+        Assert.Null(requirement.Check(TrustFilesTests.Report()));
+        Assert.Null(TrustRequirement.Parse("robust_accuracy>=0.4").AttackPoint); // no ε to attack at
+    }
+
     [Theory]
+    [InlineData("robust_accuracy_linf_0>=0.6", "with ε > 0")]
+    [InlineData("robust_accuracy_l2_e>=0.6", "with ε > 0")]
     [InlineData("robust_accuracy>0.6", "is not FIGURE>=NUMBER or FIGURE<=NUMBER")]
     [InlineData("robust_accuracy>=", "is not FIGURE>=NUMBER")]
     [InlineData("robust_accuracy>=high", "is not FIGURE>=NUMBER")]
