@@ -65,6 +65,10 @@ public class CompressVersionTests
         Assert.Equal(shown.GetProperty("versions")[0].GetProperty("manifest_digest").GetString(), source.GetProperty("manifest_digest").GetString());
         Assert.Equal("int8-static", source.GetProperty("method").GetString());
         Assert.False(shown.GetProperty("sources").TryGetProperty("1", out _));
+        Assert.Equal(0, anvil.Run("robustness", runId[..10], "--eps", "0.1", "--steps", "2", "--limit", "20").ExitCode);
+        var trust = JsonDocument.Parse(anvil.Run("models", "trust", "fashion", "--org", "acme", "--version", "2", "--refresh", "--json").Stdout).RootElement;
+        Assert.Equal(json.GetProperty("accuracy").GetDouble(), trust.GetProperty("metrics").GetProperty("values").GetProperty("test_accuracy").GetDouble()); // the int8 graph's own
+        Assert.Contains("int8-static of version 1 was not attacked", trust.GetProperty("robustness").GetProperty("note").GetString(), StringComparison.Ordinal);
         BadInputTests.AssertOneClearError(anvil.Run("compress", "--model", "fashion", "--org", "acme", "--version", "2", "--method", "int8-dynamic"),
             "version 2 is already int8-static", "--version 1");
 

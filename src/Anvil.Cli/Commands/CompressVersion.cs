@@ -37,6 +37,7 @@ internal static class CompressVersion
         var compressed = catalog.AddVersion(selector.OrganizationId, source.ModelName, files.Directory, files.Digest, runId);
         if (aliasTo is not null)
             catalog.SetAlias(selector.OrganizationId, source.ModelName, aliasTo, compressed.Version);
+        new Pipeline.ModelRegistration(registries.Home, new Registry.Runs.RunStore(registries.Database, registries.Home), catalog).WriteTrust(compressed);
         return new Result(source, compressed, method, q.Source, q.Compressed);
     }
 

@@ -21,8 +21,10 @@ internal sealed class TrustReportBuilder(IRunStore runs, TimeProvider time)
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(manifest);
         var (run, missing) = FindRun(version);
-        var metrics = run?.Metrics ?? manifest.Metrics;
-        var source = run is null ? "the version's signed manifest" : $"run {run.Id}";
+        // A compressed version shares its source's run, but its graph is another: only the manifest's figures are its own.
+        var derived = manifest.Source is { } origin ? $"{origin.Method} of version {origin.Version}" : null;
+        var metrics = derived is null && run is not null ? run.Metrics : manifest.Metrics;
+        var source = derived is null && run is not null ? $"run {run.Id}" : "the version's signed manifest";
         return new TrustReport
         {
             ManifestDigest = version.ManifestDigest,
@@ -34,9 +36,11 @@ internal sealed class TrustReportBuilder(IRunStore runs, TimeProvider time)
                 "measured on the run's test split, one view per input as served"),
             RocAuc = manifest.OutputKind != ModelManifest.Probabilities ? TrustSection.Missing("not a classifier: it has no ROC curve")
                 : TrustSection.Of(source, Pick(metrics, k => k.StartsWith("test_", StringComparison.Ordinal) && k.Contains("auc", StringComparison.Ordinal)), "one-vs-rest, per class and macro-averaged"),
-            Robustness = missing ?? Robustness(run!),
+            Robustness = missing ?? (derived is null ? Robustness(run!)
+                : TrustSection.Missing($"this {derived} was not attacked; run {run!.Id[..12]}'s robustness figures are of the float graph")),
             Privacy = missing ?? (run!.Metrics.ContainsKey("dp_epsilon")
-                ? TrustSection.Of(source, Pick(run.Metrics, k => k.StartsWith("dp_", StringComparison.Ordinal)), "dp_epsilon is the ε spent (RDP accountant); dp_noise_multiplier is σ, dp_max_grad_norm the clipping norm C")
+                ? TrustSection.Of($"run {run.Id}", Pick(run.Metrics, k => k.StartsWith("dp_", StringComparison.Ordinal)),
+                    "dp_epsilon is the ε spent (RDP accountant); dp_noise_multiplier is σ, dp_max_grad_norm the clipping norm C" + (derived is null ? "" : "; compression is post-processing, so the guarantee holds for it too"))
                 : TrustSection.Missing("the run was not trained with differential privacy (it records no dp_epsilon)")),
             CrossValidation = SameData(version, manifest, "cv_mean_", CrossValidation),
             DataAudit = SameData(version, manifest, "audit_label_issues", Audit),
