@@ -83,7 +83,11 @@ public class ExportCommandTests
     }
 
     /// <summary>The probabilities the bundle's C# and JavaScript snippets print for <paramref name="inputs"/> (onnxruntime-node installed first).</summary>
-    private static async Task<double[][][]> CSharpAndJavaScriptAnswersAsync(string bundle, params string[] inputs)
+    private static async Task<double[][][]> CSharpAndJavaScriptAnswersAsync(string bundle, params string[] inputs) =>
+        [.. (await CSharpAndJavaScriptOutputsAsync(bundle, inputs)).Select(Probabilities)];
+
+    /// <summary>What the bundle's C# and JavaScript snippets print for <paramref name="inputs"/> (default inputs.json).</summary>
+    private static async Task<string[]> CSharpAndJavaScriptOutputsAsync(string bundle, params string[] inputs)
     {
         if (inputs.Length == 0)
             inputs = ["inputs.json"];
@@ -97,7 +101,7 @@ public class ExportCommandTests
 
         var js = await AnvilProcess.RunProgram(bundle, null, "node", ["js/predict.mjs", .. inputs]);
         Assert.True(js.ExitCode == 0, js.Output);
-        return [Probabilities(csharp.Output), Probabilities(js.Output)];
+        return [csharp.Output, js.Output];
     }
 
     [Fact]
@@ -234,6 +238,52 @@ public class ExportCommandTests
         Assert.NotEqual(0, unknownJs.ExitCode);
         Assert.Contains("The model has no feature 'f9'; its features are f1, f2, f3.", unknownJs.Output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ATextModelsBundleTokenizesAsTheServerDoes()
+    {
+        using var anvil = new AnvilProcess();
+        var trained = anvil.Run("train", "--recipe", TextRunTests.WriteRecipe(anvil, epochs: 1), "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        Assert.Equal(0, anvil.Run("register", runId, "--name", "spam", "--org", "acme").ExitCode);
+        // case, accents, punctuation and symbols, tabs and newlines (dropped: they join words, as on the server),
+        // CJK ideographs, the literal special tokens, a Turkish capital I, Greek capitals, and a text past max_length (64)
+        string[] texts =
+        [
+            "Meeting moved to noon, see you there",
+            "WIN a FREE cruise!!! Call now: 555-0199 $$$ <click> here",
+            "Ünïcödé café naïve résumé — “quotes” and the émojis 🎉 for you",
+            "tabs\tand\nnew\r\nlines in the mail, with_underscores too",
+            "中文字符 mixed with the english words of the list",
+            "[UNK] and [PAD] literally, İstanbul ΣΊΣΥΦΟΣ and the money",
+            string.Join(' ', Enumerable.Repeat("free money now", 40)),
+        ];
+        var inputs = JsonSerializer.Serialize(new { inputs = texts });
+        var served = await ServedAsync(anvil, ServeCommandTests.CreateKey(anvil), "/v1/models/spam/predict", inputs);
+
+        var bundle = Path.Combine(anvil.Home, "bundle");
+        var exported = anvil.Run("export", "spam", "--org", "acme", "--out", bundle);
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        Assert.True(File.Exists(Path.Combine(bundle, "vocab.txt")));
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), inputs);
+        var truncated = Truncated(served);
+        Assert.Equal([false, false, false, false, false, false, true], truncated);
+        foreach (var (output, snippet) in (await CSharpAndJavaScriptOutputsAsync(bundle)).Zip(new[] { "C#", "JavaScript" }))
+        {
+            AssertClose(Probabilities(served), Probabilities(output), snippet);
+            Assert.Equal(truncated, Truncated(output));
+        }
+
+        File.AppendAllText(Path.Combine(bundle, "vocab.txt"), "extra\n");
+        var refused = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("vocab.txt does not match its digest", refused.Output, StringComparison.Ordinal);
+    }
+
+    private static bool[] Truncated(string json) =>
+        [.. JsonDocument.Parse(json.Trim().Split('\n')[^1]).RootElement.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("truncated").GetBoolean())];
 
     [Fact]
     public void AFolderInUseAnUnknownModelAndAMissingInt8VersionAreOneClearError()

@@ -17,6 +17,7 @@ internal static class BundleReadme
         {
             "image" => $"images as raw 0–255 pixel arrays [{p.Channels}, {p.Height}, {p.Width}] (channels, height, width); the snippets also take PNG/JPEG files, converted as the server converts them ({(p.Channels == 1 ? "grey: BT.601 luma in float32" : "R, G, B planes")}, alpha ignored). The C# snippet resizes another size with the server's own call (SkiaSharp, bilinear); the Python and JavaScript snippets refuse an image that is not {p.Width}×{p.Height}, since their libraries' resizing differs from the server's",
             "series" => $"windows of {p.SequenceLength} steps in the data's own unit",
+            "tokens" => $"token ids: the snippets take texts (`{{\"inputs\": [\"text\", ...]}}`) and tokenize them as the server does with `{p.Tokenizer!.Vocabulary}` ({(p.Tokenizer.Lowercase ? "lower-cased, " : "")}BERT-style words and punctuation, {p.Tokenizer.MaxLength} ids per text, longer texts truncated and said so in `truncated`): the C# snippet with the server's Microsoft.ML.Tokenizers, the JavaScript and Python ones with a port of it checked against it",
             _ => $"feature vectors of {input.Shape[^1]} raw values" + (p.Columns is { } columns ? $" in this column order: {string.Join(", ", columns.Select(c => c.Name))}, or as named features (`{{\"{columns[0].Name}\": 41}}`; a null or missing value takes the training fill, then the training bounds clip it, as the server does)" : ""),
         };
         return $$"""

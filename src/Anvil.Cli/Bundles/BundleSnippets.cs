@@ -19,9 +19,11 @@ internal static class BundleSnippets
 
     public static IEnumerable<(string Path, string Content)> Files() => Paths.Select(path => (path, Read(path)));
 
-    /// <summary>One all-zero sample of the model's input shape, in the predict body's form.</summary>
+    /// <summary>One all-zero sample of the model's input shape (a text model: one text), in the predict body's form.</summary>
     public static string ExampleInput(ModelManifest manifest)
     {
+        if (manifest.Preprocessing.Kind == "tokens")
+            return JsonSerializer.Serialize(new { inputs = new[] { "Meeting moved to noon, see you there" } }) + "\n";
         var shape = manifest.Signature.Inputs[0].Shape.Skip(1).Select(d => (int)d).ToArray();
         object Zeros(int axis) => axis == shape.Length - 1 ? new float[shape[axis]] : Enumerable.Range(0, shape[axis]).Select(_ => Zeros(axis + 1)).ToArray();
         return JsonSerializer.Serialize(new { inputs = new[] { Zeros(0) } }) + "\n";

@@ -1,10 +1,11 @@
 // dotnet run --project csharp -- INPUT... [--int8]   (from the bundle folder; --int8 runs int8/model.onnx)
-// INPUT: a JSON file {"inputs": [...]} in the API's own form, or PNG/JPEG files for an image model.
+// INPUT: a JSON file {"inputs": [...]} in the API's own form (texts for a text model), or PNG/JPEG files for an image model.
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.Tokenizers;
 using SkiaSharp;
 
 var bundle = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", ".."));
@@ -26,6 +27,11 @@ var size = shape.Aggregate(1, (a, b) => a * b);
 var preprocessing = manifest["preprocessing"]!;
 var columns = preprocessing["columns"]?.AsArray(); // a model trained on a CSV file: named features
 var values = new List<float>();
+var ids = new List<long>(); // a text model's token ids
+var truncated = new List<bool>();
+var settings = preprocessing["tokenizer"];
+var tokenizer = settings is null ? null : Tokenizer();
+if (settings is not null) shape = [(int)settings["max_length"]!]; // the graph may name the text axis symbolically
 var count = 0;
 var files = args.Where(a => a != "--int8").ToArray();
 if (files.Length == 0) throw Fail("Give a JSON file {\"inputs\": [...]} or, for an image model, PNG/JPEG files.");
@@ -41,14 +47,20 @@ foreach (var file in files)
     }
 
     var samples = JsonNode.Parse(bytes)!["inputs"]!.AsArray();
-    foreach (var sample in samples) Flatten(sample!);
-    count += samples.Count;
+    foreach (var sample in samples)
+    {
+        if (tokenizer is null) Flatten(sample!);
+        else Text(sample, count);
+        count++;
+    }
 }
-if (values.Count != count * size) throw Fail($"Each input must hold {size} values (shape [{string.Join(", ", shape)}]).");
+if (tokenizer is null && values.Count != count * size) throw Fail($"Each input must hold {size} values (shape [{string.Join(", ", shape)}]).");
 
 using var session = new InferenceSession(model);
-var tensor = new DenseTensor<float>(values.ToArray(), [count, .. shape]);
-using var results = session.Run([NamedOnnxValue.CreateFromTensor((string)input["name"]!, tensor)]);
+var feed = tokenizer is null
+    ? NamedOnnxValue.CreateFromTensor((string)input["name"]!, new DenseTensor<float>(values.ToArray(), [count, .. shape]))
+    : NamedOnnxValue.CreateFromTensor((string)input["name"]!, new DenseTensor<long>(ids.ToArray(), [count, .. shape]));
+using var results = session.Run([feed]);
 var output = results[0].AsEnumerable<float>().ToArray();
 var width = output.Length / count;
 var labels = manifest["signature"]!["class_labels"]!.AsArray().Select(l => (string)l!).ToArray();
@@ -57,7 +69,10 @@ var predictions = Enumerable.Range(0, count).Select(i =>
     var row = output.AsSpan(i * width, width).ToArray();
     if ((string?)manifest["output_kind"] != "probabilities") return (object)new { forecast = row };
     var best = Array.IndexOf(row, row.Max());
-    return new { label = labels[best], label_index = best, probabilities = labels.Select((l, j) => (l, j)).ToDictionary(p => p.l, p => row[p.j]) };
+    var probabilities = labels.Select((l, j) => (l, j)).ToDictionary(p => p.l, p => row[p.j]);
+    return tokenizer is null
+        ? new { label = labels[best], label_index = best, probabilities }
+        : (object)new { label = labels[best], label_index = best, probabilities, truncated = truncated[i] };
 });
 Console.WriteLine(JsonSerializer.Serialize(new { predictions }));
 return 0;
@@ -109,6 +124,34 @@ void Image(string file, byte[] bytes)
             (sample[at], sample[plane + at], sample[(2 * plane) + at]) = (r, g, b);
         }
     values.AddRange(sample);
+}
+
+// The server's tokenizer: Microsoft.ML.Tokenizers' BERT normalizer, pre-tokenizer and WordPiece over the version's
+// vocabulary (whole words; id = line number), max_length ids per text, padded with 0 (the vocabulary's [PAD]).
+BertTokenizer Tokenizer()
+{
+    var vocabulary = File.ReadAllBytes(Path.Combine(folder, (string)settings["vocabulary"]!));
+    if ("sha256:" + Convert.ToHexStringLower(SHA256.HashData(vocabulary)) != (string?)manifest["files"]![(string)settings["vocabulary"]!])
+        throw Fail($"{settings["vocabulary"]} does not match its digest in the signed manifest: the bundle was changed after export.");
+    return BertTokenizer.Create(new MemoryStream(vocabulary), new BertOptions
+    {
+        LowerCaseBeforeTokenization = (bool)settings["lowercase"]!,
+        UnknownToken = "[UNK]", PaddingToken = "[PAD]", MaxInputCharsPerWord = 100,
+        ClassificationToken = "[UNK]", SeparatorToken = "[UNK]", MaskingToken = "[UNK]", // never added; the library wants them in the vocabulary
+    });
+}
+
+void Text(JsonNode? node, int index)
+{
+    if (node is not JsonValue value || !value.TryGetValue<string>(out var text)) throw Fail($"inputs[{index}] is not a text; this model takes texts: {{\"inputs\": [\"text\", ...]}}.");
+    if (string.IsNullOrWhiteSpace(text)) throw Fail($"inputs[{index}]: the text is empty; send at least one word.");
+    var maxLength = (int)settings!["max_length"]!;
+    var encoded = tokenizer!.EncodeToIds(text, maxLength + 1, addSpecialTokens: false, out _, out _);
+    if (encoded.Count == 0) throw Fail($"inputs[{index}] holds no words, only control or formatting characters; send text with at least one word.");
+    if (encoded.All(id => id == 1)) throw Fail($"inputs[{index}]: none of its tokens is in the model's vocabulary; send text in the language and domain the model was trained on.");
+    truncated.Add(encoded.Count > maxLength);
+    ids.AddRange(encoded.Take(maxLength).Select(id => (long)id));
+    ids.AddRange(Enumerable.Repeat(0L, maxLength - Math.Min(maxLength, encoded.Count)));
 }
 
 static Exception Fail(string message) // one line, no stack trace

@@ -1,5 +1,5 @@
 // node js/predict.mjs INPUT... [--int8]   (from the bundle folder; npm install --prefix js first)
-// INPUT: a JSON file {"inputs": [...]} in the API's own form, or PNG/JPEG files for an image model.
+// INPUT: a JSON file {"inputs": [...]} in the API's own form (texts for a text model), or PNG/JPEG files for an image model.
 import { createHash, createPublicKey, verify } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -22,8 +22,8 @@ if ("sha256:" + createHash("sha256").update(model).digest("hex") !== manifest.fi
   fail("model.onnx does not match its digest in the signed manifest: the bundle was changed after export.");
 
 const spec = manifest.signature.inputs[0];
-const shape = spec.shape.slice(1);
 const preprocessing = manifest.preprocessing;
+const shape = preprocessing.tokenizer ? [preprocessing.tokenizer.max_length] : spec.shape.slice(1); // a text axis may be symbolic in the graph
 const columns = preprocessing.columns ?? []; // a model trained on a CSV file: named features
 const named = (row) => { // a null or missing value takes the fitted fill, then the fitted bounds clip it, as the server does
   const unknown = Object.keys(row).find((k) => !columns.some((c) => c.name === k));
@@ -72,6 +72,53 @@ const image = async (file, bytes) => {
   return sample;
 };
 
+// The server's tokenizer (Microsoft.ML.Tokenizers' BertTokenizer as Anvil configures it), step by step: drop U+0000,
+// U+FFFD and control characters (tabs and newlines too: "a\nb" is one word "ab", as on the server), a space separator
+// becomes " ", upper-case letters are lower-cased (when the model was trained so; U+0130 stays), CJK ideographs are
+// set apart by spaces, then NFC; the words are runs of letters, non-spacing marks, digits and connectors, each
+// punctuation mark is a word of its own (both only below U+10000), other characters (symbols, emoji) are dropped, and "[pad]"/"[unk]" (as
+// cased) are their special tokens. A word is its vocabulary id, or [UNK] (1) when absent or over 100 UTF-16 units.
+const tokenizer = (() => {
+  const settings = preprocessing.tokenizer;
+  if (!settings) return null;
+  const vocabularyBytes = read(settings.vocabulary);
+  if ("sha256:" + createHash("sha256").update(vocabularyBytes).digest("hex") !== manifest.files[settings.vocabulary])
+    fail(`${settings.vocabulary} does not match its digest in the signed manifest: the bundle was changed after export.`);
+  const lines = vocabularyBytes.toString("utf8").replace(/\n$/, "").split("\n"); // one token a line, id = line number
+  const vocabulary = new Map(lines.map((t, id) => [t, id]));
+  const special = settings.lowercase ? ["[pad]", "[unk]"] : ["[PAD]", "[UNK]"];
+  special.forEach((token, id) => vocabulary.set(token, id)); // "[PAD]" in a text is id 0, "[UNK]" id 1, as on the server
+  const cjk = (cp) => cp > 0x3400 && ((cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x4e00 && cp <= 0x9fff)
+    || (cp >= 0x20000 && cp <= 0x2a6df) || (cp >= 0x2a700 && cp <= 0x2b73f) || (cp >= 0x2b740 && cp <= 0x2b81f)
+    || (cp >= 0x2b820 && cp <= 0x2ceaf) || (cp >= 0x2f800 && cp <= 0x2fa1f));
+  const normalize = (text) => {
+    let out = "";
+    for (const c of text) {
+      if (c === "\u0000" || c === "\ufffd" || /\p{Cc}/u.test(c)) continue;
+      if (/\p{Zs}/u.test(c)) out += " ";
+      else if (settings.lowercase && /\p{Lu}/u.test(c)) out += c === "\u0130" ? c : c.toLowerCase();
+      else if (cjk(c.codePointAt(0))) out += ` ${c} `;
+      else out += c;
+    }
+    return out.normalize("NFC");
+  };
+  // .NET's regex sees UTF-16 units, so a character beyond U+FFFF (a surrogate pair) is never part of a word
+  const words = new RegExp(`${special.map((t) => t.replace(/[[\]]/g, "\\$&")).join("|")}|[[\\p{L}\\p{Mn}\\p{Nd}\\p{Pc}]&&[\\0-\\uffff]]+|[\\p{P}&&[\\0-\\uffff]]`, "gv");
+  return (text) => [...normalize(text).matchAll(words)].map(([word]) => (word.length > 100 ? 1 : vocabulary.get(word) ?? 1));
+})();
+
+const text = (value, index) => {
+  if (typeof value !== "string") fail(`inputs[${index}] is not a text; this model takes texts: {"inputs": ["text", ...]}.`);
+  if (value.trim() === "") fail(`inputs[${index}]: the text is empty; send at least one word.`);
+  const ids = tokenizer(value);
+  if (ids.length === 0) fail(`inputs[${index}] holds no words, only control or formatting characters; send text with at least one word.`);
+  if (ids.every((id) => id === 1)) fail(`inputs[${index}]: none of its tokens is in the model's vocabulary; send text in the language and domain the model was trained on.`);
+  const maxLength = preprocessing.tokenizer.max_length;
+  const sample = new BigInt64Array(maxLength); // padded with 0, the vocabulary's [PAD]
+  ids.slice(0, maxLength).forEach((id, i) => { sample[i] = BigInt(id); });
+  return { sample, truncated: ids.length > maxLength };
+};
+
 const files = process.argv.slice(2).filter((a) => a !== "--int8");
 if (files.length === 0) fail('Give a JSON file {"inputs": [...]} or, for an image model, PNG/JPEG files.');
 const samples = [];
@@ -80,19 +127,24 @@ for (const file of files) {
   const bytes = readFileSync(file);
   const png = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   if (png || (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)) samples.push(await image(file, bytes)); // by content, as the server tells them
+  else if (tokenizer) samples.push(...JSON.parse(bytes).inputs.map((s, i) => text(s, samples.length + i)));
   else samples.push(...JSON.parse(bytes).inputs.map((s) => (s !== null && typeof s === "object" && !Array.isArray(s) ? named(s) : s)));
 }
-const values = Float32Array.from(samples.flatMap((s) => (s instanceof Float32Array ? Array.from(s) : [s].flat(Infinity))));
 const size = shape.reduce((a, b) => a * b, 1);
-if (values.length !== samples.length * size) fail(`Each input must hold ${size} values (shape [${shape.join(", ")}]).`);
+const data = tokenizer
+  ? BigInt64Array.from(samples.flatMap((s) => Array.from(s.sample)))
+  : Float32Array.from(samples.flatMap((s) => (s instanceof Float32Array ? Array.from(s) : [s].flat(Infinity))));
+if (data.length !== samples.length * size) fail(`Each input must hold ${size} values (shape [${shape.join(", ")}]).`);
+const tensor = new ort.Tensor(tokenizer ? "int64" : "float32", data, [samples.length, ...shape]);
 const session = await ort.InferenceSession.create(model);
-const output = (await session.run({ [spec.name]: new ort.Tensor("float32", values, [samples.length, ...shape]) }))[session.outputNames[0]].data;
+const output = (await session.run({ [spec.name]: tensor }))[session.outputNames[0]].data;
 const width = output.length / samples.length;
 const labels = manifest.signature.class_labels;
 const predictions = samples.map((_, i) => {
   const row = Array.from(output.slice(i * width, (i + 1) * width));
   if (manifest.output_kind !== "probabilities") return { forecast: row };
   const best = row.indexOf(Math.max(...row));
-  return { label: labels[best], label_index: best, probabilities: Object.fromEntries(labels.map((l, j) => [l, row[j]])) };
+  const answer = { label: labels[best], label_index: best, probabilities: Object.fromEntries(labels.map((l, j) => [l, row[j]])) };
+  return tokenizer ? { ...answer, truncated: samples[i].truncated } : answer;
 });
 console.log(JSON.stringify({ predictions }));
