@@ -189,11 +189,7 @@ public class ExportCommandTests
         var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json", "--int8");
         Assert.True(csharp.ExitCode == 0, csharp.Output);
         var expected = Probabilities(served);
-        var answer = Probabilities(csharp.Output);
-        Assert.Equal(expected.Length, answer.Length);
-        for (var i = 0; i < expected.Length; i++)
-            for (var c = 0; c < 10; c++)
-                Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"sample {i} class {c}: server (int8) {expected[i][c]}, bundle {answer[i][c]}");
+        AssertClose(expected, Probabilities(csharp.Output), "C# (int8)");
 
         var bytes = File.ReadAllBytes(model);
         bytes[^10] ^= 0x01;
@@ -222,13 +218,8 @@ public class ExportCommandTests
         Assert.Contains("or as named features", File.ReadAllText(Path.Combine(bundle, "README.md")), StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(bundle, "inputs.json"), Inputs);
         var expected = Probabilities(served);
-        foreach (var answer in await CSharpAndJavaScriptAnswersAsync(bundle))
-        {
-            Assert.Equal(4, answer.Length);
-            for (var i = 0; i < 4; i++)
-                for (var c = 0; c < 3; c++)
-                    Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"input {i} class {c}: server {expected[i][c]}, bundle {answer[i][c]}");
-        }
+        foreach (var (answer, snippet) in (await CSharpAndJavaScriptAnswersAsync(bundle)).Zip(new[] { "C#", "JavaScript" }))
+            AssertClose(expected, answer, snippet);
 
         File.WriteAllText(Path.Combine(bundle, "inputs.json"), """{"inputs": [{"f1": 1, "f9": 2}]}""");
         var unknown = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
@@ -237,6 +228,15 @@ public class ExportCommandTests
         var unknownJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
         Assert.NotEqual(0, unknownJs.ExitCode);
         Assert.Contains("The model has no feature 'f9'; its features are f1, f2, f3.", unknownJs.Output, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(bundle, "notes.txt"), "f1 is 2, f2 is -2");
+        foreach (var (program, args) in new[] { ("dotnet", new[] { "run", "--project", "csharp", "--", "notes.txt" }), ("node", ["js/predict.mjs", "notes.txt"]) })
+        {
+            var notJson = await AnvilProcess.RunProgram(bundle, null, program, args);
+            Assert.NotEqual(0, notJson.ExitCode);
+            Assert.StartsWith("notes.txt is neither PNG, JPEG nor valid JSON", notJson.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", notJson.Output, StringComparison.Ordinal); // one line, no stack trace
+        }
     }
 
     [Fact]

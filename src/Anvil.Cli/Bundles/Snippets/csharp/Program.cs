@@ -46,7 +46,7 @@ foreach (var file in files)
         continue;
     }
 
-    var samples = JsonNode.Parse(bytes)!["inputs"]!.AsArray();
+    var samples = Inputs(file, bytes);
     foreach (var sample in samples)
     {
         if (tokenizer is null) Flatten(sample!);
@@ -76,6 +76,19 @@ var predictions = Enumerable.Range(0, count).Select(i =>
 });
 Console.WriteLine(JsonSerializer.Serialize(new { predictions }));
 return 0;
+
+JsonArray Inputs(string file, byte[] bytes) // the predict body's form, or one line that says what is wrong
+{
+    const string Form = "send {\"inputs\": [...]} as the API takes it, or PNG/JPEG files";
+    try
+    {
+        return JsonNode.Parse(bytes)?["inputs"] as JsonArray ?? throw Fail($"{file} has no \"inputs\" array; {Form}.");
+    }
+    catch (System.Text.Json.JsonException e)
+    {
+        throw Fail($"{file} is neither PNG, JPEG nor valid JSON ({e.Message}); {Form}.");
+    }
+}
 
 void Flatten(JsonNode node) { if (node is JsonObject o) Named(o); else if (node is JsonArray a) foreach (var n in a) Flatten(n!); else values.Add((float)node); }
 

@@ -119,6 +119,18 @@ const text = (value, index) => {
   return { sample, truncated: ids.length > maxLength };
 };
 
+const inputs = (file, bytes) => { // the predict body's form, or one line that says what is wrong
+  const form = 'send {"inputs": [...]} as the API takes it, or PNG/JPEG files';
+  let body;
+  try {
+    body = JSON.parse(bytes);
+  } catch (error) {
+    fail(`${file} is neither PNG, JPEG nor valid JSON (${error.message}); ${form}.`);
+  }
+  if (!Array.isArray(body?.inputs)) fail(`${file} has no "inputs" array; ${form}.`);
+  return body.inputs;
+};
+
 const files = process.argv.slice(2).filter((a) => a !== "--int8");
 if (files.length === 0) fail('Give a JSON file {"inputs": [...]} or, for an image model, PNG/JPEG files.');
 const samples = [];
@@ -127,8 +139,8 @@ for (const file of files) {
   const bytes = readFileSync(file);
   const png = bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
   if (png || (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)) samples.push(await image(file, bytes)); // by content, as the server tells them
-  else if (tokenizer) samples.push(...JSON.parse(bytes).inputs.map((s, i) => text(s, samples.length + i)));
-  else samples.push(...JSON.parse(bytes).inputs.map((s) => (s !== null && typeof s === "object" && !Array.isArray(s) ? named(s) : s)));
+  else if (tokenizer) samples.push(...inputs(file, bytes).map((s, i) => text(s, samples.length + i)));
+  else samples.push(...inputs(file, bytes).map((s) => (s !== null && typeof s === "object" && !Array.isArray(s) ? named(s) : s)));
 }
 const size = shape.reduce((a, b) => a * b, 1);
 const data = tokenizer

@@ -137,6 +137,17 @@ def text(value, index):
     return np.asarray(ids[:length] + [0] * (length - min(length, len(ids))), dtype=np.int64), len(ids) > length  # padded with 0, [PAD]
 
 
+def body(path, data):  # the predict body's form, or one line that says what is wrong
+    form = 'send {"inputs": [...]} as the API takes it, or PNG/JPEG files'
+    try:
+        parsed = json.loads(data)
+    except ValueError as error:
+        sys.exit(f"{path} is neither PNG, JPEG nor valid JSON ({error}); {form}.")
+    if not isinstance(parsed, dict) or not isinstance(parsed.get("inputs"), list):
+        sys.exit(f'{path} has no "inputs" array; {form}.')
+    return parsed["inputs"]
+
+
 spec = manifest["signature"]["inputs"][0]
 paths = [a for a in sys.argv[1:] if a != "--int8"]
 if not paths:
@@ -149,9 +160,9 @@ for path in paths:
     if data[:4] == b"\x89PNG" or data[:3] == b"\xff\xd8\xff":  # by content, as the server tells them
         inputs.append(image(path))
     elif settings:
-        inputs += [text(s, len(inputs) + i) for i, s in enumerate(json.loads(data)["inputs"])]
+        inputs += [text(s, len(inputs) + i) for i, s in enumerate(body(path, data))]
     else:
-        inputs += [named(s) if isinstance(s, dict) else s for s in json.loads(data)["inputs"]]
+        inputs += [named(s) if isinstance(s, dict) else s for s in body(path, data)]
 truncated = [sample[1] for sample in inputs] if settings else []
 shape = [settings["max_length"]] if settings else spec["shape"][1:]  # a text axis may be symbolic in the graph
 dtype = np.int64 if settings else np.float32
