@@ -47,7 +47,7 @@ public class ExportCommandTests
     /// A <paramref name="width"/>×<paramref name="height"/> colour image (a gradient with noise, some pixels
     /// translucent in a PNG) as PNG or JPEG bytes: the grey model's files go through the luma conversion.
     /// </summary>
-    private static byte[] ColourImage(int seed, int width, int height, SKEncodedImageFormat format)
+    internal static byte[] ColourImage(int seed, int width, int height, SKEncodedImageFormat format)
     {
         var random = new Random(seed);
         var pixels = new byte[width * height * 4];
