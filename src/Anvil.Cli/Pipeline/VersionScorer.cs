@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Anvil.Registry.Versions;
 using Anvil.Serving.Inference;
 
@@ -33,7 +34,7 @@ internal sealed class VersionScorer(VerifiedModelVersion version) : IDisposable
             inputs.AsSpan(start * size, n * size).CopyTo(buffer);
             _predictor.Run(buffer, n, output);
             for (var i = 0; i < n; i++)
-                labels[start + i] = Commands.CompressMeasurement.ArgMax(output.AsSpan(i * _predictor.Outputs, _predictor.Outputs));
+                labels[start + i] = TensorPrimitives.IndexOfMax(output.AsSpan(i * _predictor.Outputs, _predictor.Outputs));
         }
         return labels;
     }
