@@ -1,4 +1,6 @@
+using Anvil.Training.Retraining;
+
 namespace Anvil.Cli.Pipeline;
 
-/// <summary>What `anvil retrain` was asked: the model, the feedback split, the gate's tolerance and whether to promote.</summary>
-internal sealed record RetrainOptions(string OrganizationId, string Model, double HeldOut, int Seed, double TolerancePoints, bool Promote, int Shadow);
+/// <summary>What `anvil retrain` was asked: the model, the feedback split, the gate's tolerance, whether to promote, and the feedback screen (null trusts all feedback).</summary>
+internal sealed record RetrainOptions(string OrganizationId, string Model, double HeldOut, int Seed, double TolerancePoints, bool Promote, int Shadow, FeedbackScreen? Screen);

@@ -4,7 +4,7 @@ using Anvil.Training.Runs;
 
 namespace Anvil.Cli.Pipeline;
 
-/// <summary>What a retrain did: the run, the challenger it registered, both models' figures, the gate's verdict and the shadow replay.</summary>
+/// <summary>What a retrain did: the run, the challenger it registered, both models' figures, the gate's verdict, the shadow replay and the feedback screen's decisions.</summary>
 internal sealed record RetrainResult(
     ModelVersion Champion,
     RunSummary Run,
@@ -15,4 +15,5 @@ internal sealed record RetrainResult(
     double ChallengerTestAccuracy = 0,
     GateDecision? Gate = null,
     bool Promoted = false,
-    ShadowReport? Shadow = null);
+    ShadowReport? Shadow = null,
+    FeedbackScreening? Screening = null);
