@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Text.Json;
 using Anvil.Registry;
 using Anvil.Registry.Versions;
@@ -46,7 +47,7 @@ internal static class BareEndpoint
             var predictions = Enumerable.Range(0, count).Select(i =>
             {
                 var row = probabilities.AsSpan(i * predictor.Outputs, predictor.Outputs);
-                var best = ArgMax(row);
+                var best = TensorPrimitives.IndexOfMax(row);
                 return new { label = labels[best], index = best, probabilities = row.ToArray() };
             }).ToList();
             return Results.Ok(new { predictions });
@@ -54,18 +55,6 @@ internal static class BareEndpoint
         Console.Error.WriteLine($"bare endpoint on {url}/predict");
         app.Run();
         return new { contender = "bare-endpoint", stopped = true };
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var c = 1; c < row.Length; c++)
-        {
-            if (row[c] > row[best])
-                best = c;
-        }
-
-        return best;
     }
 
     private static void Flatten(JsonElement element, List<float> into)

@@ -50,7 +50,7 @@ public static class ServingApp
         services.AddProblemDetails();
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {
-            document.Info = new() { Title = "Anvil prediction API", Version = "v1", Description = "Predictions, models, feedback and usage for one organization's API key." };
+            document.Info = new() { Title = "Anvil prediction API", Version = "v1", Description = "Predictions, models, feedback and usage for one organization's API key. Every operation may answer 500 (problem+json) when the server fails unexpectedly; a request to a /v1 path with a method it does not take (HEAD, OPTIONS, PUT, …) gets 405 with an Allow header naming the methods it takes, so no operation lists 405." };
             document.Servers = []; // clients call whatever address they reached the server at
             document.Components ??= new();
             document.Components.SecuritySchemes = new Dictionary<string, Microsoft.OpenApi.IOpenApiSecurityScheme>
@@ -89,7 +89,7 @@ public static class ServingApp
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             return error is Microsoft.AspNetCore.Http.BadHttpRequestException bad
                 ? Problems.WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? $"The body is larger than the limit of {options.MaxBodyBytes:N0} bytes." : "The request is malformed.")
-                : Problems.WriteAsync(context, 500, "The server failed to handle the request. Retry with the same Idempotency-Key: a prediction that was billed is answered again, never billed twice.");
+                : Problems.WriteAsync(context, 500, Problems.ServerFailed);
         }));
         app.Use(MetricsEndpoint.OnlyMetricsOnItsListener);
         app.UseRouting();
@@ -104,7 +104,7 @@ public static class ServingApp
 
     private static void MapV1(WebApplication app)
     {
-        var v1 = app.MapGroup("/v1").ProducesProblem(401);
+        var v1 = app.MapGroup("/v1").ProducesProblem(401).ProducesProblem(500); // 500: the exception handler's answer, on every route
         var developer = new RequiredRole(Role.Developer);
         var viewer = new RequiredRole(Role.Viewer);
 

@@ -7,17 +7,33 @@ namespace Anvil.Cli.Tests;
 /// <summary>The C# client against a real `./anvil serve`: every route, typed errors, retries, and exactly-once billing across a restart.</summary>
 public class ClientTests
 {
-    /// <summary>Counts attempts on the wire; the requests themselves go to the real server.</summary>
+    /// <summary>Counts attempts on the wire and keeps their statuses; the requests themselves go to the real server.</summary>
     private sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
     {
         public int Attempts;
+        public readonly System.Collections.Concurrent.ConcurrentQueue<int> Statuses = new();
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Attempts);
-            return base.SendAsync(request, cancellationToken);
+            var response = await base.SendAsync(request, cancellationToken);
+            Statuses.Enqueue((int)response.StatusCode);
+            return response;
         }
     }
+
+    /// <summary>Runs SQL on the registry of <paramref name="anvil"/> while its server runs, as an operator or a failing disk would.</summary>
+    private static void Sql(AnvilProcess anvil, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(anvil.Home, "registry.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The usage ledger's writes fail inside their transaction, as a full disk makes them fail: the server answers 503 and bills nothing.</summary>
+    private const string LedgerFails = "CREATE TRIGGER ledger_fails BEFORE INSERT ON predictions BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;";
 
     internal static byte[] Png(int seed)
     {
@@ -141,6 +157,38 @@ public class ClientTests
     }
 
     [Fact]
+    public async Task A503IsRetriedUntilTheServerRecoversAndRaisedWhenRetriesRunOut()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        var key = ServeCommandTests.CreateKey(anvil);
+        var port = ServeCommandTests.FreePort();
+        await using var server = await RunningServer.StartAsync(anvil, port);
+        Sql(anvil, LedgerFails);
+
+        using var once = Client(port, key, retries: 0);
+        var failing = await Assert.ThrowsAsync<AnvilServerException>(() => once.PredictImagesAsync("fashion", [Png(3)]));
+        Assert.Equal(503, (int)failing.Status);
+        Assert.Contains("nothing was billed", failing.Detail, StringComparison.Ordinal);
+
+        using var handler = new CountingHandler();
+        using var client = Client(port, key, handler, retries: 1000);
+        var call = client.PredictImagesAsync("fashion", [Png(4)], new PredictOptions(IdempotencyKey: "order-503"));
+        while (handler.Statuses.Count < 3 && !call.IsCompleted)
+            await Task.Delay(20); // until the server has answered three 503s
+        Assert.False(call.IsCompleted);
+        Sql(anvil, "DROP TRIGGER ledger_fails;");
+        var answer = await call;
+
+        Assert.Single(answer.Predictions);
+        var statuses = handler.Statuses.ToArray();
+        Assert.True(statuses.Length >= 4, string.Join(", ", statuses));
+        Assert.All(statuses[..^1], status => Assert.Equal(503, status)); // retried on every 503, one logical call with one key
+        Assert.Equal(200, statuses[^1]);
+        Assert.Equal(1, ServeCommandTests.Billed(anvil));
+    }
+
+    [Fact]
     public async Task AClientRestartedMidRetryWithItsKeyIsAnsweredOnceAndBilledOnce()
     {
         using var anvil = new AnvilProcess();
@@ -164,6 +212,81 @@ public class ClientTests
         var answer = await retrying;
         Assert.Equal(firstId, answer.Predictions[0].Id); // the stored answer, replayed
         Assert.Equal(1, ServeCommandTests.Billed(anvil));
+    }
+
+    /// <summary>One predict call of the Python client with an Idempotency-Key: python3 -c PythonCall IMAGE KEY prints the prediction id.</summary>
+    private const string PythonCall = """
+        import os, sys
+        from anvil_client import AnvilClient
+        anvil = AnvilClient(os.environ["ANVIL_URL"], max_retries=100000, initial_backoff=0.05, max_backoff=0.2)
+        answer = anvil.predict_images("fashion", [open(sys.argv[1], "rb").read()], idempotency_key=sys.argv[2])
+        print(answer["predictions"][0]["id"])
+        """;
+
+    /// <summary>The same call with the TypeScript client (built in dist/): node --input-type=module -e TypeScriptCall IMAGE KEY.</summary>
+    private const string TypeScriptCall = """
+        import { readFileSync } from "node:fs";
+        import { AnvilClient } from "./dist/src/index.js";
+        const anvil = new AnvilClient({ baseUrl: process.env.ANVIL_URL, maxRetries: 100000, initialBackoffMs: 50, maxBackoffMs: 200 });
+        const answer = await anvil.predictImages("fashion", [readFileSync(process.argv[1])], { idempotencyKey: process.argv[2] });
+        console.log(answer.predictions[0].id);
+        """;
+
+    [Fact]
+    public async Task PythonAndTypeScriptClientsKilledAndRestartedMidRetryWithTheirKeyAreBilledOnce()
+    {
+        using var anvil = new AnvilProcess();
+        ServeCommandTests.TrainAndRegister(anvil);
+        var port = ServeCommandTests.FreePort();
+        var clients = Path.Combine(AnvilProcess.RepositoryRoot, "clients");
+        var typescript = Path.Combine(clients, "typescript");
+        Assert.True(Directory.Exists(Path.Combine(typescript, "node_modules")), "run `npm ci` in clients/typescript first (.ci/run does)");
+        var built = await AnvilProcess.RunProgram(typescript, null, "npm", "run", "build");
+        Assert.True(built.ExitCode == 0, built.Output);
+        var image = Path.Combine(anvil.Home, "shoe.png");
+        File.WriteAllBytes(image, Png(7));
+        var environment = new Dictionary<string, string>
+        {
+            ["ANVIL_URL"] = $"http://127.0.0.1:{port}",
+            ["ANVIL_API_KEY"] = ServeCommandTests.CreateKey(anvil),
+            ["PYTHONPATH"] = Path.Combine(clients, "python"),
+        };
+        var callers = new (string Directory, string Program, string[] Args)[]
+        {
+            (Path.Combine(clients, "python"), "python3", ["-c", PythonCall, image, "order-python"]),
+            (typescript, "node", ["--input-type=module", "-e", TypeScriptCall, image, "order-typescript"]),
+        };
+
+        var billed = 0;
+        foreach (var (directory, program, args) in callers)
+        {
+            string firstId;
+            await using (var server = await RunningServer.StartAsync(anvil, port))
+            {
+                var first = await AnvilProcess.RunProgram(directory, environment, program, args); // answered and billed; then its answer is lost
+                Assert.True(first.ExitCode == 0, first.Output);
+                firstId = first.Output.Trim();
+                await server.KillAsync();
+            }
+
+            using (var killed = AnvilProcess.StartProgram(directory, environment, program, args)) // retries the refused connections ...
+            {
+                await Task.Delay(1000);
+                Assert.False(killed.HasExited, $"{program}: the call ended while the server was down");
+                killed.Kill(entireProcessTree: true); // ... and is killed mid-retry
+                await killed.WaitForExitAsync();
+            }
+
+            using var restarted = AnvilProcess.StartProgram(directory, environment, program, args);
+            var answered = AnvilProcess.Finish(restarted);
+            await Task.Delay(500);
+            Assert.False(answered.IsCompleted, $"{program}: the call ended while the server was down");
+            await using var again = await RunningServer.StartAsync(anvil, port);
+            var (exitCode, output) = await answered;
+            Assert.True(exitCode == 0, output);
+            Assert.Equal(firstId, output.Trim()); // the stored answer, replayed to the restarted process
+            Assert.Equal(++billed, ServeCommandTests.Billed(anvil));
+        }
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Anvil.Cli.Tests.Support;
+using SkiaSharp;
 
 namespace Anvil.Cli.Tests;
 
@@ -20,54 +21,120 @@ public class ExportCommandTests
         JsonDocument.Parse(json.Trim().Split('\n')[^1]).RootElement.GetProperty("predictions").EnumerateArray()
             .Select(p => p.GetProperty("probabilities").EnumerateObject().Select(c => c.Value.GetDouble()).ToArray()).ToArray();
 
-    /// <summary>The answer of `anvil serve`, started for this one request, to <paramref name="inputs"/> posted to <paramref name="path"/>.</summary>
-    private static async Task<string> ServedAsync(AnvilProcess anvil, string key, string path, string inputs)
+    /// <summary>The answers of `anvil serve`, started for these requests, to <paramref name="bodies"/> posted to <paramref name="path"/>.</summary>
+    private static async Task<string[]> ServedAsync(AnvilProcess anvil, string key, string path, params HttpContent[] bodies)
     {
         var port = ServeCommandTests.FreePort();
         await using var server = await RunningServer.StartAsync(anvil, port);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        using var response = await client.PostAsync(path, new StringContent(inputs, Encoding.UTF8, "application/json"));
-        var served = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, served);
-        return served;
+        var answers = new List<string>();
+        foreach (var body in bodies)
+        {
+            using var response = await client.PostAsync(path, body);
+            var served = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, served);
+            answers.Add(served);
+        }
+
+        return [.. answers];
     }
 
-    /// <summary>The probabilities the bundle's C# and JavaScript snippets print for its inputs.json (onnxruntime-node installed first).</summary>
-    private static async Task<double[][][]> CSharpAndJavaScriptAnswersAsync(string bundle)
+    private static async Task<string> ServedAsync(AnvilProcess anvil, string key, string path, string inputs) =>
+        (await ServedAsync(anvil, key, path, new StringContent(inputs, Encoding.UTF8, "application/json")))[0];
+
+    /// <summary>
+    /// A <paramref name="width"/>×<paramref name="height"/> colour image (a gradient with noise, some pixels
+    /// translucent in a PNG) as PNG or JPEG bytes: the grey model's files go through the luma conversion.
+    /// </summary>
+    internal static byte[] ColourImage(int seed, int width, int height, SKEncodedImageFormat format)
     {
-        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
+        var random = new Random(seed);
+        var pixels = new byte[width * height * 4];
+        for (var i = 0; i < width * height; i++)
+        {
+            var (x, y) = (i % width, i / width);
+            pixels[4 * i] = (byte)Math.Clamp((255 * x / width) + random.Next(-40, 40), 0, 255);
+            pixels[(4 * i) + 1] = (byte)Math.Clamp((255 * y / height) + random.Next(-40, 40), 0, 255);
+            pixels[(4 * i) + 2] = (byte)random.Next(256);
+            pixels[(4 * i) + 3] = format == SKEncodedImageFormat.Png ? (byte)random.Next(64, 256) : (byte)255;
+        }
+
+        var alpha = format == SKEncodedImageFormat.Png ? SKAlphaType.Unpremul : SKAlphaType.Opaque;
+        using var image = SKImage.FromPixelCopy(new SKImageInfo(width, height, SKColorType.Rgba8888, alpha), pixels);
+        using var data = image.Encode(format, 90);
+        return data.ToArray();
+    }
+
+    private static MultipartFormDataContent Multipart(string folder, params string[] files)
+    {
+        var body = new MultipartFormDataContent();
+        foreach (var file in files)
+            body.Add(new ByteArrayContent(File.ReadAllBytes(Path.Combine(folder, file))), "image", file);
+        return body;
+    }
+
+    private static void AssertClose(double[][] expected, double[][] answer, string what)
+    {
+        Assert.Equal(expected.Length, answer.Length);
+        for (var i = 0; i < expected.Length; i++)
+            for (var c = 0; c < expected[i].Length; c++)
+                Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"{what}: input {i} class {c}: server {expected[i][c]}, bundle {answer[i][c]}");
+    }
+
+    /// <summary>The probabilities the bundle's C# and JavaScript snippets print for <paramref name="inputs"/> (onnxruntime-node installed first).</summary>
+    private static async Task<double[][][]> CSharpAndJavaScriptAnswersAsync(string bundle, params string[] inputs) =>
+        [.. (await CSharpAndJavaScriptOutputsAsync(bundle, inputs)).Select(Probabilities)];
+
+    /// <summary>What the bundle's C# and JavaScript snippets print for <paramref name="inputs"/> (default inputs.json).</summary>
+    private static async Task<string[]> CSharpAndJavaScriptOutputsAsync(string bundle, params string[] inputs)
+    {
+        if (inputs.Length == 0)
+            inputs = ["inputs.json"];
+        var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", ["run", "--project", "csharp", "--", .. inputs]);
         Assert.True(csharp.ExitCode == 0, csharp.Output);
-        var js = await AnvilProcess.RunProgram(bundle, null, "npm", "install", "--prefix", "js", "--no-audit", "--no-fund");
+        if (!Directory.Exists(Path.Combine(bundle, "js", "node_modules")))
+        {
+            var installed = await AnvilProcess.RunProgram(bundle, null, "npm", "install", "--prefix", "js", "--no-audit", "--no-fund");
+            Assert.True(installed.ExitCode == 0, installed.Output);
+        }
+
+        var js = await AnvilProcess.RunProgram(bundle, null, "node", ["js/predict.mjs", .. inputs]);
         Assert.True(js.ExitCode == 0, js.Output);
-        js = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
-        Assert.True(js.ExitCode == 0, js.Output);
-        return [Probabilities(csharp.Output), Probabilities(js.Output)];
+        return [csharp.Output, js.Output];
     }
 
     [Fact]
-    public async Task TheBundlesSnippetsAnswerAsTheServerDoesAndRefuseAChangedModel()
+    public async Task TheBundlesSnippetsAnswerArraysAndImageFilesAsTheServerDoesAndRefuseAChangedModel()
     {
         using var anvil = new AnvilProcess();
         ServeCommandTests.TrainAndRegister(anvil);
         var key = ServeCommandTests.CreateKey(anvil);
-        var inputs = Inputs(5);
-        var served = await ServedAsync(anvil, key, "/v1/models/fashion/predict", inputs);
-
         var bundle = Path.Combine(anvil.Home, "bundle");
         var exported = anvil.Run("export", "fashion", "--org", "acme", "--out", bundle);
         Assert.True(exported.ExitCode == 0, exported.Stderr);
-        File.WriteAllText(Path.Combine(bundle, "inputs.json"), inputs);
         Assert.Contains("[1, 28, 28]", File.ReadAllText(Path.Combine(bundle, "README.md")));
-        var expected = Probabilities(served);
+        var inputs = Inputs(5);
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), inputs);
+        // a grey PNG, a colour PNG with translucent pixels, a colour JPEG (all 28×28), and a 40×32 PNG the server resizes
+        File.WriteAllBytes(Path.Combine(bundle, "grey.png"), ClientTests.Png(11));
+        File.WriteAllBytes(Path.Combine(bundle, "colour.png"), ColourImage(12, 28, 28, SKEncodedImageFormat.Png));
+        File.WriteAllBytes(Path.Combine(bundle, "colour.jpg"), ColourImage(13, 28, 28, SKEncodedImageFormat.Jpeg));
+        File.WriteAllBytes(Path.Combine(bundle, "large.png"), ColourImage(14, 40, 32, SKEncodedImageFormat.Png));
+        var served = await ServedAsync(anvil, key, "/v1/models/fashion/predict",
+            new StringContent(inputs, Encoding.UTF8, "application/json"),
+            Multipart(bundle, "grey.png", "colour.png"), Multipart(bundle, "colour.jpg"), Multipart(bundle, "large.png"));
+        var (arrays, pngs, jpeg, large) = (Probabilities(served[0]), Probabilities(served[1]), Probabilities(served[2]), Probabilities(served[3]));
 
-        foreach (var answer in await CSharpAndJavaScriptAnswersAsync(bundle))
-        {
-            Assert.Equal(expected.Length, answer.Length);
-            for (var i = 0; i < expected.Length; i++)
-                for (var c = 0; c < 10; c++)
-                    Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"sample {i} class {c}: server {expected[i][c]}, bundle {answer[i][c]}");
-        }
+        var answers = await CSharpAndJavaScriptAnswersAsync(bundle, "inputs.json", "grey.png", "colour.png", "colour.jpg");
+        foreach (var (answer, snippet) in answers.Zip(new[] { "C#", "JavaScript" }))
+            AssertClose([.. arrays, .. pngs, .. jpeg], answer, snippet);
+        var resized = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "large.png");
+        Assert.True(resized.ExitCode == 0, resized.Output);
+        AssertClose(large, Probabilities(resized.Output), "C# (a PNG resized)");
+        var resize = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "large.png");
+        Assert.NotEqual(0, resize.ExitCode);
+        Assert.Contains("large.png is 40×32; this model takes 28×28 images.", resize.Output, StringComparison.Ordinal);
 
         var model = Path.Combine(bundle, "model.onnx");
         var bytes = File.ReadAllBytes(model);
@@ -76,7 +143,7 @@ public class ExportCommandTests
         var refused = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("model.onnx does not match its digest", refused.Output);
-        var refusedJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
+        var refusedJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "grey.png");
         Assert.NotEqual(0, refusedJs.ExitCode);
         Assert.Contains("model.onnx does not match its digest", refusedJs.Output);
     }
@@ -122,11 +189,7 @@ public class ExportCommandTests
         var csharp = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json", "--int8");
         Assert.True(csharp.ExitCode == 0, csharp.Output);
         var expected = Probabilities(served);
-        var answer = Probabilities(csharp.Output);
-        Assert.Equal(expected.Length, answer.Length);
-        for (var i = 0; i < expected.Length; i++)
-            for (var c = 0; c < 10; c++)
-                Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"sample {i} class {c}: server (int8) {expected[i][c]}, bundle {answer[i][c]}");
+        AssertClose(expected, Probabilities(csharp.Output), "C# (int8)");
 
         var bytes = File.ReadAllBytes(model);
         bytes[^10] ^= 0x01;
@@ -155,13 +218,8 @@ public class ExportCommandTests
         Assert.Contains("or as named features", File.ReadAllText(Path.Combine(bundle, "README.md")), StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(bundle, "inputs.json"), Inputs);
         var expected = Probabilities(served);
-        foreach (var answer in await CSharpAndJavaScriptAnswersAsync(bundle))
-        {
-            Assert.Equal(4, answer.Length);
-            for (var i = 0; i < 4; i++)
-                for (var c = 0; c < 3; c++)
-                    Assert.True(Math.Abs(expected[i][c] - answer[i][c]) <= 1e-5, $"input {i} class {c}: server {expected[i][c]}, bundle {answer[i][c]}");
-        }
+        foreach (var (answer, snippet) in (await CSharpAndJavaScriptAnswersAsync(bundle)).Zip(new[] { "C#", "JavaScript" }))
+            AssertClose(expected, answer, snippet);
 
         File.WriteAllText(Path.Combine(bundle, "inputs.json"), """{"inputs": [{"f1": 1, "f9": 2}]}""");
         var unknown = await AnvilProcess.RunProgram(bundle, null, "dotnet", "run", "--project", "csharp", "--", "inputs.json");
@@ -170,7 +228,62 @@ public class ExportCommandTests
         var unknownJs = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
         Assert.NotEqual(0, unknownJs.ExitCode);
         Assert.Contains("The model has no feature 'f9'; its features are f1, f2, f3.", unknownJs.Output, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(bundle, "notes.txt"), "f1 is 2, f2 is -2");
+        foreach (var (program, args) in new[] { ("dotnet", new[] { "run", "--project", "csharp", "--", "notes.txt" }), ("node", ["js/predict.mjs", "notes.txt"]) })
+        {
+            var notJson = await AnvilProcess.RunProgram(bundle, null, program, args);
+            Assert.NotEqual(0, notJson.ExitCode);
+            Assert.StartsWith("notes.txt is neither PNG, JPEG nor valid JSON", notJson.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", notJson.Output, StringComparison.Ordinal); // one line, no stack trace
+        }
     }
+
+    [Fact]
+    public async Task ATextModelsBundleTokenizesAsTheServerDoes()
+    {
+        using var anvil = new AnvilProcess();
+        var trained = anvil.Run("train", "--recipe", TextRunTests.WriteRecipe(anvil, epochs: 1), "--json");
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+        var runId = JsonDocument.Parse(trained.Stdout.TrimEnd().Split('\n')[^1]).RootElement.GetProperty("run_id").GetString()!;
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        Assert.Equal(0, anvil.Run("register", runId, "--name", "spam", "--org", "acme").ExitCode);
+        // case, accents, punctuation and symbols, tabs and newlines (dropped: they join words, as on the server),
+        // CJK ideographs, the literal special tokens, a Turkish capital I, Greek capitals, and a text past max_length (64)
+        string[] texts =
+        [
+            "Meeting moved to noon, see you there",
+            "WIN a FREE cruise!!! Call now: 555-0199 $$$ <click> here",
+            "Ünïcödé café naïve résumé — “quotes” and the émojis 🎉 for you",
+            "tabs\tand\nnew\r\nlines in the mail, with_underscores too",
+            "中文字符 mixed with the english words of the list",
+            "[UNK] and [PAD] literally, İstanbul ΣΊΣΥΦΟΣ and the money",
+            string.Join(' ', Enumerable.Repeat("free money now", 40)),
+        ];
+        var inputs = JsonSerializer.Serialize(new { inputs = texts });
+        var served = await ServedAsync(anvil, ServeCommandTests.CreateKey(anvil), "/v1/models/spam/predict", inputs);
+
+        var bundle = Path.Combine(anvil.Home, "bundle");
+        var exported = anvil.Run("export", "spam", "--org", "acme", "--out", bundle);
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        Assert.True(File.Exists(Path.Combine(bundle, "vocab.txt")));
+        File.WriteAllText(Path.Combine(bundle, "inputs.json"), inputs);
+        var truncated = Truncated(served);
+        Assert.Equal([false, false, false, false, false, false, true], truncated);
+        foreach (var (output, snippet) in (await CSharpAndJavaScriptOutputsAsync(bundle)).Zip(new[] { "C#", "JavaScript" }))
+        {
+            AssertClose(Probabilities(served), Probabilities(output), snippet);
+            Assert.Equal(truncated, Truncated(output));
+        }
+
+        File.AppendAllText(Path.Combine(bundle, "vocab.txt"), "extra\n");
+        var refused = await AnvilProcess.RunProgram(bundle, null, "node", "js/predict.mjs", "inputs.json");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("vocab.txt does not match its digest", refused.Output, StringComparison.Ordinal);
+    }
+
+    private static bool[] Truncated(string json) =>
+        [.. JsonDocument.Parse(json.Trim().Split('\n')[^1]).RootElement.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("truncated").GetBoolean())];
 
     [Fact]
     public void AFolderInUseAnUnknownModelAndAMissingInt8VersionAreOneClearError()

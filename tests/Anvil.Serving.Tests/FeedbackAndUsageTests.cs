@@ -25,6 +25,8 @@ public sealed class FeedbackAndUsageTests : ServedModelTest
 
         var (feedback, prediction) = Assert.Single(new FeedbackStore(Host.Database, Host.Time).List(Host.Acme.Id));
         Assert.Equal("Ankle boot", feedback.LabelName);
+        var caller = Host.Keys.Authenticate(Client.DefaultRequestHeaders.Authorization!.Parameter).Key!;
+        Assert.Equal(caller.Id, feedback.KeyId); // the key that sent it, for retraining's per-key screen
         Assert.Equal(image.SelectMany(c => c.SelectMany(r => r)).ToArray(), MemoryMarshal.Cast<byte, float>(prediction.Input).ToArray());
     }
 

@@ -15,16 +15,16 @@ namespace Anvil.Serving.Tests;
 /// </summary>
 public sealed class OpenApiExamplesTests : ServedModelTest
 {
-    /// <summary>The problem statuses each handler can answer, read from the code (ApiKeyMiddleware, the endpoints, InputException).</summary>
+    /// <summary>The problem statuses each handler can answer, read from the code (ApiKeyMiddleware, the endpoints, InputException; 500 from the exception handler).</summary>
     private static readonly Dictionary<string, int[]> ProblemsByOperation = new()
     {
-        ["Predict"] = [400, 401, 403, 404, 413, 415, 422, 429, 503],
-        ["Generate"] = [400, 401, 403, 404, 413, 415, 422, 429, 503],
-        ["ListModels"] = [401],
-        ["GetModel"] = [401, 404, 503],
-        ["AddFeedback"] = [400, 401, 403, 404, 413, 415, 422, 429],
-        ["ListFeedback"] = [400, 401, 404],
-        ["GetUsage"] = [400, 401],
+        ["Predict"] = [400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+        ["Generate"] = [400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+        ["ListModels"] = [401, 500],
+        ["GetModel"] = [401, 404, 500, 503],
+        ["AddFeedback"] = [400, 401, 403, 404, 413, 415, 422, 429, 500],
+        ["ListFeedback"] = [400, 401, 404, 500],
+        ["GetUsage"] = [400, 401, 500],
     };
 
     /// <summary>The model each predict request example is written for, and the response example its answer looks like.</summary>
@@ -189,6 +189,28 @@ public sealed class OpenApiExamplesTests : ServedModelTest
                     Assert.Equal(served.GetProperty(field).ToString(), example.GetProperty(field).ToString());
             }
         }
+    }
+
+    [Fact]
+    public async Task AFailureNoHandlerExpectsIsTheDocumented500Problem()
+    {
+        var example = (await OperationsAsync())["ListModels"].GetProperty("responses").GetProperty("500")
+            .GetProperty("content").GetProperty("application/problem+json").GetProperty("example");
+        // the catalog's table disappears under the running server, as a damaged database makes it
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Host.Home.DatabasePath};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE registered_models RENAME TO registered_models_gone;";
+            command.ExecuteNonQuery();
+        }
+
+        using var response = await Client.GetAsync("/v1/models");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var served = await Requests.ReadJsonAsync(response);
+        foreach (var field in new[] { "type", "title", "status", "detail" })
+            Assert.Equal(example.GetProperty(field).ToString(), served.GetProperty(field).ToString());
     }
 
     private async Task<Dictionary<string, JsonElement>> OperationsAsync()

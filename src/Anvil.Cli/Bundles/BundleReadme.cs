@@ -15,8 +15,9 @@ internal static class BundleReadme
             : "values (a forecast in the data's unit)";
         var takes = p.Kind switch
         {
-            "image" => $"images as raw 0–255 pixel arrays [{p.Channels}, {p.Height}, {p.Width}] (channels, height, width)",
+            "image" => $"images as raw 0–255 pixel arrays [{p.Channels}, {p.Height}, {p.Width}] (channels, height, width); the snippets also take PNG/JPEG files, converted as the server converts them ({(p.Channels == 1 ? "grey: BT.601 luma in float32" : "R, G, B planes")}, alpha ignored). The C# snippet resizes another size with the server's own call (SkiaSharp, bilinear); the Python and JavaScript snippets refuse an image that is not {p.Width}×{p.Height}, since their libraries' resizing differs from the server's",
             "series" => $"windows of {p.SequenceLength} steps in the data's own unit",
+            "tokens" => $"token ids: the snippets take texts (`{{\"inputs\": [\"text\", ...]}}`) and tokenize them as the server does with `{p.Tokenizer!.Vocabulary}` ({(p.Tokenizer.Lowercase ? "lower-cased, " : "")}BERT-style words and punctuation, {p.Tokenizer.MaxLength} ids per text, longer texts truncated and said so in `truncated`): the C# snippet with the server's Microsoft.ML.Tokenizers, the JavaScript and Python ones with a port of it checked against it",
             _ => $"feature vectors of {input.Shape[^1]} raw values" + (p.Columns is { } columns ? $" in this column order: {string.Join(", ", columns.Select(c => c.Name))}, or as named features (`{{\"{columns[0].Name}\": 41}}`; a null or missing value takes the training fill, then the training bounds clip it, as the server does)" : ""),
         };
         return $$"""
@@ -34,13 +35,15 @@ internal static class BundleReadme
 
             ## Run it
             Each prints `{"predictions": [...]}` with the fields the server answers (`label`, `label_index`,
-            `probabilities`, or `forecast`) for input JSON in the API's own form; `input.example.json` is one all-zero input.
+            `probabilities`, or `forecast`) for input JSON in the API's own form{{(p.Kind == "image" ? " or PNG/JPEG files (several allowed, one prediction each)" : "")}};
+            `input.example.json` is one all-zero input.
 
             ```bash
             dotnet run --project csharp -- input.example.json                      # .NET 10 SDK
-            pip install onnxruntime numpy cryptography && python3 python/predict.py input.example.json
-            npm install --prefix js && node js/predict.mjs input.example.json      # Node.js 18+
+            pip install onnxruntime numpy cryptography pillow && python3 python/predict.py input.example.json
+            npm install --prefix js && node js/predict.mjs input.example.json      # Node.js 20.9+
             ```
+            {{(p.Kind == "image" ? "\nFor example `node js/predict.mjs shirt.png shoe.jpg`. JPEG decoders differ between libraries (jpeg-js, for one, gives other pixels);\nthe C# snippet uses the server's SkiaSharp, the JavaScript one sharp (libjpeg-turbo, the same pixels as the server's),\nthe Python one Pillow (libjpeg-turbo in its wheels). Embedded colour profiles are ignored, as the server ignores them.\n" : "")}}
 
             No `.tflite` is made: ONNX is the portable format here, and ONNX Runtime runs it on Linux, Windows, macOS,
             Android, iOS and in browsers (onnxruntime-web).

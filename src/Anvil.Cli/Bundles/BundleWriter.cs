@@ -10,7 +10,7 @@ namespace Anvil.Cli.Bundles;
 /// for ONNX Runtime in C#, Python and JavaScript that check the signature and every file's digest before they
 /// load the model, and print what the server would answer.
 /// <code>
-/// out/ model.onnx manifest.json manifest.sig manifest-signing.pub.pem README.md input.example.json
+/// out/ model.onnx manifest.json manifest.sig manifest-signing.pub.pem README.md input.example.json [vocab.txt]
 ///      int8/{model.onnx,manifest.json,manifest.sig}   (with --int8)
 ///      csharp/{Predict.csproj,Program.cs}  python/predict.py  js/{package.json,predict.mjs}
 /// </code>
@@ -24,8 +24,8 @@ internal static class BundleWriter
     {
         CheckOutput(output, force);
         var kind = version.Manifest.Preprocessing.Kind;
-        if (kind is not ("image" or "features" or "series"))
-            throw new ArgumentException($"Model '{entry.ModelName}' version {entry.Version} takes {kind}; bundles run models that take raw arrays (images, feature vectors, series windows). Serve it with ./anvil serve instead.");
+        if (kind is not ("image" or "features" or "series" or "tokens"))
+            throw new ArgumentException($"Model '{entry.ModelName}' version {entry.Version} takes {kind}; bundles run models that take images, feature vectors, series windows or texts. Serve it with ./anvil serve instead.");
         var written = new List<string>();
         Directory.CreateDirectory(output);
         CopyVerified(version, output, written);
@@ -48,7 +48,10 @@ internal static class BundleWriter
             throw new ArgumentException($"--out '{output}' exists and is not empty; give an empty or new folder, or --force to overwrite the bundle's files in it.");
     }
 
-    /// <summary>The signed files byte for byte: the manifest, its signature and the ONNX graph (read once and checked against the manifest).</summary>
+    /// <summary>
+    /// The signed files byte for byte: the manifest, its signature, the ONNX graph and a text model's vocabulary
+    /// (each read once and checked against the manifest).
+    /// </summary>
     private static void CopyVerified(VerifiedModelVersion version, string folder, List<string> written)
     {
         Directory.CreateDirectory(folder);
@@ -60,6 +63,11 @@ internal static class BundleWriter
 
         File.WriteAllBytes(Path.Combine(folder, ModelVersionFiles.OnnxFile), version.ReadOnnx());
         written.Add(Path.Combine(folder, ModelVersionFiles.OnnxFile));
+        if (version.Manifest.Preprocessing.Tokenizer is { Vocabulary: var vocabulary })
+        {
+            File.WriteAllBytes(Path.Combine(folder, vocabulary), ModelVersionFiles.ReadVerified(version, vocabulary));
+            written.Add(Path.Combine(folder, vocabulary));
+        }
     }
 
     private static void Text(string root, string relative, string content, List<string> written)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Diagnostics;
 using Anvil.Export;
 using Microsoft.ML.OnnxRuntime;
@@ -24,7 +25,7 @@ internal sealed record CompressMeasurement(double Accuracy, long Bytes, double L
             var probabilities = Run(session, inputs.AsMemory(start * sampleSize, count * sampleSize), count, sampleShape);
             classes = probabilities.Length / count;
             for (var i = 0; i < count; i++)
-                correct += ArgMax(probabilities.AsSpan(i * classes, classes)) == labels[start + i] ? 1 : 0;
+                correct += TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * classes, classes)) == labels[start + i] ? 1 : 0;
         }
         return new CompressMeasurement((double)correct / labels.Length, onnx.LongLength,
             MedianMilliseconds(session, inputs, 1, sampleShape), MedianMilliseconds(session, inputs, 32, sampleShape));
@@ -56,15 +57,5 @@ internal sealed record CompressMeasurement(double Accuracy, long Bytes, double L
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, [OnnxExporter.InputName], [tensor], [OnnxExporter.OutputName]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
-    }
-
-    /// <summary>The index of the largest value: a classifier's top class.</summary>
-    internal static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var c = 1; c < row.Length; c++)
-            if (row[c] > row[best])
-                best = c;
-        return best;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Anvil.Cli.Pipeline;
 using Anvil.Registry.Runs;
 using Anvil.Registry.Versions;
+using Anvil.Training.Retraining;
 using Anvil.Training.Runs;
 
 namespace Anvil.Cli.Commands;
@@ -18,6 +19,8 @@ internal static class RetrainCommand
         var tolerance = new Option<double>("--tolerance") { Description = "Percentage points the challenger may lose on the original test set and still be promoted.", DefaultValueFactory = _ => 0.5 };
         var promote = new Option<bool>("--promote") { Description = "Move 'champion' to the challenger when the gate passes (the old one stays as 'previous'); exit code 4 when it refuses." };
         var shadow = new Option<int>("--shadow") { Description = "Also replay the last N logged inputs through champion and challenger (0: none)." };
+        var maxKeyShare = new Option<double>("--max-key-share") { Description = "Most of the retraining set (training examples plus feedback) one API key's feedback may make up; beyond it, its newest items are left out.", DefaultValueFactory = _ => 0.5 };
+        var trustAll = new Option<bool>("--trust-all-feedback") { Description = "Skip the feedback screen: no key is excluded for contradicting the champion far more than the others, and none is capped." };
         var json = new Option<bool>("--json") { Description = "End with one JSON line of the figures on stdout." };
         var require = new Option<string[]>("--require")
         {
@@ -25,18 +28,21 @@ internal static class RetrainCommand
         };
         var command = new Command("retrain", "Train a challenger on the champion's data plus feedback-labelled logged inputs, register it as 'challenger', and gate it against the champion (test set within --tolerance, McNemar p < 0.05 on held-out feedback).")
         {
-            model, org, heldOut, seed, tolerance, promote, shadow, json, require,
+            model, org, heldOut, seed, tolerance, promote, shadow, maxKeyShare, trustAll, json, require,
         };
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
             var organization = registries.Organizations.Get(p.GetValue(org)!);
-            Anvil.Training.Retraining.FeedbackSplit.RequireFraction(p.GetValue(heldOut));
+            FeedbackSplit.RequireFraction(p.GetValue(heldOut));
             if (!(p.GetValue(tolerance) >= 0))
                 throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {p.GetValue(tolerance)}.");
+            if (!(p.GetValue(maxKeyShare) is > 0 and <= 1))
+                throw new ArgumentException($"--max-key-share must be more than 0 and at most 1 (the share of the retraining set one key's feedback may make up), e.g. 0.5; got {p.GetValue(maxKeyShare)}.");
             if (p.GetValue(shadow) < 0)
                 throw new ArgumentException($"--shadow must be 0 (no replay) or a number of logged inputs; got {p.GetValue(shadow)}.");
+            var screen = p.GetValue(trustAll) ? null : new FeedbackScreen(MaxKeyShare: p.GetValue(maxKeyShare));
             var requirements = (p.GetValue(require) ?? []).Select(TrustRequirement.Parse).ToList(); // before anything is trained
-            var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), p.GetValue(tolerance), p.GetValue(promote), p.GetValue(shadow))
+            var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), p.GetValue(tolerance), p.GetValue(promote), p.GetValue(shadow), screen)
             {
                 Requirements = requirements,
             };
@@ -79,6 +85,14 @@ internal static class RetrainCommand
                     reasons = r.Refusals,
                     requirements = (r.Requirements ?? []).Select(q => new { requirement = q.Requirement, met = q.Failure is null, failure = q.Failure }),
                     shadow = r.Shadow,
+                    feedback_screen = r.Screening is { } screening
+                        ? new
+                        {
+                            cap_per_key = screening.CapPerKey,
+                            dropped = screening.Dropped,
+                            keys = screening.Keys.Select(k => new { key = k.Key, given = k.Given, contradicted = k.Contradicted, used = k.Used, decision = k.Decision.ToString().ToLowerInvariant(), p_value = k.PValue }),
+                        }
+                        : null,
                 }));
             }
             return p.GetValue(promote) && !r.Promoted ? ExitCodes.PromotionRefused : ExitCodes.Success;

@@ -1,10 +1,12 @@
+using Anvil.Training.Retraining;
+
 namespace Anvil.Cli.Pipeline;
 
 /// <summary>
-/// What `anvil retrain` was asked: the model, the feedback split, the gate's tolerance, whether to promote, and the
-/// minimums the challenger's trust report must meet (<c>--require</c>).
+/// What `anvil retrain` was asked: the model, the feedback split, the gate's tolerance, whether to promote, the
+/// feedback screen (null trusts all feedback), and the minimums the challenger's trust report must meet (<c>--require</c>).
 /// </summary>
-internal sealed record RetrainOptions(string OrganizationId, string Model, double HeldOut, int Seed, double TolerancePoints, bool Promote, int Shadow)
+internal sealed record RetrainOptions(string OrganizationId, string Model, double HeldOut, int Seed, double TolerancePoints, bool Promote, int Shadow, FeedbackScreen? Screen)
 {
     public IReadOnlyList<Anvil.Registry.Versions.TrustRequirement> Requirements { get; init; } = [];
 }

@@ -6,7 +6,8 @@ namespace Anvil.Cli.Pipeline;
 
 /// <summary>
 /// What a retrain did: the run, the challenger it registered, both models' figures, the gate's verdict, the
-/// <c>--require</c> checks on the challenger's trust report (requirement → null when met, else why) and the shadow replay.
+/// <c>--require</c> checks on the challenger's trust report (requirement → null when met, else why), the shadow replay
+/// and the feedback screen's decisions.
 /// </summary>
 internal sealed record RetrainResult(
     ModelVersion Champion,
@@ -19,6 +20,7 @@ internal sealed record RetrainResult(
     GateDecision? Gate = null,
     bool Promoted = false,
     ShadowReport? Shadow = null,
+    FeedbackScreening? Screening = null,
     IReadOnlyList<(string Requirement, string? Failure)>? Requirements = null)
 {
     /// <summary>Why the challenger may not be promoted: the gate's reasons, then each unmet requirement.</summary>

@@ -5,8 +5,10 @@ using Anvil.Registry;
 using Anvil.Registry.Runs;
 using Anvil.Registry.Versions;
 using Anvil.Training.Data;
+using Anvil.Training.Models;
 using Anvil.Training.Retraining;
 using Anvil.Training.Runs;
+using Anvil.Training.Training;
 using static TorchSharp.torch;
 
 namespace Anvil.Cli.Pipeline;
@@ -36,12 +38,21 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         if (logged.Count == 0)
             throw new ArgumentException($"Model '{o.Model}' has no feedback on logged inputs (within its retention); nothing was trained or registered. Clients send feedback with POST /v1/predictions/{{id}}/feedback.");
         var feedback = FeedbackSamples.From(logged, manifest, o.Model);
-        var split = FeedbackSplit.Of(feedback.Labels, o.HeldOut, o.Seed);
-        var (learnt, heldOut) = (feedback.Subset(split.Train), feedback.Subset(split.HeldOut));
-
         var artifacts = new RunArtifacts(championRun.ArtifactsDirectory);
         var (recipe, spec) = (artifacts.LoadRecipe(), artifacts.LoadSpec());
         ChallengerAttack.EnsureAttackable(o.Requirements, spec, manifest.InputKind);
+        using var championScorer = new VersionScorer(championFiles);
+        FeedbackScreening? screening = null;
+        if (o.Screen is { } screen)
+        {
+            (feedback, screening) = Screened(screen, feedback, [.. logged.Select(l => l.Feedback!.KeyId)], championScorer, championRun, artifacts, recipe, spec);
+            progress.WriteLine(Describe(screening));
+            if (feedback.Count == 0)
+                throw new ArgumentException($"The feedback screen kept none of model '{o.Model}''s {logged.Count} feedback items ({Describe(screening)}); nothing was trained or registered. Check the keys named above (./anvil keys list), or retrain with --trust-all-feedback.");
+        }
+        var split = FeedbackSplit.Of(feedback.Labels, o.HeldOut, o.Seed);
+        var (learnt, heldOut) = (feedback.Subset(split.Train), feedback.Subset(split.HeldOut));
+
         long[] shape = [learnt.Count, .. manifest.Signature.Inputs[0].Shape.Skip(1)];
         using var added = new AddedSamples(new TensorDataset(tensor(learnt.Inputs, shape), tensor(learnt.Labels), manifest.Signature.ClassLabels));
         progress.WriteLine($"Retraining '{o.Model}' v{champion.Version} (run {championRun.Id[..12]}) with {learnt.Count} feedback samples; {heldOut.Count} held out to judge it.");
@@ -49,7 +60,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
             TrainingLimits.FromParameters(championRun.Parameters), ModelGiven: true, Added: added);
         var summary = new RunPipeline(recorder, progress, interactive: false, pretrained: new OnnxPretrainedSource()).Train(request, cancellationToken);
         if (summary.Outcome != RunOutcome.Finished)
-            return new RetrainResult(champion, summary);
+            return new RetrainResult(champion, summary, Screening: screening);
 
         var lineage = new ModelRetraining(champion.Version, champion.ManifestDigest, championRun.Id, manifest.DatasetHash,
             learnt.Count, heldOut.Count, feedback.Hash(), o.HeldOut, o.Seed);
@@ -61,7 +72,6 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         using var test = RunPipeline.LoadAgain(championRun, artifacts, recipe, spec, TextWriter.Null);
         var testInputs = CompressInputs.Raw(test.Test, spec.Preprocessing, test.Test.Count);
         var testLabels = test.Test.Labels.data<long>().ToArray();
-        using var championScorer = new VersionScorer(championFiles);
         using var challengerScorer = new VersionScorer(challengerFiles);
         var championTest = Accuracy(championScorer.Predict(testInputs), testLabels);
         var challengerTest = Accuracy(challengerScorer.Predict(testInputs), testLabels);
@@ -91,8 +101,27 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var promoted = o.Promote && promotable;
         if (promoted)
             new ChampionMoves(registries.Database, registries.Time).Promote(o.OrganizationId, o.Model, challenger.Version);
-        return new RetrainResult(champion, summary, challenger, learnt.Count, heldOut.Count, championTest, challengerTest, gate, promoted, shadow, requirements);
+        return new RetrainResult(champion, summary, challenger, learnt.Count, heldOut.Count, championTest, challengerTest, gate, promoted, shadow, screening, requirements);
     }
+
+    /// <summary>The feedback the screen keeps, judged by the champion's probabilities on each item's input; the champion's training split is counted for the per-key cap.</summary>
+    private static (FeedbackSamples Kept, FeedbackScreening Screening) Screened(FeedbackScreen screen, FeedbackSamples feedback, IReadOnlyList<string?> keys,
+        VersionScorer champion, RecordedRun championRun, RunArtifacts artifacts, Recipe recipe, ModelSpec spec)
+    {
+        long trainingExamples;
+        using (var original = RunPipeline.LoadAgain(championRun, artifacts, recipe, spec, TextWriter.Null))
+            trainingExamples = original.Train.Count;
+        var screening = screen.Screen(keys, feedback.Labels, champion.Probabilities(feedback.Inputs), champion.Classes, trainingExamples);
+        return (feedback.Subset(screening.Kept), screening);
+    }
+
+    /// <summary>The screen's decisions as one line for people.</summary>
+    public static string Describe(FeedbackScreening screening) => "Feedback screen: " + string.Join("; ", screening.Keys.Select(k => k.Decision switch
+    {
+        KeyDecision.Excluded => string.Create(CultureInfo.InvariantCulture, $"key {k.Key} excluded ({k.Contradicted} of its {k.Given} labels contradict the champion's confident answers, far more than the other keys': binomial p = {k.PValue:G3})"),
+        KeyDecision.Capped => string.Create(CultureInfo.InvariantCulture, $"key {k.Key} capped at {k.Used} of its {k.Given} items (at most {screening.CapPerKey} per key)"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"key {k.Key} kept ({k.Given} items, {k.Contradicted} contradict the champion)"),
+    })) + ".";
 
     private static bool[] Correct(int[] predicted, long[] labels) => predicted.Select((p, i) => p == labels[i]).ToArray();
 

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Anvil.Registry.Versions;
 using Anvil.Serving.Inference;
 
@@ -16,27 +17,37 @@ internal sealed class VersionScorer(VerifiedModelVersion version) : IDisposable
     /// <summary>The sample shape the version takes (without the batch).</summary>
     public IReadOnlyList<long> SampleShape => _predictor.SampleShape;
 
+    /// <summary>Each sample's top class.</summary>
     /// <param name="inputs">Raw samples back to back, as a client sends them (0–255 pixels, unscaled features).</param>
     public int[] Predict(float[] inputs)
+    {
+        var probabilities = Probabilities(inputs);
+        var classes = _predictor.Outputs;
+        return Enumerable.Range(0, probabilities.Length / classes).Select(i => TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * classes, classes))).ToArray();
+    }
+
+    /// <summary>Each sample's class probabilities, row after row, as the server answers them.</summary>
+    /// <param name="inputs">Raw samples back to back, as a client sends them (0–255 pixels, unscaled features).</param>
+    public float[] Probabilities(float[] inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var size = _predictor.SampleSize;
         if (inputs.Length % size != 0)
             throw new ArgumentException($"{inputs.Length} values are not whole samples of {size}.", nameof(inputs));
         var count = inputs.Length / size;
-        var labels = new int[count];
+        var probabilities = new float[count * _predictor.Outputs];
         var buffer = (float[])_predictor.NewInput(Batch);
-        var output = new float[Batch * _predictor.Outputs];
         for (var start = 0; start < count; start += Batch)
         {
             var n = Math.Min(Batch, count - start);
             inputs.AsSpan(start * size, n * size).CopyTo(buffer);
-            _predictor.Run(buffer, n, output);
-            for (var i = 0; i < n; i++)
-                labels[start + i] = Commands.CompressMeasurement.ArgMax(output.AsSpan(i * _predictor.Outputs, _predictor.Outputs));
+            _predictor.Run(buffer, n, probabilities.AsSpan(start * _predictor.Outputs, n * _predictor.Outputs));
         }
-        return labels;
+        return probabilities;
     }
+
+    /// <summary>Probabilities per sample.</summary>
+    public int Classes => _predictor.Outputs;
 
     public void Dispose() => _predictor.Dispose();
 }

@@ -8,7 +8,8 @@ public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
     public const int MaxCommentLength = 2_000;
 
     /// <summary>Null when the organization has no prediction with that id (another organization's counts as none).</summary>
-    public Feedback? Add(string organizationId, string predictionId, int label, string labelName, string? comment)
+    /// <param name="keyId">The API key that sent the feedback; retraining screens feedback per key.</param>
+    public Feedback? Add(string organizationId, string predictionId, int label, string labelName, string? comment, string? keyId = null)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         ArgumentNullException.ThrowIfNull(predictionId);
@@ -26,7 +27,7 @@ public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
         if (predictionId.Contains('\0', StringComparison.Ordinal))
             return null; // no id holds NUL, and PostgreSQL could not even compare it
 
-        var feedback = new Feedback(predictionId, organizationId, label, labelName, comment, time.GetUtcNow());
+        var feedback = new Feedback(predictionId, organizationId, label, labelName, comment, time.GetUtcNow(), keyId);
         return db.Write(session =>
         {
             if (PredictionRows.Find(session, organizationId, predictionId) is null)
@@ -35,11 +36,11 @@ public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
             }
 
             session.Execute(
-                "INSERT INTO feedback (prediction_id, organization_id, label, label_name, comment, created_at) " +
-                "VALUES (@id, @org, @label, @labelName, @comment, @now) ON CONFLICT (prediction_id) DO UPDATE SET " +
-                "label = excluded.label, label_name = excluded.label_name, comment = excluded.comment, created_at = excluded.created_at",
+                "INSERT INTO feedback (prediction_id, organization_id, label, label_name, comment, created_at, key_id) " +
+                "VALUES (@id, @org, @label, @labelName, @comment, @now, @key) ON CONFLICT (prediction_id) DO UPDATE SET " +
+                "label = excluded.label, label_name = excluded.label_name, comment = excluded.comment, created_at = excluded.created_at, key_id = excluded.key_id",
                 ("@id", predictionId), ("@org", organizationId), ("@label", (long)label), ("@labelName", labelName),
-                ("@comment", comment), ("@now", TimeText.From(feedback.CreatedAt)));
+                ("@comment", comment), ("@now", TimeText.From(feedback.CreatedAt)), ("@key", keyId));
             return feedback;
         });
     }
@@ -49,15 +50,15 @@ public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
         var sql =
-            $"SELECT f.prediction_id, f.organization_id, f.label, f.label_name, f.comment, f.created_at, {PredictionRows.Columns} " +
+            $"SELECT f.prediction_id, f.organization_id, f.label, f.label_name, f.comment, f.created_at, f.key_id, {PredictionRows.Columns} " +
             "FROM feedback f JOIN predictions p ON p.id = f.prediction_id WHERE f.organization_id = @org" +
             (modelName is null ? "" : " AND p.model_name = @model") + " ORDER BY f.created_at, f.prediction_id";
         return db.Read(session => session.Query(
             sql,
             reader => (
                 new Feedback(reader.GetString(0), reader.GetString(1), reader.GetInt(2), reader.GetString(3),
-                    reader.GetNullableString(4), reader.GetTime(5)),
-                PredictionRows.Read(reader, first: 6)),
+                    reader.GetNullableString(4), reader.GetTime(5), reader.GetNullableString(6)),
+                PredictionRows.Read(reader, first: 7)),
             modelName is null ? [("@org", organizationId)] : [("@org", organizationId), ("@model", modelName)]));
     }
 }

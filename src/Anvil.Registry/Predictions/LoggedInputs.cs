@@ -10,7 +10,7 @@ namespace Anvil.Registry.Predictions;
 /// </summary>
 public sealed class LoggedInputs(RegistryDatabase db, TimeProvider time)
 {
-    private const string Columns = $"SELECT {PredictionRows.Columns}, p.created_at, f.label, f.label_name, f.comment, f.created_at FROM predictions p ";
+    private const string Columns = $"SELECT {PredictionRows.Columns}, p.created_at, f.label, f.label_name, f.comment, f.created_at, f.key_id FROM predictions p ";
 
     // length(input) = 0: an unsampled prediction, which kept no input to learn from or replay.
     private const string Where =
@@ -44,7 +44,7 @@ public sealed class LoggedInputs(RegistryDatabase db, TimeProvider time)
     {
         var prediction = PredictionRows.Read(reader);
         var feedback = reader.IsDBNull(10) ? null : new Feedback(
-            prediction.Id, organizationId, reader.GetInt(9), reader.GetString(10), reader.GetNullableString(11), reader.GetTime(12));
+            prediction.Id, organizationId, reader.GetInt(9), reader.GetString(10), reader.GetNullableString(11), reader.GetTime(12), reader.GetNullableString(13));
         return new LoggedInput(prediction, reader.GetTime(8), feedback);
     }
 }

@@ -297,5 +297,10 @@ internal static class Migrations
                 document TEXT NOT NULL
             );
             """),
+        new(15, "feedback records the key that sent it", """
+            -- Retraining screens feedback per key (one key cannot dominate or poison a retraining set).
+            -- NULL for feedback given before this version, which retraining counts as one unknown sender.
+            ALTER TABLE feedback ADD COLUMN key_id TEXT REFERENCES api_keys (id);
+            """),
     ];
 }

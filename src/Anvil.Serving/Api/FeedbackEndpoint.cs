@@ -52,7 +52,7 @@ public static class FeedbackEndpoint
                 throw new InputException(400, $"The comment is {request.Comment.Length:N0} characters; the limit is 2,000.");
             if (request.Comment is not null && request.Comment.Contains('\0', StringComparison.Ordinal))
                 throw new InputException(400, "The comment contains the NUL character (\\u0000), which is not stored; remove it.");
-            var stored = feedback.Add(caller.OrganizationId, id, label, labels[label], request.Comment);
+            var stored = feedback.Add(caller.OrganizationId, id, label, labels[label], request.Comment, caller.Key.Id);
             return stored is null
                 ? Problems.Of(404, $"Your organization has no prediction '{id}'.")
                 : Results.Json(new FeedbackResponse(stored.PredictionId, stored.Label, stored.LabelName, stored.Comment, stored.CreatedAt), ApiJson.Options, statusCode: 201);

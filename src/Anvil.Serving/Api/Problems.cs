@@ -8,6 +8,9 @@ namespace Anvil.Serving.Api;
 /// </summary>
 public static class Problems
 {
+    /// <summary>The detail of the 500 any route answers when its handler fails unexpectedly (the exception handler's).</summary>
+    public const string ServerFailed = "The server failed to handle the request. Retry with the same Idempotency-Key: a prediction that was billed is answered again, never billed twice.";
+
     public static IResult Of(int status, string detail) => Results.Problem(detail: detail, statusCode: status);
 
     /// <summary>The same response, written from middleware that runs before any endpoint.</summary>

@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 namespace Anvil.Training.Audit;
 
 /// <summary>
@@ -127,27 +128,15 @@ public static class ConfidentLearning
             }
         }
 
-        flagged.RemoveWhere(i => ArgMax(p.AsSpan(i * k, k)) == labels[i]); // the model agrees with the given label
+        flagged.RemoveWhere(i => TensorPrimitives.IndexOfMax(p.AsSpan(i * k, k)) == labels[i]); // the model agrees with the given label
         return flagged;
     }
 
     private static LabelIssue Issue(float[] p, IReadOnlyList<long> labels, int k, int index)
     {
         var row = p.AsSpan(index * k, k);
-        var suggested = ArgMax(row);
+        var suggested = TensorPrimitives.IndexOfMax(row);
         return new LabelIssue(index, (int)labels[index], suggested, row[(int)labels[index]], row[suggested]);
-    }
-
-    internal static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var c = 1; c < row.Length; c++)
-        {
-            if (row[c] > row[best])
-                best = c;
-        }
-
-        return best;
     }
 }
 

@@ -1,3 +1,4 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 using Anvil.Training.Data;
 using Anvil.Training.Metrics;
 using Anvil.Training.Models;
@@ -68,7 +69,7 @@ public static class DataAudit
 
         var probabilities = OutOfFold(data, labels, spec, recipe, options.Folds, inputScale, callbacks, cancellationToken);
         var audit = ConfidentLearning.Find(probabilities, labels, classes);
-        var correct = Enumerable.Range(0, labels.Length).Count(i => ConfidentLearning.ArgMax(probabilities.AsSpan(i * classes, classes)) == labels[i]);
+        var correct = Enumerable.Range(0, labels.Length).Count(i => TensorPrimitives.IndexOfMax(probabilities.AsSpan(i * classes, classes)) == labels[i]);
         var (duplicates, outliers) = NeighbourChecks(data.Features, labels, options, recipe.Seed);
         return new DataAuditReport(audit, duplicates, outliers, data.ClassNames, (double)correct / labels.Length, labels.Length, probabilities);
     }
@@ -79,22 +80,13 @@ public static class DataAudit
     {
         var classes = data.ClassNames.Count;
         var probabilities = new float[labels.Length * classes];
-        var fold = 0;
-        foreach (var (trainIndices, heldOutIndices) in new KFold(folds, recipe.Seed).FoldIndices(labels))
+        CrossValidation.ForEachFold(data, spec, recipe, folds, inputScale, callbacks, (model, heldOut, heldOutIndices) =>
         {
-            fold++;
-            using var train = data.Subset(tensor(trainIndices));
-            using var heldOut = data.Subset(tensor(heldOutIndices));
-            var normalization = Normalization.Fit(train);
-            normalization.ApplyInPlace(train);
-            normalization.ApplyInPlace(heldOut);
-            using var model = CrossValidation.FitFold(spec with { Preprocessing = normalization.ToSpec(inputScale) }, recipe, train, fold, callbacks, cancellationToken);
             using var predicted = Evaluator.PredictProbabilities(model, heldOut.Features);
             var rows = predicted.to_type(ScalarType.Float32).data<float>().ToArray();
             for (var r = 0; r < heldOutIndices.Length; r++)
                 Array.Copy(rows, r * classes, probabilities, heldOutIndices[r] * classes, classes);
-        }
-
+        }, cancellationToken);
         return probabilities;
     }
 

@@ -30,19 +30,31 @@ public static class CrossValidation
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(recipe);
-        var labels = data.Labels.data<long>().ToArray();
         var figures = new List<double[]>();
-        foreach (var (trainIndices, validationIndices) in new KFold(folds, recipe.Seed).FoldIndices(labels))
+        ForEachFold(data, spec, recipe, folds, inputScale, callbacks, (model, heldOut, _) => figures.Add(Classification(model, heldOut)), cancellationToken);
+        return new CrossValidationResult(ClassificationMetrics, figures);
+    }
+
+    /// <summary>
+    /// For each stratified fold: fits normalisation on the other k-1 folds only, trains a fresh model on them and
+    /// hands it to <paramref name="score"/> with the normalised held-out fold and that fold's row indices in <paramref name="data"/>.
+    /// </summary>
+    internal static void ForEachFold(TensorDataset data, ModelSpec spec, Recipe recipe, int folds, double inputScale,
+        Func<int, IEnumerable<Callback>>? callbacks, Action<SpecModel, TensorDataset, long[]> score, CancellationToken cancellationToken)
+    {
+        var labels = data.Labels.data<long>().ToArray();
+        var fold = 0;
+        foreach (var (trainIndices, heldOutIndices) in new KFold(folds, recipe.Seed).FoldIndices(labels))
         {
+            fold++;
             using var train = data.Subset(tensor(trainIndices));
-            using var validation = data.Subset(tensor(validationIndices));
+            using var heldOut = data.Subset(tensor(heldOutIndices));
             var normalization = Normalization.Fit(train);
             normalization.ApplyInPlace(train);
-            normalization.ApplyInPlace(validation);
-            using var model = FitFold(spec with { Preprocessing = normalization.ToSpec(inputScale) }, recipe, train, figures.Count + 1, callbacks, cancellationToken);
-            figures.Add(Classification(model, validation));
+            normalization.ApplyInPlace(heldOut);
+            using var model = FitFold(spec with { Preprocessing = normalization.ToSpec(inputScale) }, recipe, train, fold, callbacks, cancellationToken);
+            score(model, heldOut, heldOutIndices);
         }
-        return new CrossValidationResult(ClassificationMetrics, figures);
     }
 
     /// <summary>Builds a fresh model seeded for fold <paramref name="fold"/> (1-based) and trains it on the fold's training part, without validation.</summary>

@@ -32,12 +32,24 @@ internal sealed class AnvilProcess : IDisposable
     /// <summary>Runs another program (python3, npm, node, dotnet) in <paramref name="directory"/>; stdout and stderr together.</summary>
     public static async Task<(int ExitCode, string Output)> RunProgram(string directory, IReadOnlyDictionary<string, string>? environment, string program, params string[] args)
     {
+        using var process = StartProgram(directory, environment, program, args);
+        return await Finish(process);
+    }
+
+    /// <summary>Starts another program with its output redirected; read it with <see cref="Finish"/> or kill it.</summary>
+    public static Process StartProgram(string directory, IReadOnlyDictionary<string, string>? environment, string program, params string[] args)
+    {
         var info = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             info.Environment[name] = value;
-        using var process = Process.Start(info)!;
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Waits for a started program's exit; its exit code, stdout and stderr together.</summary>
+    public static async Task<(int ExitCode, string Output)> Finish(Process process)
+    {
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

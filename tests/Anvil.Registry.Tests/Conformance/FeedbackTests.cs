@@ -15,12 +15,14 @@ public abstract class FeedbackTests(RegistryBackend backend) : RegistryConforman
 
         var first = Feedback.Add(acme.Organization.Id, prediction.Id, 3, "dress", "looks like a dress");
         Clock.Advance(TimeSpan.FromMinutes(1));
-        var second = Feedback.Add(acme.Organization.Id, prediction.Id, 4, "coat", null);
+        var other = Keys.Create("acme", "pro").Key;
+        var second = Feedback.Add(acme.Organization.Id, prediction.Id, 4, "coat", null, other.Id);
 
         Assert.Equal(new Feedback(prediction.Id, acme.Organization.Id, 3, "dress", "looks like a dress", Start), first);
-        Assert.Equal(new Feedback(prediction.Id, acme.Organization.Id, 4, "coat", null, Start.AddMinutes(1)), second);
+        Assert.Equal(new Feedback(prediction.Id, acme.Organization.Id, 4, "coat", null, Start.AddMinutes(1), other.Id), second); // the key that sent it, for retraining's per-key screen
         var (stored, logged) = Assert.Single(Feedback.List(acme.Organization.Id));
         Assert.Equal(second, stored);
+        Assert.Equal(other.Id, Assert.Single(new LoggedInputs(Db, Clock).Labelled(acme.Organization.Id, "cnn")).Feedback!.KeyId);
         Assert.Equal(prediction.Input, logged.Input);
         Assert.Equal(prediction.Id, logged.Id);
     }

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace Anvil.Training.Training.Callbacks;
 
 /// <summary>
-/// After each epoch, writes a grid of a generator's images, always from the same seeded noise, as
+/// After each epoch, writes a grid of a generator's images (its weight average when the recipe keeps one, as the judge
+/// scores), always from the same seeded noise, as
 /// <c>epoch_NN.png</c> in a folder, so the epochs can be compared side by side.
 /// </summary>
 /// <example>
@@ -24,7 +25,7 @@ public sealed class SampleGrid(string directory, long seed, int count = 64) : Ca
         if (context.Diverged)
             return;
         Directory.CreateDirectory(directory);
-        File.WriteAllBytes(PathOf(context.Epoch), Render(context.Model, seed, count));
+        File.WriteAllBytes(PathOf(context.Epoch), Render(context.Ema?.Model ?? context.Model, seed, count)); // the weights the judge scores
     }
 
     /// <summary>A generator's images for seeded noise, mapped from [-1, 1] to [0, 1], as one PNG grid.</summary>
