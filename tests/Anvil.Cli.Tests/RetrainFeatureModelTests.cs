@@ -24,6 +24,9 @@ public class RetrainFeatureModelTests
         LoggedFeedback.Add(anvil, "tiny", [.. feedback.Select(f => new[] { f.V, -f.V, f.V / 2 })], "3",
             [.. feedback.Select(f => (classes.IndexOf(new[] { "cat", "dog", "bird" }[f.Class]), new[] { "cat", "dog", "bird" }[f.Class]))]);
 
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "tiny", "--org", "acme", "--require", "robust_accuracy_linf_0.1>=0.5"),
+            "only image classifiers are attacked; this model takes features inputs"); // refused before training
+
         var (exit, stdout, stderr) = anvil.Run("retrain", "--model", "tiny", "--org", "acme", "--json");
 
         Assert.True(exit == 0, stderr + stdout);
