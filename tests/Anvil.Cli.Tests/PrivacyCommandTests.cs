@@ -52,4 +52,18 @@ public class PrivacyCommandTests
 
         Assert.DoesNotContain("running", anvil.Run("runs", "list").Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ATextGruTrainsPrivatelyWithEachExampleItsOwnPass()
+    {
+        using var anvil = new AnvilProcess();
+
+        var (exit, stdout, stderr) = anvil.Run("train", "--recipe", TextRunTests.WriteRecipe(anvil, epochs: 1), "--dp-epsilon", "8", "--dp-delta", "1e-3", "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("each example gets its own forward and backward pass", stderr, StringComparison.Ordinal);
+        var line = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+        Assert.InRange(line.GetProperty("dp_epsilon").GetDouble(), 0.1, 8.0);
+        Assert.InRange(line.GetProperty("test_accuracy").GetDouble(), 0.0, 1.0);
+    }
 }

@@ -43,6 +43,8 @@ public sealed class DpSgdStep : ITrainingStep, IBatchSampler, IDisposable
     public double SamplingRate { get; }
     /// <summary>N: the training examples sampled from.</summary>
     public int Examples { get; }
+    /// <summary>True when each example gets its own forward and backward pass (layers without batched per-example gradients).</summary>
+    public bool LoopsOverExamples => _gradients.Looped;
     /// <summary>Noisy steps taken, including those before a resume.</summary>
     public long Steps { get; private set; }
 
@@ -98,9 +100,7 @@ public sealed class DpSgdStep : ITrainingStep, IBatchSampler, IDisposable
         IReadOnlyList<(TorchSharp.Modules.Parameter Parameter, Tensor Sum)> sums;
         if (batch > 0)
         {
-            Tensor? mean = null; // the batch's mean loss, kept from the pass that back-propagates its sum
-            sums = _gradients.ClippedSum(inputs, outputs => (mean = _task.Loss(inputs, outputs, targets)) * batch, clip, out var outputs, out _);
-            loss = mean!.item<float>();
+            sums = _gradients.ClippedSum(inputs, targets, _task.Loss, clip, out var outputs, out loss, out _);
             _task.Update(outputs.detach(), targets);
         }
         else

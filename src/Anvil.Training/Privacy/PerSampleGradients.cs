@@ -10,68 +10,87 @@ namespace Anvil.Training.Privacy;
 /// every dense and conv2d layer are kept and the gradients of their outputs taken, and per example a dense weight's gradient
 /// is gᵀa and a convolution's is g·unfold(a)ᵀ (the method of Opacus's hooks, Goodfellow 2015). Each example's norm is taken
 /// without forming its gradient where that is cheaper (‖g‖·‖a‖ for a dense layer, Gram matrices for a convolution with few
-/// output positions), and the clipped sum is one matrix product per layer. Other layers must have no weights: batch norm
-/// mixes the examples of a batch, so no per-example bound exists for it.
+/// output positions), and the clipped sum is one matrix product per layer. A model with other weighted layers (embeddings,
+/// LSTM and GRU layers, 1-d and transposed convolutions, layer norm) is <see cref="Looped"/>: each example gets its own
+/// forward and backward pass, exact for any layer and slower by about the batch size. Batch norm is refused: it mixes the
+/// examples of a batch, so no per-example bound exists for it.
 /// </summary>
 /// <example>
 /// <code>
-/// var gradients = PerSampleGradients.For(model);                        // throws for a layer it cannot bound
-/// var sums = gradients.ClippedSum(images, o => loss(o) * batch, 1.0, out var logits, out var norms);
+/// var gradients = PerSampleGradients.For(model);                        // throws for batch norm
+/// var sums = gradients.ClippedSum(images, labels, task.Loss, 1.0, out var logits, out var loss, out var norms);
 /// </code>
 /// </example>
 public sealed class PerSampleGradients
 {
     private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> _modules;
+    private readonly SpecModel? _loopOver; // set when a layer has no batched rule: each example gets its own pass
 
-    private PerSampleGradients(IReadOnlyList<nn.Module<Tensor, Tensor>> modules) => _modules = modules;
+    private PerSampleGradients(IReadOnlyList<nn.Module<Tensor, Tensor>> modules, SpecModel? loopOver) => (_modules, _loopOver) = (modules, loopOver);
 
-    /// <summary>The model's layers as one sequence of modules; a layer with weights other than dense or conv2d is refused by name.</summary>
+    /// <summary>True when some layer has no batched rule, so each example gets its own forward and backward pass.</summary>
+    public bool Looped => _loopOver is not null;
+
+    /// <summary>The model's layers as one sequence of modules, or the whole model looped over examples when a weighted layer has no batched rule; batch norm is refused by name.</summary>
     public static PerSampleGradients For(SpecModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
         var modules = new List<nn.Module<Tensor, Tensor>>();
+        var batched = true;
         foreach (var (name, layer) in model.Layers())
-            Expand(name, layer, modules);
-        return new PerSampleGradients(modules);
+            batched &= Expand(name, layer, modules);
+        return batched ? new PerSampleGradients(modules, null) : new PerSampleGradients([], model);
     }
 
-    private static void Expand(string layerName, Module layer, List<nn.Module<Tensor, Tensor>> into)
+    // False when the layer has weights without a batched rule (the model is then looped over examples).
+    private static bool Expand(string layerName, Module layer, List<nn.Module<Tensor, Tensor>> into)
     {
         switch (layer)
         {
-            case Sequential sequential:
-                foreach (var child in sequential.children())
-                    Expand(layerName, child, into);
-                return;
-            case Linear or Conv2d:
-                if (layer is Conv2d { groups: not 1 } or Conv2d { padding_type: not null } or Conv2d { padding_mode: not TorchSharp.PaddingModes.Zeros })
-                    throw new ArgumentException($"DP-SGD: layer {layerName} is a grouped or non-zero-padded convolution, which per-example gradients do not cover here; use a plain conv2d.");
-                into.Add((nn.Module<Tensor, Tensor>)layer);
-                return;
             case BatchNorm1d or BatchNorm2d:
-                throw new ArgumentException($"DP-SGD: layer {layerName} uses batch norm, which mixes the examples of a batch so no example's influence can be bounded. Set \"batch_norm\": false in the spec, or train a model without it (e.g. samples/privacy/spec.json).");
+                throw BatchNormRefused(layerName);
+            case Sequential sequential:
+                var batched = true;
+                foreach (var child in sequential.children())
+                    batched &= Expand(layerName, child, into);
+                return batched;
+            case Conv2d { groups: not 1 } or Conv2d { padding_type: not null } or Conv2d { padding_mode: not TorchSharp.PaddingModes.Zeros }:
+                return false;
+            case Linear or Conv2d:
+                into.Add((nn.Module<Tensor, Tensor>)layer);
+                return true;
             case nn.Module<Tensor, Tensor> plain when !plain.parameters().Any():
                 into.Add(plain);
-                return;
+                return true;
             default:
-                throw new ArgumentException($"DP-SGD: layer {layerName} ({layer.GetType().Name}) has weights whose per-example gradients Anvil cannot compute yet; DP-SGD trains dense and conv2d layers (with activations, pooling, flatten and dropout between them).");
+                if (layer.modules().Any(m => m is BatchNorm1d or BatchNorm2d))
+                    throw BatchNormRefused(layerName);
+                return false;
         }
     }
 
+    private static ArgumentException BatchNormRefused(string layerName) => new(
+        $"DP-SGD: layer {layerName} uses batch norm, which mixes the examples of a batch so no example's influence can be bounded. Set \"batch_norm\": false in the spec, or train a model without it (e.g. samples/privacy/spec.json).");
+
     /// <summary>
-    /// Σᵢ gᵢ · min(1, C / ‖gᵢ‖) for every trainable weight, where gᵢ is example i's gradient of <paramref name="loss"/>
-    /// (which must be the SUM of the examples' losses, so that each example's gradient is its own).
+    /// Σᵢ gᵢ · min(1, C / ‖gᵢ‖) for every trainable weight, where gᵢ is example i's gradient of its own loss.
     /// </summary>
     /// <param name="inputs">(B, ...) the batch.</param>
-    /// <param name="loss">Outputs (B, K) → the summed loss, a scalar.</param>
+    /// <param name="targets">(B) labels or (B, K) values.</param>
+    /// <param name="meanLoss">(inputs, outputs, targets) → the mean loss over those examples, a scalar (a task's <c>Loss</c>).</param>
     /// <param name="maxNorm">C.</param>
     /// <param name="outputs">(B, K) the model's outputs, for the epoch's figures.</param>
+    /// <param name="loss">The batch's mean loss.</param>
     /// <param name="norms">(B) each example's gradient norm before clipping.</param>
     /// <returns>The clipped sums, one per trainable parameter, in the order of <see cref="Parameters"/>.</returns>
-    public IReadOnlyList<(Parameter Parameter, Tensor Sum)> ClippedSum(Tensor inputs, Func<Tensor, Tensor> loss, double maxNorm, out Tensor outputs, out Tensor norms)
+    public IReadOnlyList<(Parameter Parameter, Tensor Sum)> ClippedSum(Tensor inputs, Tensor targets, Func<Tensor, Tensor, Tensor, Tensor> meanLoss, double maxNorm,
+        out Tensor outputs, out float loss, out Tensor norms)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(meanLoss);
+        if (_loopOver is { } model)
+            return LoopedSum(model, inputs, targets, meanLoss, maxNorm, out outputs, out loss, out norms);
         var captured = new List<(nn.Module<Tensor, Tensor> Layer, Tensor Input, Tensor Output)>();
         var x = inputs;
         foreach (var module in _modules)
@@ -82,8 +101,10 @@ public sealed class PerSampleGradients
             x = y;
         }
         outputs = x;
-        var outputGradients = autograd.grad([loss(outputs)], captured.Select(c => c.Output).ToArray());
         var batch = inputs.shape[0];
+        var mean = meanLoss(inputs, outputs, targets);
+        loss = mean.item<float>();
+        var outputGradients = autograd.grad([mean * batch], captured.Select(c => c.Output).ToArray()); // the sum: each example's gradient is its own
         var layers = captured.Select((c, i) => c.Layer is Linear linear
             ? Dense(linear, c.Input.detach(), outputGradients[i])
             : Convolution((Conv2d)c.Layer, c.Input.detach(), outputGradients[i])).ToList();
@@ -101,8 +122,43 @@ public sealed class PerSampleGradients
     /// </summary>
     private sealed record LayerGradients(Tensor NormSquared, Func<Tensor, IEnumerable<(Parameter, Tensor)>> Sums);
 
-    /// <summary>Every trainable weight the sums cover (all of the model's, since other weighted layers are refused).</summary>
-    public IEnumerable<Parameter> Parameters => _modules.Where(m => m is Linear or Conv2d).SelectMany(Trainable);
+    /// <summary>Every trainable weight the sums cover: all of the model's.</summary>
+    public IEnumerable<Parameter> Parameters => _loopOver is { } model
+        ? model.parameters().Where(p => p.requires_grad)
+        : _modules.Where(m => m is Linear or Conv2d).SelectMany(Trainable);
+
+    // One forward and backward pass per example: its gradient exactly, whatever the layers, at the cost of B small passes.
+    private List<(Parameter Parameter, Tensor Sum)> LoopedSum(SpecModel model, Tensor inputs, Tensor targets, Func<Tensor, Tensor, Tensor, Tensor> meanLoss,
+        double maxNorm, out Tensor outputs, out float loss, out Tensor norms)
+    {
+        var parameters = Parameters.ToArray();
+        var sums = parameters.Select(p => zeros_like(p)).ToArray();
+        var batch = inputs.shape[0];
+        var rows = new Tensor[batch];
+        var norm = new float[batch];
+        var total = 0.0;
+        for (var i = 0; i < batch; i++)
+        {
+            using var scope = NewDisposeScope();
+            var input = inputs.narrow(0, i, 1);
+            var output = model.forward(input);
+            var example = meanLoss(input, output, targets.narrow(0, i, 1)); // the mean over one example is its loss
+            total += example.item<float>();
+            var gradients = autograd.grad([example], parameters);
+            norm[i] = MathF.Sqrt(gradients.Sum(g => g.pow(2).sum().item<float>()));
+            var scale = Math.Min(1.0, maxNorm / (norm[i] + 1e-6));
+            using (no_grad())
+            {
+                for (var j = 0; j < parameters.Length; j++)
+                    sums[j].add_(gradients[j], alpha: scale);
+            }
+            rows[i] = output.detach().MoveToOuterDisposeScope();
+        }
+        outputs = cat(rows);
+        loss = (float)(total / batch);
+        norms = tensor(norm);
+        return [.. parameters.Zip(sums, (p, sum) => (p, sum))];
+    }
 
     private static IEnumerable<Parameter> Trainable(nn.Module<Tensor, Tensor> module) => module.parameters().Where(p => p.requires_grad);
 

@@ -37,18 +37,26 @@ public sealed class PerSampleGradientsTests
         using var model = ModelBuilder.Build(Cnn());
         using var data = TinyData.Images(6);
         var gradients = PerSampleGradients.For(model);
+        Assert.False(gradients.Looped);
+        AssertEachExampleClipped(model, gradients, data.Features, data.Targets, maxNorm, classes: 2);
+    }
+
+    // The clipped sums against a plain loop: each example's gradient by its own backward pass, scaled to at most maxNorm.
+    private static void AssertEachExampleClipped(SpecModel model, PerSampleGradients gradients, Tensor inputs, Tensor targets, double maxNorm, int classes)
+    {
         var parameters = gradients.Parameters.ToList();
         Assert.Equal(model.parameters().Count(), parameters.Count);
-
-        var sums = gradients.ClippedSum(data.Features, o => CrossEntropy.Loss(o, data.Targets, 0) * 6, maxNorm, out var outputs, out var norms);
+        var batch = (int)inputs.shape[0];
+        var sums = gradients.ClippedSum(inputs, targets, (_, o, t) => CrossEntropy.Loss(o, t, 0), maxNorm, out var outputs, out var loss, out var norms);
         Assert.Equal(parameters, sums.Select(s => s.Parameter));
-        Assert.Equal(new long[] { 6, 2 }, outputs.shape);
+        Assert.Equal(new long[] { batch, classes }, outputs.shape);
+        Assert.Equal(CrossEntropy.Loss(outputs, targets, 0).item<float>(), loss, 1e-4);
 
         var expected = parameters.Select(p => zeros_like(p)).ToArray();
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < batch; i++)
         {
             model.zero_grad();
-            CrossEntropy.Loss(model.forward(data.Features[i..(i + 1)]), data.Targets[i..(i + 1)], 0).backward();
+            CrossEntropy.Loss(model.forward(inputs[i..(i + 1)]), targets[i..(i + 1)], 0).backward();
             var norm = Math.Sqrt(parameters.Sum(p => p.grad!.pow(2).sum().item<float>()));
             Assert.Equal(norm, norms[i].item<float>(), norm * 1e-4);
             var scale = Math.Min(1, maxNorm / (norm + 1e-6));
@@ -71,11 +79,21 @@ public sealed class PerSampleGradientsTests
         Assert.Contains("\"batch_norm\": false", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ALayerWithWeightsItCannotBoundIsNamed()
+    [Theory]
+    [InlineData(1e6)]
+    [InlineData(0.05)]
+    public void AGruTextModelIsLoopedOverExamplesWithEachExampleClipped(double maxNorm)
     {
-        using var model = ModelBuilder.Build(BuiltInModels.Create("text-gru", [12], ["spam", "ham"], vocabularySize: 30));
-        var error = Assert.Throws<ArgumentException>(() => PerSampleGradients.For(model));
-        Assert.StartsWith("DP-SGD: layer 00_embedding", error.Message, StringComparison.Ordinal);
+        // Embedding and GRU layers have no batched rule here: each example gets its own pass (dropout off to compare).
+        manual_seed(5);
+        var spec = BuiltInModels.Create("text-gru", [12], ["spam", "ham"], vocabularySize: 30);
+        using var model = ModelBuilder.Build(spec with { Layers = [.. spec.Layers.Where(l => l.Type != LayerTypes.Dropout)] });
+        model.train();
+        var gradients = PerSampleGradients.For(model);
+        Assert.True(gradients.Looped);
+        using var tokens = randint(1, 30, [5, 12], dtype: ScalarType.Int64);
+        using var labels = tensor(new long[] { 0, 1, 1, 0, 1 });
+
+        AssertEachExampleClipped(model, gradients, tokens, labels, maxNorm, classes: 2);
     }
 }
