@@ -133,6 +133,11 @@ public class ClientTests
         Assert.Equal(2, (await reader.ListModelsAsync()).Count);
         var refused = await Assert.ThrowsAsync<AnvilPermissionException>(() => reader.PredictImagesAsync("fashion", [Png(1)]));
         Assert.Contains("viewer", refused.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, anvil.Run("keys", "revoke", viewer.Stdout.Trim()).ExitCode);
+        using var revokedHandler = new CountingHandler();
+        using var revoked = Client(port, viewer.Stdout.Trim(), revokedHandler);
+        await Assert.ThrowsAsync<AnvilAuthenticationException>(() => revoked.ListModelsAsync());
+        Assert.Equal(1, revokedHandler.Attempts); // a revoked key is not retried
         Assert.Throws<ArgumentException>(() => new AnvilClient(new AnvilClientOptions { BaseAddress = new Uri("http://127.0.0.1:1"), ApiKey = " " }));
     }
 
