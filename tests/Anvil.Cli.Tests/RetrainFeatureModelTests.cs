@@ -8,17 +8,24 @@ public class RetrainFeatureModelTests
 {
     private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
-    [Fact]
-    public void FeedbackVectorsBecomeANewDatasetVersionAndTheChallengerIsGatedAndRecorded()
+    // A feature classifier trained on the tiny CSV file and registered as acme's "tiny": its train line and its class names in output order.
+    private static (JsonElement Champion, List<string> Classes) RegisterTinyChampion(AnvilProcess anvil, int epochs)
     {
-        using var anvil = new AnvilProcess();
-        var trained = anvil.Run("train", "--data", RunPipelineTests.WriteCsv(anvil, withMissingCell: false), "--label-column", "y", "--epochs", "2", "--json");
+        var trained = anvil.Run("train", "--data", RunPipelineTests.WriteCsv(anvil, withMissingCell: false), "--label-column", "y", "--epochs", $"{epochs}", "--json");
         Assert.True(trained.ExitCode == 0, trained.Stderr);
         var champion = LastJsonLine(trained.Stdout);
         var classes = JsonDocument.Parse(File.ReadAllText(Path.Combine(champion.GetProperty("artifacts_dir").GetString()!, "spec.json")))
             .RootElement.GetProperty("class_names").EnumerateArray().Select(c => c.GetString()!).ToList();
         Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
         Assert.Equal(0, anvil.Run("register", champion.GetProperty("run_id").GetString()!, "--name", "tiny", "--org", "acme").ExitCode);
+        return (champion, classes);
+    }
+
+    [Fact]
+    public void FeedbackVectorsBecomeANewDatasetVersionAndTheChallengerIsGatedAndRecorded()
+    {
+        using var anvil = new AnvilProcess();
+        var (champion, classes) = RegisterTinyChampion(anvil, epochs: 2);
         // Shifted by +10: the columns are f1 = v, f2 = −v, f3 = v / 2 with v = 2 × class + noise.
         var feedback = Enumerable.Range(0, 40).Select(i => (Class: i % 3, V: (i % 3 * 2) + (i % 5 * 0.1f) + 10)).ToList();
         LoggedFeedback.Add(anvil, "tiny", [.. feedback.Select(f => new[] { f.V, -f.V, f.V / 2 })], "3",
@@ -48,13 +55,7 @@ public class RetrainFeatureModelTests
     public void AKeySendingWrongLabelsIsLeftOutOfTheRetrainingSetUnlessAllFeedbackIsTrusted()
     {
         using var anvil = new AnvilProcess();
-        var trained = anvil.Run("train", "--data", RunPipelineTests.WriteCsv(anvil, withMissingCell: false), "--label-column", "y", "--epochs", "30", "--json");
-        Assert.True(trained.ExitCode == 0, trained.Stderr);
-        var champion = LastJsonLine(trained.Stdout);
-        var classes = JsonDocument.Parse(File.ReadAllText(Path.Combine(champion.GetProperty("artifacts_dir").GetString()!, "spec.json")))
-            .RootElement.GetProperty("class_names").EnumerateArray().Select(c => c.GetString()!).ToList();
-        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
-        Assert.Equal(0, anvil.Run("register", champion.GetProperty("run_id").GetString()!, "--name", "tiny", "--org", "acme").ExitCode);
+        var (_, classes) = RegisterTinyChampion(anvil, epochs: 30);
         string[] names = ["cat", "dog", "bird"];
         // Inputs like the training rows (f1 = v, f2 = −v, f3 = v / 2 with v = 2 × class + noise), which the champion answers surely.
         var items = Enumerable.Range(0, 40).Select(i => (Class: i % 3, V: (i % 3 * 2) + (i % 5 * 0.1f))).ToList();

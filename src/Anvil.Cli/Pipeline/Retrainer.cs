@@ -42,10 +42,12 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var (recipe, spec) = (artifacts.LoadRecipe(), artifacts.LoadSpec());
         ChallengerAttack.EnsureAttackable(o.Requirements, spec, manifest.InputKind);
         using var championScorer = new VersionScorer(championFiles);
+        using var original = RunPipeline.LoadAgain(championRun, artifacts, recipe, spec, TextWriter.Null); // its training split sizes the per-key cap; its test set scores both versions
         FeedbackScreening? screening = null;
         if (o.Screen is { } screen)
         {
-            (feedback, screening) = Screened(screen, feedback, [.. logged.Select(l => l.Feedback!.KeyId)], championScorer, championRun, artifacts, recipe, spec);
+            screening = screen.Screen([.. logged.Select(l => l.Feedback!.KeyId)], feedback.Labels, championScorer.Probabilities(feedback.Inputs), championScorer.Classes, original.Train.Count);
+            feedback = feedback.Subset(screening.Kept);
             progress.WriteLine(Describe(screening));
             if (feedback.Count == 0)
                 throw new ArgumentException($"The feedback screen kept none of model '{o.Model}''s {logged.Count} feedback items ({Describe(screening)}); nothing was trained or registered. Check the keys named above (./anvil keys list), or retrain with --trust-all-feedback.");
@@ -69,9 +71,8 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var challengerFiles = ModelVersionFiles.Open(challenger.Directory, signer, challenger.ManifestDigest);
 
         progress.WriteLine("Scoring champion and challenger in ONNX Runtime on the original test set and the held-out feedback...");
-        using var test = RunPipeline.LoadAgain(championRun, artifacts, recipe, spec, TextWriter.Null);
-        var testInputs = CompressInputs.Raw(test.Test, spec.Preprocessing, test.Test.Count);
-        var testLabels = test.Test.Labels.data<long>().ToArray();
+        var testInputs = CompressInputs.Raw(original.Test, spec.Preprocessing, original.Test.Count);
+        var testLabels = original.Test.Labels.data<long>().ToArray();
         using var challengerScorer = new VersionScorer(challengerFiles);
         var championTest = Accuracy(championScorer.Predict(testInputs), testLabels);
         var challengerTest = Accuracy(challengerScorer.Predict(testInputs), testLabels);
@@ -80,7 +81,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var gate = new PromotionGate(o.TolerancePoints).Judge(new GateFigures(championTest, challengerTest, championHeldOut, challengerHeldOut));
         if (ChallengerAttack.Points(o.Requirements) is { Count: > 0 } attacks)
         {
-            ChallengerAttack.Run(recorder, summary.RunId, test.Test, attacks, progress);
+            ChallengerAttack.Run(recorder, summary.RunId, original.Test, attacks, progress);
             registration.WriteTrust(challenger); // with the figures just recorded
         }
         var trust = TrustFiles.Read(challenger.Directory, challenger.ManifestDigest, signer); // written and signed by Register
@@ -102,17 +103,6 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         if (promoted)
             new ChampionMoves(registries.Database, registries.Time).Promote(o.OrganizationId, o.Model, challenger.Version);
         return new RetrainResult(champion, summary, challenger, learnt.Count, heldOut.Count, championTest, challengerTest, gate, promoted, shadow, screening, requirements);
-    }
-
-    /// <summary>The feedback the screen keeps, judged by the champion's probabilities on each item's input; the champion's training split is counted for the per-key cap.</summary>
-    private static (FeedbackSamples Kept, FeedbackScreening Screening) Screened(FeedbackScreen screen, FeedbackSamples feedback, IReadOnlyList<string?> keys,
-        VersionScorer champion, RecordedRun championRun, RunArtifacts artifacts, Recipe recipe, ModelSpec spec)
-    {
-        long trainingExamples;
-        using (var original = RunPipeline.LoadAgain(championRun, artifacts, recipe, spec, TextWriter.Null))
-            trainingExamples = original.Train.Count;
-        var screening = screen.Screen(keys, feedback.Labels, champion.Probabilities(feedback.Inputs), champion.Classes, trainingExamples);
-        return (feedback.Subset(screening.Kept), screening);
     }
 
     /// <summary>The screen's decisions as one line for people.</summary>

@@ -42,8 +42,8 @@ internal sealed class TrustReportBuilder(IRunStore runs, TimeProvider time)
                 ? TrustSection.Of($"run {run.Id}", Pick(run.Metrics, k => k.StartsWith("dp_", StringComparison.Ordinal)),
                     "dp_epsilon is the ε spent (RDP accountant); dp_noise_multiplier is σ, dp_max_grad_norm the clipping norm C" + (derived is null ? "" : "; compression is post-processing, so the guarantee holds for it too"))
                 : TrustSection.Missing("the run was not trained with differential privacy (it records no dp_epsilon)")),
-            CrossValidation = SameData(version, manifest, "cv_mean_", CrossValidation),
-            DataAudit = SameData(version, manifest, "audit_label_issues", Audit),
+            CrossValidation = SameData(version, manifest, "cv_mean_", "cross-validation (./anvil cv)", CrossValidation),
+            DataAudit = SameData(version, manifest, "audit_label_issues", "data audit (./anvil audit)", Audit),
         };
     }
 
@@ -72,9 +72,8 @@ internal sealed class TrustReportBuilder(IRunStore runs, TimeProvider time)
     }
 
     // The newest finished run of the version's organization on the same dataset hash that recorded `marker`.
-    private TrustSection SameData(ModelVersion version, ModelManifest manifest, string marker, Func<Run, ModelManifest, TrustSection> section)
+    private TrustSection SameData(ModelVersion version, ModelManifest manifest, string marker, string kind, Func<Run, ModelManifest, TrustSection> section)
     {
-        var kind = marker.StartsWith("cv", StringComparison.Ordinal) ? "cross-validation (./anvil cv)" : "data audit (./anvil audit)";
         if (manifest.DatasetHash is not { } hash)
             return TrustSection.Missing($"the version records no dataset hash, so no {kind} can be matched to it");
         var found = runs.ListRunSummaries(new RunFilter(version.OrganizationId, Status: RunStatus.Finished, DatasetHash: hash), RunsSearched)

@@ -118,7 +118,7 @@ public static class ModelVersionFiles
         if (!names.Contains(name))
             throw Refused(version.Directory, $"{name} is listed in the manifest but missing");
         var bytes = File.ReadAllBytes(Path.Combine(version.Directory, name));
-        var actual = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = Digest(bytes);
         if (!string.Equals(actual, expected, StringComparison.Ordinal))
             throw Refused(version.Directory, $"{name} does not match its digest in the signed manifest (expected {expected}, found {actual})");
         return bytes;
@@ -142,6 +142,9 @@ public static class ModelVersionFiles
 
         return names;
     }
+
+    /// <summary>"sha256:&lt;hex&gt;" of <paramref name="bytes"/>, as manifests and trust reports list files.</summary>
+    internal static string Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     private static string DigestOf(string path)
     {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Anvil.Registry.Versions;
 
 /// <summary>
@@ -34,7 +32,7 @@ public static class TrustFiles
             if (name is not (PageFile or ChartFile))
                 throw new ArgumentException($"A trust summary is {PageFile} and {ChartFile}; '{name}' is neither.", nameof(render));
             WritePrivate(Path.Combine(directory, name), bytes);
-            digests[name] = Digest(bytes);
+            digests[name] = ModelVersionFiles.Digest(bytes);
         }
 
         var signed = report with { Summary = digests };
@@ -70,7 +68,7 @@ public static class TrustFiles
         foreach (var (name, expected) in report.Summary)
         {
             var file = Path.Combine(directory, name);
-            if (!Names.Contains(name) || FileKinds.NotARegularFile(file) is not null || Digest(File.ReadAllBytes(file)) != expected)
+            if (!Names.Contains(name) || FileKinds.NotARegularFile(file) is not null || ModelVersionFiles.Digest(File.ReadAllBytes(file)) != expected)
                 throw Refused(path, $"the summary file {name} is missing or does not match its digest in the signed report");
         }
 
@@ -82,8 +80,6 @@ public static class TrustFiles
         File.WriteAllBytes(path, bytes);
         PrivateFiles.Restrict(path);
     }
-
-    private static string Digest(byte[] bytes) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     private static RegistryException Refused(string path, string reason) => new(
         $"Refusing trust report {path}: {reason}. Write it again with ./anvil models trust NAME --org ORG --refresh.");

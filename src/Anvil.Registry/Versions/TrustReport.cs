@@ -54,15 +54,8 @@ public sealed record TrustReport
     public double? Figure(string name) =>
         Sections.Select(s => s.Section.Values.TryGetValue(name, out var v) ? v : (double?)null).FirstOrDefault(v => v is not null);
 
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        RespectNullableAnnotations = true,
-    };
+    // The manifest's settings, with NaN and ±∞ allowed: a figure may be undefined.
+    internal static readonly JsonSerializerOptions Json = new(ModelManifest.Json) { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public byte[] ToUtf8Bytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 

@@ -145,7 +145,7 @@ public sealed class PerSampleGradients
             var example = meanLoss(input, output, targets.narrow(0, i, 1)); // the mean over one example is its loss
             total += example.item<float>();
             var gradients = autograd.grad([example], parameters);
-            norm[i] = MathF.Sqrt(gradients.Sum(g => g.pow(2).sum().item<float>()));
+            norm[i] = gradients.Select(g => g.pow(2).sum()).Aggregate((a, b) => a + b).sqrt().item<float>(); // one read-back per example
             var scale = Math.Min(1.0, maxNorm / (norm[i] + 1e-6));
             using (no_grad())
             {

@@ -43,34 +43,32 @@ public sealed record FeedbackScreen(double MaxKeyShare = 0.5, double Contradicti
         for (var i = 0; i < labels.Count; i++)
             contradicted[i] = probabilities[(i * classes) + (int)labels[i]] < ContradictionProbability;
 
-        var senders = keys.Select((k, i) => (Key: k ?? UnknownKey, Index: i)).GroupBy(s => s.Key, s => s.Index).ToList();
-        var compared = senders.Count(s => s.Count() >= MinimumItems && labels.Count - s.Count() >= MinimumItems);
-        var totalContradicted = contradicted.Count(c => c);
+        var senders = keys.Select((k, i) => (Key: k ?? UnknownKey, Index: i)).GroupBy(s => s.Key, s => s.Index)
+            .Select(g => (g.Key, Items: g.ToList(), Contradicted: g.Count(i => contradicted[i]))).ToList();
+        var compared = senders.Count(s => s.Items.Count >= MinimumItems && labels.Count - s.Items.Count >= MinimumItems);
+        var totalContradicted = senders.Sum(s => s.Contradicted);
         var excluded = new Dictionary<string, double>();
-        foreach (var sender in senders)
+        foreach (var (key, items, x) in senders)
         {
-            var (n, x) = (sender.Count(), sender.Count(i => contradicted[i]));
-            var (otherN, otherX) = (labels.Count - n, totalContradicted - x);
-            if (n < MinimumItems || otherN < MinimumItems)
+            var (otherN, otherX) = (labels.Count - items.Count, totalContradicted - x);
+            if (items.Count < MinimumItems || otherN < MinimumItems)
                 continue;
             var rate = Math.Max((double)otherX / otherN, 1.0 / otherN); // never 0: a key is not excluded for one contradiction where others had none
-            var p = x == 0 ? 1 : 1 - Binomial.CDF(rate, n, x - 1); // P(X ≥ x) at the others' rate
+            var p = x == 0 ? 1 : 1 - Binomial.CDF(rate, items.Count, x - 1); // P(X ≥ x) at the others' rate
             if (p < Alpha / Math.Max(1, compared))
-                excluded[sender.Key] = p;
+                excluded[key] = p;
         }
 
-        var keptBeforeCap = senders.Where(s => !excluded.ContainsKey(s.Key)).Sum(s => s.Count());
+        var keptBeforeCap = senders.Where(s => !excluded.ContainsKey(s.Key)).Sum(s => s.Items.Count);
         var cap = (int)Math.Floor(MaxKeyShare * (trainingExamples + keptBeforeCap));
         var kept = new List<int>();
         var reports = new List<KeyScreening>();
-        foreach (var sender in senders)
+        foreach (var (key, items, x) in senders)
         {
-            var items = sender.ToList();
-            var x = items.Count(i => contradicted[i]);
-            var isExcluded = excluded.TryGetValue(sender.Key, out var p);
+            var isExcluded = excluded.TryGetValue(key, out var p);
             var keep = isExcluded ? 0 : Math.Min(items.Count, cap);
             kept.AddRange(items.Take(keep));
-            reports.Add(new KeyScreening(sender.Key, items.Count, x, keep, isExcluded ? p : null,
+            reports.Add(new KeyScreening(key, items.Count, x, keep, isExcluded ? p : null,
                 isExcluded ? KeyDecision.Excluded : keep < items.Count ? KeyDecision.Capped : KeyDecision.Kept));
         }
 
