@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Anvil.Export;
 using Anvil.Registry;
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Versions;
 using Anvil.Serving;
 using Anvil.Training.Models;
@@ -23,7 +24,7 @@ public sealed class ServingHost : IAsyncDisposable
     {
         Directory = directory;
         Home = new AnvilHome(directory);
-        Database = RegistryDatabase.Open(new RegistryOptions(Home.DatabasePath), Time);
+        Database = RegistryDatabase.Open(new RegistryOptions(Home.DatabasePath) { KeyEncryptionKey = () => Kek }, Time);
         Signer = ManifestSigner.OpenOrCreate(Home);
         Options = options;
         Acme = new Organizations(Database).Create("acme");
@@ -35,6 +36,9 @@ public sealed class ServingHost : IAsyncDisposable
     public string Directory { get; }
 
     public AnvilHome Home { get; }
+
+    /// <summary>The test's own key-encryption key (never the user's real one).</summary>
+    public KeyEncryptionKey Kek { get; } = KeyEncryptionKey.Generate();
 
     public RegistryDatabase Database { get; }
 
