@@ -18,8 +18,11 @@ internal sealed class AnvilProcess : IDisposable
     /// <summary>ANVIL_DATABASE_URL for every command (a PostgreSQL registry); null keeps SQLite in the home.</summary>
     public string? DatabaseUrl { get; init; }
 
-    /// <summary>This test's key-encryption key, passed to the CLI as ANVIL_KEK.</summary>
-    public KeyEncryptionKey Kek { get; } = KeyEncryptionKey.Generate();
+    /// <summary>This test's key-encryption key, passed to the CLI as ANVIL_KEK (set it to rotate).</summary>
+    public KeyEncryptionKey Kek { get; set; } = KeyEncryptionKey.Generate();
+
+    /// <summary>More variables for every command, set last (a test's ANVIL_KEK_PREVIOUS, say).</summary>
+    public Dictionary<string, string> Variables { get; } = [];
 
     /// <summary>The checkout: the folder above the test's bin that holds Anvil.sln.</summary>
     public static string RepositoryRoot
@@ -84,6 +87,8 @@ internal sealed class AnvilProcess : IDisposable
             info.Environment.Remove("ANVIL_DATABASE_URL");
         else
             info.Environment["ANVIL_DATABASE_URL"] = DatabaseUrl;
+        foreach (var (name, value) in Variables)
+            info.Environment[name] = value;
         return Process.Start(info)!;
     }
 
