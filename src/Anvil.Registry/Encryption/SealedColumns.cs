@@ -39,13 +39,13 @@ internal static class SealedColumns
         return Encoding.UTF8.GetString(OpenAlways(session, organizationId, context, envelope));
     }
 
-    private static byte[] SealAlways(Session session, string organizationId, string context, byte[] plaintext)
+    public static byte[] SealAlways(Session session, string organizationId, string context, byte[] plaintext)
     {
         var (id, key) = DataKeys.ForWrite(session, organizationId);
         return Envelope.Seal(key, id, plaintext, organizationId, context);
     }
 
-    private static byte[] OpenAlways(Session session, string organizationId, string context, byte[] envelope)
+    public static byte[] OpenAlways(Session session, string organizationId, string context, byte[] envelope)
     {
         var key = DataKeys.ForRead(session, Envelope.KeyId(envelope, context), organizationId, context);
         return Envelope.Open(key, envelope, organizationId, context);

@@ -119,7 +119,8 @@ public sealed class DashboardHost : IAsyncDisposable
     {
         TorchSharp.torch.manual_seed(seed);
         using var model = ModelBuilder.Build(TinySpec());
-        var files = ModelVersionBuilder.Build(model, new ModelOrigin(runId, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 + seed / 100.0 }), Signer, Path.Combine(Home.Directory, "models"));
+        var origin = new ModelOrigin(runId, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 + seed / 100.0 });
+        var files = EncryptedVersions.Build(Catalog.FileKeys(organization.Id), Signer, Path.Combine(Home.Directory, "models"), staging => ModelVersionBuilder.Build(model, origin, Signer, staging));
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId);
     }
 

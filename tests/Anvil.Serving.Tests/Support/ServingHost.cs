@@ -79,7 +79,9 @@ public sealed class ServingHost : IAsyncDisposable
     {
         TorchSharp.torch.manual_seed(seed);
         using var model = ModelBuilder.Build(spec ?? TinySpec());
-        var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"), vocabularyPath, csvPolicy);
+        var origin = new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 });
+        var files = EncryptedVersions.Build(Catalog.FileKeys(organization.Id), Signer, Path.Combine(Home.Directory, "models"), // as ./anvil register stores it
+            staging => ModelVersionBuilder.Build(model, origin, Signer, staging, vocabularyPath, csvPolicy));
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId: null);
     }
 
@@ -87,7 +89,7 @@ public sealed class ServingHost : IAsyncDisposable
     public float[] RunInProcess(string name, Array sample)
     {
         var version = Catalog.FindVersion(Acme.Id, name, 1)!;
-        using var predictor = new Anvil.Serving.Inference.OnnxPredictor(ModelVersionFiles.Open(version.Directory, Signer, version.ManifestDigest), 1);
+        using var predictor = new Anvil.Serving.Inference.OnnxPredictor(Catalog.OpenFiles(version, Signer), 1);
         var output = new float[predictor.Outputs];
         predictor.Run(sample, 1, output);
         return output;
