@@ -13,6 +13,8 @@ public sealed class DataKeys(RegistryDatabase db)
 {
     public const int KeySize = 32;
 
+    private const string OtherKek = "SELECT kek_fingerprint FROM data_keys WHERE wrapped IS NOT NULL AND kek_fingerprint <> @fingerprint LIMIT 1";
+
     // Unwrapped keys live only for one session (one transaction), so a destroyed or re-wrapped key is seen by the next one.
     private static readonly ConditionalWeakTable<Session, Dictionary<string, (string Id, byte[] Key)>> Unwrapped = new();
 
@@ -62,6 +64,17 @@ public sealed class DataKeys(RegistryDatabase db)
         });
     }
 
+    /// <summary>
+    /// Resolves the key-encryption key (making the default one when none is configured) and checks that it is the one
+    /// the stored data keys were wrapped with; a missing, malformed or wrong KEK is a <see cref="RegistryException"/>.
+    /// </summary>
+    /// <returns>The KEK's fingerprint.</returns>
+    public string CheckKek() => db.Read(session =>
+    {
+        var kek = session.Vault.Kek;
+        return session.Scalar(OtherKek, ("@fingerprint", kek.Fingerprint)) is string expected ? throw WrongKek(kek.Fingerprint, expected) : kek.Fingerprint;
+    });
+
     /// <summary>The organization's live data key, made (and wrapped) when it has none.</summary>
     internal static (string Id, byte[] Key) ForWrite(Session session, string organizationId)
     {
@@ -72,16 +85,17 @@ public sealed class DataKeys(RegistryDatabase db)
         if (live is null)
         {
             var kek = session.Vault.Kek;
-            var other = session.Scalar("SELECT kek_fingerprint FROM data_keys WHERE wrapped IS NOT NULL AND kek_fingerprint <> @fingerprint LIMIT 1", ("@fingerprint", kek.Fingerprint));
-            if (other is string expected)
-                throw WrongKek(kek.Fingerprint, expected);
+            if (session.Scalar(OtherKek, ("@fingerprint", kek.Fingerprint)) is string expected)
+                throw WrongKek(kek.Fingerprint, expected); // never wrap a new key under a KEK the others were not wrapped with
             var id = Guid.NewGuid().ToString("N");
             var key = RandomNumberGenerator.GetBytes(KeySize);
             session.Execute(
                 "INSERT INTO data_keys (id, organization_id, wrapped, kek_fingerprint, created_at) VALUES (@id, @org, @wrapped, @fingerprint, @now) ON CONFLICT DO NOTHING",
                 ("@id", id), ("@org", organizationId), ("@wrapped", kek.Wrap(key, id, organizationId)), ("@fingerprint", kek.Fingerprint),
                 ("@now", TimeText.From(session.Vault.Time.GetUtcNow())));
-            live = Live(session, organizationId) ?? throw new InvalidOperationException("The data key just stored is missing.");
+            // Not cached: a savepoint (the ledger's group commit) may roll this row back with the value sealed under it,
+            // and the next value must then make a key that is stored, not reuse one that is gone.
+            return Live(session, organizationId) ?? throw new InvalidOperationException("The data key just stored is missing.");
         }
 
         keys["org:" + organizationId] = live.Value;

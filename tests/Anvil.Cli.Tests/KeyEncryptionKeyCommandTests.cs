@@ -9,7 +9,7 @@ using Anvil.Registry.Usage;
 
 namespace Anvil.Cli.Tests;
 
-public sealed class KeysRotateKekTests : IDisposable
+public sealed class KeyEncryptionKeyCommandTests : IDisposable
 {
     private readonly AnvilProcess _anvil = new();
 
@@ -38,7 +38,45 @@ public sealed class KeysRotateKekTests : IDisposable
         Assert.Contains($"fingerprint {old.Fingerprint}, expected {_anvil.Kek.Fingerprint}", stale.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ServeWithAWrongOrMissingKekStopsWithOneLineAndChangesNothing()
+    {
+        Assert.Equal(0, _anvil.Run("orgs", "create", "acme").ExitCode);
+        LogFeedback("zebra-quartz-7741");
+        var right = _anvil.Kek;
+        var before = File.ReadAllBytes(Path.Combine(_anvil.Home, "registry.db"));
+        _anvil.Kek = KeyEncryptionKey.Generate();
+
+        var wrong = Serve();
+        _anvil.Variables["ANVIL_KEK"] = "";
+        _anvil.Variables["ANVIL_KEK_FILE"] = Path.Combine(_anvil.Home, "..", "no-such-kek");
+        var missing = Serve();
+
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Equal($"error: The key-encryption key does not match the one the data keys were wrapped with (fingerprint {_anvil.Kek.Fingerprint}, expected {right.Fingerprint}). " +
+            $"Set ANVIL_KEK or ANVIL_KEK_FILE to the key of fingerprint {right.Fingerprint}; nothing was decrypted or changed.\n", wrong.Stderr);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("(ANVIL_KEK_FILE) does not exist", missing.Stderr, StringComparison.Ordinal);
+        Assert.Single(missing.Stderr.Trim().Split('\n'));
+        Assert.Equal("zebra-quartz-7741", Assert.Single(Comments(right)).Comment);
+        Assert.Equal(before.Length, File.ReadAllBytes(Path.Combine(_anvil.Home, "registry.db")).Length);
+    }
+
     public void Dispose() => _anvil.Dispose();
+
+    // A refused start exits at once; a server that did start is stopped and fails the test.
+    private (int ExitCode, string Stderr) Serve()
+    {
+        using var process = _anvil.Start("serve", "--urls", "http://127.0.0.1:5711");
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("anvil serve started with a wrong or missing key-encryption key");
+        }
+
+        return (process.ExitCode, stderr.Result);
+    }
 
     private RegistryDatabase Open(KeyEncryptionKey kek) =>
         RegistryDatabase.Open(new RegistryOptions(Path.Combine(_anvil.Home, "registry.db")) { KeyEncryptionKey = () => kek }, TimeProvider.System);
