@@ -32,8 +32,9 @@ public sealed class RegistryDatabase : IDisposable
         SqlDialect dialect = options.UsesPostgres
             ? new PostgresDialect(options.PostgresConnectionString!)
             : new SqliteDialect(options.SqlitePath);
-        // The KEK is resolved on first use: commands that never read or write encrypted values never need it.
-        var kek = new Lazy<KeyEncryptionKey>(options.KeyEncryptionKey ?? (() => KeyEncryptionKeySource.Resolve()), LazyThreadSafetyMode.ExecutionAndPublication);
+        // The KEK is resolved on first use: commands that never read or write encrypted values never need it; a failure
+        // is not cached, so a KEK file fixed meanwhile is read at the next use.
+        var kek = new Lazy<KeyEncryptionKey>(options.KeyEncryptionKey ?? (() => KeyEncryptionKeySource.Resolve()), LazyThreadSafetyMode.PublicationOnly);
         var database = new RegistryDatabase(dialect, new Vault(kek, time));
         try
         {
