@@ -22,7 +22,7 @@ internal static class DashboardBenchmark
         try
         {
             var home = new AnvilHome(directory);
-            using var db = RegistryDatabase.Open(new RegistryOptions(home.DatabasePath), TimeProvider.System);
+            using var db = RegistryDatabase.Open(new RegistryOptions(home.DatabasePath) { KeyEncryptionKey = Anvil.Registry.Encryption.KeyEncryptionKey.Generate }, TimeProvider.System);
             using var signer = ManifestSigner.OpenOrCreate(home);
             var organization = new Organizations(db).Create("bench");
             new Plans(db).Save(new Plan("bench", 100_000_000, 100_000_000_000, 200_000));

@@ -17,7 +17,7 @@ internal static class LedgerBenchmark
         var directory = Path.Combine(Path.GetTempPath(), "anvil-ledger-bench-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var db = RegistryDatabase.Open(new RegistryOptions(Path.Combine(directory, "registry.db")), TimeProvider.System);
+            using var db = RegistryDatabase.Open(new RegistryOptions(Path.Combine(directory, "registry.db")) { KeyEncryptionKey = Anvil.Registry.Encryption.KeyEncryptionKey.Generate }, TimeProvider.System);
             var organization = new Organizations(db).Create("bench");
             var version = new Anvil.Registry.Models.ModelCatalog(db, TimeProvider.System).AddVersion(organization.Id, "fashion", directory, "digest", null);
             var plans = new Plans(db);

@@ -45,12 +45,17 @@ public sealed class AnvilHome
     public static AnvilHome Resolve(
         Func<string, string?>? getEnvironmentVariable = null, string? currentDirectory = null)
     {
+        return new AnvilHome(DirectoryFrom(getEnvironmentVariable, currentDirectory));
+    }
+
+    /// <summary>The absolute path <see cref="Resolve"/> would use, without creating it.</summary>
+    public static string DirectoryFrom(Func<string, string?>? getEnvironmentVariable = null, string? currentDirectory = null)
+    {
         var fromEnvironment = (getEnvironmentVariable ?? Environment.GetEnvironmentVariable)(EnvironmentVariable);
         var baseDirectory = currentDirectory ?? System.IO.Directory.GetCurrentDirectory();
-        var directory = string.IsNullOrWhiteSpace(fromEnvironment)
+        return Path.GetFullPath(string.IsNullOrWhiteSpace(fromEnvironment)
             ? Path.Combine(baseDirectory, DefaultDirectoryName)
-            : Path.Combine(baseDirectory, fromEnvironment); // an absolute ANVIL_HOME wins over the base
-        return new AnvilHome(directory);
+            : Path.Combine(baseDirectory, fromEnvironment)); // an absolute ANVIL_HOME wins over the base
     }
 
     /// <summary><c>&lt;home&gt;/runs/&lt;runId&gt;/artifacts</c>; not created here.</summary>

@@ -40,7 +40,7 @@ public class RunPipelineTests
             DatasetHash(anvil, LastJsonLine(cv.Stdout).GetProperty("run_id").GetString()!));
 
         // The test evaluation is recorded in the registry too, so the dashboard can draw it on any replica.
-        using var db = Anvil.Registry.Storage.RegistryDatabase.Open(new Anvil.Registry.Storage.RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System);
+        using var db = Anvil.Registry.Storage.RegistryDatabase.Open(new Anvil.Registry.Storage.RegistryOptions(Path.Combine(anvil.Home, "registry.db")) { KeyEncryptionKey = () => anvil.Kek }, TimeProvider.System);
         var document = new Anvil.Registry.Runs.RunStore(db, new Anvil.Registry.AnvilHome(anvil.Home)).FindEvaluation(LastJsonLine(train.Stdout).GetProperty("run_id").GetString()!);
         using var evaluation = JsonDocument.Parse(document!);
         Assert.Equal(["bird", "cat", "dog"], evaluation.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).Order());

@@ -29,7 +29,7 @@ public class SequenceServingTests
         Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
         TrainAndRegister(anvil, TextRunTests.WriteRecipe(anvil, epochs: 1), "spam");
         TrainAndRegister(anvil, SeriesForecastTests.WriteRecipe(anvil, epochs: 1), "weather");
-        var version = Directory.GetDirectories(Path.Combine(anvil.Home, "models"), "sha256-*")
+        var version = Directory.GetDirectories(Path.Combine(anvil.Home, "models"), "sha256-*", SearchOption.AllDirectories) // models/<organization id>/sha256-…
             .Single(d => File.Exists(Path.Combine(d, "vocab.txt")));
         Assert.Contains("\"format\": \"anvil.model/2\"", File.ReadAllText(Path.Combine(version, "manifest.json")), StringComparison.Ordinal);
         var key = ServeCommandTests.CreateKey(anvil);

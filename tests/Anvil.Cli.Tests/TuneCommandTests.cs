@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Anvil.Cli.Tests.Support;
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Storage;
 using Anvil.Registry.Tuning;
 using Microsoft.Data.Sqlite;
@@ -32,7 +33,7 @@ public class TuneCommandTests
     private static List<StoredTrial> Trials(AnvilProcess anvil, string study)
     {
         var sqlite = Path.Combine(anvil.Home, "registry.db");
-        using var database = RegistryDatabase.Open(anvil.DatabaseUrl is null ? new RegistryOptions(sqlite) : new RegistryOptions(sqlite, anvil.DatabaseUrl), TimeProvider.System);
+        using var database = RegistryDatabase.Open(new RegistryOptions(sqlite, anvil.DatabaseUrl) { KeyEncryptionKey = () => anvil.Kek }, TimeProvider.System);
         var id = new StudyStore(database, TimeProvider.System).Get(study).Id;
         return [.. new TrialStore(database, TimeProvider.System, TimeSpan.FromMinutes(1)).Trials(id)];
     }
@@ -158,7 +159,7 @@ public class TuneCommandTests
         using var anvil = new AnvilProcess();
         var data = anvil.SampleFashionMnist();
         var study = WriteStudy(anvil, "early", epochs: 1, pruner: "");
-        using (var database = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System))
+        using (var database = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")) { KeyEncryptionKey = () => anvil.Kek }, TimeProvider.System))
         {
             var id = new StudyStore(database, TimeProvider.System).Open("early", Training.Tuning.StudyDefinition.Load(study).ToJson()).Id;
             // A lease of one tick: lapsed by the time the next worker asks.

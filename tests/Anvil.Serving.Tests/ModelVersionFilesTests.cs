@@ -9,12 +9,12 @@ namespace Anvil.Serving.Tests;
 public sealed class ModelVersionFilesTests : ServedModelTest
 {
 
-    private string Refusal() => Assert.Throws<RegistryException>(() => ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest)).Message;
+    private string Refusal() => Assert.Throws<RegistryException>(() => Host.Catalog.OpenFiles(Version, Host.Signer)).Message;
 
     [Fact]
     public void IntactVersionOpensAndNamesEveryFile()
     {
-        var opened = ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest);
+        var opened = Host.Catalog.OpenFiles(Version, Host.Signer);
         Assert.Equal(["model.onnx", "model.weights"], opened.Manifest.Files.Keys.Order(StringComparer.Ordinal));
         Assert.EndsWith(Version.ManifestDigest, Version.Directory, StringComparison.Ordinal);
     }
@@ -26,7 +26,7 @@ public sealed class ModelVersionFilesTests : ServedModelTest
         var bytes = File.ReadAllBytes(path);
         bytes[^10] ^= 0xFF;
         File.WriteAllBytes(path, bytes);
-        Assert.Contains("model.onnx does not match its digest", Refusal(), StringComparison.Ordinal);
+        Assert.Contains("model.onnx was refused: its authentication tag does not match", Refusal(), StringComparison.Ordinal); // sealed: the tag catches it before the digest
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class ModelVersionFilesTests : ServedModelTest
     {
         foreach (var name in TrustFiles.Names)
             File.WriteAllText(Path.Combine(Version.Directory, name), "rewritten after sealing");
-        Assert.Equal(Version.ManifestDigest, ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest).Digest);
+        Assert.Equal(Version.ManifestDigest, Host.Catalog.OpenFiles(Version, Host.Signer).Digest);
         Assert.Throws<RegistryException>(() => TrustFiles.Read(Version.Directory, Version.ManifestDigest, Host.Signer)); // not signed as a report
         File.WriteAllText(Path.Combine(Version.Directory, "trust.json.bak"), "{}");
         Assert.Contains("trust.json.bak", Refusal(), StringComparison.Ordinal);
@@ -135,7 +135,7 @@ public sealed class ModelVersionFilesTests : ServedModelTest
     [Fact]
     public void OnnxSwappedForALinkAfterOpeningIsRefusedWhenRead()
     {
-        var opened = ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest);
+        var opened = Host.Catalog.OpenFiles(Version, Host.Signer);
         var path = Path.Combine(Version.Directory, "model.onnx");
         var copy = Path.Combine(Host.Directory, "onnx-copy");
         File.Move(path, copy);
@@ -147,10 +147,10 @@ public sealed class ModelVersionFilesTests : ServedModelTest
     [Fact]
     public void ReadOnnxChecksTheBytesItReturns()
     {
-        var opened = ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest);
-        Assert.Equal(File.ReadAllBytes(Path.Combine(Version.Directory, "model.onnx")), opened.ReadOnnx());
+        var opened = Host.Catalog.OpenFiles(Version, Host.Signer);
+        Assert.Equal(opened.Manifest.Files["model.onnx"], "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(opened.ReadOnnx())));
         File.AppendAllText(Path.Combine(Version.Directory, "model.onnx"), "x");
-        Assert.Contains("model.onnx does not match its digest", Assert.Throws<RegistryException>(opened.ReadOnnx).Message, StringComparison.Ordinal);
+        Assert.Contains("model.onnx was refused: its authentication tag does not match", Assert.Throws<RegistryException>(opened.ReadOnnx).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -159,11 +159,11 @@ public sealed class ModelVersionFilesTests : ServedModelTest
         using var other = ManifestSigner.OpenOrCreate(new AnvilHome(Path.Combine(Host.Directory, "other")));
         var pinned = Path.Combine(Host.Directory, "other", "keys", "manifest-signing.pub.pem");
         using var pinnedVerifier = ManifestSigner.OpenForVerification(Host.Home, pinned);
-        var error = Assert.Throws<RegistryException>(() => ModelVersionFiles.Open(Version.Directory, pinnedVerifier, Version.ManifestDigest));
+        var error = Assert.Throws<RegistryException>(() => Host.Catalog.OpenFiles(Version, pinnedVerifier));
         Assert.Contains("signed by another key", error.Message, StringComparison.Ordinal);
 
         using var homeKeyAsPin = ManifestSigner.OpenForVerification(new AnvilHome(Path.Combine(Host.Directory, "empty")), Path.Combine(Host.Directory, "keys", "manifest-signing.pub.pem"));
-        Assert.Equal(Version.ManifestDigest, ModelVersionFiles.Open(Version.Directory, homeKeyAsPin, Version.ManifestDigest).Digest);
+        Assert.Equal(Version.ManifestDigest, Host.Catalog.OpenFiles(Version, homeKeyAsPin).Digest);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class OnnxThreadsTests : ServedModelTest
     [Fact]
     public void EightLoadedSessionsDoNotAddEightPoolsOfThreads()
     {
-        var files = ModelVersionFiles.Open(Version.Directory, Host.Signer, Version.ManifestDigest);
+        var files = Host.Catalog.OpenFiles(Version, Host.Signer);
         var sample = new float[28 * 28];
         var output = new float[ServingHost.Classes.Length];
         var before = ThreadCount();

@@ -46,6 +46,6 @@ internal static class ChampionCommands
     {
         var version = registries.Catalog.Resolve(organization.Id, model, alias)
             ?? throw new RegistryException($"Model '{model}' of '{organization.Name}' has no '{alias}'; ./anvil retrain --model {model} --org {organization.Name} registers a challenger.");
-        return Anvil.Registry.Versions.ModelVersionFiles.Open(version.Directory, signer, version.ManifestDigest);
+        return registries.Catalog.OpenFiles(version, signer);
     }
 }

@@ -24,7 +24,7 @@ internal static class CompressVersion
         var catalog = registries.Catalog;
         var source = Find(catalog, selector);
         using var signer = ManifestSigner.OpenOrCreate(registries.Home);
-        var verified = ModelVersionFiles.Open(source.Directory, signer, source.ManifestDigest);
+        var verified = catalog.OpenFiles(source, signer);
         var subject = $"Model '{source.ModelName}' version {source.Version}";
         if (verified.Manifest.Source is { } earlier)
             throw new ArgumentException($"{subject} is already {earlier.Method} (compressed from version {earlier.Version}); compress --version {earlier.Version} instead.");
@@ -33,7 +33,8 @@ internal static class CompressVersion
         var q = CompressRun.Quantise(recorder.GetRun(runId), subject, method, calibration, progress, _ => verified.ReadOnnx());
         var lineage = new ModelSource(source.Version, source.ManifestDigest, method, q.Calibration);
         var metrics = new Dictionary<string, double> { ["test_accuracy"] = q.Compressed.Accuracy };
-        var files = ModelVersionBuilder.BuildDerived(verified, q.Int8, lineage, metrics, signer, Path.Combine(registries.Home.Directory, "models"));
+        var files = EncryptedVersions.Build(catalog.FileKeys(selector.OrganizationId), signer, Path.Combine(registries.Home.Directory, "models"),
+            staging => ModelVersionBuilder.BuildDerived(verified, q.Int8, lineage, metrics, signer, staging));
         var compressed = catalog.AddVersion(selector.OrganizationId, source.ModelName, files.Directory, files.Digest, runId);
         if (aliasTo is not null)
             catalog.SetAlias(selector.OrganizationId, source.ModelName, aliasTo, compressed.Version);

@@ -30,12 +30,12 @@ internal static class ExportCommand
             var catalog = registries.Catalog;
             var entry = CompressVersion.Find(catalog, new CompressVersion.Selector(organization.Id, organization.Name, p.GetValue(name)!, p.GetValue(alias), p.GetValue(version)));
             using var verifier = ManifestSigner.OpenForVerification(registries.Home, Environment.GetEnvironmentVariable(ManifestSigner.PinnedKeyVariable));
-            var verified = ModelVersionFiles.Open(entry.Directory, verifier, entry.ManifestDigest);
+            var verified = catalog.OpenFiles(entry, verifier);
             VerifiedModelVersion? compressed = null;
             if (p.GetValue(int8))
             {
                 var derived = catalog.Versions(organization.Id, entry.ModelName)
-                    .Select(v => (Entry: v, Files: ModelVersionFiles.Open(v.Directory, verifier, v.ManifestDigest)))
+                    .Select(v => (Entry: v, Files: catalog.OpenFiles(v, verifier)))
                     .LastOrDefault(v => v.Files.Manifest.Source?.Version == entry.Version);
                 compressed = derived.Files ?? throw new ArgumentException(
                     $"Model '{entry.ModelName}' version {entry.Version} has no int8 version; make one with ./anvil compress --model {entry.ModelName} --org {organization.Name} --version {entry.Version}.");

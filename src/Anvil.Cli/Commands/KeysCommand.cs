@@ -3,7 +3,7 @@ using Anvil.Registry;
 
 namespace Anvil.Cli.Commands;
 
-/// <summary>`anvil keys create|list|revoke`: API keys, shown once and stored only as hashes.</summary>
+/// <summary>`anvil keys create|list|revoke`: API keys, shown once and stored only as hashes; `keys rotate-kek` (<see cref="RotateKek"/>).</summary>
 internal static class KeysCommand
 {
     public static Command Create(Registries registries)
@@ -57,7 +57,7 @@ internal static class KeysCommand
             return ExitCodes.Success;
         }));
 
-        var keys = new Command("keys", "API keys.") { create, list, revoke };
+        var keys = new Command("keys", "API keys, and the key-encryption key that protects data at rest.") { create, list, revoke, RotateKek.Create(registries, json) };
         keys.Options.Add(json);
         return keys;
     }

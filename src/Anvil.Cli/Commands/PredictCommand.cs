@@ -52,7 +52,7 @@ internal static class PredictCommand
         {
             var entry = CompressVersion.Find(registries.Catalog, new CompressVersion.Selector(owners[0].Id, owners[0].Name, target, alias, version));
             using var verifier = ManifestSigner.OpenForVerification(registries.Home, Environment.GetEnvironmentVariable(ManifestSigner.PinnedKeyVariable));
-            return (entry, ModelVersionFiles.Open(entry.Directory, verifier, entry.ManifestDigest));
+            return (entry, registries.Catalog.OpenFiles(entry, verifier));
         }
 
         if (orgName is not null || alias is not null || version is not null)

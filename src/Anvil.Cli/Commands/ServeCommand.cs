@@ -40,6 +40,7 @@ internal static class ServeCommand
                 MaxLoadedVersions = loaded, MaxLoadedVersionsPerOrganization = loadedPerOrg,
                 MetricsUrls = p.GetValue(metricsUrls), MetricsToken = string.IsNullOrWhiteSpace(token) ? null : token,
             };
+            registries.Database.DataKeys.CheckKek(); // a missing or wrong KEK stops the start with one line, not every prediction
             var pinnedKey = p.GetValue(verifyKey) ?? Environment.GetEnvironmentVariable(ManifestSigner.PinnedKeyVariable);
             using var verifier = ManifestSigner.OpenForVerification(registries.Home, string.IsNullOrWhiteSpace(pinnedKey) ? null : Path.GetFullPath(pinnedKey));
             var app = ServingApp.Build(options, registries.Database, verifier, registries.Time);

@@ -21,7 +21,8 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
         var run = runs.GetRun(runIdOrPrefix);
         if (run.Status != RunStatus.Finished)
             throw new RegistryException($"Run {run.Id} is {RunStatusNames.ToText(run.Status)}; only a finished run can be registered. Resume it with ./anvil train --resume {run.Id[..12]}.");
-        var files = Seal(run, retraining);
+        using var signer = ManifestSigner.OpenOrCreate(home);
+        var files = EncryptedVersions.Build(catalog.FileKeys(organizationId), signer, ModelsRoot, staging => Seal(run, retraining, staging));
         var version = catalog.AddVersion(organizationId, modelName, files.Directory, files.Digest, run.Id);
         if (alias is not null)
             catalog.SetAlias(organizationId, modelName, alias, version.Version);
@@ -39,7 +40,7 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
     {
         ArgumentNullException.ThrowIfNull(version);
         using var signer = ManifestSigner.OpenOrCreate(home);
-        var files = ModelVersionFiles.Open(version.Directory, signer, version.ManifestDigest);
+        var files = catalog.OpenFiles(version, signer);
         var report = new TrustReportBuilder(runs, TimeProvider.System).Build(version, files.Manifest);
         return TrustFiles.Write(version.Directory, report, signer, TrustSummary.Render);
     }
@@ -48,7 +49,7 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
     /// A finished run as a sealed, signed version folder under <c>&lt;home&gt;/models</c> (content-addressed: the same run
     /// seals to the same folder), without a catalog entry. <c>predict RUN</c> uses it as it is.
     /// </summary>
-    public VerifiedModelVersion Seal(Run run, ModelRetraining? retraining = null)
+    public VerifiedModelVersion Seal(Run run, ModelRetraining? retraining = null, string? modelsRoot = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         var artifacts = new RunArtifacts(run.ArtifactsDirectory);
@@ -56,6 +57,8 @@ internal sealed class ModelRegistration(AnvilHome home, IRunStore runs, ModelCat
         using var signer = ManifestSigner.OpenOrCreate(home);
         var vocabulary = InputKinds.Of(model.Spec) == InputKinds.Tokens ? artifacts.Require(artifacts.VocabularyPath) : null;
         return ModelVersionBuilder.Build(model, new ModelOrigin(run.Id, run.DatasetHash, artifacts.LoadMetrics(), retraining), signer,
-            Path.Combine(home.Directory, "models"), vocabulary, artifacts.LoadCsvPolicy());
+            modelsRoot ?? ModelsRoot, vocabulary, artifacts.LoadCsvPolicy());
     }
+
+    private string ModelsRoot => Path.Combine(home.Directory, "models");
 }

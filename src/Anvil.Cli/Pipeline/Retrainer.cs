@@ -26,7 +26,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var champion = registries.Catalog.Resolve(o.OrganizationId, o.Model, ChampionMoves.Champion)
             ?? throw new RegistryException($"This organization has no model '{o.Model}' with a champion; ./anvil models list --org <organization> lists its models.");
         using var signer = ManifestSigner.OpenOrCreate(registries.Home);
-        var championFiles = ModelVersionFiles.Open(champion.Directory, signer, champion.ManifestDigest);
+        var championFiles = registries.Catalog.OpenFiles(champion, signer);
         var manifest = championFiles.Manifest;
         if (manifest.OutputKind != ModelManifest.Probabilities || manifest.InputKind is not ("image" or "features"))
             throw new ArgumentException($"Model '{o.Model}' is a {manifest.InputKind} model with {manifest.OutputKind} output; retrain takes image and feature-vector classifiers only.");
@@ -68,7 +68,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
             learnt.Count, heldOut.Count, feedback.Hash(), o.HeldOut, o.Seed);
         var registration = new ModelRegistration(registries.Home, runs, registries.Catalog);
         var challenger = registration.Register(summary.RunId, o.OrganizationId, o.Model, ChampionMoves.Challenger, lineage);
-        var challengerFiles = ModelVersionFiles.Open(challenger.Directory, signer, challenger.ManifestDigest);
+        var challengerFiles = registries.Catalog.OpenFiles(challenger, signer);
 
         progress.WriteLine("Scoring champion and challenger in ONNX Runtime on the original test set and the held-out feedback...");
         var testInputs = CompressInputs.Raw(original.Test, spec.Preprocessing, original.Test.Count);

@@ -1,6 +1,8 @@
 using System.Data.Common;
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Storage;
 using Anvil.Registry.Tenancy;
+using Anvil.Registry.Versions;
 
 namespace Anvil.Registry.Models;
 
@@ -18,6 +20,19 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
     private const string AliasedVersions =
         "model_aliases a JOIN model_versions v ON v.model_id = a.model_id AND v.version = a.version " +
         "JOIN registered_models m ON m.id = v.model_id";
+
+    /// <summary>The keys that seal and open <paramref name="organizationId"/>'s model version files.</summary>
+    public ModelFileKeys FileKeys(string organizationId) => new(db, organizationId);
+
+    /// <summary>
+    /// Opens <paramref name="version"/>'s files and checks them (<see cref="ModelVersionFiles.Open"/>), decrypting those
+    /// sealed under its organization's data key.
+    /// </summary>
+    public VerifiedModelVersion OpenFiles(ModelVersion version, ManifestSigner verifier)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return ModelVersionFiles.Open(version.Directory, verifier, version.ManifestDigest, FileKeys(version.OrganizationId));
+    }
 
     /// <summary>
     /// Registers <paramref name="directory"/> as the next version of <paramref name="modelName"/> (1 for a new

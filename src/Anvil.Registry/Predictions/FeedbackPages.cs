@@ -45,7 +45,8 @@ public sealed class FeedbackPages(RegistryDatabase db)
             Item: new FeedbackItem(
                 new Feedback(reader.GetString(0), reader.GetString(1), reader.GetInt(2), reader.GetString(3), reader.GetNullableString(4), reader.GetTime(5)),
                 reader.GetString(6), reader.GetInt(7), reader.GetString(8)),
-            CreatedAt: reader.GetString(5)), [.. parameters]));
+            CreatedAt: reader.GetString(5)), [.. parameters])
+            .Select(row => (Item: row.Item with { Feedback = FeedbackStore.Open(session, row.Item.Feedback) }, row.CreatedAt)).ToList());
         var page = rows.Take(limit).ToList();
         var next = rows.Count > limit ? Encode(page[^1].CreatedAt, page[^1].Item.Feedback.PredictionId) : null;
         return new FeedbackPage(page.Select(r => r.Item).ToList(), next);

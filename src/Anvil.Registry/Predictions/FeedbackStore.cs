@@ -1,3 +1,4 @@
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Storage;
 
 namespace Anvil.Registry.Predictions;
@@ -30,7 +31,7 @@ public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
         var feedback = new Feedback(predictionId, organizationId, label, labelName, comment, time.GetUtcNow(), keyId);
         return db.Write(session =>
         {
-            if (PredictionRows.Find(session, organizationId, predictionId) is null)
+            if (!PredictionRows.Exists(session, organizationId, predictionId))
             {
                 return null;
             }
@@ -40,7 +41,7 @@ public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
                 "VALUES (@id, @org, @label, @labelName, @comment, @now, @key) ON CONFLICT (prediction_id) DO UPDATE SET " +
                 "label = excluded.label, label_name = excluded.label_name, comment = excluded.comment, created_at = excluded.created_at, key_id = excluded.key_id",
                 ("@id", predictionId), ("@org", organizationId), ("@label", (long)label), ("@labelName", labelName),
-                ("@comment", comment), ("@now", TimeText.From(feedback.CreatedAt)), ("@key", keyId));
+                ("@comment", SealedColumns.SealText(session, organizationId, CommentContext(predictionId), comment)), ("@now", TimeText.From(feedback.CreatedAt)), ("@key", keyId));
             return feedback;
         });
     }
@@ -56,9 +57,16 @@ public sealed class FeedbackStore(RegistryDatabase db, TimeProvider time)
         return db.Read(session => session.Query(
             sql,
             reader => (
-                new Feedback(reader.GetString(0), reader.GetString(1), reader.GetInt(2), reader.GetString(3),
+                Feedback: new Feedback(reader.GetString(0), reader.GetString(1), reader.GetInt(2), reader.GetString(3),
                     reader.GetNullableString(4), reader.GetTime(5), reader.GetNullableString(6)),
-                PredictionRows.Read(reader, first: 7)),
-            modelName is null ? [("@org", organizationId)] : [("@org", organizationId), ("@model", modelName)]));
+                Prediction: PredictionRows.Read(reader, first: 7)),
+            modelName is null ? [("@org", organizationId)] : [("@org", organizationId), ("@model", modelName)])
+            .Select(row => (Open(session, row.Feedback), PredictionRows.Open(session, organizationId, row.Prediction))).ToList());
     }
+
+    /// <summary><paramref name="stored"/> with its comment decrypted (it is sealed under the organization's data key).</summary>
+    internal static Feedback Open(Session session, Feedback stored) =>
+        stored with { Comment = SealedColumns.OpenText(session, stored.OrganizationId, CommentContext(stored.PredictionId), stored.Comment) };
+
+    private static string CommentContext(string predictionId) => $"feedback.comment/{predictionId}";
 }

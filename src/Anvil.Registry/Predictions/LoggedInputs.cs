@@ -35,16 +35,18 @@ public sealed class LoggedInputs(RegistryDatabase db, TimeProvider time)
         var policy = new PredictionLog(db, time).Policy(organizationId, modelName)
             ?? throw new RegistryException($"No model '{modelName}' in this organization. List models with: ./anvil models list --org <organization>");
         var cutoff = TimeText.From(time.GetUtcNow().AddDays(-policy.RetentionDays));
-        return db.Read(session => limit is { } n
+        return db.Read(session => (limit is { } n
             ? session.Query(sql, reader => ReadRow(reader, organizationId), ("@org", organizationId), ("@model", modelName), ("@cutoff", cutoff), ("@limit", (long)n))
-            : session.Query(sql, reader => ReadRow(reader, organizationId), ("@org", organizationId), ("@model", modelName), ("@cutoff", cutoff)));
+            : session.Query(sql, reader => ReadRow(reader, organizationId), ("@org", organizationId), ("@model", modelName), ("@cutoff", cutoff)))
+            .Select(row => new LoggedInput(PredictionRows.Open(session, organizationId, row.Prediction), row.CreatedAt,
+                row.Feedback is null ? null : FeedbackStore.Open(session, row.Feedback))).ToList());
     }
 
-    private static LoggedInput ReadRow(DbDataReader reader, string organizationId)
+    private static (StoredPrediction Prediction, DateTimeOffset CreatedAt, Feedback? Feedback) ReadRow(DbDataReader reader, string organizationId)
     {
         var prediction = PredictionRows.Read(reader);
         var feedback = reader.IsDBNull(10) ? null : new Feedback(
             prediction.Id, organizationId, reader.GetInt(9), reader.GetString(10), reader.GetNullableString(11), reader.GetTime(12), reader.GetNullableString(13));
-        return new LoggedInput(prediction, reader.GetTime(8), feedback);
+        return (prediction, reader.GetTime(8), feedback);
     }
 }

@@ -302,5 +302,21 @@ internal static class Migrations
             -- NULL for feedback given before this version, which retraining counts as one unknown sender.
             ALTER TABLE feedback ADD COLUMN key_id TEXT REFERENCES api_keys (id);
             """),
+        new(16, "per-organization data keys for encryption at rest", """
+            -- Each organization's AES-256 data key, stored only wrapped (AES-256-GCM: nonce, key, tag) by the
+            -- key-encryption key, which never enters the database; kek_fingerprint names the KEK that wrapped it, so a
+            -- wrong KEK is reported as such. Destroying a key (crypto-shredding, ./anvil orgs erase) sets wrapped to
+            -- NULL and keeps the row, so a value sealed under it is reported as erased rather than unknown. No foreign
+            -- key to organizations: the tombstone outlives an erased organization. One live key per organization.
+            CREATE TABLE data_keys (
+                id              TEXT NOT NULL PRIMARY KEY,
+                organization_id TEXT NOT NULL,
+                wrapped         {blob},
+                kek_fingerprint TEXT NOT NULL,
+                created_at      TEXT NOT NULL,
+                destroyed_at    TEXT
+            );
+            CREATE UNIQUE INDEX data_keys_live_by_organization ON data_keys (organization_id) WHERE wrapped IS NOT NULL;
+            """),
     ];
 }

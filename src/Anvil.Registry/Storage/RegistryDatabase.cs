@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Anvil.Registry.Encryption;
 
 namespace Anvil.Registry.Storage;
 
@@ -12,7 +13,9 @@ public sealed class RegistryDatabase : IDisposable
 {
     private const int TransientRetries = 5;
 
-    private RegistryDatabase(SqlDialect dialect) => Dialect = dialect;
+    private readonly Vault _vault;
+
+    private RegistryDatabase(SqlDialect dialect, Vault vault) => (Dialect, _vault) = (dialect, vault);
 
     /// <summary>"sqlite" or "postgresql".</summary>
     public string Backend => Dialect.Name;
@@ -29,7 +32,10 @@ public sealed class RegistryDatabase : IDisposable
         SqlDialect dialect = options.UsesPostgres
             ? new PostgresDialect(options.PostgresConnectionString!)
             : new SqliteDialect(options.SqlitePath);
-        var database = new RegistryDatabase(dialect);
+        // The KEK is resolved on first use: commands that never read or write encrypted values never need it; a failure
+        // is not cached, so a KEK file fixed meanwhile is read at the next use.
+        var kek = new Lazy<KeyEncryptionKey>(options.KeyEncryptionKey ?? (() => KeyEncryptionKeySource.Resolve()), LazyThreadSafetyMode.PublicationOnly);
+        var database = new RegistryDatabase(dialect, new Vault(kek, time));
         try
         {
             SchemaMigrator.Migrate(dialect, Migrations.All, time.GetUtcNow());
@@ -48,13 +54,19 @@ public sealed class RegistryDatabase : IDisposable
     /// </summary>
     public static RegistryDatabase OpenDefault(TimeProvider time) => OpenDefault(time, null);
 
+    /// <summary>The organizations' data keys: crypto-shredding and KEK rotation.</summary>
+    public DataKeys DataKeys => new(this);
+
     /// <summary><see cref="OpenDefault(TimeProvider)"/> reading variables from <paramref name="getEnvironmentVariable"/>.</summary>
     public static RegistryDatabase OpenDefault(TimeProvider time, Func<string, string?>? getEnvironmentVariable)
     {
         var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         var home = AnvilHome.Resolve(environment);
         var url = environment(RegistryOptions.DatabaseUrlVariable);
-        return Open(new RegistryOptions(home.DatabasePath, string.IsNullOrWhiteSpace(url) ? null : url), time);
+        return Open(new RegistryOptions(home.DatabasePath, string.IsNullOrWhiteSpace(url) ? null : url)
+        {
+            KeyEncryptionKey = () => KeyEncryptionKeySource.Resolve(environment),
+        }, time);
     }
 
     public void Dispose() => Dialect.Dispose();
@@ -73,7 +85,7 @@ public sealed class RegistryDatabase : IDisposable
             {
                 using var connection = Dialect.OpenConnection();
                 using var transaction = durable ? Dialect.BeginWrite(connection) : Dialect.BeginUnsyncedWrite(connection);
-                using var session = new Session(connection, transaction, Dialect);
+                using var session = new Session(connection, transaction, Dialect, _vault);
                 var result = work(session);
                 if (durable)
                     Dialect.CommitDurably(transaction);
@@ -96,7 +108,7 @@ public sealed class RegistryDatabase : IDisposable
     {
         using var connection = Dialect.OpenConnection();
         using var transaction = Dialect.BeginRead(connection);
-        using var session = new Session(connection, transaction, Dialect);
+        using var session = new Session(connection, transaction, Dialect, _vault);
         var result = work(session);
         transaction.Commit();
         return result;

@@ -1,3 +1,5 @@
+using Anvil.Registry.Encryption;
+
 namespace Anvil.Registry.Storage;
 
 /// <summary>
@@ -8,6 +10,12 @@ public sealed record RegistryOptions(string SqlitePath, string? PostgresConnecti
 {
     /// <summary>Holds a Npgsql connection string for <see cref="RegistryDatabase.OpenDefault(TimeProvider)"/>.</summary>
     public const string DatabaseUrlVariable = "ANVIL_DATABASE_URL";
+
+    /// <summary>
+    /// Loads the key-encryption key, called once on first use (see <see cref="KeyEncryptionKeySource"/>); null reads
+    /// <c>ANVIL_KEK</c> / <c>ANVIL_KEK_FILE</c> from the process environment. Tests pass their own.
+    /// </summary>
+    public Func<KeyEncryptionKey>? KeyEncryptionKey { get; init; }
 
     public bool UsesPostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Anvil.Registry.Encryption;
 
 namespace Anvil.Registry.Storage;
 
@@ -7,11 +8,14 @@ namespace Anvil.Registry.Storage;
 /// Npgsql accept; values are always bound, never spliced into SQL. Commands are kept for the life of
 /// the session, so a statement run once per request of a group-committed batch is prepared only once.
 /// </summary>
-internal sealed class Session(DbConnection connection, DbTransaction? transaction, SqlDialect dialect) : IDisposable
+internal sealed class Session(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, Vault? vault = null) : IDisposable
 {
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
     public SqlDialect Dialect { get; } = dialect;
+
+    /// <summary>The keys that seal and open values encrypted at rest.</summary>
+    public Vault Vault => vault ?? throw new InvalidOperationException("This session was opened without a vault (the schema migrator's).");
 
     /// <summary>The session's connection (for the dialect's per-connection settings).</summary>
     public DbConnection Connection => connection;

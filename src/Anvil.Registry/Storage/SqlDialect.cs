@@ -50,5 +50,13 @@ internal abstract class SqlDialect : IDisposable
     /// <summary>True when the whole transaction can simply be run again (a PostgreSQL deadlock victim).</summary>
     public abstract bool IsTransient(DbException exception);
 
+    /// <summary>
+    /// Makes old versions of changed rows unreadable on disk once committed (after crypto-shredding): SQLite truncates
+    /// its write-ahead log; PostgreSQL keeps dead rows until VACUUM, which cannot run in a transaction (docs/decisions/0019).
+    /// </summary>
+    public virtual void DropOldPages()
+    {
+    }
+
     public abstract void Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Predictions;
 using Anvil.Registry.Storage;
 
@@ -14,6 +15,9 @@ namespace Anvil.Registry.Usage;
 /// transaction takes its locks in increasing order of one total order, since each waits only for locks above
 /// all it holds. The order here is:
 /// <list type="number">
+/// <item>the organizations' data keys (data_keys), made only on an organization's first encrypted write, in ordinal
+/// organization-id order, before any savepoint (a key made inside one that rolls back would be remembered by the
+/// session while its row is gone);</item>
 /// <item>the request ids — usage_events' unique entries (organization_id, replay_request_id), the expired event
 /// that gives a request id up, and the predictions of each request (rows only it references) — in ordinal
 /// (organization id, request id) order;</item>
@@ -37,6 +41,8 @@ internal static class GroupCommit
     {
         var outcomes = new UsageOutcome[requests.Count];
         var eventIds = new string?[requests.Count]; // set while the request's event is written and not yet refused
+        foreach (var organization in requests.Select(r => r.Key.OrganizationId).Distinct().Order(StringComparer.Ordinal))
+            DataKeys.ForWrite(session, organization);
         var leaders = new Dictionary<(string Organization, string RequestId), int>();
         var followers = new List<(int Follower, int Leader)>();
 

@@ -1,3 +1,4 @@
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Predictions;
 using Anvil.Registry.Storage;
 
@@ -13,7 +14,7 @@ internal static class UsageEventRows
             "SELECT id, request_hash, response_json, created_at FROM usage_events WHERE organization_id = @org AND replay_request_id = @request",
             reader => new StoredAnswer(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)),
             ("@org", organizationId), ("@request", requestId));
-        return rows is [var row] ? row : null;
+        return rows is [var row] ? row with { Response = SealedColumns.OpenText(session, organizationId, ResponseContext(row.Id), row.Response)! } : null;
     }
 
     public static UsageOutcome ReplayOf(StoredAnswer stored, string requestHash) =>
@@ -42,11 +43,15 @@ internal static class UsageEventRows
             ("@id", eventId), ("@org", request.Key.OrganizationId), ("@key", request.Key.Id),
             ("@plan", request.Plan.Name), ("@price", request.Plan.PricePer1000Micros), ("@modelId", request.ModelId),
             ("@model", request.ModelName), ("@version", (long)request.ModelVersion), ("@request", request.RequestId),
-            ("@hash", request.RequestHash), ("@quantity", (long)request.Predictions.Count), ("@response", request.ResponseJson), ("@now", createdAt));
+            ("@hash", request.RequestHash), ("@quantity", (long)request.Predictions.Count),
+            ("@response", SealedColumns.SealText(session, request.Key.OrganizationId, ResponseContext(eventId), request.ResponseJson)), ("@now", createdAt));
         foreach (var prediction in request.Predictions)
             PredictionRows.Insert(session, prediction, request.Key.OrganizationId, eventId, createdAt);
         return true;
     }
+
+    // The stored answer is replayed for a repeated Idempotency-Key; it holds the predictions, so it is sealed like them.
+    private static string ResponseContext(string eventId) => $"usage_events.response_json/{eventId}";
 
     /// <summary>Removes the event of a request that its key's limits refused (its rows, already locked by this transaction).</summary>
     public static void Drop(Session session, UsageRequest request, string eventId)

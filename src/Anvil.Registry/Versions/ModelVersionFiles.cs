@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Anvil.Registry.Encryption;
 
 namespace Anvil.Registry.Versions;
 
@@ -6,7 +7,9 @@ namespace Anvil.Registry.Versions;
 /// A model version on disk: a directory named after the SHA-256 of its manifest, holding
 /// <c>model.onnx</c>, the weights, <c>manifest.json</c> (with a digest of every other file) and
 /// <c>manifest.sig</c>. Sealed once, never changed; every load checks the signature and every digest,
-/// and only plain files are read (a symbolic link or FIFO anywhere in the version is refused).
+/// and only plain files are read (a symbolic link or FIFO anywhere in the version is refused). A registered
+/// version's files other than the manifest and its signature are sealed under its organization's data key
+/// (<see cref="EncryptedVersions"/>); digests are over the plaintext, so they are checked after decryption, in memory.
 /// </summary>
 public static class ModelVersionFiles
 {
@@ -69,9 +72,10 @@ public static class ModelVersionFiles
     /// <summary>
     /// Opens a sealed version and checks it: the signature over the manifest, the manifest digest
     /// against <paramref name="expectedDigest"/> (what the catalog recorded), and every file's digest.
-    /// A file that was added, removed or changed refuses the whole version.
+    /// A file that was added, removed or changed refuses the whole version. Sealed files are opened with
+    /// <paramref name="keys"/> (see <see cref="Models.ModelCatalog.OpenFiles"/>); without keys a sealed file is refused.
     /// </summary>
-    public static VerifiedModelVersion Open(string directory, ManifestSigner verifier, string expectedDigest)
+    public static VerifiedModelVersion Open(string directory, ManifestSigner verifier, string expectedDigest, ModelFileKeys? keys = null)
     {
         var names = PlainFiles(directory);
         if (!names.Contains(ManifestFile))
@@ -94,14 +98,14 @@ public static class ModelVersionFiles
         {
             if (!present.Remove(name))
                 throw Refused(directory, $"{name} is listed in the manifest but missing");
-            var actual = DigestOf(Path.Combine(directory, name));
+            var actual = DigestOf(directory, digest, name, keys);
             if (!string.Equals(actual, expected, StringComparison.Ordinal))
                 throw Refused(directory, $"{name} does not match its digest in the signed manifest (expected {expected}, found {actual})");
         }
 
         if (present.Count > 0)
             throw Refused(directory, $"it holds files the manifest does not list: {string.Join(", ", present.Order(StringComparer.Ordinal))}");
-        return new VerifiedModelVersion(directory, digest, manifest);
+        return new VerifiedModelVersion(directory, digest, manifest) { Keys = keys };
     }
 
     /// <summary>
@@ -117,7 +121,7 @@ public static class ModelVersionFiles
         var names = PlainFiles(version.Directory);
         if (!names.Contains(name))
             throw Refused(version.Directory, $"{name} is listed in the manifest but missing");
-        var bytes = File.ReadAllBytes(Path.Combine(version.Directory, name));
+        var bytes = ReadPlain(version.Directory, version.Digest, name, version.Keys);
         var actual = Digest(bytes);
         if (!string.Equals(actual, expected, StringComparison.Ordinal))
             throw Refused(version.Directory, $"{name} does not match its digest in the signed manifest (expected {expected}, found {actual})");
@@ -152,6 +156,24 @@ public static class ModelVersionFiles
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
+    // A plaintext file is hashed as a stream; a sealed one is decrypted in memory first.
+    private static string DigestOf(string directory, string manifestDigest, string name, ModelFileKeys? keys)
+    {
+        var path = Path.Combine(directory, name);
+        return EncryptedVersions.IsSealed(path) ? Digest(ReadPlain(directory, manifestDigest, name, keys)) : DigestOf(path);
+    }
+
+    /// <summary>A file's plaintext: as stored, or decrypted with <paramref name="keys"/> when sealed.</summary>
+    internal static byte[] ReadPlain(string directory, string manifestDigest, string name, ModelFileKeys? keys)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(directory, name));
+        if (!Envelope.IsSealed(bytes))
+            return bytes;
+        if (keys is null)
+            throw Refused(directory, $"{name} is encrypted at rest and no organization's keys were given; open the version through the registry (ModelCatalog.OpenFiles)");
+        return keys.Open(manifestDigest, name, bytes);
+    }
+
     private static RegistryException Refused(string directory, string reason) => new(
         $"Refusing model version '{directory}': {reason}. A sealed version never changes; register the run again to get a trusted version.");
 }
@@ -159,6 +181,9 @@ public static class ModelVersionFiles
 /// <summary>A version whose signature and file digests were checked when it was opened.</summary>
 public sealed record VerifiedModelVersion(string Directory, string Digest, ModelManifest Manifest)
 {
+    /// <summary>The keys that open its sealed files; null for a version stored in plaintext (unregistered, or from before encryption).</summary>
+    public ModelFileKeys? Keys { get; init; }
+
     /// <summary>model.onnx, read once and checked against the signed manifest (see <see cref="ModelVersionFiles.ReadVerified"/>).</summary>
     public byte[] ReadOnnx() => ModelVersionFiles.ReadVerified(this, ModelVersionFiles.OnnxFile);
 }

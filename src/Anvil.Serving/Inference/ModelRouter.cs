@@ -68,22 +68,23 @@ public sealed partial class ModelRouter(
 
     private VerifiedModelVersion Verified(ModelVersion version)
     {
-        var digest = version.ManifestDigest;
-        if (_verified.TryGetValue(digest, out var known))
+        // Per directory, not per digest: each organization's copy is sealed under its own key (EncryptedVersions).
+        var directory = version.Directory;
+        if (_verified.TryGetValue(directory, out var known))
             return known;
         var now = time.GetUtcNow();
-        if (_refused.TryGetValue(digest, out var refused) && now < refused.RetryAt)
+        if (_refused.TryGetValue(directory, out var refused) && now < refused.RetryAt)
             throw new RegistryException(refused.Reason); // a broken version is not re-hashed on every request
         try
         {
-            var files = ModelVersionFiles.Open(version.Directory, verifier, digest);
-            _refused.TryRemove(digest, out _);
-            _verified[digest] = files;
+            var files = catalog.OpenFiles(version, verifier);
+            _refused.TryRemove(directory, out _);
+            _verified[directory] = files;
             return files;
         }
         catch (RegistryException e)
         {
-            _refused[digest] = (e.Message, now + RefusalBackoff);
+            _refused[directory] = (e.Message, now + RefusalBackoff);
             if (refused.Reason != e.Message)
                 LogRefused(version.ModelName, version.Version, e.Message); // once per digest and reason, aliased or asked for by ?version=
             throw;
@@ -154,7 +155,7 @@ public sealed partial class ModelRouter(
             var previous = _aliases.GetValueOrDefault(key);
             try
             {
-                Verified(target.Version); // hashed once per digest; a broken version never replaces a working one
+                Verified(target.Version); // hashed once per directory; a broken version never replaces a working one
                 if (previous is not null && previous.ManifestDigest != target.Version.ManifestDigest && _loaded.Contains(previous.ManifestDigest))
                     _loaded.Acquire(target.Version, Open, Traffic, time.GetUtcNow())?.Dispose(); // in use: requests never wait for the new version's load
                 next[key] = target.Version;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Anvil.Registry.Encryption;
 
 namespace Anvil.Cli.Tests.Support;
 
@@ -16,6 +17,12 @@ internal sealed class AnvilProcess : IDisposable
 
     /// <summary>ANVIL_DATABASE_URL for every command (a PostgreSQL registry); null keeps SQLite in the home.</summary>
     public string? DatabaseUrl { get; init; }
+
+    /// <summary>This test's key-encryption key, passed to the CLI as ANVIL_KEK (set it to rotate).</summary>
+    public KeyEncryptionKey Kek { get; set; } = KeyEncryptionKey.Generate();
+
+    /// <summary>More variables for every command, set last (a test's ANVIL_KEK_PREVIOUS, say).</summary>
+    public Dictionary<string, string> Variables { get; } = [];
 
     /// <summary>The checkout: the folder above the test's bin that holds Anvil.sln.</summary>
     public static string RepositoryRoot
@@ -73,11 +80,15 @@ internal sealed class AnvilProcess : IDisposable
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         info.Environment["ANVIL_HOME"] = Home;
+        info.Environment["ANVIL_KEK"] = Kek.ToBase64(); // never the user's default KEK file
+        info.Environment.Remove("ANVIL_KEK_FILE");
         info.Environment.Remove("ANVIL_FASHION_MNIST");
         if (DatabaseUrl is null)
             info.Environment.Remove("ANVIL_DATABASE_URL");
         else
             info.Environment["ANVIL_DATABASE_URL"] = DatabaseUrl;
+        foreach (var (name, value) in Variables)
+            info.Environment[name] = value;
         return Process.Start(info)!;
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Models;
 using Anvil.Registry.Predictions;
 using Anvil.Registry.Storage;
@@ -16,7 +17,7 @@ internal static class LoggedFeedback
     /// <returns>The id of the key that sent them.</returns>
     public static string Add(AnvilProcess anvil, string model, IReadOnlyList<float[]> inputs, string shape, IReadOnlyList<(int Index, string Name)> labels)
     {
-        using var db = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")), TimeProvider.System);
+        using var db = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db")) { KeyEncryptionKey = () => anvil.Kek }, TimeProvider.System);
         var org = new Organizations(db, TimeProvider.System).Get("acme");
         var plan = new Plans(db).Get("free");
         var key = new ApiKeys(db, TimeProvider.System).Create("acme", plan.Name).Key;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Anvil.Export;
 using Anvil.Registry;
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Storage;
 using Anvil.Registry.Versions;
 using Anvil.Serving;
@@ -26,7 +27,7 @@ public sealed class DashboardHost : IAsyncDisposable
     {
         Directory = directory;
         Home = new AnvilHome(directory);
-        Database = RegistryDatabase.Open(new RegistryOptions(Home.DatabasePath), Time);
+        Database = RegistryDatabase.Open(new RegistryOptions(Home.DatabasePath) { KeyEncryptionKey = () => Kek }, Time);
         Signer = ManifestSigner.OpenOrCreate(Home);
         Acme = new Organizations(Database).Create("acme");
         Globex = new Organizations(Database).Create("globex");
@@ -37,6 +38,9 @@ public sealed class DashboardHost : IAsyncDisposable
     public string Directory { get; }
 
     public AnvilHome Home { get; }
+
+    /// <summary>The test's own key-encryption key (never the user's real one).</summary>
+    public KeyEncryptionKey Kek { get; } = KeyEncryptionKey.Generate();
 
     public RegistryDatabase Database { get; }
 
@@ -115,7 +119,8 @@ public sealed class DashboardHost : IAsyncDisposable
     {
         TorchSharp.torch.manual_seed(seed);
         using var model = ModelBuilder.Build(TinySpec());
-        var files = ModelVersionBuilder.Build(model, new ModelOrigin(runId, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 + seed / 100.0 }), Signer, Path.Combine(Home.Directory, "models"));
+        var origin = new ModelOrigin(runId, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 + seed / 100.0 });
+        var files = EncryptedVersions.Build(Catalog.FileKeys(organization.Id), Signer, Path.Combine(Home.Directory, "models"), staging => ModelVersionBuilder.Build(model, origin, Signer, staging));
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId);
     }
 

@@ -1,3 +1,4 @@
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Storage;
 
 namespace Anvil.Registry.Tests.Conformance;
@@ -12,9 +13,12 @@ public abstract class RegistryBackend : IDisposable
 
     public abstract string Name { get; }
 
-    public RegistryDatabase OpenReplica(TimeProvider time)
+    /// <summary>The key-encryption key replicas open with unless told another (never the user's real one).</summary>
+    public KeyEncryptionKey Kek { get; } = KeyEncryptionKey.Generate();
+
+    public RegistryDatabase OpenReplica(TimeProvider time, KeyEncryptionKey? kek = null)
     {
-        var database = RegistryDatabase.Open(Options, time);
+        var database = RegistryDatabase.Open(Options with { KeyEncryptionKey = () => kek ?? Kek }, time);
         lock (_opened)
         {
             _opened.Add(database);

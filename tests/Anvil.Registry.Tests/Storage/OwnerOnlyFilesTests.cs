@@ -1,3 +1,4 @@
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Runs;
 using Anvil.Registry.Storage;
 using Anvil.Registry.Tenancy;
@@ -19,7 +20,7 @@ public sealed class OwnerOnlyFilesTests : IDisposable
     {
         var home = new AnvilHome(Path.Combine(_temp.Path, "home"));
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
-        using (var database = RegistryDatabase.Open(new RegistryOptions(home.DatabasePath), clock))
+        using (var database = RegistryDatabase.Open(new RegistryOptions(home.DatabasePath) { KeyEncryptionKey = KeyEncryptionKey.Generate }, clock))
         {
             new Organizations(database, clock).Create("acme"); // a write: -wal and -shm exist now
             var run = new RunStore(database, home, clock).CreateRun("cnn", new Dictionary<string, string>(), "sha256:abc");

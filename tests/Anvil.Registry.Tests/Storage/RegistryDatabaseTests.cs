@@ -1,3 +1,4 @@
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Storage;
 using Anvil.Registry.Tests.Conformance;
 
@@ -40,6 +41,19 @@ public sealed class RegistryDatabaseTests : IDisposable
         Assert.Contains("ANVIL_DATABASE_URL is not a valid Npgsql connection string", error.Message);
         Assert.DoesNotContain("hunter2", error.Message);
         Assert.DoesNotContain("hunter2", new RegistryOptions("x.db", "Host=db;Password=hunter2").ToString());
+    }
+
+    [Fact]
+    public void OpenDefaultTakesTheKeyEncryptionKeyFromTheGivenEnvironment()
+    {
+        var kek = KeyEncryptionKey.Generate();
+        var home = Path.Combine(_temp.Path, "home");
+
+        using var database = RegistryDatabase.OpenDefault(_clock, name => name == KeyEncryptionKeySource.Variable ? kek.ToBase64() : Environment(home, url: null)(name));
+        using var withoutKek = RegistryDatabase.OpenDefault(_clock, name => name == KeyEncryptionKeySource.FileVariable ? Path.Combine(_temp.Path, "missing") : Environment(home, url: null)(name));
+
+        Assert.Equal(kek.Fingerprint, database.DataKeys.CheckKek());
+        Assert.Contains("does not exist", Assert.Throws<RegistryException>(() => withoutKek.DataKeys.CheckKek()).Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _temp.Dispose();

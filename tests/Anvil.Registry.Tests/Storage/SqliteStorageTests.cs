@@ -1,3 +1,4 @@
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -6,6 +7,7 @@ namespace Anvil.Registry.Tests.Storage;
 public sealed class SqliteStorageTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
+    private readonly KeyEncryptionKey _kek = KeyEncryptionKey.Generate();
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero));
 
     private readonly List<RegistryDatabase> _opened = [];
@@ -21,7 +23,7 @@ public sealed class SqliteStorageTests : IDisposable
 
     private RegistryDatabase OpenDatabase()
     {
-        var database = RegistryDatabase.Open(new RegistryOptions(DatabasePath), _clock);
+        var database = RegistryDatabase.Open(new RegistryOptions(DatabasePath) { KeyEncryptionKey = () => _kek }, _clock);
         _opened.Add(database);
         return database;
     }

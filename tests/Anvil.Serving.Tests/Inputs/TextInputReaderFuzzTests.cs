@@ -74,7 +74,7 @@ public sealed class TextInputReaderFuzzTests
     {
         await using var host = await ServingHost.StartAsync();
         var version = SequenceVersions.AddText(host, texts: corpus, options: options);
-        var files = ModelVersionFiles.Open(version.Directory, host.Signer, version.ManifestDigest);
+        var files = host.Catalog.OpenFiles(version, host.Signer);
         return VersionTokenizer.Open(files, [options.MaxLength])!;
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Anvil.Export;
 using Anvil.Registry;
+using Anvil.Registry.Encryption;
 using Anvil.Registry.Versions;
 using Anvil.Serving;
 using Anvil.Training.Models;
@@ -23,7 +24,7 @@ public sealed class ServingHost : IAsyncDisposable
     {
         Directory = directory;
         Home = new AnvilHome(directory);
-        Database = RegistryDatabase.Open(new RegistryOptions(Home.DatabasePath), Time);
+        Database = RegistryDatabase.Open(new RegistryOptions(Home.DatabasePath) { KeyEncryptionKey = () => Kek }, Time);
         Signer = ManifestSigner.OpenOrCreate(Home);
         Options = options;
         Acme = new Organizations(Database).Create("acme");
@@ -35,6 +36,9 @@ public sealed class ServingHost : IAsyncDisposable
     public string Directory { get; }
 
     public AnvilHome Home { get; }
+
+    /// <summary>The test's own key-encryption key (never the user's real one).</summary>
+    public KeyEncryptionKey Kek { get; } = KeyEncryptionKey.Generate();
 
     public RegistryDatabase Database { get; }
 
@@ -75,7 +79,9 @@ public sealed class ServingHost : IAsyncDisposable
     {
         TorchSharp.torch.manual_seed(seed);
         using var model = ModelBuilder.Build(spec ?? TinySpec());
-        var files = ModelVersionBuilder.Build(model, new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 }), Signer, Path.Combine(Home.Directory, "models"), vocabularyPath, csvPolicy);
+        var origin = new ModelOrigin(null, "test-dataset", new Dictionary<string, double> { ["test_accuracy"] = 0.5 });
+        var files = EncryptedVersions.Build(Catalog.FileKeys(organization.Id), Signer, Path.Combine(Home.Directory, "models"), // as ./anvil register stores it
+            staging => ModelVersionBuilder.Build(model, origin, Signer, staging, vocabularyPath, csvPolicy));
         return Catalog.AddVersion(organization.Id, name, files.Directory, files.Digest, runId: null);
     }
 
@@ -83,7 +89,7 @@ public sealed class ServingHost : IAsyncDisposable
     public float[] RunInProcess(string name, Array sample)
     {
         var version = Catalog.FindVersion(Acme.Id, name, 1)!;
-        using var predictor = new Anvil.Serving.Inference.OnnxPredictor(ModelVersionFiles.Open(version.Directory, Signer, version.ManifestDigest), 1);
+        using var predictor = new Anvil.Serving.Inference.OnnxPredictor(Catalog.OpenFiles(version, Signer), 1);
         var output = new float[predictor.Outputs];
         predictor.Run(sample, 1, output);
         return output;
