@@ -10,7 +10,8 @@ namespace Anvil.Registry.Predictions;
 /// </summary>
 public sealed class LoggedInputs(RegistryDatabase db, TimeProvider time)
 {
-    private const string Columns = $"SELECT {PredictionRows.Columns}, p.created_at, f.label, f.label_name, f.comment, f.created_at, f.key_id FROM predictions p ";
+    /// <summary>A <see cref="LoggedInput"/>'s columns, read by <see cref="ReadRow"/>; FROM predictions p, then a join of feedback f.</summary>
+    internal const string Columns = $"SELECT {PredictionRows.Columns}, p.created_at, f.label, f.label_name, f.comment, f.created_at, f.key_id FROM predictions p ";
 
     // length(input) = 0: an unsampled prediction, which kept no input to learn from or replay.
     private const string Where =
@@ -40,7 +41,7 @@ public sealed class LoggedInputs(RegistryDatabase db, TimeProvider time)
             : session.Query(sql, reader => ReadRow(reader, organizationId), ("@org", organizationId), ("@model", modelName), ("@cutoff", cutoff)));
     }
 
-    private static LoggedInput ReadRow(DbDataReader reader, string organizationId)
+    internal static LoggedInput ReadRow(DbDataReader reader, string organizationId)
     {
         var prediction = PredictionRows.Read(reader);
         var feedback = reader.IsDBNull(10) ? null : new Feedback(

@@ -34,6 +34,31 @@ public sealed class PredictionLog(RegistryDatabase db, TimeProvider time)
     }
 
     /// <summary>
+    /// Every logged prediction of the organization (every model, inside retention or not yet pruned) with the feedback
+    /// on it, oldest first. Read <paramref name="pageSize"/> rows at a time (keyset on created_at, id), each page in its
+    /// own read, so an export of millions of predictions never holds them all in memory.
+    /// </summary>
+    public IEnumerable<LoggedInput> All(string organizationId, int pageSize = 500)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        const string Page = LoggedInputs.Columns +
+            "LEFT JOIN feedback f ON f.prediction_id = p.id AND f.organization_id = p.organization_id WHERE p.organization_id = @org " +
+            "AND (p.created_at > @at OR (p.created_at = @at AND p.id > @id)) ORDER BY p.created_at, p.id LIMIT @limit";
+        var (at, id) = ("", "");
+        while (true)
+        {
+            var page = db.Read(session => session.Query(
+                Page, reader => LoggedInputs.ReadRow(reader, organizationId), ("@org", organizationId), ("@at", at), ("@id", id), ("@limit", (long)pageSize)));
+            foreach (var row in page)
+                yield return row;
+            if (page.Count < pageSize)
+                yield break;
+            (at, id) = (TimeText.From(page[^1].CreatedAt), page[^1].Prediction.Id);
+        }
+    }
+
+    /// <summary>
     /// Deletes logged predictions older than their model's retention (and the feedback on them), for one
     /// organization or all. Returns how many predictions were deleted.
     /// </summary>

@@ -302,5 +302,11 @@ internal static class Migrations
             -- NULL for feedback given before this version, which retraining counts as one unknown sender.
             ALTER TABLE feedback ADD COLUMN key_id TEXT REFERENCES api_keys (id);
             """),
+        // 16 is assigned to another change (merged separately); the migrator applies whatever is above the current version, in list order.
+        new(17, "organizations can be erased (crypto-shredding); the row stays so invoices still name it", """
+            -- Set by ./anvil orgs erase: the organization's data is deleted, its billing records (usage_events without
+            -- their answers, usage_daily) stay, and nothing may use the organization again.
+            ALTER TABLE organizations ADD COLUMN erased_at TEXT;
+            """),
     ];
 }
