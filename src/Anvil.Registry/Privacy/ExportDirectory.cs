@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Anvil.Registry.Versions;
 
 namespace Anvil.Registry.Privacy;
 
@@ -22,7 +21,7 @@ internal sealed class ExportDirectory
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         var info = new DirectoryInfo(full);
-        if (FileKinds.IsLink(info) || FileKinds.IsLink(new FileInfo(full)))
+        if (new FileInfo(full).LinkTarget is not null) // a link, dangling or not, whatever it points at
             throw new RegistryException($"--out {full} is a symbolic link; give a new directory instead.");
         if (File.Exists(full))
             throw new RegistryException($"--out {full} is a file; give a new or empty directory instead.");

@@ -14,6 +14,7 @@ public sealed class OrganizationErasure(RegistryDatabase db, AnvilHome home, Tim
 {
     private const string OwnRuns = "SELECT id FROM runs WHERE organization_id = @org";
     private const string OwnModels = "SELECT id FROM registered_models WHERE organization_id = @org";
+    private const string Billed = "EXISTS (SELECT 1 FROM usage_events e WHERE e.model_id = registered_models.id)";
     private const string OwnTrials = "trials t JOIN runs r ON r.id = t.run_id WHERE r.organization_id = @org";
 
     // A study goes when every trial it holds is this organization's; one shared with another organization keeps theirs.
@@ -26,10 +27,10 @@ public sealed class OrganizationErasure(RegistryDatabase db, AnvilHome home, Tim
         ("predictions", "SELECT COUNT(*) FROM predictions WHERE organization_id = @org"),
         ("feedback", "SELECT COUNT(*) FROM feedback WHERE organization_id = @org"),
         ("stored_answers", "SELECT COUNT(*) FROM usage_events WHERE organization_id = @org AND response_json <> '{}'"),
-        ("api_keys", "SELECT COUNT(*) FROM api_keys WHERE organization_id = @org"),
+        ("api_keys_revoked", "SELECT COUNT(*) FROM api_keys WHERE organization_id = @org"),
         ("members", "SELECT COUNT(*) FROM members WHERE organization_id = @org"),
         ("web_sessions", "SELECT COUNT(*) FROM web_sessions WHERE organization_id = @org"),
-        ("models", "SELECT COUNT(*) FROM registered_models WHERE organization_id = @org"),
+        ("models", $"SELECT COUNT(*) FROM registered_models WHERE organization_id = @org AND NOT {Billed}"),
         ("versions", $"SELECT COUNT(*) FROM model_versions WHERE model_id IN ({OwnModels})"),
         ("aliases", $"SELECT COUNT(*) FROM model_aliases WHERE model_id IN ({OwnModels})"),
         ("runs", "SELECT COUNT(*) FROM runs WHERE organization_id = @org"),
@@ -43,6 +44,7 @@ public sealed class OrganizationErasure(RegistryDatabase db, AnvilHome home, Tim
     [
         ("usage_events", "SELECT COUNT(*) FROM usage_events WHERE organization_id = @org"),
         ("usage_days", "SELECT COUNT(*) FROM usage_daily WHERE organization_id = @org"),
+        ("billed_model_names", $"SELECT COUNT(*) FROM registered_models WHERE organization_id = @org AND {Billed}"),
     ];
 
     /// <summary>What <see cref="Erase"/> would delete and keep, changing nothing.</summary>
@@ -120,7 +122,7 @@ public sealed class OrganizationErasure(RegistryDatabase db, AnvilHome home, Tim
             $"DELETE FROM model_aliases WHERE model_id IN ({OwnModels})",
             $"DELETE FROM model_versions WHERE model_id IN ({OwnModels})",
             // A model that usage events name stays as that reference (id and name, which the events repeat anyway).
-            "DELETE FROM registered_models WHERE organization_id = @org AND NOT EXISTS (SELECT 1 FROM usage_events e WHERE e.model_id = registered_models.id)",
+            $"DELETE FROM registered_models WHERE organization_id = @org AND NOT {Billed}",
             $"DELETE FROM trial_values WHERE EXISTS (SELECT 1 FROM {OwnTrials} AND t.study_id = trial_values.study_id AND t.number = trial_values.number)",
             $"DELETE FROM trials WHERE run_id IN ({OwnRuns})",
             "DELETE FROM runs WHERE organization_id = @org", // parameters, metrics, epochs, tags and evaluations cascade
