@@ -127,25 +127,29 @@ public abstract class OrganizationErasureTests(RegistryBackend backend) : Regist
     }
 
     [Fact]
-    public void AllPredictionsOfAnOrganizationArePagedOldestFirstWithTheirFeedback()
+    public void AllPredictionsOfAnOrganizationArePagedOldestFirstPerModelWithTheirFeedback()
     {
         var acme = NewCustomer("acme", Plans.Get("pro"));
+        var acmeRnn = NewCustomer("acme", Plans.Get("pro"), model: "rnn");
         var beta = NewCustomer("beta", Plans.Get("pro"));
         var requests = Enumerable.Range(0, 3).Select(i =>
         {
-            var request = Request(acme, $"a{i}", 2);
+            var request = Request(i == 1 ? acmeRnn : acme, $"a{i}", 2); // two predictions of the same instant each
             Ledger.Record([request]);
             Clock.Advance(TimeSpan.FromSeconds(1));
             return request;
         }).ToList();
         Ledger.Record([Request(beta, "b", 3)]);
-        Feedback.Add(acme.Organization.Id, requests[1].Predictions[0].Id, 2, "class-2", null);
+        Feedback.Add(acme.Organization.Id, requests[2].Predictions[0].Id, 2, "class-2", null);
 
-        var all = new PredictionLog(Db, Clock).All(acme.Organization.Id, pageSize: 2).ToList();
+        var all = new PredictionLog(Db, Clock).All(acme.Organization.Id, pageSize: 3).ToList(); // a page ends between two of an instant
 
         Assert.Equal(requests.SelectMany(r => r.Predictions.Select(p => p.Id)).Order(StringComparer.Ordinal), all.Select(p => p.Prediction.Id).Order(StringComparer.Ordinal));
-        Assert.Equal(all.OrderBy(p => p.CreatedAt).ThenBy(p => p.Prediction.Id, StringComparer.Ordinal).Select(p => p.Prediction.Id), all.Select(p => p.Prediction.Id));
-        Assert.Equal(requests[1].Predictions[0].Id, Assert.Single(all, p => p.Feedback is not null).Prediction.Id);
+        Assert.Equal(
+            all.OrderBy(p => p.Prediction.ModelName, StringComparer.Ordinal).ThenBy(p => p.CreatedAt).ThenBy(p => p.Prediction.Id, StringComparer.Ordinal).Select(p => p.Prediction.Id),
+            all.Select(p => p.Prediction.Id));
+        Assert.Equal(["cnn", "cnn", "cnn", "cnn", "rnn", "rnn"], all.Select(p => p.Prediction.ModelName));
+        Assert.Equal(requests[2].Predictions[0].Id, Assert.Single(all, p => p.Feedback is not null).Prediction.Id);
         Assert.Equal(requests[0].Predictions[0].Input, all.Single(p => p.Prediction.Id == requests[0].Predictions[0].Id).Prediction.Input);
     }
 
