@@ -104,6 +104,20 @@ public abstract class OrganizationErasureTests(RegistryBackend backend) : Regist
     }
 
     [Fact]
+    public void ARunStillRunningRefusesTheEraseUntilItsHeartbeatIsStale()
+    {
+        var acme = NewCustomer("acme", Plans.Get("pro"));
+        var run = new RunStore(Db, Home, Clock).CreateRun("training", new Dictionary<string, string>(), "h", organizationId: acme.Organization.Id);
+
+        Assert.Contains($"still running ({run.Id[..12]})", Assert.Throws<RegistryException>(() => Erasure.Erase("acme")).Message, StringComparison.Ordinal);
+        Assert.NotNull(Organizations.Get("acme")); // nothing changed
+        Assert.Single(Keys.List("acme"), key => key.RevokedAt is null);
+
+        Clock.Advance(RunStore.HeartbeatTimeout + TimeSpan.FromSeconds(1)); // its process died
+        Assert.Equal(1, Erasure.Erase("acme").Deleted["runs"]);
+    }
+
+    [Fact]
     public void EraseDeletesVersionFoldersNoOtherOrganizationUsesAndKeepsSharedOnes()
     {
         var models = Home.CreatePrivateDirectory("models");
