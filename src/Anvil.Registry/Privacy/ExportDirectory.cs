@@ -11,7 +11,9 @@ internal sealed class ExportDirectory
 {
     public const string IndexFile = "export.json";
 
-    private ExportDirectory(string root) => Root = root;
+    private readonly bool _created;
+
+    private ExportDirectory(string root, bool created) => (Root, _created) = (root, created);
 
     public string Root { get; }
 
@@ -29,7 +31,22 @@ internal sealed class ExportDirectory
             throw new RegistryException($"--out {full} already exists and is not empty; give a new or empty directory so nothing is overwritten.");
         PrivateFiles.CreateDirectory(full);
         PrivateFiles.Restrict(full);
-        return new ExportDirectory(full);
+        return new ExportDirectory(full, created: !info.Exists);
+    }
+
+    /// <summary>Removes what the export wrote (and the directory, when the export created it): a failed export leaves nothing half-written.</summary>
+    public void Discard()
+    {
+        foreach (var entry in new DirectoryInfo(Root).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo folder)
+                folder.Delete(recursive: true);
+            else
+                entry.Delete();
+        }
+
+        if (_created)
+            Directory.Delete(Root);
     }
 
     /// <summary>A new file at <paramref name="relativePath"/> ('/'-separated, built by the exporter), with its folders.</summary>

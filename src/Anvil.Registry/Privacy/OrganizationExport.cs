@@ -41,6 +41,19 @@ public sealed class OrganizationExport(RegistryDatabase db, AnvilHome home, Time
         ArgumentNullException.ThrowIfNull(openVerifier);
         var organization = new Organizations(db, time).Get(organizationName);
         var directory = ExportDirectory.Create(outDirectory);
+        try
+        {
+            return WriteAll(organization, directory, openVerifier);
+        }
+        catch
+        {
+            directory.Discard();
+            throw;
+        }
+    }
+
+    private ExportSummary WriteAll(Organization organization, ExportDirectory directory, Func<ManifestSigner> openVerifier)
+    {
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
 
         var members = new Organizations(db, time).Members(organization.Name);

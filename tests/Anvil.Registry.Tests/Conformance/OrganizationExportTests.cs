@@ -7,7 +7,7 @@ namespace Anvil.Registry.Tests.Conformance;
 
 /// <summary>
 /// <c>orgs export</c> of a real sealed version (the anvil.model/1 one in TestData): its files are copied only once
-/// verified, export.json's digests match, and a changed byte on disk stops the export with one clear reason.
+/// verified, export.json's digests match, and a changed byte on disk stops the export with one clear reason and no partial copy.
 /// </summary>
 public abstract class OrganizationExportTests(RegistryBackend backend) : RegistryConformanceTest(backend), IDisposable
 {
@@ -52,6 +52,7 @@ public abstract class OrganizationExportTests(RegistryBackend backend) : Registr
         File.WriteAllBytes(onnx, changed);
         var refused = Assert.Throws<RegistryException>(() => export.Write("acme", Path.Combine(_temp.Path, "out-2"), () => ManifestSigner.OpenForVerification(home)));
         Assert.Contains("model.onnx does not match its digest", refused.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_temp.Path, "out-2"))); // nothing half-written is left
     }
 
     public new void Dispose()
