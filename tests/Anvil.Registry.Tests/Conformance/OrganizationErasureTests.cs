@@ -41,6 +41,10 @@ public abstract class OrganizationErasureTests(RegistryBackend backend) : Regist
         Assert.True(trials.AttachRun(study.Id, number, "w1", run.Id));
         var invoice = Ledger.Invoice(acme.Organization.Id, 2025, 3);
 
+        var before = DumpAllValues(Db);
+        Assert.Contains(before, v => v.Contains("secret-answer", StringComparison.Ordinal)); // so what is checked gone below was there
+        Assert.Contains(before, v => v.Contains("laptop", StringComparison.Ordinal));
+        Assert.Contains("ada@example.com", before);
         var preview = Erasure.Preview("acme");
         Assert.Equal(2, preview.Deleted["predictions"]);
         Assert.Equal(1, preview.Deleted["feedback"]);
@@ -74,7 +78,7 @@ public abstract class OrganizationErasureTests(RegistryBackend backend) : Regist
         Assert.Contains("No study is named", Assert.Throws<RegistryException>(() => new StudyStore(Db, Clock).Get("acme-study")).Message, StringComparison.Ordinal);
         var values = DumpAllValues(Db);
         Assert.DoesNotContain(values, v => v.Contains("secret-answer", StringComparison.Ordinal) || v.Contains("acme's comment", StringComparison.Ordinal)
-            || v.Contains("ada", StringComparison.Ordinal));
+            || v.Contains("ada@example.com", StringComparison.Ordinal) || v.Contains("laptop", StringComparison.Ordinal));
 
         // Another organization: every row and key as before.
         Assert.NotNull(Ledger.FindPrediction(beta.Organization.Id, betaRequest.Predictions[0].Id));
