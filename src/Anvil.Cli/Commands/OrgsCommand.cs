@@ -3,7 +3,7 @@ using Anvil.Registry;
 
 namespace Anvil.Cli.Commands;
 
-/// <summary>`anvil orgs create|list` and `anvil orgs members add|remove|list --org ORG`: tenants and who belongs to them.</summary>
+/// <summary>`anvil orgs create|list|export|erase` and `anvil orgs members add|remove|list --org ORG`: tenants and who belongs to them.</summary>
 internal static class OrgsCommand
 {
     public static Command Create(Registries registries)
@@ -26,7 +26,7 @@ internal static class OrgsCommand
                 Console.WriteLine(JsonOutput.Serialize(orgs));
             else
                 foreach (var org in orgs)
-                    Console.WriteLine($"{org.Name,-40} {org.Id}  created {org.CreatedAt:u}");
+                    Console.WriteLine($"{org.Name,-40} {org.Id}  created {org.CreatedAt:u}{(org.ErasedAt is { } erased ? $"  erased {erased:u}" : "")}");
             return ExitCodes.Success;
         }));
 
@@ -60,7 +60,11 @@ internal static class OrgsCommand
             return ExitCodes.Success;
         }));
 
-        var orgs = new Command("orgs", "Organizations (tenants) and their members.") { create, list, new Command("members", "Members and roles.") { org, add, remove, members } };
+        var orgs = new Command("orgs", "Organizations (tenants) and their members.")
+        {
+            create, list, new Command("members", "Members and roles.") { org, add, remove, members },
+            OrgDataCommands.Export(registries, json), OrgDataCommands.Erase(registries, json),
+        };
         orgs.Options.Add(json);
         return orgs;
     }

@@ -16,7 +16,7 @@ internal static class UsageCommand
         var command = new Command("usage", "Usage and the invoice of an organization for one month.") { org, month, json };
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
-            var organization = registries.Organizations.Get(p.GetValue(org)!);
+            var organization = registries.Organizations.GetIncludingErased(p.GetValue(org)!); // an erased organization's invoices remain
             var now = registries.Time.GetUtcNow();
             var period = p.GetValue(month) is { } text
                 ? DateTimeOffset.TryParseExact(text + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed

@@ -15,8 +15,8 @@ internal static class RunOrganization
     {
         if (name is not null)
             return registries.Organizations.Get(name);
-        if (registries.Organizations.Find(DefaultName) is { } existing)
-            return existing;
+        if (registries.Organizations.Find(DefaultName) is not null)
+            return registries.Organizations.Get(DefaultName); // refused when it was erased
         try
         {
             return registries.Organizations.Create(DefaultName);

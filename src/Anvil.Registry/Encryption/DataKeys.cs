@@ -26,12 +26,18 @@ public sealed class DataKeys(RegistryDatabase db)
     public int Destroy(string organizationId)
     {
         ArgumentNullException.ThrowIfNull(organizationId);
-        var destroyed = db.Write(session => session.Execute(
-            "UPDATE data_keys SET wrapped = NULL, destroyed_at = @now WHERE organization_id = @org AND wrapped IS NOT NULL",
-            ("@now", TimeText.From(session.Vault.Time.GetUtcNow())), ("@org", organizationId)));
+        var destroyed = db.Write(session => DestroyIn(session, organizationId));
         db.Dialect.DropOldPages();
         return destroyed;
     }
+
+    /// <summary>
+    /// <see cref="Destroy(string)"/> inside the caller's transaction (<c>orgs erase</c> deletes the rows in the same one);
+    /// the caller drops the old pages (<see cref="SqlDialect.DropOldPages"/>) once it has committed.
+    /// </summary>
+    internal static int DestroyIn(Session session, string organizationId) => session.Execute(
+        "UPDATE data_keys SET wrapped = NULL, destroyed_at = @now WHERE organization_id = @org AND wrapped IS NOT NULL",
+        ("@now", TimeText.From(session.Vault.Time.GetUtcNow())), ("@org", organizationId));
 
     /// <summary>
     /// Re-wraps every live data key from <paramref name="previous"/> to the current KEK in one transaction and returns

@@ -47,8 +47,8 @@ public sealed class ModelCatalog(RegistryDatabase db, TimeProvider time)
         var now = TimeText.From(time.GetUtcNow());
         return db.Write(session =>
         {
-            _ = Organizations.FindById(session, organizationId)
-                ?? throw new RegistryException($"No organization has id '{organizationId}'. List organizations with: ./anvil orgs list");
+            _ = Organizations.RequireActive(Organizations.FindById(session, organizationId)
+                ?? throw new RegistryException($"No organization has id '{organizationId}'. List organizations with: ./anvil orgs list"));
             session.Execute(
                 "INSERT INTO registered_models (id, organization_id, name, latest_version, created_at) " +
                 "VALUES (@id, @org, @name, 0, @now) ON CONFLICT (organization_id, name) DO NOTHING",

@@ -10,7 +10,8 @@ namespace Anvil.Registry.Predictions;
 /// </summary>
 public sealed class LoggedInputs(RegistryDatabase db, TimeProvider time)
 {
-    private const string Columns = $"SELECT {PredictionRows.Columns}, p.created_at, f.label, f.label_name, f.comment, f.created_at, f.key_id FROM predictions p ";
+    /// <summary>A <see cref="LoggedInput"/>'s columns, read by <see cref="ReadRow"/>; FROM predictions p, then a join of feedback f.</summary>
+    internal const string Columns = $"SELECT {PredictionRows.Columns}, p.created_at, f.label, f.label_name, f.comment, f.created_at, f.key_id FROM predictions p ";
 
     // length(input) = 0: an unsampled prediction, which kept no input to learn from or replay.
     private const string Where =
@@ -38,11 +39,14 @@ public sealed class LoggedInputs(RegistryDatabase db, TimeProvider time)
         return db.Read(session => (limit is { } n
             ? session.Query(sql, reader => ReadRow(reader, organizationId), ("@org", organizationId), ("@model", modelName), ("@cutoff", cutoff), ("@limit", (long)n))
             : session.Query(sql, reader => ReadRow(reader, organizationId), ("@org", organizationId), ("@model", modelName), ("@cutoff", cutoff)))
-            .Select(row => new LoggedInput(PredictionRows.Open(session, organizationId, row.Prediction), row.CreatedAt,
-                row.Feedback is null ? null : FeedbackStore.Open(session, row.Feedback))).ToList());
+            .Select(row => Open(session, organizationId, row)).ToList());
     }
 
-    private static (StoredPrediction Prediction, DateTimeOffset CreatedAt, Feedback? Feedback) ReadRow(DbDataReader reader, string organizationId)
+    /// <summary>A row as <see cref="ReadRow"/> read it, its sealed values opened with the organization's data key.</summary>
+    internal static LoggedInput Open(Session session, string organizationId, (StoredPrediction Prediction, DateTimeOffset CreatedAt, Feedback? Feedback) row) =>
+        new(PredictionRows.Open(session, organizationId, row.Prediction), row.CreatedAt, row.Feedback is null ? null : FeedbackStore.Open(session, row.Feedback));
+
+    internal static (StoredPrediction Prediction, DateTimeOffset CreatedAt, Feedback? Feedback) ReadRow(DbDataReader reader, string organizationId)
     {
         var prediction = PredictionRows.Read(reader);
         var feedback = reader.IsDBNull(10) ? null : new Feedback(

@@ -34,6 +34,47 @@ public sealed class PredictionLog(RegistryDatabase db, TimeProvider time)
     }
 
     /// <summary>
+    /// Every logged prediction of the organization (every model, inside retention or not yet pruned) with the feedback
+    /// on it, model by model, oldest first. Read <paramref name="pageSize"/> rows at a time, each page in its own read,
+    /// so an export of millions of predictions never holds them all in memory. A page is a keyset range of the
+    /// (organization, model, created_at) index, so each costs the same however deep it is.
+    /// </summary>
+    public IEnumerable<LoggedInput> All(string organizationId, int pageSize = 500)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var models = db.Read(session => session.Query(
+            "SELECT DISTINCT model_name FROM predictions WHERE organization_id = @org ORDER BY model_name", r => r.GetString(0), ("@org", organizationId)));
+        foreach (var model in models)
+        {
+            foreach (var logged in All(organizationId, model, pageSize))
+                yield return logged;
+        }
+    }
+
+    private IEnumerable<LoggedInput> All(string organizationId, string model, int pageSize)
+    {
+        // created_at >= @at on its own, so the index bounds the range; the OR only drops the rows of that instant already read.
+        const string Page = LoggedInputs.Columns +
+            "LEFT JOIN feedback f ON f.prediction_id = p.id AND f.organization_id = p.organization_id " +
+            "WHERE p.organization_id = @org AND p.model_name = @model AND p.created_at >= @at AND (p.created_at > @at OR p.id > @id) " +
+            "ORDER BY p.created_at, p.id LIMIT @limit";
+        var (at, id) = ("", "");
+        while (true)
+        {
+            var page = db.Read(session => session.Query(
+                Page, reader => LoggedInputs.ReadRow(reader, organizationId),
+                ("@org", organizationId), ("@model", model), ("@at", at), ("@id", id), ("@limit", (long)pageSize))
+                .Select(row => LoggedInputs.Open(session, organizationId, row)).ToList());
+            foreach (var row in page)
+                yield return row;
+            if (page.Count < pageSize)
+                yield break;
+            (at, id) = (TimeText.From(page[^1].CreatedAt), page[^1].Prediction.Id);
+        }
+    }
+
+    /// <summary>
     /// Deletes logged predictions older than their model's retention (and the feedback on them), for one
     /// organization or all. Returns how many predictions were deleted.
     /// </summary>

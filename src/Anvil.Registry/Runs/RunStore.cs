@@ -1,4 +1,5 @@
 using Anvil.Registry.Storage;
+using Anvil.Registry.Tenancy;
 
 namespace Anvil.Registry.Runs;
 
@@ -40,6 +41,8 @@ public sealed class RunStore : IRunStore
         var id = RunIds.New(startedAt);
         _db.Write(session =>
         {
+            if (organizationId is not null && Organizations.FindById(session, organizationId) is { } owner)
+                Organizations.RequireActive(owner);
             session.Execute(
                 "INSERT INTO runs (id, name, status, dataset_hash, started_at, heartbeat_at, organization_id) " +
                 "VALUES (@id, @name, 'running', @hash, @now, @now, @org)",

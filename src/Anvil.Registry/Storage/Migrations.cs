@@ -318,5 +318,10 @@ internal static class Migrations
             );
             CREATE UNIQUE INDEX data_keys_live_by_organization ON data_keys (organization_id) WHERE wrapped IS NOT NULL;
             """),
+        new(17, "organizations can be erased (crypto-shredding); the row stays so invoices still name it", """
+            -- Set by ./anvil orgs erase: the organization's data is deleted, its billing records (usage_events without
+            -- their answers, usage_daily) stay, and nothing may use the organization again.
+            ALTER TABLE organizations ADD COLUMN erased_at TEXT;
+            """),
     ];
 }

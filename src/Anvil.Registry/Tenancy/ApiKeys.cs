@@ -46,7 +46,7 @@ public sealed class ApiKeys(RegistryDatabase db, TimeProvider time)
         var (id, fullKey) = ApiKeyFormat.New();
         var key = db.Write(session =>
         {
-            var found = Organizations.Find(session, organization) ?? throw Organizations.Missing(organization);
+            var found = Organizations.Active(session, organization);
             var chosen = Plans.Get(session, plan);
             session.Execute(
                 "INSERT INTO api_keys (id, key_hash, organization_id, plan_name, role, name, created_at, expires_at, models) " +

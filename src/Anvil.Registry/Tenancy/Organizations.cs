@@ -6,7 +6,7 @@ namespace Anvil.Registry.Tenancy;
 /// <summary>Organizations (tenants) and their members.</summary>
 public sealed class Organizations(RegistryDatabase db, TimeProvider? time = null)
 {
-    private const string Columns = "id, name, created_at";
+    private const string Columns = "id, name, created_at, erased_at";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -35,8 +35,11 @@ public sealed class Organizations(RegistryDatabase db, TimeProvider? time = null
         return db.Read(session => Find(session, name));
     }
 
-    /// <summary>The organization called <paramref name="name"/>; a missing one is a <see cref="RegistryException"/>.</summary>
-    public Organization Get(string name) => Find(name) ?? throw Missing(name);
+    /// <summary>The organization called <paramref name="name"/>; a missing or erased one is a <see cref="RegistryException"/>.</summary>
+    public Organization Get(string name) => RequireActive(GetIncludingErased(name));
+
+    /// <summary>The organization called <paramref name="name"/>, erased or not (its invoices still name it); a missing one is a <see cref="RegistryException"/>.</summary>
+    public Organization GetIncludingErased(string name) => Find(name) ?? throw Missing(name);
 
     public IReadOnlyList<Organization> List() =>
         db.Read(session => session.Query($"SELECT {Columns} FROM organizations ORDER BY name", Read));
@@ -48,7 +51,7 @@ public sealed class Organizations(RegistryDatabase db, TimeProvider? time = null
         var roleText = RoleNames.ToText(role);
         return db.Write(session =>
         {
-            var found = Find(session, organization) ?? throw Missing(organization);
+            var found = Active(session, organization);
             session.Execute(
                 "INSERT INTO members (organization_id, email, role, added_at) VALUES (@org, @email, @role, @now) " +
                 "ON CONFLICT (organization_id, email) DO UPDATE SET role = excluded.role",
@@ -81,6 +84,16 @@ public sealed class Organizations(RegistryDatabase db, TimeProvider? time = null
     internal static Organization? FindById(Session session, string id) =>
         session.QuerySingle($"SELECT {Columns} FROM organizations WHERE id = @id", Read, ("@id", id));
 
+    /// <summary>The organization called <paramref name="name"/> when it exists and was not erased; else a <see cref="RegistryException"/>.</summary>
+    internal static Organization Active(Session session, string name) => RequireActive(Find(session, name) ?? throw Missing(name));
+
+    /// <summary><paramref name="organization"/> itself, or a <see cref="RegistryException"/> when it was erased.</summary>
+    internal static Organization RequireActive(Organization organization) => organization.ErasedAt is { } erasedAt
+        ? throw new RegistryException(
+            $"Organization '{organization.Name}' was erased on {erasedAt:yyyy-MM-dd}; only its billing records remain " +
+            $"(./anvil usage --org {organization.Name}). Create a new organization under another name.")
+        : organization;
+
     internal static RegistryException Missing(string name) =>
         new($"No organization '{name}'. Create it with: ./anvil orgs create {name}");
 
@@ -103,5 +116,5 @@ public sealed class Organizations(RegistryDatabase db, TimeProvider? time = null
         return trimmed;
     }
 
-    private static Organization Read(DbDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetTime(2));
+    private static Organization Read(DbDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.GetTime(2), reader.GetNullableTime(3));
 }

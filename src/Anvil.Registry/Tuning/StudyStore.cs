@@ -37,6 +37,19 @@ public sealed class StudyStore(RegistryDatabase db, TimeProvider time)
             ?? throw new RegistryException($"No study is named '{name}'. Start one with ./anvil tune --study FILE --trials N.");
     }
 
+    /// <summary>
+    /// The studies holding a trial whose run belongs to <paramref name="organizationId"/>, by name. A study is shared by
+    /// name; an organization owns the trials it ran (their runs carry the organization).
+    /// </summary>
+    public IReadOnlyList<Study> OfOrganization(string organizationId)
+    {
+        ArgumentNullException.ThrowIfNull(organizationId);
+        return db.Read(session => session.Query(
+            "SELECT s.id, s.name, s.definition, s.created_at FROM studies s WHERE EXISTS (SELECT 1 FROM trials t JOIN runs r ON r.id = t.run_id " +
+            "WHERE t.study_id = s.id AND r.organization_id = @org) ORDER BY s.name",
+            r => new Study(r.GetString(0), r.GetString(1), r.GetString(2), r.GetTime(3)), ("@org", organizationId)));
+    }
+
     private static Study? Read(Session session, string name) => session.QuerySingle(
         "SELECT id, name, definition, created_at FROM studies WHERE name = @name",
         r => new Study(r.GetString(0), r.GetString(1), r.GetString(2), r.GetTime(3)),
