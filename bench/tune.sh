@@ -11,6 +11,8 @@ seeds="${SEEDS:-1 2 3}"
 limit="${LIMIT:-8000}"          # samples per split; 10% of them validate
 epochs="${EPOCHS:-3}"
 workers="${WORKERS:-2}"         # one thread each
+pruner="${PRUNER:-median}"      # or successive_halving (ASHA: rungs at 1, 3, 9 … epochs, one in 3 goes on)
+ways="${WAYS:-tpe random tpe-pruned}"
 out="$root/bench/out/tune"; rm -rf "$out"; mkdir -p "$out"
 export ANVIL_HOME="$out/home"
 
@@ -23,9 +25,9 @@ cp -r "$root/src/Anvil.Cli/bin/Release/net10.0/linux-x64" "$out/bin"
 
 # One study file per (way, seed): the sample's space and base recipe, with this run's sampler, pruner and seed.
 study() { # NAME SAMPLER PRUNE SEED
-  /usr/bin/python3 - "$root/samples/tune/fmnist.json" "$out/$1.json" "$1" "$2" "$3" "$4" "$epochs" "$startup" <<'PY'
+  /usr/bin/python3 - "$root/samples/tune/fmnist.json" "$out/$1.json" "$1" "$2" "$3" "$4" "$epochs" "$startup" "$pruner" <<'PY'
 import json, sys
-src, dst, name, sampler, prune, seed, epochs, startup = sys.argv[1:]
+src, dst, name, sampler, prune, seed, epochs, startup, pruner = sys.argv[1:]
 s = json.load(open(src))
 s.update(name=name, sampler=sampler, seed=int(seed))
 if sampler == "tpe":
@@ -33,8 +35,10 @@ if sampler == "tpe":
 else:
     s.pop("startup_trials", None)
 s["recipe"].update(epochs=int(epochs), threads=1)
-if prune == "yes":
+if prune == "yes" and pruner == "median":
     s["pruner"] = {"type": "median", "startup_trials": 4, "warmup_epochs": 1}
+elif prune == "yes":
+    s["pruner"] = {"type": pruner, "min_epochs": 1, "reduction_factor": 3}
 else:
     s.pop("pruner", None)
 json.dump(s, open(dst, "w"), indent=1)
@@ -42,8 +46,13 @@ PY
 }
 
 for seed in $seeds; do
-  for way in "tpe $trials no" "random $((2 * trials)) no" "tpe-pruned $trials yes"; do
-    set -- $way
+  for way in $ways; do
+    case "$way" in
+      tpe) set -- tpe "$trials" no ;;
+      random) set -- random "$((2 * trials))" no ;;
+      tpe-pruned) set -- tpe-pruned "$trials" yes ;;
+      *) echo "WAYS: unknown way '$way'; use tpe, random and tpe-pruned" >&2; exit 1 ;;
+    esac
     name="$1-seed$seed"; sampler="${1%-pruned}"
     study "$name" "$sampler" "$3" "$seed"
     echo "study $name: $2 trials" >&2
@@ -63,13 +72,22 @@ print(f"{'study':24s} {'best':>8s} {'complete':>9s} {'pruned':>7s} {'epochs':>7s
 for r in rows:
     print(f"{r['study']:24s} {100 * r['best_value']:7.2f}% {r['trials_complete']:9d} {r['trials_pruned']:7d} "
           f"{r.get('epochs_trained_total', 0):7d} {r['train_seconds_total']:8.0f}")
-med = {w: statistics.median(r["best_value"] for r in rows if way(r) == w) for w in {way(r) for r in rows}}
-sec = {w: statistics.median(r["train_seconds_total"] for r in rows if way(r) == w) for w in {way(r) for r in rows}}
-epochs_by = {w: statistics.median(r.get("epochs_trained_total", 0) for r in rows if way(r) == w) for w in {way(r) for r in rows}}
-print(f"\nmedian best: TPE {n} trials {100 * med['tpe']:.2f}%, random {2 * int(n)} trials {100 * med['random']:.2f}%, "
-      f"TPE {n} pruned {100 * med['tpe-pruned']:.2f}%")
-print(f"TPE with N vs random with 2N: {100 * (med['tpe'] - med['random']):+.2f} points (goal >= 0)")
-saved = f"{100 * (1 - epochs_by['tpe-pruned'] / epochs_by['tpe']):.0f}% fewer epochs, " if epochs_by["tpe"] else ""
-print(f"pruning: {saved}{100 * (1 - sec['tpe-pruned'] / sec['tpe']):.0f}% less training time (goal >= 40% of the compute), "
-      f"{100 * (med['tpe-pruned'] - med['tpe']):+.2f} points of best value (goal >= -0.20)")
+ways = {way(r) for r in rows}
+def median(field, w): return statistics.median(r.get(field, 0) for r in rows if way(r) == w)
+def per_seed(w): return {r["study"].rsplit("-seed", 1)[1]: r for r in rows if way(r) == w}
+print()
+for w, trials in (("tpe", n), ("random", 2 * int(n)), ("tpe-pruned", n)):
+    if w in ways:
+        print(f"median best: {w} with {trials} trials {100 * median('best_value', w):.2f}%")
+if {"tpe", "random"} <= ways:
+    print(f"TPE with N vs random with 2N: {100 * (median('best_value', 'tpe') - median('best_value', 'random')):+.2f} points (goal >= 0)")
+if {"tpe", "tpe-pruned"} <= ways:
+    full, pruned = per_seed("tpe"), per_seed("tpe-pruned")
+    seeds = sorted(full.keys() & pruned.keys())
+    saved = [1 - pruned[s]["epochs_trained_total"] / full[s]["epochs_trained_total"] for s in seeds]
+    lost = [pruned[s]["best_value"] - full[s]["best_value"] for s in seeds]
+    print("pruning per seed: " + ", ".join(f"seed {s} {100 * a:.0f}% fewer epochs, {100 * b:+.2f} points" for s, a, b in zip(seeds, saved, lost)))
+    print(f"pruning, median over seeds: {100 * statistics.median(saved):.0f}% fewer epochs (goal >= 40% of the compute), "
+          f"{100 * statistics.median(lost):+.2f} points of best value (goal >= -0.20); "
+          f"training seconds {median('train_seconds_total', 'tpe-pruned'):.0f} vs {median('train_seconds_total', 'tpe'):.0f}")
 PY

@@ -8,7 +8,8 @@ using Anvil.Training.Models;
 namespace Anvil.Export;
 
 /// <summary>Where a model version came from, recorded in its manifest.</summary>
-public sealed record ModelOrigin(string? RunId, string? DatasetHash, IReadOnlyDictionary<string, double> Metrics, ModelRetraining? Retraining = null);
+/// <param name="Source">Lineage of a version derived from another version of the same model (a pruned one); null otherwise.</param>
+public sealed record ModelOrigin(string? RunId, string? DatasetHash, IReadOnlyDictionary<string, double> Metrics, ModelRetraining? Retraining = null, ModelSource? Source = null);
 
 /// <summary>
 /// Writes a trained model as a sealed model version: <c>model.onnx</c> (preprocessing folded in,
@@ -126,6 +127,7 @@ public static class ModelVersionBuilder
             DatasetHash = origin.DatasetHash,
             RunId = origin.RunId,
             Retraining = origin.Retraining,
+            Source = origin.Source,
             CodeVersion = CodeVersion,
             Files = files,
         };

@@ -8,7 +8,8 @@ namespace Anvil.Cli.Commands;
 /// `anvil compress RUN --method int8-dynamic|int8-static`: writes the run's model as int8 ONNX beside its
 /// artifacts; `anvil compress --model NAME --org ORG [--version V | --alias A]` registers the int8 graph of a
 /// version as the model's next version, with lineage. Both print accuracy, bytes and ONNX Runtime latency of the
-/// float and the int8 model.
+/// float and the int8 model. `--method prune-channels` removes channels and fine-tunes the model as a new run
+/// (<see cref="CompressPrune"/>).
 /// </summary>
 internal static class CompressCommand
 {
@@ -20,17 +21,24 @@ internal static class CompressCommand
         var alias = new Option<string?>("--alias") { Description = "With --model: compress the version this alias points at (default champion)." };
         var version = new Option<int?>("--version") { Description = "With --model: compress this version number." };
         var aliasTo = new Option<string?>("--alias-to") { Description = "With --model: point this alias at the new version (by default no alias moves)." };
-        var method = new Option<string>("--method") { Description = "int8-dynamic (int8 weights, activations quantised at run time) or int8-static (QDQ with activation ranges calibrated on training samples).", Required = true };
-        method.AcceptOnlyFromAmong(CompressRun.Dynamic, CompressRun.Static);
+        var method = new Option<string>("--method") { Description = "int8-dynamic (int8 weights, activations quantised at run time), int8-static (QDQ with activation ranges calibrated on training samples) prune-channels (structured pruning: narrower layers) or prune-magnitude (the smallest weights set to zero), each fine-tuned as a new run.", Required = true };
+        method.AcceptOnlyFromAmong(CompressRun.Dynamic, CompressRun.Static, CompressPrune.Channels, CompressPrune.Magnitude);
         var calibration = new Option<int>("--calibration") { Description = "Training samples that calibrate int8-static's activation ranges (min/max).", DefaultValueFactory = _ => 256 };
+        var fraction = new Option<double?>("--fraction") { Description = "Pruning: the share of each prunable layer's channels removed (prune-channels, default 0.5) or of all conv2d and dense weights set to zero (prune-magnitude, default 0.5)." };
+        var fineTune = new Option<int?>("--fine-tune-epochs") { Description = "Pruning: epochs of fine-tuning after pruning, at a tenth of the run's learning rate (default 2)." };
         var json = new Option<bool>("--json") { Description = "End with one JSON line of the figures on stdout." };
         var command = new Command("compress", "Quantise a trained run's model (or a registered version, into a new version) to int8 ONNX and compare it with the float model: test accuracy, file bytes, ONNX Runtime latency at batch 1 and 32.")
         {
-            runArgument, model, org, alias, version, aliasTo, method, calibration, json,
+            runArgument, model, org, alias, version, aliasTo, method, calibration, fraction, fineTune, json,
         };
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
             using var recorder = new RegistryRunRecorder(openStore());
+            var pruning = CompressPrune.Prunes(p.GetValue(method)!);
+            if (!pruning && (p.GetValue(fraction) is not null || p.GetValue(fineTune) is not null))
+                throw new ArgumentException("--fraction and --fine-tune-epochs go with --method prune-channels or prune-magnitude; int8 methods take --calibration.");
+            CompressPrune.Result? pruned = null;
+            var (share, epochs) = (p.GetValue(fraction) ?? 0.5, p.GetValue(fineTune) ?? 2);
             var figures = new Dictionary<string, object>();
             CompressMeasurement source, compressed;
             string where;
@@ -39,8 +47,12 @@ internal static class CompressCommand
                 if (p.GetValue(runArgument) is not null || p.GetValue(org) is null || (p.GetValue(alias) is not null && p.GetValue(version) is not null))
                     throw new ArgumentException("compress takes either RUN or --model NAME --org ORG [--version V | --alias A], not both; --org is required with --model and --version excludes --alias.");
                 var organization = registries.Organizations.Get(p.GetValue(org)!);
-                var r = CompressVersion.Compress(registries, recorder, new CompressVersion.Selector(organization.Id, organization.Name, name, p.GetValue(alias), p.GetValue(version)),
-                    p.GetValue(method)!, p.GetValue(calibration), p.GetValue(aliasTo), Console.Error);
+                var selector = new CompressVersion.Selector(organization.Id, organization.Name, name, p.GetValue(alias), p.GetValue(version));
+                CompressVersion.Result r;
+                if (pruning)
+                    (r, pruned) = CompressVersion.Prune(registries, recorder, selector, p.GetValue(method)!, share, epochs, p.GetValue(aliasTo), Console.Error);
+                else
+                    r = CompressVersion.Compress(registries, recorder, selector, p.GetValue(method)!, p.GetValue(calibration), p.GetValue(aliasTo), Console.Error);
                 (source, compressed) = (r.SourceFigures, r.CompressedFigures);
                 where = $"Registered {r.Compressed.ModelName} version {r.Compressed.Version} ({r.Method} of version {r.Source.Version}): {r.Compressed.Directory}";
                 figures["model"] = r.Compressed.ModelName;
@@ -55,21 +67,44 @@ internal static class CompressCommand
                     ?? throw new ArgumentException("compress needs RUN (a run id or prefix) or --model NAME --org ORG; see ./anvil compress --help.");
                 if (p.GetValue(org) is not null || p.GetValue(alias) is not null || p.GetValue(version) is not null || p.GetValue(aliasTo) is not null)
                     throw new ArgumentException("--org, --alias, --version and --alias-to go with --model NAME; compress RUN takes none of them.");
-                var r = CompressRun.Compress(recorder, run, p.GetValue(method)!, p.GetValue(calibration), Console.Error);
-                (source, compressed) = (r.Source, r.Compressed);
-                where = $"Written to {r.Path}";
-                figures["run_id"] = r.RunId;
-                figures["path"] = r.Path;
+                if (pruning)
+                {
+                    var r = pruned = CompressPrune.Prune(recorder, run, p.GetValue(method)!, share, epochs, Console.Error);
+                    (source, compressed) = (r.Source, r.Compressed);
+                    where = $"Pruned run {r.Pruned.RunId} (from {r.SourceRunId}): {r.Pruned.ArtifactsDir}; register it with ./anvil register {r.Pruned.RunId[..12]} --model NAME --org ORG";
+                    figures["run_id"] = r.Pruned.RunId;
+                    figures["source_run_id"] = r.SourceRunId;
+                    figures["path"] = r.Pruned.ArtifactsDir;
+                }
+                else
+                {
+                    var r = CompressRun.Compress(recorder, run, p.GetValue(method)!, p.GetValue(calibration), Console.Error);
+                    (source, compressed) = (r.Source, r.Compressed);
+                    where = $"Written to {r.Path}";
+                    figures["run_id"] = r.RunId;
+                    figures["path"] = r.Path;
+                }
             }
             var cpu = CompressCpu.Describe();
             Console.WriteLine($"{"model",-14} {"accuracy",9} {"bytes",10} {"ms b1",8} {"ms b32",8}");
-            Print("float32", source);
+            Print(pruning ? "source" : "float32", source);
             Print(p.GetValue(method)!, compressed);
             Console.WriteLine($"Latency: ONNX Runtime CPU, median of repeated runs, CPU flags: {cpu}. {where}");
+            if (pruned is not null)
+                Console.WriteLine($"Parameters {pruned.SourceWeights.Parameters:N0} → {pruned.PrunedWeights.Parameters:N0}; zero conv2d and dense weights {pruned.SourceWeights.Sparsity:P1} → {pruned.PrunedWeights.Sparsity:P1}.");
+            if (pruned is not null)
+            {
+                figures["source_parameters"] = pruned.SourceWeights.Parameters;
+                figures["parameters"] = pruned.PrunedWeights.Parameters;
+                figures["source_sparsity"] = pruned.SourceWeights.Sparsity;
+                figures["sparsity"] = pruned.PrunedWeights.Sparsity;
+            }
             if (p.GetValue(json))
                 Console.WriteLine(JsonOutput.Serialize(new Dictionary<string, object>(figures)
                 {
                     ["method"] = p.GetValue(method)!,
+                    ["speedup_b1"] = source.LatencyMsBatch1 / compressed.LatencyMsBatch1,
+                    ["speedup_b32"] = source.LatencyMsBatch32 / compressed.LatencyMsBatch32,
                     ["cpu_flags"] = cpu,
                     ["source_accuracy"] = source.Accuracy,
                     ["accuracy"] = compressed.Accuracy,

@@ -26,7 +26,7 @@ internal static class CompressVersion
         using var signer = ManifestSigner.OpenOrCreate(registries.Home);
         var verified = catalog.OpenFiles(source, signer);
         var subject = $"Model '{source.ModelName}' version {source.Version}";
-        if (verified.Manifest.Source is { } earlier)
+        if (verified.Manifest.Source is { } earlier && !CompressPrune.Prunes(earlier.Method)) // a pruned version has weights of its own
             throw new ArgumentException($"{subject} is already {earlier.Method} (compressed from version {earlier.Version}); compress --version {earlier.Version} instead.");
         var runId = source.RunId
             ?? throw new ArgumentException($"{subject} records no run, so there is no training data to calibrate or test on; register it from a run with ./anvil register.");
@@ -40,6 +40,27 @@ internal static class CompressVersion
             catalog.SetAlias(selector.OrganizationId, source.ModelName, aliasTo, compressed.Version);
         new Pipeline.ModelRegistration(registries.Home, new Registry.Runs.RunStore(registries.Database, registries.Home), catalog).WriteTrust(compressed);
         return new Result(source, compressed, method, q.Source, q.Compressed);
+    }
+
+    /// <summary>
+    /// Prunes the channels of the run a version was registered from, fine-tunes it, and registers the pruned run as the
+    /// model's next version with the source version as its lineage; both graphs measured on the run's test set.
+    /// </summary>
+    public static (Result Version, CompressPrune.Result Pruning) Prune(Registries registries, IRunRecorder recorder, Selector selector, string method, double fraction, int epochs, string? aliasTo, TextWriter progress)
+    {
+        var source = Find(registries.Catalog, selector);
+        using var signer = ManifestSigner.OpenOrCreate(registries.Home);
+        var verified = registries.Catalog.OpenFiles(source, signer);
+        var subject = $"Model '{source.ModelName}' version {source.Version}";
+        if (verified.Manifest.Source is { } earlier && !CompressPrune.Prunes(earlier.Method))
+            throw new ArgumentException($"{subject} is {earlier.Method} of version {earlier.Version}, a graph without trainable weights; prune --version {earlier.Version} instead.");
+        var runId = source.RunId
+            ?? throw new ArgumentException($"{subject} records no run, so there are no weights and data to prune and fine-tune; register it from a run with ./anvil register.");
+        var pruned = CompressPrune.Prune(recorder, runId, method, fraction, epochs, progress, verified.ReadOnnx());
+        var store = new Registry.Runs.RunStore(registries.Database, registries.Home);
+        var lineage = new ModelSource(source.Version, source.ManifestDigest, method, 0);
+        var version = new Pipeline.ModelRegistration(registries.Home, store, registries.Catalog).Register(pruned.Pruned.RunId, selector.OrganizationId, source.ModelName, aliasTo, source: lineage);
+        return (new Result(source, version, method, pruned.Source, pruned.Compressed), pruned);
     }
 
     // Another organization's model reads as missing, with the same words as a model nobody has.

@@ -61,7 +61,7 @@ public sealed class DpSgdStep : ITrainingStep, IBatchSampler, IDisposable
         ArgumentNullException.ThrowIfNull(recipe);
         var gradients = Refuse(model, options, examples);
         var q = Math.Min(1.0, (double)recipe.BatchSize / examples);
-        var steps = (long)recipe.Epochs * ((examples + recipe.BatchSize - 1) / recipe.BatchSize);
+        var steps = (long)recipe.Epochs * recipe.BatchesPerEpoch(examples);
         var sigma = RdpAccountant.NoiseMultiplier(options.Epsilon!.Value, options.Delta, q, steps);
         return new DpSgdStep(task, gradients, options, sigma, q, examples);
     }

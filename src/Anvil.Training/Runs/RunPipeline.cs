@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Anvil.Training.Compression;
 using Anvil.Training.Data;
 using Anvil.Training.Models;
 using Anvil.Training.Privacy;
@@ -94,6 +95,85 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         return FitAndEvaluate(run.Id, model, teacherModel, recipe, data, artifacts, resumeFrom: null, limits, clock, cancellationToken);
     }
 
+    /// <summary>The run parameter that names the run a pruned run was pruned from (lineage).</summary>
+    public const string PrunedFromParameter = "pruned_from";
+
+    /// <summary>The run parameter that describes how a pruned run was pruned ("channels, …" or "magnitude, …").</summary>
+    public const string PruningParameter = "pruning";
+
+    /// <summary>
+    /// A new run: a finished run's model pruned (<see cref="ChannelPruning"/> narrows its layers,
+    /// <see cref="MagnitudePruning"/> zeroes its smallest weights and keeps them zero), then fine-tuned for
+    /// <paramref name="epochs"/> epochs on the same data, split and normalisation with the run's recipe at a tenth of
+    /// its learning rate, and evaluated like any run (test metrics as served).
+    /// </summary>
+    public RunSummary Prune(string runIdOrPrefix, PruningMethod method, double fraction, int epochs, CancellationToken cancellationToken = default)
+    {
+        if (epochs < 1)
+            throw new ArgumentException($"--fine-tune-epochs must be 1 or more (got {epochs}): a pruned model has lost what the removed weights computed and must learn again, batch norm's statistics included.");
+        var clock = Stopwatch.StartNew();
+        var source = recorder.GetRun(runIdOrPrefix);
+        if (!source.Finished)
+            throw new ArgumentException($"Run {source.Id} has not finished; prune a finished run (./anvil runs list), or resume it first with ./anvil train --resume {source.Id}.");
+        if (source.Parameters.ContainsKey(AddedSamplesParameter))
+            throw new ArgumentException($"Run {source.Id} trained on {source.Parameters[AddedSamplesParameter]} added samples (a retrain's feedback) that are not stored as files, so its data cannot be loaded again to fine-tune a pruned model.");
+        var artifacts = new RunArtifacts(source.ArtifactsDirectory);
+        var recipe = artifacts.LoadRecipe();
+        if (recipe.Gan is not null || recipe.Privacy is not null)
+            throw new ArgumentException($"Run {source.Id} is {(recipe.Gan is not null ? "a GAN" : "differentially private")}; pruning fine-tunes classifiers and regressors trained without DP (fine-tuning would spend privacy the run did not account for).");
+        var spec = artifacts.LoadSpec();
+        using var data = LoadAgain(source, artifacts, recipe, spec, progress);
+        using var trained = artifacts.LoadModel(spec);
+        var before = Parameters(trained);
+        var (model, described) = method switch
+        {
+            PruningMethod.Channels => Narrowed(trained, fraction),
+            _ => Zeroed(trained, fraction),
+        };
+        using var pruned = model;
+        using var keepZero = method == PruningMethod.Magnitude ? new MagnitudePruning() : null;
+        // No teacher or pretrained backbone to load again: the pruned weights are the starting point. A weight average
+        // would be updated before the zeros are restored after each batch, so magnitude pruning fine-tunes without one.
+        var tuning = recipe with
+        {
+            Epochs = epochs, LearningRate = recipe.LearningRate / 10, Distill = null, Transfer = null,
+            EmaDecay = method == PruningMethod.Magnitude ? null : recipe.EmaDecay,
+        };
+        var parameters = new Dictionary<string, string>(source.Parameters)
+        {
+            ["recipe"] = tuning.ToJson(),
+            [PrunedFromParameter] = source.Id,
+            [PruningParameter] = described,
+        };
+        parameters.Remove("teacher");
+        var dataSource = DataSource.FromParameters(source.Parameters);
+        var run = recorder.CreateRun($"{RunNames.Default(spec.Name, dataSource.Data)}-pruned", parameters, dataSource.Hash());
+        var target = new RunArtifacts(run.ArtifactsDirectory);
+        target.SaveModel(pruned, tuning, data.CsvPolicy); // the pruned weights: a resume before the first checkpoint starts from them
+        data.Tokenizer?.Vocabulary.Save(target.VocabularyPath);
+        progress.WriteLine($"Run {run.Id}: run {source.Id} pruned ({described}; {before:N0} → {Parameters(pruned):N0} parameters), fine-tuned for {tuning.Epochs} epoch{(tuning.Epochs == 1 ? "" : "s")} at learning rate {tuning.LearningRate:G3}.");
+        return FitAndEvaluate(run.Id, pruned, null, tuning, data, target, resumeFrom: null, TrainingLimits.FromParameters(source.Parameters), clock, cancellationToken,
+            keepZero is null ? [] : [keepZero]);
+    }
+
+    private static (SpecModel, string) Narrowed(SpecModel trained, double fraction)
+    {
+        var result = ChannelPruning.Prune(trained, fraction);
+        return (result.Model, $"channels, fraction {Invariant(fraction)}: {string.Join(", ", result.Changes.Select(c => $"{c.Index:D2}_{c.Type} {c.Before}→{c.After}"))}");
+    }
+
+    private static (SpecModel, string) Zeroed(SpecModel trained, double fraction)
+    {
+        var model = ModelBuilder.Build(trained.Spec); // a model of its own, as Narrowed returns, so the caller disposes both alike
+        model.load_state_dict(trained.state_dict());
+        MagnitudePruning.Apply(model, fraction);
+        return (model, $"magnitude, fraction {Invariant(fraction)}: {MagnitudePruning.Sparsity(model):P1} of the conv2d and dense weights set to zero");
+    }
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static long Parameters(SpecModel model) => model.parameters().Sum(p => p.numel());
+
     /// <summary>Continues an interrupted, failed or crashed run from its last checkpoint, with the data, cleaning and normalisation it started with.</summary>
     public RunSummary Resume(string runIdOrPrefix, CancellationToken cancellationToken = default)
     {
@@ -117,10 +197,14 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         var resumeFrom = Checkpoint.Exists(last) ? last : null;
         if (resumeFrom is null && recipe.Transfer is { } transfer)
             LoadPretrained(transfer).LoadInto(model);
+        if (resumeFrom is null && run.Parameters.ContainsKey(PrunedFromParameter))
+            model.load(artifacts.WeightsPath); // the pruned weights it was saved with, not a fresh initialisation
+        // Magnitude pruning's zeros stay zero: the callback keeps the zeros of the weights it resumes from.
+        using var keepZero = run.Parameters.GetValueOrDefault(PruningParameter)?.StartsWith("magnitude", StringComparison.Ordinal) == true ? new MagnitudePruning() : null;
         progress.WriteLine(resumeFrom is null
             ? $"Run {run.Id}: no checkpoint yet, training from the start."
             : $"Run {run.Id}: resuming from its last checkpoint.");
-        return FitAndEvaluate(run.Id, model, teacherModel, recipe, data, artifacts, resumeFrom, limits, clock, cancellationToken);
+        return FitAndEvaluate(run.Id, model, teacherModel, recipe, data, artifacts, resumeFrom, limits, clock, cancellationToken, keepZero is null ? [] : [keepZero]);
     }
 
     /// <summary>The run's data, split, cleaned and normalised exactly as when it was trained.</summary>
@@ -167,7 +251,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     }
 
     private RunSummary FitAndEvaluate(string runId, SpecModel model, SpecModel? teacher, Recipe recipe, PreparedData data, RunArtifacts artifacts,
-        string? resumeFrom, TrainingLimits limits, Stopwatch clock, CancellationToken cancellationToken)
+        string? resumeFrom, TrainingLimits limits, Stopwatch clock, CancellationToken cancellationToken, IReadOnlyList<Callback>? more = null)
     {
         var monitor = data.Validation is null ? "loss" : "val_loss";
         // Checkpoint and record before the progress line is printed, so what the user sees is already saved.
@@ -182,6 +266,7 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             callbacks.Add(new EarlyStopping(monitor, patience));
         if (recipe.Transfer is { Groups.Count: > 0 } transfer)
             callbacks.Insert(0, new LayerFreezing(transfer.Groups, progress));
+        callbacks.AddRange(more ?? []);
         callbacks.AddRange(_extraCallbacks);
         using var privacy = recipe.Privacy is { } budget ? DpSgdStep.Create(model, ITrainingStep.For(data.Train.Task, recipe), budget, recipe, data.Train.Count) : null;
         if (privacy is not null)

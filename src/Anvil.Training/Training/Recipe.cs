@@ -24,6 +24,11 @@ public sealed record Recipe
     public string Model { get; init; } = "vgg-small";
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 64;
+    /// <summary>
+    /// Batches per epoch (Keras's <c>steps_per_epoch</c>), drawn from a fresh shuffle of all training examples each
+    /// epoch; null or more than the data holds takes one pass over it. Makes epochs a fixed budget on large data.
+    /// </summary>
+    public int? StepsPerEpoch { get; init; }
     /// <summary>"sgd" (with momentum, optionally Nesterov), "adam" or "adamw".</summary>
     public string Optimizer { get; init; } = "adam";
     /// <summary>Peak learning rate (the constant rate when <see cref="Schedule"/> is "constant").</summary>
@@ -106,11 +111,15 @@ public sealed record Recipe
     /// <summary>The built-in recipe for a model name: its own for seed-cnn, the default otherwise.</summary>
     public static Recipe ForModel(string model) => model == "seed-cnn" ? SeedCnn : Default with { Model = model };
 
+    /// <summary>Batches in each epoch over <paramref name="examples"/> training examples: one pass, or <see cref="StepsPerEpoch"/> when fewer.</summary>
+    public int BatchesPerEpoch(int examples) => Math.Min((examples + BatchSize - 1) / BatchSize, StepsPerEpoch ?? int.MaxValue);
+
     /// <summary>Checks every field and throws one error naming the field, its value and the valid range.</summary>
     public void Validate()
     {
         Require(Epochs > 0, $"epochs must be positive, got {Epochs}.");
         Require(BatchSize > 0, $"batch_size must be positive, got {BatchSize}.");
+        Require(StepsPerEpoch is null or > 0, $"steps_per_epoch must be 1 or more, or left out for one pass over the data per epoch, got {StepsPerEpoch}.");
         Require(Optimizer is "sgd" or "adam" or "adamw", $"optimizer '{Optimizer}' is unknown; use sgd, adam or adamw.");
         Require(Schedule is "constant" or "onecycle" or "cosine", $"schedule '{Schedule}' is unknown; use constant, onecycle or cosine.");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate must be positive, got {LearningRate}.");

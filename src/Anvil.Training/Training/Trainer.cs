@@ -57,13 +57,13 @@ public sealed class Trainer
         ConvolutionGradientCheck.EnsureTrainable(_model.Spec);
         if (validation is not null)
             CheckShape(validation, "validation");
-        var batchesPerEpoch = (train.Count + _recipe.BatchSize - 1) / _recipe.BatchSize;
+        var batchesPerEpoch = _recipe.BatchesPerEpoch(train.Count);
         var step = _step ?? ITrainingStep.For(train.Task, _recipe);
         using var optimizer = step.CreateOptimizer(_model, _recipe);
         var peak = optimizer.ParamGroups.First().LearningRate; // the recipe's, or a step's own (a GAN generator's); read before a restore overwrites it
         double[] factors = [.. optimizer.ParamGroups.Select(g => g.LearningRate / peak)]; // transfer layer groups' discriminative rates; 1 otherwise
         var ema = _recipe.EmaDecay is { } decay ? new WeightEma(_model, decay) : null;
-        var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, train.Count, ema, step);
+        var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, Math.Min(train.Count, batchesPerEpoch * _recipe.BatchSize), ema, step);
         if (resumeFrom is not null)
         {
             var state = Checkpoint.Restore(resumeFrom, context);

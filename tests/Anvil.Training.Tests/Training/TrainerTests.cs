@@ -128,6 +128,29 @@ public class TrainerTests
         Assert.Contains("Monitor 'loss' or 'accuracy'", error.Message);
     }
 
+    [Theory]
+    [InlineData(3, 3)]   // 3 of the 8 batches a pass over 128 examples holds
+    [InlineData(50, 8)]  // more than the data holds: one pass
+    public void StepsPerEpochBoundsTheBatchesOfEachEpoch(int steps, int expected)
+    {
+        using var train = TinyData.Images(128);
+        using var model = NewModel();
+        var batches = new BatchCounter();
+
+        var result = new Trainer(model, Fast with { Epochs = 2, StepsPerEpoch = steps }, [batches]).Fit(train);
+
+        Assert.Equal(2, result.History.Count);
+        Assert.Equal([expected, expected], batches.PerEpoch);
+    }
+
+    [Fact]
+    public void StepsPerEpochBelowOneIsRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => (Fast with { StepsPerEpoch = 0 }).Validate());
+
+        Assert.Contains("steps_per_epoch must be 1 or more", error.Message);
+    }
+
     [Fact]
     public void DataOfAnotherShapeThanTheModelIsRejected()
     {
@@ -146,5 +169,14 @@ public class TrainerTests
             if (metrics.Epoch == epoch)
                 source.Cancel();
         }
+    }
+
+    private sealed class BatchCounter : Callback
+    {
+        public List<int> PerEpoch { get; } = [];
+
+        public override void OnEpochBegin(TrainingContext context) => PerEpoch.Add(0);
+
+        public override void OnBatchEnd(TrainingContext context, int batch, double loss) => PerEpoch[^1]++;
     }
 }
