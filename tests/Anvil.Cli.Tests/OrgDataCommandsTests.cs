@@ -60,8 +60,15 @@ public class OrgDataCommandsTests
             index.Select(f => f.GetProperty("path").GetString()));
         foreach (var file in index)
             Assert.Equal(file.GetProperty("sha256").GetString(), Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(directory, file.GetProperty("path").GetString()!)))));
-        var versionFolder = Directory.GetDirectories(Path.Combine(anvil.Home, "models")).Single();
-        Assert.Equal(File.ReadAllBytes(Path.Combine(versionFolder, "model.onnx")), File.ReadAllBytes(Path.Combine(directory, "files", "fashion", "v1", "model.onnx")));
+        // Each organization holds its own sealed copy (models/<organization id>/sha256-…); the export holds the plaintext the signed manifest lists.
+        var ids = JsonDocument.Parse(anvil.Run("orgs", "list", "--json").Stdout).RootElement.EnumerateArray()
+            .ToDictionary(o => o.GetProperty("name").GetString()!, o => o.GetProperty("id").GetString()!);
+        var acmeFolder = Directory.GetDirectories(Path.Combine(anvil.Home, "models", ids["acme"])).Single();
+        var betaFolder = Directory.GetDirectories(Path.Combine(anvil.Home, "models", ids["beta"])).Single();
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "files", "fashion", "v1", "manifest.json"))).RootElement;
+        var exportedOnnx = File.ReadAllBytes(Path.Combine(directory, "files", "fashion", "v1", "model.onnx"));
+        Assert.Equal(manifest.GetProperty("files").GetProperty("model.onnx").GetString(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(exportedOnnx)));
+        Assert.NotEqual(File.ReadAllBytes(Path.Combine(acmeFolder, "model.onnx")), exportedOnnx); // sealed at rest, plaintext in the export
 
         var invoice = Invoice(anvil);
         var refused = anvil.Run("orgs", "erase", "acme");
@@ -73,9 +80,10 @@ public class OrgDataCommandsTests
         var erased = anvil.Run("orgs", "erase", "acme", "--yes", "--json");
         Assert.True(erased.ExitCode == 0, erased.Stderr);
         var report = JsonDocument.Parse(erased.Stdout.Trim()).RootElement;
-        Assert.Equal((1, 1, 1), (report.GetProperty("deleted").GetProperty("predictions").GetInt64(), report.GetProperty("deleted").GetProperty("feedback").GetInt64(), report.GetProperty("shared_folders_kept").GetInt64()));
+        Assert.Equal((1, 1), (report.GetProperty("deleted").GetProperty("predictions").GetInt64(), report.GetProperty("deleted").GetProperty("feedback").GetInt64()));
         Assert.Equal(invoice, Invoice(anvil));
-        Assert.True(File.Exists(Path.Combine(versionFolder, "model.onnx")));
+        Assert.False(Directory.Exists(Path.Combine(anvil.Home, "models", ids["acme"])));
+        Assert.True(File.Exists(Path.Combine(betaFolder, "model.onnx")));
         Assert.Contains("was erased", anvil.Run("models", "list", "--org", "acme").Stderr, StringComparison.Ordinal);
         Assert.Contains("was erased", anvil.Run("keys", "create", "--org", "acme").Stderr, StringComparison.Ordinal);
         Assert.Contains("already erased", anvil.Run("orgs", "erase", "acme", "--yes").Stdout, StringComparison.Ordinal);
