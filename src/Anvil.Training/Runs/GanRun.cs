@@ -100,7 +100,7 @@ internal sealed class GanRun(IRunRecorder recorder, TextWriter progress, bool in
             ["class_coverage"] = last["class_coverage"],
             ["judge_test_accuracy"] = Evaluator.LossAndAccuracy(classifier, test).Accuracy,
         };
-        var summary = RunSummary.Generated(runId, artifacts.Directory, result, metrics, train.Count, clock.Elapsed);
+        var summary = RunSummary.Generated(runId, artifacts.Directory, result, metrics, recipe.SamplesPerEpoch(train.Count), clock.Elapsed);
         summary.AddTrainingFigures(metrics);
         artifacts.SaveMetrics(metrics, evaluation: false);
         recorder.LogMetrics(runId, metrics);

@@ -285,15 +285,15 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             return stopped;
         model.save(artifacts.WeightsPath);
         if (callbacks.OfType<IEndsWithoutTest>().Any(c => c.EndsWithoutTest))
-            return FinishWithoutTest(runId, data, result, artifacts, clock);
+            return FinishWithoutTest(runId, recipe, data, result, artifacts, clock);
         if (data.Train.Task == TaskKind.Regression)
-            return FinishForecast(runId, model, data, artifacts, result, clock);
+            return FinishForecast(runId, model, recipe, data, artifacts, result, clock);
         var test = TestEvaluation.Run(model, data.Test, recipe.TestTimeAugmentation, progress, interactive);
         // Texts: the model's binary figures beside a bag-of-words baseline trained on the same split.
         var figures = data.Tokenizer is not null ? TextBaseline.Compare(recipe, data, test.SingleView, progress, cancellationToken)
             : recipe.Transfer is { Scratch: true } ? ScratchBaseline.Compare(model.Spec, recipe, data, progress, interactive, cancellationToken)
             : null;
-        var summary = RunSummary.Finished(runId, artifacts.Directory, result, test, data.Train.Count, clock.Elapsed) with { Figures = figures?.ToDictionary(f => f.Key, f => (object)f.Value) };
+        var summary = RunSummary.Finished(runId, artifacts.Directory, result, test, recipe.SamplesPerEpoch(data.Train.Count), clock.Elapsed) with { Figures = figures?.ToDictionary(f => f.Key, f => (object)f.Value) };
         var metrics = test.ToMetrics(data.Test.ClassNames);
         foreach (var (name, value) in figures ?? [])
             metrics[name] = value;
@@ -314,9 +314,9 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     }
 
     // A pruned trial: what training cost is recorded, the test set stays untouched.
-    private RunSummary FinishWithoutTest(string runId, PreparedData data, TrainingResult result, RunArtifacts artifacts, Stopwatch clock)
+    private RunSummary FinishWithoutTest(string runId, Recipe recipe, PreparedData data, TrainingResult result, RunArtifacts artifacts, Stopwatch clock)
     {
-        var summary = RunSummary.Pruned(runId, artifacts.Directory, result, data.Train.Count, clock.Elapsed);
+        var summary = RunSummary.Pruned(runId, artifacts.Directory, result, recipe.SamplesPerEpoch(data.Train.Count), clock.Elapsed);
         var metrics = new Dictionary<string, double>();
         summary.AddTrainingFigures(metrics);
         recorder.LogMetrics(runId, metrics);
@@ -326,10 +326,10 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     }
 
     // A regressor has no classes: MAE and RMSE in the original unit beside the seasonal-naive baseline, and a forecast plot.
-    private RunSummary FinishForecast(string runId, SpecModel model, PreparedData data, RunArtifacts artifacts, TrainingResult result, Stopwatch clock)
+    private RunSummary FinishForecast(string runId, SpecModel model, Recipe recipe, PreparedData data, RunArtifacts artifacts, TrainingResult result, Stopwatch clock)
     {
         var metrics = ForecastEvaluation.Run(model, data, artifacts.ForecastPng(evaluation: false), progress, interactive);
-        var summary = RunSummary.Forecasted(runId, artifacts.Directory, result, metrics, data.Train.Count, clock.Elapsed);
+        var summary = RunSummary.Forecasted(runId, artifacts.Directory, result, metrics, recipe.SamplesPerEpoch(data.Train.Count), clock.Elapsed);
         summary.AddTrainingFigures(metrics);
         artifacts.SaveMetrics(metrics, evaluation: false);
         recorder.LogMetrics(runId, metrics);

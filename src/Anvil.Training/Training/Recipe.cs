@@ -114,6 +114,9 @@ public sealed record Recipe
     /// <summary>Batches in each epoch over <paramref name="examples"/> training examples: one pass, or <see cref="StepsPerEpoch"/> when fewer.</summary>
     public int BatchesPerEpoch(int examples) => Math.Min((examples + BatchSize - 1) / BatchSize, StepsPerEpoch ?? int.MaxValue);
 
+    /// <summary>Examples each epoch trains on: all <paramref name="examples"/>, or fewer with <see cref="StepsPerEpoch"/>.</summary>
+    public int SamplesPerEpoch(int examples) => Math.Min(examples, BatchesPerEpoch(examples) * BatchSize);
+
     /// <summary>Checks every field and throws one error naming the field, its value and the valid range.</summary>
     public void Validate()
     {

@@ -63,7 +63,7 @@ public sealed class Trainer
         var peak = optimizer.ParamGroups.First().LearningRate; // the recipe's, or a step's own (a GAN generator's); read before a restore overwrites it
         double[] factors = [.. optimizer.ParamGroups.Select(g => g.LearningRate / peak)]; // transfer layer groups' discriminative rates; 1 otherwise
         var ema = _recipe.EmaDecay is { } decay ? new WeightEma(_model, decay) : null;
-        var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, Math.Min(train.Count, batchesPerEpoch * _recipe.BatchSize), ema, step);
+        var context = new TrainingContext(_model, optimizer, _recipe, batchesPerEpoch, _recipe.SamplesPerEpoch(train.Count), ema, step);
         if (resumeFrom is not null)
         {
             var state = Checkpoint.Restore(resumeFrom, context);
