@@ -15,11 +15,7 @@ public class CompressPruneTests
     public async Task PrunedVersionIsSmallerHasLineageAndServes()
     {
         using var anvil = new AnvilProcess();
-        var trained = anvil.Run("train", "--data-dir", anvil.SampleFashionMnist(), "--model", "seed-cnn", "--epochs", "2", "--json");
-        Assert.True(trained.ExitCode == 0, trained.Stderr);
-        var runId = LastJsonLine(trained.Stdout).GetProperty("run_id").GetString()!;
-        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
-        Assert.Equal(0, anvil.Run("register", runId[..10], "--name", "fashion", "--org", "acme").ExitCode);
+        var runId = ServeCommandTests.TrainAndRegister(anvil, epochs: 2, limit: 512);
 
         var (exit, stdout, stderr) = anvil.Run("compress", "--model", "fashion", "--org", "acme", "--method", "prune-channels", "--fraction", "0.5", "--fine-tune-epochs", "1", "--json");
 

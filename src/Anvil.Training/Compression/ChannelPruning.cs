@@ -56,7 +56,7 @@ public static class ChannelPruning
     {
         var spec = source.Spec;
         var modules = ByIndex(source);
-        var head = LastIndexOf(spec.Layers, LayerTypes.Dense);
+        var head = ModelBuilder.LastIndexOf(spec.Layers, LayerTypes.Dense);
         var changes = new List<LayerChange>();
         var layers = spec.Layers.ToList();
         for (var i = 0; i < layers.Count; i++)
@@ -156,15 +156,5 @@ public static class ChannelPruning
             if (type is LayerTypes.Conv2d or LayerTypes.Dense)
                 features = outputs;
         }
-    }
-
-    private static int LastIndexOf(IReadOnlyList<LayerSpec> layers, string type)
-    {
-        for (var i = layers.Count - 1; i >= 0; i--)
-        {
-            if (layers[i].Type == type)
-                return i;
-        }
-        return -1;
     }
 }

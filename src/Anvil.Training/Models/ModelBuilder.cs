@@ -134,7 +134,8 @@ public static class ModelBuilder
         return InputKinds.Of(spec) == InputKinds.Series ? spec.InputShape[1] : spec.InputShape[0];
     }
 
-    private static int LastIndexOf(IReadOnlyList<LayerSpec> layers, string type)
+    /// <summary>Index of the last layer of <paramref name="type"/>, or -1 (the last dense layer is a classifier's head).</summary>
+    internal static int LastIndexOf(IReadOnlyList<LayerSpec> layers, string type)
     {
         for (var i = layers.Count - 1; i >= 0; i--)
             if (layers[i].Type == type)
