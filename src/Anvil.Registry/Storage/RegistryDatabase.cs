@@ -83,15 +83,17 @@ public sealed class RegistryDatabase : IDisposable
         {
             try
             {
-                using var connection = Dialect.OpenConnection();
-                using var transaction = durable ? Dialect.BeginWrite(connection) : Dialect.BeginUnsyncedWrite(connection);
-                using var session = new Session(connection, transaction, Dialect, _vault);
-                var result = work(session);
-                if (durable)
-                    Dialect.CommitDurably(transaction);
-                else
-                    transaction.Commit();
-                return result;
+                return InSession(connection =>
+                {
+                    using var transaction = durable ? Dialect.BeginWrite(connection) : Dialect.BeginUnsyncedWrite(connection);
+                    using var session = new Session(connection, transaction, Dialect, _vault, Dialect.KeptCommands(connection));
+                    var result = work(session);
+                    if (durable)
+                        Dialect.CommitDurably(transaction);
+                    else
+                        transaction.Commit();
+                    return result;
+                });
             }
             catch (DbException exception) when (attempt < TransientRetries && Dialect.IsTransient(exception))
             {
@@ -104,13 +106,30 @@ public sealed class RegistryDatabase : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> against one consistent snapshot.</summary>
-    internal T Read<T>(Func<Session, T> work)
+    internal T Read<T>(Func<Session, T> work) => InSession(connection =>
     {
-        using var connection = Dialect.OpenConnection();
         using var transaction = Dialect.BeginRead(connection);
-        using var session = new Session(connection, transaction, Dialect, _vault);
+        using var session = new Session(connection, transaction, Dialect, _vault, Dialect.KeptCommands(connection));
         var result = work(session);
         transaction.Commit();
         return result;
+    });
+
+    // A rented connection goes back to the dialect after a session that ended well; after a failure it is disposed, so a
+    // connection in an unknown state (its transaction rolled back by the dispose, or the driver's error) is never reused.
+    private T InSession<T>(Func<DbConnection, T> session)
+    {
+        var connection = Dialect.Rent();
+        try
+        {
+            var result = session(connection);
+            Dialect.Return(connection);
+            return result;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
     }
 }

@@ -6,11 +6,18 @@ namespace Anvil.Registry.Storage;
 /// <summary>
 /// One connection and, usually, its transaction. SQL uses <c>@name</c> parameters, which both SQLite and
 /// Npgsql accept; values are always bound, never spliced into SQL. Commands are kept for the life of
-/// the session, so a statement run once per request of a group-committed batch is prepared only once.
+/// the session, so a statement run once per request of a group-committed batch is prepared only once, or for the
+/// life of the connection when the dialect keeps them (<paramref name="kept"/>: SQLite's rented connections), so a
+/// statement run once per request is prepared once per connection.
 /// </summary>
-internal sealed class Session(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, Vault? vault = null) : IDisposable
+internal sealed class Session(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, Vault? vault = null,
+    Dictionary<string, DbCommand>? kept = null) : IDisposable
 {
-    private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+    /// <summary>More kept commands than this on one connection (SQL built with varying text) are all finalised.</summary>
+    private const int MaxKept = 256;
+
+    private readonly Dictionary<string, DbCommand> _commands = kept ?? new(StringComparer.Ordinal);
+    private readonly List<DbCommand> _used = [];
 
     public SqlDialect Dialect { get; } = dialect;
 
@@ -27,10 +34,12 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
         {
             command = connection.CreateCommand();
             command.CommandText = sql;
-            command.Transaction = transaction;
             _commands.Add(sql, command);
         }
 
+        command.Transaction = transaction; // a kept command ran in an earlier session's transaction
+        if (kept is not null)
+            _used.Add(command);
         command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
@@ -110,6 +119,17 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
 
     public void Dispose()
     {
+        if (kept is not null && kept.Count <= MaxKept)
+        {
+            foreach (var command in _used)
+            {
+                command.Parameters.Clear(); // kept prepared, without holding this session's values
+                command.Transaction = null;
+            }
+
+            return;
+        }
+
         foreach (var command in _commands.Values)
         {
             command.Dispose();

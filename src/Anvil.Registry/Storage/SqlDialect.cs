@@ -16,6 +16,25 @@ internal abstract class SqlDialect : IDisposable
 
     public abstract DbConnection OpenConnection();
 
+    /// <summary>
+    /// A connection for one session of <see cref="RegistryDatabase"/>, given back with <see cref="Return"/> when the session
+    /// ended well (a failed one is disposed instead). By default a new connection from the driver's pool each time.
+    /// </summary>
+    public virtual DbConnection Rent() => OpenConnection();
+
+    /// <summary>Takes back a connection of <see cref="Rent"/> after a session that ended well.</summary>
+    public virtual void Return(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.Dispose();
+    }
+
+    /// <summary>
+    /// The prepared commands a rented connection keeps between sessions, by SQL text, or null when each session prepares
+    /// its own (<see cref="Session"/> disposes those).
+    /// </summary>
+    public virtual Dictionary<string, DbCommand>? KeptCommands(DbConnection connection) => null;
+
     /// <summary>A transaction that writes: BEGIN IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL.</summary>
     public abstract DbTransaction BeginWrite(DbConnection connection);
 

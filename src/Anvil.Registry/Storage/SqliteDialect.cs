@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
@@ -31,7 +32,13 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>The native connections already given their settings (the pool hands them out again).</summary>
     private static readonly ConditionalWeakTable<sqlite3, object> Configured = new();
 
+    /// <summary>Open connections kept for the next session, each with its prepared commands.</summary>
+    private const int MaxIdle = 32;
+
     private readonly string _connectionString;
+    private readonly ConcurrentStack<SqliteConnection> _idle = new();
+    private readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> _kept = new();
+    private volatile bool _disposed;
     private readonly Lock _flushing = new();
     private long _committed; // durable commits of this process that returned from SQLite's commit
     private long _flushed; // how many of them a flush of the log has covered
@@ -81,6 +88,27 @@ internal sealed class SqliteDialect : SqlDialect
     public override string Location => Path;
 
     public override DbConnection OpenConnection() => OpenSqlite();
+
+    // Sessions rent open connections and give them back with their prepared commands: compiling the SQL of each
+    // statement again on every open was a tenth of a metered prediction's time (docs/decisions/0005-serving-path.md).
+    public override DbConnection Rent() => _idle.TryPop(out var connection) ? connection : OpenSqlite();
+
+    public override void Return(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (_disposed || _idle.Count >= MaxIdle)
+        {
+            connection.Dispose();
+            return;
+        }
+
+        _idle.Push((SqliteConnection)connection);
+        if (_disposed && _idle.TryPop(out var late)) // disposed meanwhile: do not keep the file open
+            late.Dispose();
+    }
+
+    public override Dictionary<string, DbCommand> KeptCommands(DbConnection connection) =>
+        _kept.GetValue(connection, _ => new Dictionary<string, DbCommand>(StringComparer.Ordinal));
 
     public SqliteConnection OpenSqlite()
     {
@@ -170,7 +198,10 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override void Dispose()
     {
-        // Pooled connections keep the file open; a disposed database lets it go.
+        // Kept and pooled connections keep the file open; a disposed database lets it go.
+        _disposed = true;
+        while (_idle.TryPop(out var idle))
+            idle.Dispose();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }

@@ -82,6 +82,67 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public void AStatementIsPreparedOncePerConnectionAndKeepsNoValuesBetweenSessions()
+    {
+        var database = OpenDatabase();
+        database.Write(session => session.Execute("CREATE TABLE t (x INTEGER)"));
+        const string Insert = "INSERT INTO t (x) VALUES (@x)";
+        var commands = new HashSet<System.Data.Common.DbCommand>();
+        for (var round = 0; round < 3; round++)
+        {
+            database.Write(session =>
+            {
+                session.Execute(Insert, ("@x", (long)round));
+                var kept = database.Dialect.KeptCommands(session.Connection)!;
+                commands.Add(kept[Insert]);
+                return 0;
+            });
+        }
+
+        var command = Assert.Single(commands); // the same prepared command in every session on the one kept connection
+        Assert.Empty(command.Parameters); // no session's values outlive it
+        Assert.Null(command.Transaction);
+        Assert.Equal(3L, database.Read(session => DbReading.ToLong(session.Scalar("SELECT COUNT(*) FROM t"))));
+    }
+
+    [Fact]
+    public void ASessionThatFailsDoesNotLendItsConnectionAgainAndLeavesNothingBehind()
+    {
+        var database = OpenDatabase();
+        database.Write(session => session.Execute("CREATE TABLE t (x INTEGER)"));
+        object? failed = null;
+        Assert.Throws<InvalidOperationException>(() => database.Write<int>(session =>
+        {
+            failed = session.Connection;
+            session.Execute("INSERT INTO t (x) VALUES (1)");
+            throw new InvalidOperationException("the work failed halfway");
+        }));
+
+        var next = database.Write(session =>
+        {
+            session.Execute("INSERT INTO t (x) VALUES (2)");
+            return session.Connection;
+        });
+        Assert.NotSame(failed, next);
+        Assert.Equal([2L], database.Read(session => session.Query("SELECT x FROM t", reader => reader.GetInt64(0))));
+    }
+
+    [Fact]
+    public void KeptConnectionsAreClosedWhenTheDatabaseIsDisposed()
+    {
+        var database = OpenDatabase();
+        var connection = database.Write(session =>
+        {
+            session.Execute("CREATE TABLE t (x INTEGER)");
+            return session.Connection;
+        });
+        Assert.Equal(System.Data.ConnectionState.Open, connection.State); // kept for the next session
+
+        database.Dispose();
+        Assert.Equal(System.Data.ConnectionState.Closed, connection.State);
+    }
+
+    [Fact]
     public void ADurableWriteFlushesTheLogAndAnUnsyncedOneLeavesItToTheNext()
     {
         var database = OpenDatabase();
