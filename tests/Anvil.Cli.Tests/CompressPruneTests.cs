@@ -28,6 +28,7 @@ public class CompressPruneTests
         Assert.True(json.GetProperty("bytes").GetInt64() * 3 < json.GetProperty("source_bytes").GetInt64(), stdout);
         Assert.InRange(json.GetProperty("accuracy").GetDouble(), 0.3, 1.0);
         Assert.Contains("00_conv2d 32→16, 02_conv2d 64→32, 04_conv2d 64→32, 06_dense 64→32", stderr, StringComparison.Ordinal);
+        Assert.Contains("distilled from the source (temperature 4, weight 0.7)", stderr, StringComparison.Ordinal); // the default fine-tuning
 
         var shown = JsonDocument.Parse(anvil.Run("models", "show", "fashion", "--org", "acme", "--json").Stdout).RootElement;
         var source = shown.GetProperty("sources").GetProperty("2");
@@ -35,6 +36,7 @@ public class CompressPruneTests
         Assert.Equal(1, source.GetProperty("version").GetInt32());
         var run = anvil.Run("runs", "show", prunedRun[..12]);
         Assert.Contains(runId, run.Stdout, StringComparison.Ordinal); // pruned_from
+        Assert.Contains($"teacher = {runId}", run.Stdout, StringComparison.Ordinal); // distilled from its source
         Assert.Contains("champion → v1", anvil.Run("models", "show", "fashion", "--org", "acme").Stdout, StringComparison.Ordinal); // no alias moved
 
         var key = ServeCommandTests.CreateKey(anvil);
@@ -56,7 +58,9 @@ public class CompressPruneTests
         using var anvil = new AnvilProcess();
         var runId = ServeCommandTests.TrainAndRegister(anvil);
 
-        BadInputTests.AssertOneClearError(anvil.Run("compress", runId[..10], "--method", "int8-dynamic", "--fraction", "0.5"), "--fraction and --fine-tune-epochs go with --method prune-channels");
+        BadInputTests.AssertOneClearError(anvil.Run("compress", runId[..10], "--method", "int8-dynamic", "--fraction", "0.5"), "--fraction, --fine-tune-epochs and --distill-weight go with --method prune-channels");
+        BadInputTests.AssertOneClearError(anvil.Run("compress", runId[..10], "--method", "int8-static", "--distill-weight", "0.5"), "--distill-weight go with --method prune-channels");
+        BadInputTests.AssertOneClearError(anvil.Run("compress", runId[..10], "--method", "prune-channels", "--distill-weight", "1.5"), "--distill-weight must be in [0, 1]");
         BadInputTests.AssertOneClearError(anvil.Run("compress", runId[..10], "--method", "prune-channels", "--fraction", "1.5"), "must be in (0, 1)");
         BadInputTests.AssertOneClearError(anvil.Run("compress", runId[..10], "--method", "prune-channels", "--fine-tune-epochs", "0"), "--fine-tune-epochs must be 1 or more");
         Assert.Single(JsonDocument.Parse(anvil.Run("runs", "list", "--json").Stdout).RootElement.EnumerateArray()); // nothing recorded

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Anvil.Cli.Pipeline;
 using Anvil.Registry.Runs;
+using Anvil.Training.Compression;
 
 namespace Anvil.Cli.Commands;
 
@@ -26,19 +27,20 @@ internal static class CompressCommand
         var calibration = new Option<int>("--calibration") { Description = "Training samples that calibrate int8-static's activation ranges (min/max).", DefaultValueFactory = _ => 256 };
         var fraction = new Option<double?>("--fraction") { Description = "Pruning: the share of each prunable layer's channels removed (prune-channels, default 0.5) or of all conv2d and dense weights set to zero (prune-magnitude, default 0.5)." };
         var fineTune = new Option<int?>("--fine-tune-epochs") { Description = "Pruning: epochs of fine-tuning after pruning, at a tenth of the run's learning rate (default 2)." };
+        var distill = new Option<double?>("--distill-weight") { Description = "Pruning: the share of the fine-tuning loss taken from the unpruned source model's soft targets (distillation at temperature 4, the source as teacher); 0 fine-tunes on the labels alone (default 0.7)." };
         var json = new Option<bool>("--json") { Description = "End with one JSON line of the figures on stdout." };
         var command = new Command("compress", "Quantise a trained run's model (or a registered version, into a new version) to int8 ONNX and compare it with the float model: test accuracy, file bytes, ONNX Runtime latency at batch 1 and 32.")
         {
-            runArgument, model, org, alias, version, aliasTo, method, calibration, fraction, fineTune, json,
+            runArgument, model, org, alias, version, aliasTo, method, calibration, fraction, fineTune, distill, json,
         };
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
             using var recorder = new RegistryRunRecorder(openStore());
             var pruning = CompressPrune.Prunes(p.GetValue(method)!);
-            if (!pruning && (p.GetValue(fraction) is not null || p.GetValue(fineTune) is not null))
-                throw new ArgumentException("--fraction and --fine-tune-epochs go with --method prune-channels or prune-magnitude; int8 methods take --calibration.");
+            if (!pruning && (p.GetValue(fraction) is not null || p.GetValue(fineTune) is not null || p.GetValue(distill) is not null))
+                throw new ArgumentException("--fraction, --fine-tune-epochs and --distill-weight go with --method prune-channels or prune-magnitude; int8 methods take --calibration.");
             CompressPrune.Result? pruned = null;
-            var (share, epochs) = (p.GetValue(fraction) ?? 0.5, p.GetValue(fineTune) ?? 2);
+            var options = new PruningOptions(CompressPrune.MethodOf(p.GetValue(method)!), p.GetValue(fraction) ?? 0.5, p.GetValue(fineTune) ?? 2, p.GetValue(distill) ?? 0.7);
             var figures = new Dictionary<string, object>();
             CompressMeasurement source, compressed;
             string where;
@@ -50,7 +52,7 @@ internal static class CompressCommand
                 var selector = new CompressVersion.Selector(organization.Id, organization.Name, name, p.GetValue(alias), p.GetValue(version));
                 CompressVersion.Result r;
                 if (pruning)
-                    (r, pruned) = CompressVersion.Prune(registries, recorder, selector, p.GetValue(method)!, share, epochs, p.GetValue(aliasTo), Console.Error);
+                    (r, pruned) = CompressVersion.Prune(registries, recorder, selector, p.GetValue(method)!, options, p.GetValue(aliasTo), Console.Error);
                 else
                     r = CompressVersion.Compress(registries, recorder, selector, p.GetValue(method)!, p.GetValue(calibration), p.GetValue(aliasTo), Console.Error);
                 (source, compressed) = (r.SourceFigures, r.CompressedFigures);
@@ -69,7 +71,7 @@ internal static class CompressCommand
                     throw new ArgumentException("--org, --alias, --version and --alias-to go with --model NAME; compress RUN takes none of them.");
                 if (pruning)
                 {
-                    var r = pruned = CompressPrune.Prune(recorder, run, p.GetValue(method)!, share, epochs, Console.Error);
+                    var r = pruned = CompressPrune.Prune(recorder, run, options, Console.Error);
                     (source, compressed) = (r.Source, r.Compressed);
                     where = $"Pruned run {r.Pruned.RunId} (from {r.SourceRunId}): {r.Pruned.ArtifactsDir}; register it with ./anvil register {r.Pruned.RunId[..12]} --model NAME --org ORG";
                     figures["run_id"] = r.Pruned.RunId;

@@ -18,6 +18,9 @@ internal static class CompressPrune
     /// <summary>True for the pruning methods (they take --fraction and --fine-tune-epochs, not --calibration).</summary>
     public static bool Prunes(string method) => method is Channels or Magnitude;
 
+    /// <summary>The pruning method a --method value names.</summary>
+    public static PruningMethod MethodOf(string method) => method == Channels ? PruningMethod.Channels : PruningMethod.Magnitude;
+
     /// <summary>The source run, the pruned run, both graphs' figures, and both models' parameters and sparsity.</summary>
     public sealed record Result(string SourceRunId, RunSummary Pruned, CompressMeasurement Source, CompressMeasurement Compressed, Weights SourceWeights, Weights PrunedWeights);
 
@@ -25,12 +28,11 @@ internal static class CompressPrune
     public sealed record Weights(long Parameters, double Sparsity);
 
     /// <param name="sourceOnnx">The source's graph (a registered version's verified model.onnx); null exports the run's weights.</param>
-    public static Result Prune(IRunRecorder recorder, string runIdOrPrefix, string method, double fraction, int epochs, TextWriter progress, byte[]? sourceOnnx = null)
+    public static Result Prune(IRunRecorder recorder, string runIdOrPrefix, PruningOptions options, TextWriter progress, byte[]? sourceOnnx = null)
     {
         ArgumentNullException.ThrowIfNull(recorder);
         var source = recorder.GetRun(runIdOrPrefix);
-        var how = method == Channels ? PruningMethod.Channels : PruningMethod.Magnitude;
-        var pruned = new RunPipeline(recorder, progress, interactive: false).Prune(source.Id, how, fraction, epochs);
+        var pruned = new RunPipeline(recorder, progress, interactive: false).Prune(source.Id, options);
         if (pruned.Outcome != RunOutcome.Finished)
             throw new ArgumentException($"The pruned run {pruned.RunId} ended {pruned.Outcome} during fine-tuning; nothing was measured or registered. See ./anvil runs show {pruned.RunId[..12]}.");
         var artifacts = new RunArtifacts(source.ArtifactsDirectory);

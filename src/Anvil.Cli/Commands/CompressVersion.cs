@@ -2,6 +2,7 @@ using Anvil.Export;
 using Anvil.Registry;
 using Anvil.Registry.Models;
 using Anvil.Registry.Versions;
+using Anvil.Training.Compression;
 using Anvil.Training.Runs;
 
 namespace Anvil.Cli.Commands;
@@ -46,7 +47,7 @@ internal static class CompressVersion
     /// Prunes the channels of the run a version was registered from, fine-tunes it, and registers the pruned run as the
     /// model's next version with the source version as its lineage; both graphs measured on the run's test set.
     /// </summary>
-    public static (Result Version, CompressPrune.Result Pruning) Prune(Registries registries, IRunRecorder recorder, Selector selector, string method, double fraction, int epochs, string? aliasTo, TextWriter progress)
+    public static (Result Version, CompressPrune.Result Pruning) Prune(Registries registries, IRunRecorder recorder, Selector selector, string method, PruningOptions options, string? aliasTo, TextWriter progress)
     {
         var source = Find(registries.Catalog, selector);
         using var signer = ManifestSigner.OpenOrCreate(registries.Home);
@@ -56,7 +57,7 @@ internal static class CompressVersion
             throw new ArgumentException($"{subject} is {earlier.Method} of version {earlier.Version}, a graph without trainable weights; prune --version {earlier.Version} instead.");
         var runId = source.RunId
             ?? throw new ArgumentException($"{subject} records no run, so there are no weights and data to prune and fine-tune; register it from a run with ./anvil register.");
-        var pruned = CompressPrune.Prune(recorder, runId, method, fraction, epochs, progress, verified.ReadOnnx());
+        var pruned = CompressPrune.Prune(recorder, runId, options, progress, verified.ReadOnnx());
         var store = new Registry.Runs.RunStore(registries.Database, registries.Home);
         var lineage = new ModelSource(source.Version, source.ManifestDigest, method, 0);
         var version = new Pipeline.ModelRegistration(registries.Home, store, registries.Catalog).Register(pruned.Pruned.RunId, selector.OrganizationId, source.ModelName, aliasTo, source: lineage);

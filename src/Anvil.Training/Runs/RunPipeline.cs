@@ -104,13 +104,14 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     /// <summary>
     /// A new run: a finished run's model pruned (<see cref="ChannelPruning"/> narrows its layers,
     /// <see cref="MagnitudePruning"/> zeroes its smallest weights and keeps them zero), then fine-tuned for
-    /// <paramref name="epochs"/> epochs on the same data, split and normalisation with the run's recipe at a tenth of
-    /// its learning rate, and evaluated like any run (test metrics as served).
+    /// <see cref="PruningOptions.FineTuneEpochs"/> epochs on the same data, split and normalisation with the run's recipe at a
+    /// tenth of its learning rate, distilled from the unpruned source when <see cref="PruningOptions.DistillWeight"/> is
+    /// above 0, and evaluated like any run (test metrics as served).
     /// </summary>
-    public RunSummary Prune(string runIdOrPrefix, PruningMethod method, double fraction, int epochs, CancellationToken cancellationToken = default)
+    public RunSummary Prune(string runIdOrPrefix, PruningOptions options, CancellationToken cancellationToken = default)
     {
-        if (epochs < 1)
-            throw new ArgumentException($"--fine-tune-epochs must be 1 or more (got {epochs}): a pruned model has lost what the removed weights computed and must learn again, batch norm's statistics included.");
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var clock = Stopwatch.StartNew();
         var source = recorder.GetRun(runIdOrPrefix);
         if (!source.Finished)
@@ -125,19 +126,21 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         using var data = LoadAgain(source, artifacts, recipe, spec, progress);
         using var trained = artifacts.LoadModel(spec);
         var before = Parameters(trained);
-        var (model, described) = method switch
+        var (model, described) = options.Method switch
         {
-            PruningMethod.Channels => Narrowed(trained, fraction),
-            _ => Zeroed(trained, fraction),
+            PruningMethod.Channels => Narrowed(trained, options.Fraction),
+            _ => Zeroed(trained, options.Fraction),
         };
         using var pruned = model;
-        using var keepZero = method == PruningMethod.Magnitude ? new MagnitudePruning() : null;
-        // No teacher or pretrained backbone to load again: the pruned weights are the starting point. A weight average
-        // would be updated before the zeros are restored after each batch, so magnitude pruning fine-tunes without one.
+        using var keepZero = options.Method == PruningMethod.Magnitude ? new MagnitudePruning() : null;
+        // No pretrained backbone to load again: the pruned weights are the starting point, and the unpruned source is the
+        // teacher when distilling. A weight average would be updated before the zeros are restored after each batch, so
+        // magnitude pruning fine-tunes without one.
         var tuning = recipe with
         {
-            Epochs = epochs, LearningRate = recipe.LearningRate / 10, Distill = null, Transfer = null,
-            EmaDecay = method == PruningMethod.Magnitude ? null : recipe.EmaDecay,
+            Epochs = options.FineTuneEpochs, LearningRate = recipe.LearningRate / 10, Transfer = null,
+            Distill = options.DistillWeight > 0 ? new DistillationOptions { Teacher = source.Id, Temperature = PruningOptions.Temperature, Weight = options.DistillWeight } : null,
+            EmaDecay = options.Method == PruningMethod.Magnitude ? null : recipe.EmaDecay,
         };
         var parameters = new Dictionary<string, string>(source.Parameters)
         {
@@ -146,13 +149,15 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             [PruningParameter] = described,
         };
         parameters.Remove("teacher");
+        if (tuning.Distill is not null)
+            parameters["teacher"] = source.Id; // lineage, as a distilled run records it
         var dataSource = DataSource.FromParameters(source.Parameters);
         var run = recorder.CreateRun($"{RunNames.Default(spec.Name, dataSource.Data)}-pruned", parameters, dataSource.Hash());
         var target = new RunArtifacts(run.ArtifactsDirectory);
         target.SaveModel(pruned, tuning, data.CsvPolicy); // the pruned weights: a resume before the first checkpoint starts from them
         data.Tokenizer?.Vocabulary.Save(target.VocabularyPath);
-        progress.WriteLine($"Run {run.Id}: run {source.Id} pruned ({described}; {before:N0} → {Parameters(pruned):N0} parameters), fine-tuned for {tuning.Epochs} epoch{(tuning.Epochs == 1 ? "" : "s")} at learning rate {tuning.LearningRate:G3}.");
-        return FitAndEvaluate(run.Id, pruned, null, tuning, data, target, resumeFrom: null, TrainingLimits.FromParameters(source.Parameters), clock, cancellationToken,
+        progress.WriteLine($"Run {run.Id}: run {source.Id} pruned ({described}; {before:N0} → {Parameters(pruned):N0} parameters), fine-tuned for {tuning.Epochs} epoch{(tuning.Epochs == 1 ? "" : "s")} at learning rate {tuning.LearningRate:G3}{(tuning.Distill is { } d ? $", distilled from the source (temperature {d.Temperature}, weight {d.Weight})" : "")}.");
+        return FitAndEvaluate(run.Id, pruned, tuning.Distill is null ? null : trained, tuning, data, target, resumeFrom: null, TrainingLimits.FromParameters(source.Parameters), clock, cancellationToken,
             keepZero is null ? [] : [keepZero]);
     }
 
