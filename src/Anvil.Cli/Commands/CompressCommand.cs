@@ -2,6 +2,7 @@ using System.CommandLine;
 using Anvil.Cli.Pipeline;
 using Anvil.Registry.Runs;
 using Anvil.Training.Compression;
+using Spectre.Console;
 
 namespace Anvil.Cli.Commands;
 
@@ -88,9 +89,10 @@ internal static class CompressCommand
                 }
             }
             var cpu = CompressCpu.Describe();
-            Console.WriteLine($"{"model",-14} {"accuracy",9} {"bytes",10} {"ms b1",8} {"ms b32",8}");
-            Print(pruning ? "source" : "float32", source);
-            Print(p.GetValue(method)!, compressed);
+            new ConsoleTable(("model", Justify.Left), ("accuracy", Justify.Right), ("bytes", Justify.Right), ("ms b1", Justify.Right), ("ms b32", Justify.Right))
+                .Add(Row(pruning ? "source" : "float32", source))
+                .Add(Row(p.GetValue(method)!, compressed))
+                .Write(Console.Out);
             Console.WriteLine($"Latency: ONNX Runtime CPU, median of repeated runs, CPU flags: {cpu}. {where}");
             if (pruned is not null)
                 Console.WriteLine($"Parameters {pruned.SourceWeights.Parameters:N0} → {pruned.PrunedWeights.Parameters:N0}; zero conv2d and dense weights {pruned.SourceWeights.Sparsity:P1} → {pruned.PrunedWeights.Sparsity:P1}.");
@@ -122,6 +124,6 @@ internal static class CompressCommand
         return command;
     }
 
-    private static void Print(string name, CompressMeasurement m) =>
-        Console.WriteLine($"{name,-14} {m.Accuracy,9:P2} {m.Bytes,10} {m.LatencyMsBatch1,8:F3} {m.LatencyMsBatch32,8:F3}");
+    private static string[] Row(string name, CompressMeasurement m) =>
+        [name, $"{m.Accuracy:P2}", $"{m.Bytes}", $"{m.LatencyMsBatch1:F3}", $"{m.LatencyMsBatch32:F3}"];
 }

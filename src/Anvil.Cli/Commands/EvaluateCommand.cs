@@ -3,6 +3,7 @@ using Anvil.Cli.Pipeline;
 using Anvil.Registry.Runs;
 using Anvil.Training.Metrics;
 using Anvil.Training.Runs;
+using Spectre.Console;
 
 namespace Anvil.Cli.Commands;
 
@@ -45,13 +46,15 @@ internal static class EvaluateCommand
     private static void PrintReport(TestMetrics test, IReadOnlyList<string> classNames)
     {
         var report = test.SingleView;
-        Console.WriteLine($"{"class",-14} {"precision",9} {"recall",9} {"f1",9} {"auc",9} {"support",8}");
+        var table = new ConsoleTable(("class", Justify.Left), ("precision", Justify.Right), ("recall", Justify.Right), ("f1", Justify.Right), ("auc", Justify.Right), ("support", Justify.Right));
         for (var c = 0; c < classNames.Count; c++)
         {
             var s = report.ConfusionMatrix.Classes[c];
-            Console.WriteLine($"{classNames[c],-14} {s.Precision,9:F4} {s.Recall,9:F4} {s.F1,9:F4} {report.Roc.Classes[c].Auc,9:F4} {s.Support,8}");
+            table.Add(classNames[c], $"{s.Precision:F4}", $"{s.Recall:F4}", $"{s.F1:F4}", $"{report.Roc.Classes[c].Auc:F4}", $"{s.Support}");
         }
-        Console.WriteLine($"{"macro",-14} {report.ConfusionMatrix.MacroPrecision,9:F4} {report.ConfusionMatrix.MacroRecall,9:F4} {report.ConfusionMatrix.MacroF1,9:F4} {report.Roc.MacroAuc,9:F4} {report.Count,8}");
+
+        var all = report.ConfusionMatrix;
+        table.Add("macro", $"{all.MacroPrecision:F4}", $"{all.MacroRecall:F4}", $"{all.MacroF1:F4}", $"{report.Roc.MacroAuc:F4}", $"{report.Count}").Write(Console.Out);
         Console.WriteLine($"Accuracy {report.Accuracy:P2}, loss {report.Loss:F4} (single view, as served)");
         if (test.Augmented is { } augmented)
             Console.WriteLine($"With test-time augmentation: accuracy {augmented.Accuracy:P2}, loss {augmented.Loss:F4}");

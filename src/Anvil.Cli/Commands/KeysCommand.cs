@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Anvil.Registry;
+using Spectre.Console;
 
 namespace Anvil.Cli.Commands;
 
@@ -43,8 +44,12 @@ internal static class KeysCommand
             if (p.GetValue(json))
                 Console.WriteLine(JsonOutput.Serialize(keys));
             else
+            {
+                var table = new ConsoleTable(("id", Justify.Left), ("plan", Justify.Left), ("role", Justify.Left), ("state", Justify.Left), ("models", Justify.Left), ("name", Justify.Left));
                 foreach (var key in keys)
-                    Console.WriteLine($"{key.Id,-14} {key.PlanName,-12} {RoleNames.ToText(key.Role),-10} {(key.RevokedAt is not null ? "revoked" : key.ExpiresAt is { } e ? $"expires {e:u}" : "active"),-28} {(key.Models is null ? "all models" : string.Join(",", key.Models)),-20} {key.Name}");
+                    table.Add(key.Id, key.PlanName, RoleNames.ToText(key.Role), key.RevokedAt is not null ? "revoked" : key.ExpiresAt is { } e ? $"expires {e:u}" : "active", key.Models is null ? "all models" : string.Join(",", key.Models), key.Name ?? "");
+                table.Write(Console.Out);
+            }
             return ExitCodes.Success;
         }));
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Anvil.Cli.Pipeline;
 using Anvil.Registry.Predictions;
 using Anvil.Registry.Runs;
+using Spectre.Console;
 
 namespace Anvil.Cli.Commands;
 
@@ -41,8 +42,12 @@ internal static class ModelsCommand
             if (p.GetValue(json))
                 Console.WriteLine(JsonOutput.Serialize(models));
             else
+            {
+                var table = new ConsoleTable(("name", Justify.Left), ("latest", Justify.Left), ("aliases", Justify.Left));
                 foreach (var model in models)
-                    Console.WriteLine($"{model.Name,-32} latest v{model.LatestVersion,-4} {string.Join(" ", model.Aliases.Select(a => $"{a.Key}=v{a.Value}"))}");
+                    table.Add(model.Name, $"v{model.LatestVersion}", string.Join(" ", model.Aliases.Select(a => $"{a.Key}=v{a.Value}")));
+                table.Write(Console.Out);
+            }
             return ExitCodes.Success;
         }));
 

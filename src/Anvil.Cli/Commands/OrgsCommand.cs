@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Anvil.Registry;
+using Spectre.Console;
 
 namespace Anvil.Cli.Commands;
 
@@ -25,8 +26,12 @@ internal static class OrgsCommand
             if (p.GetValue(json))
                 Console.WriteLine(JsonOutput.Serialize(orgs));
             else
+            {
+                var table = new ConsoleTable(("name", Justify.Left), ("id", Justify.Left), ("created", Justify.Left), ("erased", Justify.Left));
                 foreach (var org in orgs)
-                    Console.WriteLine($"{org.Name,-40} {org.Id}  created {org.CreatedAt:u}{(org.ErasedAt is { } erased ? $"  erased {erased:u}" : "")}");
+                    table.Add(org.Name, org.Id, $"{org.CreatedAt:u}", org.ErasedAt is { } erased ? $"{erased:u}" : "");
+                table.Write(Console.Out);
+            }
             return ExitCodes.Success;
         }));
 
@@ -55,8 +60,12 @@ internal static class OrgsCommand
             if (p.GetValue(json))
                 Console.WriteLine(JsonOutput.Serialize(all));
             else
+            {
+                var table = new ConsoleTable(("email", Justify.Left), ("role", Justify.Left));
                 foreach (var member in all)
-                    Console.WriteLine($"{member.Email,-40} {RoleNames.ToText(member.Role)}");
+                    table.Add(member.Email, RoleNames.ToText(member.Role));
+                table.Write(Console.Out);
+            }
             return ExitCodes.Success;
         }));
 

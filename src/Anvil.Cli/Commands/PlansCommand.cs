@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Anvil.Registry;
+using Spectre.Console;
 
 namespace Anvil.Cli.Commands;
 
@@ -19,9 +20,10 @@ internal static class PlansCommand
                 Console.WriteLine(JsonOutput.Serialize(plans));
                 return ExitCodes.Success;
             }
-            Console.WriteLine($"{"plan",-14} {"requests/min",12} {"monthly quota",14} {"inputs/request",14} {"USD per 1,000",14}");
+            var table = new ConsoleTable(("plan", Justify.Left), ("requests/min", Justify.Right), ("monthly quota", Justify.Right), ("inputs/request", Justify.Right), ("USD per 1,000", Justify.Right));
             foreach (var plan in plans)
-                Console.WriteLine($"{plan.Name,-14} {plan.RequestsPerMinute,12:N0} {plan.MonthlyQuota,14:N0} {plan.MaxInputsPerRequest,14:N0} {Money.Price(plan.PricePer1000Micros),14}");
+                table.Add(plan.Name, $"{plan.RequestsPerMinute:N0}", $"{plan.MonthlyQuota:N0}", $"{plan.MaxInputsPerRequest:N0}", Money.Price(plan.PricePer1000Micros));
+            table.Write(Console.Out);
             return ExitCodes.Success;
         }));
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Anvil.Registry.Runs;
+using Spectre.Console;
 
 namespace Anvil.Cli.Commands;
 
@@ -41,15 +42,16 @@ internal static class RunsCommand
                 return ExitCodes.Success;
             }
 
-            Console.WriteLine($"{"id",-12} {"name",-28} {"status",-11} {"started (UTC)",-16} {"test_accuracy",13}  tags");
+            var table = new ConsoleTable(("id", Justify.Left), ("name", Justify.Left), ("status", Justify.Left), ("started (UTC)", Justify.Left), ("test_accuracy", Justify.Right), ("tags", Justify.Left));
             foreach (var run in runs)
             {
                 var accuracy = run.Metrics.TryGetValue("test_accuracy", out var a) ? a.ToString("P2", CultureInfo.InvariantCulture)
                     : run.Metrics.TryGetValue("cv_mean_accuracy", out var cv) ? $"cv {cv.ToString("P2", CultureInfo.InvariantCulture)}" : "-";
-                var tags = string.Join(" ", run.Tags.Select(t => $"{t.Key}={t.Value}"));
-                Console.WriteLine($"{run.Id[..12],-12} {Truncate(run.Name, 28),-28} {RunStatusNames.Shown(run, now),-11} {run.StartedAt.UtcDateTime,-16:yyyy-MM-dd HH:mm} {accuracy,13}  {tags}".TrimEnd());
+                table.Add(run.Id[..12], Truncate(run.Name, 28), RunStatusNames.Shown(run, now), run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    accuracy, string.Join(" ", run.Tags.Select(t => $"{t.Key}={t.Value}")));
             }
 
+            table.Write(Console.Out);
             return ExitCodes.Success;
         }));
         return list;
