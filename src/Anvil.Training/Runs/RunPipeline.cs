@@ -60,6 +60,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (teacher is not null)
             recipe = recipe with { Distill = recipe.Distill! with { Teacher = teacher.RunId } }; // the full id: a prefix can become ambiguous later
         var spec = ModelChoice.Resolve(recipe.Model, data.Train, data.Tokenizer?.Vocabulary.Count) with { Preprocessing = data.Preprocessing, Tokenizer = data.Tokenizer?.Options };
+        if (request.EditSpec is { } edit)
+            spec = edit(spec); // before the run exists: a spec the edit makes invalid is refused, not recorded as failed
         if (recipe.Privacy is { } privacy)
             DpSgdStep.Check(spec, privacy, data.Train.Count); // before the run exists: a model DP-SGD cannot train is refused, not recorded as failed
         if (recipe.Adversarial is { } adversarial)
