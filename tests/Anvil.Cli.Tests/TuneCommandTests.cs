@@ -10,7 +10,7 @@ namespace Anvil.Cli.Tests;
 /// <summary>`anvil tune` end to end on the 512-image Fashion-MNIST sample: real processes, the real registry, real training.</summary>
 public class TuneCommandTests
 {
-    private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+    internal static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
     private static string WriteStudy(AnvilProcess anvil, string name, int epochs, string pruner, int limit = 200)
     {
@@ -30,7 +30,7 @@ public class TuneCommandTests
         return path;
     }
 
-    private static List<StoredTrial> Trials(AnvilProcess anvil, string study)
+    internal static List<StoredTrial> Trials(AnvilProcess anvil, string study)
     {
         var sqlite = Path.Combine(anvil.Home, "registry.db");
         using var database = RegistryDatabase.Open(new RegistryOptions(sqlite, anvil.DatabaseUrl) { KeyEncryptionKey = () => anvil.Kek }, TimeProvider.System);

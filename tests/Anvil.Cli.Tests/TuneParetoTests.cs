@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Anvil.Cli.Tests.Support;
-using Anvil.Registry.Storage;
 using Anvil.Registry.Tuning;
 
 namespace Anvil.Cli.Tests;
@@ -11,8 +10,6 @@ namespace Anvil.Cli.Tests;
 /// </summary>
 public class TuneParetoTests
 {
-    private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
-
     private static string WriteStudy(AnvilProcess anvil, string name, string dropout = "")
     {
         var path = Path.Combine(anvil.Home, $"{name}.json");
@@ -31,13 +28,6 @@ public class TuneParetoTests
         return path;
     }
 
-    private static List<StoredTrial> Trials(AnvilProcess anvil, string study)
-    {
-        using var database = RegistryDatabase.Open(new RegistryOptions(Path.Combine(anvil.Home, "registry.db"), anvil.DatabaseUrl) { KeyEncryptionKey = () => anvil.Kek }, TimeProvider.System);
-        var id = new StudyStore(database, TimeProvider.System).Get(study).Id;
-        return [.. new TrialStore(database, TimeProvider.System, TimeSpan.FromMinutes(1)).Trials(id)];
-    }
-
     [Fact]
     public void ATwoObjectiveStudyTrainsEachTrialsWidthAndReportsItsParetoFront()
     {
@@ -48,11 +38,11 @@ public class TuneParetoTests
         var (exit, stdout, stderr) = anvil.Run("tune", "--study", study, "--trials", "4", "--data-dir", data, "--json");
 
         Assert.True(exit == 0, stderr);
-        var json = LastJsonLine(stdout);
+        var json = TuneCommandTests.LastJsonLine(stdout);
         Assert.Equal(4, json.GetProperty("trials_complete").GetInt32());
         Assert.True(json.GetProperty("train_seconds_total").GetDouble() > 0);
         Assert.False(json.TryGetProperty("best_value", out _));
-        var trials = Trials(anvil, "front");
+        var trials = TuneCommandTests.Trials(anvil, "front");
         Assert.All(trials, t => Assert.Equal(2, t.Values!.Count));
         foreach (var trial in trials)
         {
