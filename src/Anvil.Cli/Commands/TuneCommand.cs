@@ -40,7 +40,7 @@ internal static class TuneCommand
                 throw new ArgumentException("--register-trial needs --register NAME --org ORG: name the model to register the trial's model as.");
             var study = StudyDefinition.Load(path);
             if (study.IsMultiObjective && p.GetValue(register) is not null && p.GetValue(registerTrial) is null)
-                throw new ArgumentException($"Study '{study.Name}' has {study.Goals.Count} objectives and no single best trial; pick one from its Pareto front with --register-trial N (./anvil tune show {study.Name} lists it).");
+                throw new ArgumentException($"Study '{study.Name}' has {study.AllObjectives.Count} objectives and no single best trial; pick one from its Pareto front with --register-trial N (./anvil tune show {study.Name} lists it).");
             var organization = RunOrganization.Resolve(registries, p.GetValue(org)); // checked before hours of training
             var lease = TimeSpan.FromSeconds(p.GetValue(leaseSeconds));
             var studyId = new StudyStore(registries.Database, registries.Time).Open(study.Name, study.ToJson()).Id;

@@ -10,8 +10,8 @@ internal static class TuneReport
     {
         var space = study.SearchSpace();
         var pruner = study.Pruner?.Type ?? "no pruner";
-        var goals = string.Join(", ", study.Goals.Select(g => $"{g.Direction} {g.Metric}"));
-        Console.WriteLine($"Study {study.Name}: {goals}, {study.Sampler} sampler, {pruner}; {trials.Count} trial{(trials.Count == 1 ? "" : "s")}.");
+        var objectives = string.Join(", ", study.AllObjectives.Select(g => $"{g.Direction} {g.Metric}"));
+        Console.WriteLine($"Study {study.Name}: {objectives}, {study.Sampler} sampler, {pruner}; {trials.Count} trial{(trials.Count == 1 ? "" : "s")}.");
         Console.WriteLine($"{"trial",5}  {"state",-8}  {(study.IsMultiObjective ? "values" : "value"),8}  {"epochs",6}  {"run",-12}  parameters");
         foreach (var t in trials)
         {
@@ -40,7 +40,7 @@ internal static class TuneReport
 
     private static void PrintFront(StudyDefinition study, IReadOnlyList<ParetoPoint> front)
     {
-        Console.WriteLine($"{"trial",5}  {string.Join("  ", study.Goals.Select(g => $"{g.Metric,12}"))}  {"run",-12}");
+        Console.WriteLine($"{"trial",5}  {string.Join("  ", study.AllObjectives.Select(g => $"{g.Metric,12}"))}  {"run",-12}");
         foreach (var point in front)
         {
             var run = point.RunId is null ? "-" : point.RunId[..Math.Min(12, point.RunId.Length)];

@@ -54,15 +54,15 @@ public sealed record StudyDefinition
 
     /// <summary>The study's objectives: <see cref="Objectives"/>, or the one metric and direction.</summary>
     [JsonIgnore]
-    public IReadOnlyList<Objective> Goals => Objectives ?? [new Objective { Metric = Metric ?? "", Direction = Direction ?? "" }];
+    public IReadOnlyList<Objective> AllObjectives => Objectives ?? [new Objective { Metric = Metric ?? "", Direction = Direction ?? "" }];
 
     /// <summary>The validation metric each epoch reports (to the pruner and the plots): the metric, or the first validation objective.</summary>
     [JsonIgnore]
-    public string ReportedMetric => Goals.FirstOrDefault(g => !g.IsMeasured)?.Metric ?? "";
+    public string ReportedMetric => AllObjectives.FirstOrDefault(g => !g.IsMeasured)?.Metric ?? "";
 
     /// <summary>True when larger values of <see cref="ReportedMetric"/> are better.</summary>
     [JsonIgnore]
-    public bool Maximize => Goals.FirstOrDefault(g => !g.IsMeasured)?.Maximize ?? false;
+    public bool Maximize => AllObjectives.FirstOrDefault(g => !g.IsMeasured)?.Maximize ?? false;
 
     /// <summary>Reads and validates a study file.</summary>
     public static StudyDefinition Load(string path)
@@ -96,7 +96,7 @@ public sealed record StudyDefinition
     {
         "random" => new RandomSampler(Seed),
         "grid" => new GridSampler(),
-        _ => new TpeSampler(Seed, Goals.Select(g => g.Maximize).ToArray(), StartupTrials),
+        _ => new TpeSampler(Seed, AllObjectives.Select(g => g.Maximize).ToArray(), StartupTrials),
     };
 
     /// <summary>The study as indented snake_case JSON, as stored with it in the registry.</summary>
@@ -148,14 +148,14 @@ public sealed record StudyDefinition
             Require(Objectives.Select(o => o.Metric).Distinct().Count() == Objectives.Count, "objectives names a metric twice; give each metric once");
             Require(Objectives.Any(o => !o.IsMeasured), $"objectives needs a validation metric ({string.Join(", ", ValidationMetrics)}): a trial is trained and judged on it");
         }
-        foreach (var goal in Goals)
+        foreach (var objective in AllObjectives)
         {
             var what = Objectives is null ? "" : "objectives: ";
-            Require(goal.Direction is "maximize" or "minimize", $"{what}direction '{goal.Direction}' is unknown; use maximize or minimize");
-            Require(ValidationMetrics.Contains(goal.Metric) || (Objectives is not null && goal.IsMeasured),
-                $"{what}metric '{goal.Metric}' is not a validation metric; use one of {string.Join(", ", ValidationMetrics)}{(Objectives is null ? "" : $", {Objective.LatencyMs} or {Objective.Bytes}")} (a study never looks at the test set)");
-            var maximize = Objective.MaximizeOf(goal.Metric);
-            Require(goal.Maximize == maximize, $"{what}direction {goal.Direction} does not fit {goal.Metric}; {goal.Metric} is better when {(maximize ? "larger (maximize)" : "smaller (minimize)")}");
+            Require(objective.Direction is "maximize" or "minimize", $"{what}direction '{objective.Direction}' is unknown; use maximize or minimize");
+            Require(ValidationMetrics.Contains(objective.Metric) || (Objectives is not null && objective.IsMeasured),
+                $"{what}metric '{objective.Metric}' is not a validation metric; use one of {string.Join(", ", ValidationMetrics)}{(Objectives is null ? "" : $", {Objective.LatencyMs} or {Objective.Bytes}")} (a study never looks at the test set)");
+            var maximize = Objective.MaximizeOf(objective.Metric);
+            Require(objective.Maximize == maximize, $"{what}direction {objective.Direction} does not fit {objective.Metric}; {objective.Metric} is better when {(maximize ? "larger (maximize)" : "smaller (minimize)")}");
         }
     }
 

@@ -25,7 +25,7 @@ public static class StudyPlots
         var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is not null).OrderBy(t => t.Number).ToList();
         if (study.IsMultiObjective)
         {
-            if (ParetoFront.Complete(trials, study.Goals.Count).Count > 0)
+            if (ParetoFront.Complete(trials, study.AllObjectives.Count).Count > 0)
                 written.Add(Save(Front(study, trials), Path.Combine(directory, "pareto_front.png")));
             if (trials.Any(t => t.Intermediate.Count > 0))
                 written.Add(Save(Intermediate(study, trials), Path.Combine(directory, "intermediate_values.png")));
@@ -66,8 +66,8 @@ public static class StudyPlots
     private static Plot Front(StudyDefinition study, IReadOnlyList<TrialRecord> trials)
     {
         var plot = PlotStyle.NewPlot();
-        var complete = ParetoFront.Complete(trials, study.Goals.Count);
-        var front = ParetoFront.Of(trials, study.Goals).OrderBy(t => t.Values![1]).ToList();
+        var complete = ParetoFront.Complete(trials, study.AllObjectives.Count);
+        var front = ParetoFront.Of(trials, study.AllObjectives).OrderBy(t => t.Values![1]).ToList();
         var others = complete.Except(front).ToList();
         if (others.Count > 0)
         {
@@ -79,8 +79,8 @@ public static class StudyPlots
         line.MarkerSize = 9;
         foreach (var t in front)
             plot.Add.Text($"{t.Number}", t.Values![1], t.Values[0]);
-        var (first, second) = (study.Goals[0], study.Goals[1]);
-        plot.Title($"Pareto front of {study.Name}: {front.Count} of {complete.Count} complete trials" + (study.Goals.Count > 2 ? $" (first 2 of {study.Goals.Count} objectives)" : ""));
+        var (first, second) = (study.AllObjectives[0], study.AllObjectives[1]);
+        plot.Title($"Pareto front of {study.Name}: {front.Count} of {complete.Count} complete trials" + (study.AllObjectives.Count > 2 ? $" (first 2 of {study.AllObjectives.Count} objectives)" : ""));
         plot.XLabel($"{second.Metric} ({second.Direction})");
         plot.YLabel($"{first.Metric} ({first.Direction})");
         plot.ShowLegend(Alignment.LowerRight);

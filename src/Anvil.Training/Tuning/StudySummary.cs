@@ -45,7 +45,7 @@ public sealed record StudySummary
         {
             Study = study.Name,
             Metric = study.ReportedMetric,
-            Objectives = study.IsMultiObjective ? study.Goals.Select(g => g.Metric).ToList() : null,
+            Objectives = study.IsMultiObjective ? study.AllObjectives.Select(g => g.Metric).ToList() : null,
             ParetoFront = study.IsMultiObjective ? Front(study, trials) : null,
             BestValue = best?.Value,
             BestTrial = best?.Number,
@@ -63,7 +63,7 @@ public sealed record StudySummary
     public static IReadOnlyList<ParetoPoint> Front(StudyDefinition study, IReadOnlyList<TrialRecord> trials)
     {
         ArgumentNullException.ThrowIfNull(study);
-        return Tuning.ParetoFront.Of(trials, study.Goals).Select(t => new ParetoPoint(t.Number, t.RunId, t.Values!)).ToList();
+        return Tuning.ParetoFront.Of(trials, study.AllObjectives).Select(t => new ParetoPoint(t.Number, t.RunId, t.Values!)).ToList();
     }
 
     /// <summary>The best complete trial (the earliest of equals), or null when none completed.</summary>

@@ -25,7 +25,7 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(limits);
-        if (measurement is null && study.Goals.FirstOrDefault(g => g.IsMeasured) is { } measured)
+        if (measurement is null && study.AllObjectives.FirstOrDefault(g => g.IsMeasured) is { } measured)
             throw new ArgumentException($"The study's objective {measured.Metric} needs the model measured in ONNX Runtime; run it with ./anvil tune.");
         var space = study.SearchSpace();
         var sampler = study.CreateSampler();
@@ -76,7 +76,7 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
         if (state == TrialState.Complete && study.IsMultiObjective)
         {
             var values = Values(summary.RunId, pruning.LastEpoch);
-            progress.WriteLine($"Trial {number} complete: {string.Join(", ", study.Goals.Select((g, i) => $"{g.Metric} {values[i]:G4}"))}.");
+            progress.WriteLine($"Trial {number} complete: {string.Join(", ", study.AllObjectives.Select((g, i) => $"{g.Metric} {values[i]:G4}"))}.");
             return storage.Finish(number, state, values[0], values);
         }
         progress.WriteLine($"Trial {number} {state.ToString().ToLowerInvariant()}{(value is { } v ? $": {study.ReportedMetric} {v:G4}" : "")}.");
@@ -86,9 +86,9 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
     // One value per objective, in the study's order: validation metrics of the last epoch, then the model measured.
     private double[] Values(string runId, IReadOnlyDictionary<string, double> lastEpoch)
     {
-        var measuredMetrics = study.Goals.Where(g => g.IsMeasured).Select(g => g.Metric).ToList();
+        var measuredMetrics = study.AllObjectives.Where(g => g.IsMeasured).Select(g => g.Metric).ToList();
         var measured = measuredMetrics.Count == 0 ? new Dictionary<string, double>() : measurement!.Measure(runId, measuredMetrics);
-        return study.Goals.Select(g => g.IsMeasured ? measured[g.Metric]
+        return study.AllObjectives.Select(g => g.IsMeasured ? measured[g.Metric]
             : lastEpoch.TryGetValue(g.Metric, out var v) ? v
             : throw new ArgumentException($"The objective {g.Metric} is not among this training's validation figures; use one of {string.Join(", ", lastEpoch.Keys.Where(k => k.StartsWith("val_", StringComparison.Ordinal)))}.")).ToArray();
     }
@@ -104,7 +104,7 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
         if (!study.IsMultiObjective)
             return storage.Finish(trial.Number, TrialState.Complete, trial.Intermediate[last]);
         // Only the reported metric's curve is stored; a study with other validation objectives cannot recover them.
-        if (study.Goals.Any(g => !g.IsMeasured && g.Metric != study.ReportedMetric))
+        if (study.AllObjectives.Any(g => !g.IsMeasured && g.Metric != study.ReportedMetric))
             return storage.Finish(trial.Number, TrialState.Failed, null);
         var values = Values(trial.RunId!, new Dictionary<string, double> { [study.ReportedMetric] = trial.Intermediate[last] });
         return storage.Finish(trial.Number, TrialState.Complete, values[0], values);

@@ -21,8 +21,8 @@ public class MultiObjectiveStudyTests
         var study = StudyDefinition.Parse(Good);
 
         Assert.True(study.IsMultiObjective);
-        Assert.Equal(["val_accuracy", "latency_ms"], study.Goals.Select(g => g.Metric));
-        Assert.Equal([true, false], study.Goals.Select(g => g.Maximize));
+        Assert.Equal(["val_accuracy", "latency_ms"], study.AllObjectives.Select(g => g.Metric));
+        Assert.Equal([true, false], study.AllObjectives.Select(g => g.Maximize));
         Assert.Equal(("val_accuracy", true), (study.ReportedMetric, study.Maximize));
         Assert.Equal(study, StudyDefinition.Parse(study.ToJson()) with { Objectives = study.Objectives, Space = study.Space, Recipe = study.Recipe });
         Assert.DoesNotContain("\"metric\": null", study.ToJson());
@@ -34,7 +34,7 @@ public class MultiObjectiveStudyTests
         var study = StudyDefinition.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "tune", "pareto.json"));
 
         Assert.True(study.IsMultiObjective && study.SearchSpace().HasSpecFields);
-        Assert.Equal(["val_accuracy", "latency_ms"], study.Goals.Select(g => g.Metric));
+        Assert.Equal(["val_accuracy", "latency_ms"], study.AllObjectives.Select(g => g.Metric));
     }
 
     [Theory]
