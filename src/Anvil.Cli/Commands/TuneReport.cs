@@ -12,14 +12,16 @@ internal static class TuneReport
         var pruner = study.Pruner?.Type ?? "no pruner";
         var objectives = string.Join(", ", study.AllObjectives.Select(g => $"{g.Direction} {g.Metric}"));
         Console.WriteLine($"Study {study.Name}: {objectives}, {study.Sampler} sampler, {pruner}; {trials.Count} trial{(trials.Count == 1 ? "" : "s")}.");
-        Console.WriteLine($"{"trial",5}  {"state",-8}  {(study.IsMultiObjective ? "values" : "value"),8}  {"epochs",6}  {"run",-12}  parameters");
+        var width = study.IsMultiObjective ? 9 * study.AllObjectives.Count : 8; // "0.8123 / 0.0317": up to 9 characters a value
+        var header = study.IsMultiObjective ? "values" : "value";
+        Console.WriteLine($"{"trial",5}  {"state",-8}  {header.PadLeft(width)}  {"epochs",6}  {"run",-12}  parameters");
         foreach (var t in trials)
         {
             var value = study.IsMultiObjective
                 ? t.Values is { } values ? string.Join(" / ", values.Select(Format)) : "-"
                 : t.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
             var run = t.RunId is null ? "-" : t.RunId[..Math.Min(12, t.RunId.Length)];
-            Console.WriteLine($"{t.Number,5}  {t.State.ToString().ToLowerInvariant(),-8}  {value,8}  {t.Intermediate.Count,6}  {run,-12}  {space.Describe(t.Parameters)}");
+            Console.WriteLine($"{t.Number,5}  {t.State.ToString().ToLowerInvariant(),-8}  {value.PadLeft(width)}  {t.Intermediate.Count,6}  {run,-12}  {space.Describe(t.Parameters)}");
         }
     }
 
