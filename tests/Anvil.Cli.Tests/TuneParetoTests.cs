@@ -10,13 +10,13 @@ namespace Anvil.Cli.Tests;
 /// </summary>
 public class TuneParetoTests
 {
-    private static string WriteStudy(AnvilProcess anvil, string name, string dropout = "")
+    private static string WriteStudy(AnvilProcess anvil, string name, string dropout = "", string second = "latency_ms")
     {
         var path = Path.Combine(anvil.Home, $"{name}.json");
         File.WriteAllText(path, $$"""
             {
               "name": "{{name}}",
-              "objectives": [{ "metric": "val_accuracy", "direction": "maximize" }, { "metric": "latency_ms", "direction": "minimize" }],
+              "objectives": [{ "metric": "val_accuracy", "direction": "maximize" }, { "metric": "{{second}}", "direction": "minimize" }],
               "sampler": "tpe", "startup_trials": 2, "seed": 1, "limit": 200,
               "recipe": { "model": "mlp", "epochs": 1, "batch_size": 32, "optimizer": "adam", "validation_fraction": 0.2 },
               "space": {
@@ -76,6 +76,27 @@ public class TuneParetoTests
         var registered = anvil.Run("tune", "--study", study, "--trials", "4", "--data-dir", data, "--register", "narrow", "--org", "acme", "--register-trial", $"{expected[0]}");
         Assert.True(registered.ExitCode == 0, registered.Stderr);
         Assert.Contains($"Registered narrow version 1 for 'acme' from trial {expected[0]}", registered.Stdout);
+    }
+
+    [Fact]
+    public void ABytesObjectiveIsTheSizeOfTheOnnxGraphTheTrialsModelIsExportedAs()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        var study = WriteStudy(anvil, "size", second: "bytes");
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+
+        var (exit, _, stderr) = anvil.Run("tune", "--study", study, "--trials", "2", "--data-dir", data, "--register", "sized", "--org", "acme", "--register-trial", "1");
+
+        Assert.True(exit == 0, stderr);
+        var trials = TuneCommandTests.Trials(anvil, "size");
+        var bundle = Path.Combine(anvil.Home, "bundle");
+        var exported = anvil.Run("export", "sized", "--org", "acme", "--out", bundle);
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        Assert.Equal(new FileInfo(Path.Combine(bundle, "model.onnx")).Length, trials[1].Values![1]);
+        // A wider first hidden layer has more weights, so a larger graph.
+        var (narrow, wide) = trials[0].Parameters["spec.layers[1].units"] < trials[1].Parameters["spec.layers[1].units"] ? (trials[0], trials[1]) : (trials[1], trials[0]);
+        Assert.True(narrow.Values![1] < wide.Values![1] || narrow.Parameters["spec.layers[1].units"] == wide.Parameters["spec.layers[1].units"]);
     }
 
     [Fact]
