@@ -212,6 +212,7 @@ public class TuneCommandTests
     [InlineData(new[] { "tune", "--study", "missing.json", "--trials", "2" }, "Study file 'missing.json' does not exist")]
     [InlineData(new[] { "tune", "--study", "STUDY", "--trials", "2", "--register", "m" }, "--register needs --org")]
     [InlineData(new[] { "tune", "--study", "STUDY", "--trials", "2", "--register", "m", "--org", "nobody" }, "nobody")]
+    [InlineData(new[] { "tune", "--study", "STUDY", "--trials", "2", "--register-trial", "1" }, "--register-trial needs --register NAME --org ORG")]
     [InlineData(new[] { "tune", "--study", "BAD", "--trials", "2" }, "space.learning_rate: a log range needs low > 0, got 0")]
     [InlineData(new[] { "tune", "show", "nothing" }, "No study is named 'nothing'")]
     public void BadInputIsOneLineSayingWhatToFix(string[] arguments, string expected)
