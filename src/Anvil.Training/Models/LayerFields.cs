@@ -1,6 +1,9 @@
 namespace Anvil.Training.Models;
 
 /// <summary>The fields each layer type reads (docs/specs.md's table); any other field of a <see cref="LayerSpec"/> is ignored by that type.</summary>
+/// <example>
+/// <code>IReadOnlyList&lt;string&gt; fields = LayerFields.Of("dropout"); // ["rate"]</code>
+/// </example>
 public static class LayerFields
 {
     private static readonly string[] Convolution = ["filters", "kernel", "stride", "padding", "batch_norm", "activation"];

@@ -42,7 +42,9 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         var (source, recipe, limits) = (request.Source, request.Recipe, request.Limits);
         recipe.Validate();
         if (recipe.Gan is not null)
-            return new GanRun(recorder, progress, interactive, _extraCallbacks).Train(request, cancellationToken);
+            return request.EditSpec is null
+                ? new GanRun(recorder, progress, interactive, _extraCallbacks).Train(request, cancellationToken)
+                : throw new ArgumentException("A GAN recipe builds its own generator and judge, so spec fields cannot be tuned for it; remove the spec.layers[...] parameters from the study's space.");
         var clock = Stopwatch.StartNew();
         var datasetHash = source.Hash(); // the raw files, before any split: the same for train, cv and evaluate
         if (request.Added is { } added)
