@@ -10,7 +10,7 @@ namespace Anvil.Cli.Tests;
 /// <summary>`anvil tune` end to end on the 512-image Fashion-MNIST sample: real processes, the real registry, real training.</summary>
 public class TuneCommandTests
 {
-    private static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
+    internal static JsonElement LastJsonLine(string stdout) => JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
 
     private static string WriteStudy(AnvilProcess anvil, string name, int epochs, string pruner, int limit = 200)
     {
@@ -30,7 +30,7 @@ public class TuneCommandTests
         return path;
     }
 
-    private static List<StoredTrial> Trials(AnvilProcess anvil, string study)
+    internal static List<StoredTrial> Trials(AnvilProcess anvil, string study)
     {
         var sqlite = Path.Combine(anvil.Home, "registry.db");
         using var database = RegistryDatabase.Open(new RegistryOptions(sqlite, anvil.DatabaseUrl) { KeyEncryptionKey = () => anvil.Kek }, TimeProvider.System);
@@ -212,6 +212,7 @@ public class TuneCommandTests
     [InlineData(new[] { "tune", "--study", "missing.json", "--trials", "2" }, "Study file 'missing.json' does not exist")]
     [InlineData(new[] { "tune", "--study", "STUDY", "--trials", "2", "--register", "m" }, "--register needs --org")]
     [InlineData(new[] { "tune", "--study", "STUDY", "--trials", "2", "--register", "m", "--org", "nobody" }, "nobody")]
+    [InlineData(new[] { "tune", "--study", "STUDY", "--trials", "2", "--register-trial", "1" }, "--register-trial needs --register NAME --org ORG")]
     [InlineData(new[] { "tune", "--study", "BAD", "--trials", "2" }, "space.learning_rate: a log range needs low > 0, got 0")]
     [InlineData(new[] { "tune", "show", "nothing" }, "No study is named 'nothing'")]
     public void BadInputIsOneLineSayingWhatToFix(string[] arguments, string expected)

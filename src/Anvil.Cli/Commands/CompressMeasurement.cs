@@ -31,8 +31,8 @@ internal sealed record CompressMeasurement(double Accuracy, long Bytes, double L
             MedianMilliseconds(session, inputs, 1, sampleShape), MedianMilliseconds(session, inputs, 32, sampleShape));
     }
 
-    // The same first `batch` test samples every time; a test set smaller than the batch is repeated.
-    private static double MedianMilliseconds(InferenceSession session, float[] inputs, int batch, long[] sampleShape)
+    /// <summary>Median milliseconds of one run on the first <paramref name="batch"/> of <paramref name="inputs"/> (repeated when fewer), after a warm-up.</summary>
+    public static double MedianMilliseconds(InferenceSession session, float[] inputs, int batch, long[] sampleShape, int repetitions = Repetitions)
     {
         var sampleSize = (int)sampleShape.Aggregate(1L, (a, b) => a * b);
         var data = new float[batch * sampleSize];
@@ -40,15 +40,15 @@ internal sealed record CompressMeasurement(double Accuracy, long Bytes, double L
             inputs.AsSpan(i * sampleSize % inputs.Length, sampleSize).CopyTo(data.AsSpan(i * sampleSize));
         for (var i = 0; i < Warmup; i++)
             Run(session, data, batch, sampleShape);
-        var times = new double[Repetitions];
-        for (var i = 0; i < Repetitions; i++)
+        var times = new double[repetitions];
+        for (var i = 0; i < repetitions; i++)
         {
             var started = Stopwatch.GetTimestamp();
             Run(session, data, batch, sampleShape);
             times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
         Array.Sort(times);
-        return times[Repetitions / 2];
+        return times[repetitions / 2];
     }
 
     private static float[] Run(InferenceSession session, Memory<float> inputs, int count, long[] sampleShape)

@@ -12,7 +12,7 @@ internal static class TuneShowCommand
     {
         var name = new Argument<string>("study") { Description = "The study's name (the \"name\" of its study file)." };
         var json = new Option<bool>("--json") { Description = "Print the summary and the trials as one JSON line." };
-        var command = new Command("show", "Show a study's trials, its best trial and plots: optimisation history, intermediate values, parameter importances.") { name, json };
+        var command = new Command("show", "Show a study's trials, its best trial (or Pareto front) and plots: optimisation history, intermediate values, parameter importances, Pareto front.") { name, json };
         command.SetAction(p => CommandRunner.Run(p, _ =>
         {
             var stored = new StudyStore(registries.Database, registries.Time).Get(p.GetValue(name)!);
@@ -26,14 +26,14 @@ internal static class TuneShowCommand
                 Console.WriteLine(JsonOutput.Serialize(new
                 {
                     summary,
-                    trials = trials.Select(t => new { t.Number, State = t.State.ToString().ToLowerInvariant(), t.Value, t.RunId, Parameters = space.Describe(t.Parameters), Intermediate = t.Intermediate.OrderBy(v => v.Key).Select(v => v.Value) }),
+                    trials = trials.Select(t => new { t.Number, State = t.State.ToString().ToLowerInvariant(), t.Value, t.Values, t.RunId, Parameters = space.Describe(t.Parameters), Intermediate = t.Intermediate.OrderBy(v => v.Key).Select(v => v.Value) }),
                 }));
                 return ExitCodes.Success;
             }
             TuneReport.PrintTable(study, trials);
-            TuneReport.PrintSummary(summary);
+            TuneReport.PrintSummary(study, summary);
             var plots = StudyPlots.Save(study, trials, registries.Home.CreatePrivateDirectory(Path.Combine("studies", stored.Name)));
-            foreach (var (parameter, share) in ParameterImportance.Compute(space, trials))
+            foreach (var (parameter, share) in study.IsMultiObjective ? [] : ParameterImportance.Compute(space, trials))
                 Console.WriteLine($"  {parameter,-24} explains {share:P0} of the value's variance alone (η²)");
             foreach (var plot in plots)
                 Console.WriteLine($"Plot: {plot}");

@@ -17,12 +17,12 @@ internal sealed class TuneStorage(TrialStore trials, string studyId, string work
 
     public bool AttachRun(int number, string runId) => trials.AttachRun(studyId, number, worker, runId);
 
-    public bool Finish(int number, TrialState state, double? value) => trials.Finish(studyId, number, worker, state switch
+    public bool Finish(int number, TrialState state, double? value, IReadOnlyList<double>? values = null) => trials.Finish(studyId, number, worker, state switch
     {
         TrialState.Complete => TrialStatus.Complete,
         TrialState.Pruned => TrialStatus.Pruned,
         _ => TrialStatus.Failed,
-    }, value);
+    }, value, values);
 
     public bool Release(int number) => trials.Release(studyId, number, worker);
 
@@ -34,5 +34,5 @@ internal sealed class TuneStorage(TrialStore trials, string studyId, string work
         TrialStatus.Complete => TrialState.Complete,
         TrialStatus.Pruned => TrialState.Pruned,
         _ => TrialState.Failed,
-    }, t.Value, t.Intermediate) { RunId = t.RunId };
+    }, t.Value, t.Intermediate) { RunId = t.RunId, Values = t.Values };
 }

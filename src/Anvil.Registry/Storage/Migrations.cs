@@ -323,5 +323,10 @@ internal static class Migrations
             -- their answers, usage_daily) stay, and nothing may use the organization again.
             ALTER TABLE organizations ADD COLUMN erased_at TEXT;
             """),
+        new(18, "a multi-objective trial's value of each objective", """
+            -- A JSON array of doubles, one per objective in the study's order (decision 0022); NULL for a single-objective
+            -- study's trials (their value is trials.value) and for trials that did not complete.
+            ALTER TABLE trials ADD COLUMN objective_values TEXT;
+            """),
     ];
 }

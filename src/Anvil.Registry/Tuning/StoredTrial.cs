@@ -9,6 +9,7 @@ namespace Anvil.Registry.Tuning;
 /// <param name="Worker">The worker holding (or last holding) the lease.</param>
 /// <param name="LeaseExpiresAt">When a running trial's lease lapses; null once ended.</param>
 /// <param name="Intermediate">The metric by epoch.</param>
+/// <param name="Values">A complete multi-objective trial's value of each objective; null otherwise.</param>
 public sealed record StoredTrial(
     int Number,
     TrialStatus Status,
@@ -17,4 +18,5 @@ public sealed record StoredTrial(
     string? RunId,
     string Worker,
     DateTimeOffset? LeaseExpiresAt,
-    IReadOnlyDictionary<int, double> Intermediate);
+    IReadOnlyDictionary<int, double> Intermediate,
+    IReadOnlyList<double>? Values = null);

@@ -87,15 +87,19 @@ public sealed class TrialStore
         "UPDATE trials SET run_id = @run WHERE study_id = @study AND number = @number AND worker = @worker AND state = 'running'",
         studyId, number, worker, ("@run", runId));
 
-    /// <summary>Ends the trial as complete (with its value), pruned or failed; false when the lease is no longer <paramref name="worker"/>'s.</summary>
-    public bool Finish(string studyId, int number, string worker, TrialStatus status, double? value)
+    /// <summary>
+    /// Ends the trial as complete (with its value, and a multi-objective study's <paramref name="values"/>), pruned or failed;
+    /// false when the lease is no longer <paramref name="worker"/>'s.
+    /// </summary>
+    public bool Finish(string studyId, int number, string worker, TrialStatus status, double? value, IReadOnlyList<double>? values = null)
     {
         if (status == TrialStatus.Running)
             throw new ArgumentException("A trial finishes as complete, pruned or failed, not running.", nameof(status));
         return Update(
-            "UPDATE trials SET state = @state, value = @value, finished_at = @now, lease_expires_at = NULL " +
+            "UPDATE trials SET state = @state, value = @value, objective_values = @values, finished_at = @now, lease_expires_at = NULL " +
             "WHERE study_id = @study AND number = @number AND worker = @worker AND state = 'running'",
-            studyId, number, worker, ("@state", status.ToString().ToLowerInvariant()), ("@value", value), ("@now", TimeText.From(_time.GetUtcNow())));
+            studyId, number, worker, ("@state", status.ToString().ToLowerInvariant()), ("@value", value),
+            ("@values", values is null ? null : JsonSerializer.Serialize(values)), ("@now", TimeText.From(_time.GetUtcNow())));
     }
 
     /// <summary>Lets the lease lapse now (after Ctrl-C), so the next worker resumes the trial at once.</summary>
@@ -122,11 +126,12 @@ public sealed class TrialStore
             .GroupBy(v => v.Number)
             .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<int, double>)g.ToDictionary(v => v.Epoch, v => v.Value));
         return session.Query(
-            "SELECT number, state, parameters, value, run_id, worker, lease_expires_at FROM trials WHERE study_id = @study ORDER BY number",
+            "SELECT number, state, parameters, value, run_id, worker, lease_expires_at, objective_values FROM trials WHERE study_id = @study ORDER BY number",
             r => new StoredTrial(
                 r.GetInt(0), Enum.Parse<TrialStatus>(r.GetString(1), ignoreCase: true),
                 JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(2))!, r.IsDBNull(3) ? null : r.GetDouble(3),
-                r.GetNullableString(4), r.GetString(5), r.GetNullableTime(6), values.GetValueOrDefault(r.GetInt(0)) ?? new Dictionary<int, double>()),
+                r.GetNullableString(4), r.GetString(5), r.GetNullableTime(6), values.GetValueOrDefault(r.GetInt(0)) ?? new Dictionary<int, double>(),
+                r.GetNullableString(7) is { } objectives ? JsonSerializer.Deserialize<double[]>(objectives) : null),
             ("@study", studyId));
     }
 }

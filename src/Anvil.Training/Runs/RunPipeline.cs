@@ -42,7 +42,9 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         var (source, recipe, limits) = (request.Source, request.Recipe, request.Limits);
         recipe.Validate();
         if (recipe.Gan is not null)
-            return new GanRun(recorder, progress, interactive, _extraCallbacks).Train(request, cancellationToken);
+            return request.EditSpec is null
+                ? new GanRun(recorder, progress, interactive, _extraCallbacks).Train(request, cancellationToken)
+                : throw new ArgumentException("A GAN recipe builds its own generator and judge, so spec fields cannot be tuned for it; remove the spec.layers[...] parameters from the study's space.");
         var clock = Stopwatch.StartNew();
         var datasetHash = source.Hash(); // the raw files, before any split: the same for train, cv and evaluate
         if (request.Added is { } added)
@@ -60,6 +62,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         if (teacher is not null)
             recipe = recipe with { Distill = recipe.Distill! with { Teacher = teacher.RunId } }; // the full id: a prefix can become ambiguous later
         var spec = ModelChoice.Resolve(recipe.Model, data.Train, data.Tokenizer?.Vocabulary.Count) with { Preprocessing = data.Preprocessing, Tokenizer = data.Tokenizer?.Options };
+        if (request.EditSpec is { } edit)
+            spec = edit(spec); // before the run exists: a spec the edit makes invalid is refused, not recorded as failed
         if (recipe.Privacy is { } privacy)
             DpSgdStep.Check(spec, privacy, data.Train.Count); // before the run exists: a model DP-SGD cannot train is refused, not recorded as failed
         if (recipe.Adversarial is { } adversarial)

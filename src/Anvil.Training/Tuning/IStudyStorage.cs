@@ -22,8 +22,8 @@ public interface IStudyStorage
     /// <summary>Records the run the trial trains in.</summary>
     bool AttachRun(int number, string runId);
 
-    /// <summary>Ends the trial: complete with its value, pruned or failed.</summary>
-    bool Finish(int number, TrialState state, double? value);
+    /// <summary>Ends the trial: complete with its value (and a multi-objective study's <paramref name="values"/>, one per objective), pruned or failed.</summary>
+    bool Finish(int number, TrialState state, double? value, IReadOnlyList<double>? values = null);
 
     /// <summary>Lets the lease lapse now, so the next worker resumes the trial.</summary>
     bool Release(int number);

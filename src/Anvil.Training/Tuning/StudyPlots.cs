@@ -6,7 +6,8 @@ namespace Anvil.Training.Tuning;
 /// <summary>
 /// A study's pictures, as Optuna draws them: the optimisation history (each complete trial's value and the
 /// best so far), the intermediate values (the metric per epoch of every trial, pruned ones in grey: the
-/// pruning picture) and the parameter importances (<see cref="ParameterImportance"/>).
+/// pruning picture) and the parameter importances (<see cref="ParameterImportance"/>); for a multi-objective study,
+/// the Pareto front instead of the history and importances (every complete trial, the front highlighted and connected).
 /// </summary>
 /// <example>
 /// <code>IReadOnlyList&lt;string&gt; files = StudyPlots.Save(study, trials, "out/");</code>
@@ -22,6 +23,14 @@ public static class StudyPlots
         ArgumentNullException.ThrowIfNull(trials);
         var written = new List<string>();
         var complete = trials.Where(t => t.State == TrialState.Complete && t.Value is not null).OrderBy(t => t.Number).ToList();
+        if (study.IsMultiObjective)
+        {
+            if (ParetoFront.Complete(trials, study.AllObjectives.Count).Count > 0)
+                written.Add(Save(Front(study, trials), Path.Combine(directory, "pareto_front.png")));
+            if (trials.Any(t => t.Intermediate.Count > 0))
+                written.Add(Save(Intermediate(study, trials), Path.Combine(directory, "intermediate_values.png")));
+            return written;
+        }
         if (complete.Count > 0)
             written.Add(Save(History(study, complete), Path.Combine(directory, "optimization_history.png")));
         if (trials.Any(t => t.Intermediate.Count > 0))
@@ -47,8 +56,33 @@ public static class StudyPlots
         line.LegendText = "best so far";
         plot.Title($"Optimisation history of {study.Name} ({study.Sampler})");
         plot.XLabel("trial");
-        plot.YLabel(study.Metric);
+        plot.YLabel(study.ReportedMetric);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.ShowLegend(Alignment.LowerRight);
+        return plot;
+    }
+
+    // The first two objectives: the second across, the first up (accuracy against latency reads as a trade-off curve).
+    private static Plot Front(StudyDefinition study, IReadOnlyList<TrialRecord> trials)
+    {
+        var plot = PlotStyle.NewPlot();
+        var complete = ParetoFront.Complete(trials, study.AllObjectives.Count);
+        var front = ParetoFront.Of(trials, study.AllObjectives).OrderBy(t => t.Values![1]).ToList();
+        var others = complete.Except(front).ToList();
+        if (others.Count > 0)
+        {
+            var dominated = plot.Add.ScatterPoints(others.Select(t => t.Values![1]).ToArray(), others.Select(t => t.Values![0]).ToArray(), PlotStyle.Chance);
+            dominated.LegendText = "dominated trial";
+        }
+        var line = plot.Add.Scatter(front.Select(t => t.Values![1]).ToArray(), front.Select(t => t.Values![0]).ToArray(), PlotStyle.Palette.GetColor(3));
+        line.LegendText = "Pareto front";
+        line.MarkerSize = 9;
+        foreach (var t in front)
+            plot.Add.Text($"{t.Number}", t.Values![1], t.Values[0]);
+        var (first, second) = (study.AllObjectives[0], study.AllObjectives[1]);
+        plot.Title($"Pareto front of {study.Name}: {front.Count} of {complete.Count} complete trials" + (study.AllObjectives.Count > 2 ? $" (first 2 of {study.AllObjectives.Count} objectives)" : ""));
+        plot.XLabel($"{second.Metric} ({second.Direction})");
+        plot.YLabel($"{first.Metric} ({first.Direction})");
         plot.ShowLegend(Alignment.LowerRight);
         return plot;
     }
@@ -65,7 +99,7 @@ public static class StudyPlots
         var pruned = trials.Count(t => t.State == TrialState.Pruned);
         plot.Title($"Intermediate values: {trials.Count} trials, {pruned} pruned (grey)");
         plot.XLabel("epoch");
-        plot.YLabel(study.Metric);
+        plot.YLabel(study.ReportedMetric);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         return plot;
     }

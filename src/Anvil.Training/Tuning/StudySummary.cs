@@ -10,7 +10,11 @@ public sealed record StudySummary
     public required string Study { get; init; }
     /// <summary>The metric judged, e.g. val_accuracy.</summary>
     public required string Metric { get; init; }
-    /// <summary>The best complete trial's value; null before any trial completed.</summary>
+    /// <summary>A multi-objective study's objectives (metric names, in order); null for one objective.</summary>
+    public IReadOnlyList<string>? Objectives { get; init; }
+    /// <summary>A multi-objective study's non-dominated complete trials, by number; null for one objective.</summary>
+    public IReadOnlyList<ParetoPoint>? ParetoFront { get; init; }
+    /// <summary>The best complete trial's value; null before any trial completed, and for several objectives.</summary>
     public double? BestValue { get; init; }
     /// <summary>The best complete trial's number.</summary>
     public int? BestTrial { get; init; }
@@ -36,11 +40,13 @@ public sealed record StudySummary
         ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(cost);
         var costs = trials.Where(t => t.RunId is not null).Select(t => cost(t.RunId!)).ToList();
-        var best = Best(trials, study.Maximize);
+        var best = study.IsMultiObjective ? null : Best(trials, study.Maximize);
         return new StudySummary
         {
             Study = study.Name,
-            Metric = study.Metric,
+            Metric = study.ReportedMetric,
+            Objectives = study.IsMultiObjective ? study.AllObjectives.Select(g => g.Metric).ToList() : null,
+            ParetoFront = study.IsMultiObjective ? Front(study, trials) : null,
             BestValue = best?.Value,
             BestTrial = best?.Number,
             BestRunId = best?.RunId,
@@ -51,6 +57,13 @@ public sealed record StudySummary
             TrainSecondsTotal = costs.Sum(c => c.Seconds),
             EpochsTrainedTotal = costs.Sum(c => c.Epochs),
         };
+    }
+
+    /// <summary>The Pareto front of a multi-objective study's complete trials, by trial number.</summary>
+    public static IReadOnlyList<ParetoPoint> Front(StudyDefinition study, IReadOnlyList<TrialRecord> trials)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        return Tuning.ParetoFront.Of(trials, study.AllObjectives).Select(t => new ParetoPoint(t.Number, t.RunId, t.Values!)).ToList();
     }
 
     /// <summary>The best complete trial (the earliest of equals), or null when none completed.</summary>

@@ -24,6 +24,9 @@ public sealed class TrialPruning(TrialRecord trial, string metric, IPruner? prun
     /// <summary>The metric at the last epoch reported, before a resume too; null before the first.</summary>
     public double? LastValue => _curve.Count == 0 ? null : _curve[_curve.Keys.Max()];
 
+    /// <summary>Every figure of the last epoch trained in this process (a multi-objective study reads several); empty before the first.</summary>
+    public IReadOnlyDictionary<string, double> LastEpoch { get; private set; } = new Dictionary<string, double>();
+
     /// <summary>True when the pruner stopped the trial.</summary>
     public bool Pruned { get; private set; }
 
@@ -42,6 +45,7 @@ public sealed class TrialPruning(TrialRecord trial, string metric, IPruner? prun
         if (!values.TryGetValue(metric, out var value))
             throw new ArgumentException($"The study's metric '{metric}' is not among this training's validation figures ({string.Join(", ", values.Keys.Where(k => k.StartsWith("val_", StringComparison.Ordinal)))}); set the study's \"metric\" to one of them.");
         _curve[metrics.Epoch] = value;
+        LastEpoch = values;
         if (!report(metrics.Epoch, value))
         {
             LeaseLost = true;

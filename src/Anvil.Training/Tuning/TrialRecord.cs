@@ -19,6 +19,9 @@ public sealed record TrialRecord(
     double? Value,
     IReadOnlyDictionary<int, double> Intermediate)
 {
+    /// <summary>A complete trial's value of each objective of a multi-objective study, in the study's order; null otherwise.</summary>
+    public IReadOnlyList<double>? Values { get; init; }
+
     /// <summary>The run the trial trains in; null until the run is created.</summary>
     public string? RunId { get; init; }
 

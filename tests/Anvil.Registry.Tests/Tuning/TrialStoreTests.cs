@@ -63,6 +63,23 @@ public abstract class TrialStoreTests(RegistryBackend backend) : RegistryConform
     }
 
     [Fact]
+    public void AMultiObjectiveTrialKeepsEachObjectivesValueInOrder()
+    {
+        var study = new StudyStore(Db, Clock).Open("mo", "{}");
+        var trials = new TrialStore(Db, Clock, LeaseTime);
+        var (first, second) = (trials.Lease(study.Id, "w1", 5, Sample)!.Trial.Number, trials.Lease(study.Id, "w1", 5, Sample)!.Trial.Number);
+
+        // Full doubles (an accuracy, a latency in ms, a byte count) must come back bit for bit on both databases.
+        Assert.True(trials.Finish(study.Id, first, "w1", TrialStatus.Complete, 0.8765432109876543, [0.8765432109876543, 0.123456789012345, 2_309_871]));
+        Assert.True(trials.Finish(study.Id, second, "w1", TrialStatus.Pruned, null));
+
+        var stored = new TrialStore(Backend.OpenReplica(Clock), Clock, LeaseTime).Trials(study.Id);
+        Assert.Equal([0.8765432109876543, 0.123456789012345, 2_309_871], stored[0].Values!);
+        Assert.Equal(0.8765432109876543, stored[0].Value);
+        Assert.Null(stored[1].Values);
+    }
+
+    [Fact]
     public void ALapsedLeaseIsTakenOverAfterACrashAndTheOldWorkerCanNoLongerWrite()
     {
         var study = new StudyStore(Db, Clock).Open("s", "{}");

@@ -72,9 +72,12 @@ public class StudyDefinitionTests
     [InlineData("sampler", "\"cmaes\"", "sampler 'cmaes' is unknown; use tpe, random or grid")]
     [InlineData("pruner", """{ "type": "hyperband" }""", "pruner: type 'hyperband' is unknown")]
     [InlineData("sampler", "\"grid\"", "the grid sampler needs a step for a float parameter")]
-    public void ABadStudyIsOneLineSayingWhatToFix(string field, string value, string expected)
+    public void ABadStudyIsOneLineSayingWhatToFix(string field, string value, string expected) => AssertOneLineError(Good, field, value, expected);
+
+    /// <summary>Sets <paramref name="field"/> of <paramref name="study"/> to <paramref name="value"/> and expects a one-line error containing <paramref name="expected"/>.</summary>
+    internal static void AssertOneLineError(string study, string field, string value, string expected)
     {
-        var json = JsonNode.Parse(Good)!.AsObject();
+        var json = JsonNode.Parse(study)!.AsObject();
         json[field] = JsonNode.Parse(value);
 
         var error = Assert.Throws<InvalidDataException>(() => StudyDefinition.Parse(json.ToJsonString()));

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Anvil.Cli.Tests.Support;
+using Anvil.Registry.Tuning;
+
+namespace Anvil.Cli.Tests;
+
+/// <summary>
+/// A multi-objective `anvil tune` end to end on the 512-image Fashion-MNIST sample: validation accuracy against ONNX Runtime
+/// latency over the width of an MLP's first hidden layer (a spec field), real processes, registry and training.
+/// </summary>
+public class TuneParetoTests
+{
+    private static string WriteStudy(AnvilProcess anvil, string name, string dropout = "", string second = "latency_ms")
+    {
+        var path = Path.Combine(anvil.Home, $"{name}.json");
+        File.WriteAllText(path, $$"""
+            {
+              "name": "{{name}}",
+              "objectives": [{ "metric": "val_accuracy", "direction": "maximize" }, { "metric": "{{second}}", "direction": "minimize" }],
+              "sampler": "tpe", "startup_trials": 2, "seed": 1, "limit": 200,
+              "recipe": { "model": "mlp", "epochs": 1, "batch_size": 32, "optimizer": "adam", "validation_fraction": 0.2 },
+              "space": {
+                {{dropout}}
+                "spec.layers[1].units": { "type": "int", "low": 4, "high": 512, "log": true }
+              }
+            }
+            """);
+        return path;
+    }
+
+    [Fact]
+    public void ATwoObjectiveStudyTrainsEachTrialsWidthAndReportsItsParetoFront()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        var study = WriteStudy(anvil, "front");
+
+        var (exit, stdout, stderr) = anvil.Run("tune", "--study", study, "--trials", "4", "--data-dir", data, "--json");
+
+        Assert.True(exit == 0, stderr);
+        var json = TuneCommandTests.LastJsonLine(stdout);
+        Assert.Equal(4, json.GetProperty("trials_complete").GetInt32());
+        Assert.True(json.GetProperty("train_seconds_total").GetDouble() > 0);
+        Assert.False(json.TryGetProperty("best_value", out _));
+        var trials = TuneCommandTests.Trials(anvil, "front");
+        Assert.All(trials, t => Assert.Equal(2, t.Values!.Count));
+        foreach (var trial in trials)
+        {
+            // The trial's run trained the width it was given: its recorded spec and its first hidden layer's weights.
+            var run = JsonDocument.Parse(anvil.Run("runs", "show", trial.RunId!, "--json").Stdout).RootElement;
+            var spec = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.GetProperty("artifacts_directory").GetString()!, "spec.json"))).RootElement;
+            Assert.Equal((int)trial.Parameters["spec.layers[1].units"], spec.GetProperty("layers")[1].GetProperty("units").GetInt32());
+            Assert.Equal(trial.Values![0], trial.Value);
+            Assert.InRange(trial.Values[0], 0.0, 1.0);
+            Assert.True(trial.Values[1] > 0, "latency_ms");
+        }
+        // The front, recomputed from the stored values: no trial on it is dominated by another, every trial off it is.
+        static bool Dominates(StoredTrial a, StoredTrial b) =>
+            a.Values![0] >= b.Values![0] && a.Values[1] <= b.Values[1] && (a.Values[0] > b.Values[0] || a.Values[1] < b.Values[1]);
+        var expected = trials.Where(t => !trials.Any(o => Dominates(o, t))).Select(t => t.Number).ToList();
+        var front = json.GetProperty("pareto_front").EnumerateArray().ToList();
+        Assert.Equal(expected, front.Select(p => p.GetProperty("trial").GetInt32()));
+        Assert.All(front, p => Assert.Equal(trials[p.GetProperty("trial").GetInt32()].RunId, p.GetProperty("run_id").GetString()));
+        Assert.Contains("Pareto front:", stdout);
+
+        var show = anvil.Run("tune", "show", "front");
+
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.Contains($"Pareto front: {expected.Count} of 4 complete trials", show.Stdout);
+        Assert.True(new FileInfo(Path.Combine(anvil.Home, "studies", "front", "pareto_front.png")).Length > 0);
+
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+        var refused = anvil.Run("tune", "--study", study, "--trials", "4", "--data-dir", data, "--register", "m", "--org", "acme");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("pick one from its Pareto front with --register-trial N", refused.Stderr);
+        var registered = anvil.Run("tune", "--study", study, "--trials", "4", "--data-dir", data, "--register", "narrow", "--org", "acme", "--register-trial", $"{expected[0]}");
+        Assert.True(registered.ExitCode == 0, registered.Stderr);
+        Assert.Contains($"Registered narrow version 1 for 'acme' from trial {expected[0]}", registered.Stdout);
+    }
+
+    [Fact]
+    public void ABytesObjectiveIsTheSizeOfTheOnnxGraphTheTrialsModelIsExportedAs()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        var study = WriteStudy(anvil, "size", second: "bytes");
+        Assert.Equal(0, anvil.Run("orgs", "create", "acme").ExitCode);
+
+        var (exit, _, stderr) = anvil.Run("tune", "--study", study, "--trials", "2", "--data-dir", data, "--register", "sized", "--org", "acme", "--register-trial", "1");
+
+        Assert.True(exit == 0, stderr);
+        var trials = TuneCommandTests.Trials(anvil, "size");
+        var bundle = Path.Combine(anvil.Home, "bundle");
+        var exported = anvil.Run("export", "sized", "--org", "acme", "--out", bundle);
+        Assert.True(exported.ExitCode == 0, exported.Stderr);
+        Assert.Equal(new FileInfo(Path.Combine(bundle, "model.onnx")).Length, trials[1].Values![1]);
+        // A wider first hidden layer has more weights, so a larger graph.
+        var (narrow, wide) = trials[0].Parameters["spec.layers[1].units"] < trials[1].Parameters["spec.layers[1].units"] ? (trials[0], trials[1]) : (trials[1], trials[0]);
+        Assert.True(narrow.Values![1] < wide.Values![1] || narrow.Parameters["spec.layers[1].units"] == wide.Parameters["spec.layers[1].units"]);
+    }
+
+    [Fact]
+    public void ADropoutRateTheLayerRefusesFailsTheTrialWithTheSpecsMessageOnOneLine()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        var study = WriteStudy(anvil, "bad-rate", """ "spec.layers[2].rate": { "type": "categorical", "choices": [1.5] }, """);
+
+        var (exit, _, stderr) = anvil.Run("tune", "--study", study, "--trials", "1", "--data-dir", data);
+
+        Assert.NotEqual(0, exit);
+        var error = stderr.TrimEnd().Split('\n')[^1];
+        Assert.Contains("spec.layers[2].rate = 1.5", error);
+        Assert.Contains("\"rate\" must be in [0, 1), got 1.5", error);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+}
