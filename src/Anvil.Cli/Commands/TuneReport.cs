@@ -1,5 +1,6 @@
 using System.Globalization;
 using Anvil.Training.Tuning;
+using Spectre.Console;
 
 namespace Anvil.Cli.Commands;
 
@@ -12,17 +13,17 @@ internal static class TuneReport
         var pruner = study.Pruner?.Type ?? "no pruner";
         var objectives = string.Join(", ", study.AllObjectives.Select(g => $"{g.Direction} {g.Metric}"));
         Console.WriteLine($"Study {study.Name}: {objectives}, {study.Sampler} sampler, {pruner}; {trials.Count} trial{(trials.Count == 1 ? "" : "s")}.");
-        var width = study.IsMultiObjective ? 9 * study.AllObjectives.Count : 8; // "0.8123 / 0.0317": up to 9 characters a value
-        var header = study.IsMultiObjective ? "values" : "value";
-        Console.WriteLine($"{"trial",5}  {"state",-8}  {header.PadLeft(width)}  {"epochs",6}  {"run",-12}  parameters");
+        var table = new ConsoleTable(("trial", Justify.Right), ("state", Justify.Left), (study.IsMultiObjective ? "values" : "value", Justify.Right),
+            ("epochs", Justify.Right), ("run", Justify.Left), ("parameters", Justify.Left));
         foreach (var t in trials)
         {
             var value = study.IsMultiObjective
                 ? t.Values is { } values ? string.Join(" / ", values.Select(Format)) : "-"
                 : t.Value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
-            var run = t.RunId is null ? "-" : t.RunId[..Math.Min(12, t.RunId.Length)];
-            Console.WriteLine($"{t.Number,5}  {t.State.ToString().ToLowerInvariant(),-8}  {value.PadLeft(width)}  {t.Intermediate.Count,6}  {run,-12}  {space.Describe(t.Parameters)}");
+            table.Add($"{t.Number}", t.State.ToString().ToLowerInvariant(), value, $"{t.Intermediate.Count}", Short(t.RunId), space.Describe(t.Parameters));
         }
+
+        table.Write(Console.Out);
     }
 
     public static void PrintSummary(StudyDefinition study, StudySummary s)
@@ -42,13 +43,13 @@ internal static class TuneReport
 
     private static void PrintFront(StudyDefinition study, IReadOnlyList<ParetoPoint> front)
     {
-        Console.WriteLine($"{"trial",5}  {string.Join("  ", study.AllObjectives.Select(g => $"{g.Metric,12}"))}  {"run",-12}");
+        var table = new ConsoleTable([("trial", Justify.Right), .. study.AllObjectives.Select(g => (g.Metric, Justify.Right)), ("run", Justify.Left)]);
         foreach (var point in front)
-        {
-            var run = point.RunId is null ? "-" : point.RunId[..Math.Min(12, point.RunId.Length)];
-            Console.WriteLine($"{point.Trial,5}  {string.Join("  ", point.Values.Select(v => $"{Format(v),12}"))}  {run,-12}");
-        }
+            table.Add([$"{point.Trial}", .. point.Values.Select(Format), Short(point.RunId)]);
+        table.Write(Console.Out);
     }
+
+    private static string Short(string? runId) => runId is null ? "-" : runId[..Math.Min(12, runId.Length)];
 
     // Accuracies and milliseconds to 4 significant digits, byte counts whole.
     private static string Format(double value) => value >= 10_000 && value == Math.Floor(value)
