@@ -24,8 +24,10 @@ namespace Anvil.Training.Privacy;
 /// </example>
 public sealed class PerSampleGradients
 {
-    /// <summary>Set to 1 to loop over examples even where batched rules exist: for comparing the two (bench/privacy-text.sh).</summary>
+    /// <summary>Set to 1 to loop over examples even where batched rules exist: for comparing the two (bench/privacy.sh's text run).</summary>
     internal const string LoopVariable = "ANVIL_DP_LOOP";
+
+    internal static bool LoopForced => Environment.GetEnvironmentVariable(LoopVariable) == "1";
 
     private readonly IReadOnlyList<Module> _modules;
     private readonly SpecModel _model;
@@ -46,7 +48,7 @@ public sealed class PerSampleGradients
         var batched = true;
         foreach (var (name, layer) in model.Layers())
             batched &= Expand(name, layer, modules);
-        loop |= Environment.GetEnvironmentVariable(LoopVariable) == "1";
+        loop |= LoopForced;
         return new PerSampleGradients(model, modules, !batched || loop);
     }
 
