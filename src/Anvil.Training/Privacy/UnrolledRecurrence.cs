@@ -25,8 +25,8 @@ internal static class UnrolledRecurrence
     public static Tensor Forward(RecurrentLayer layer, Tensor input, Tensor? lengths, List<Product> products)
     {
         var steps = input.shape[1];
-        // (B, T, 1): 1 at a sequence's valid steps; null when all are valid.
-        var valid = lengths is null ? null : (arange(steps, device: input.device).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(2).to(input.dtype);
+        // (B, T, 1): true at a sequence's valid steps; null when all are valid.
+        var valid = lengths is null ? null : (arange(steps, device: input.device).unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(2);
         var x = input;
         var finals = Array.Empty<Tensor>();
         for (var k = 0; k < layer.NumLayers; k++)
@@ -57,32 +57,25 @@ internal static class UnrolledRecurrence
             fromStates[t] = linear(h, stateWeight, stateBias); // (B, G·H)
             var fromInput = fromInputs.select(1, t);
             var (next, nextCell) = c is null ? (Gru(fromInput, fromStates[t], h), null) : Lstm(fromInput, fromStates[t], c);
-            if (valid is null)
-            {
-                (h, c) = (next, nextCell);
-                outputs[t] = h;
-                continue;
-            }
-            var m = valid.select(1, t); // (B, 1)
-            h = h + m * (next - h); // a padded step keeps the state, and its products get no gradient
+            var keep = valid?.select(1, t); // (B, 1): a padded step keeps the state, and its products get no gradient
+            h = keep is null ? next : where(keep, next, h);
             if (c is not null)
-                c = c + m * (nextCell! - c);
-            outputs[t] = h * m;
+                c = keep is null ? nextCell! : where(keep, nextCell!, c);
+            outputs[t] = h;
         }
         products.Add(new Product(inputWeight, inputBias, x.detach(), [fromInputs]));
         products.Add(new Product(stateWeight, stateBias, stack(before, 1).detach(), fromStates));
-        return (stack(outputs, 1), h);
+        var sequence = stack(outputs, 1); // (B, T, H)
+        return (valid is null ? sequence : sequence * valid, h);
     }
 
     // libtorch's GRU cell: gates r, z, n in that order, the reset gate applied to the recurrent part with its bias.
     private static Tensor Gru(Tensor fromInput, Tensor fromState, Tensor h)
     {
-        var x = fromInput.chunk(3, 1);
-        var s = fromState.chunk(3, 1);
-        var r = (x[0] + s[0]).sigmoid();
-        var z = (x[1] + s[1]).sigmoid();
-        var n = (x[2] + r * s[2]).tanh();
-        return n + z * (h - n); // (1 − z) ⊙ n + z ⊙ h
+        var units = h.shape[1];
+        var gates = (fromInput.narrow(1, 0, 2 * units) + fromState.narrow(1, 0, 2 * units)).sigmoid().chunk(2, 1); // r, z
+        var n = (fromInput.narrow(1, 2 * units, units) + gates[0] * fromState.narrow(1, 2 * units, units)).tanh();
+        return n + gates[1] * (h - n); // (1 − z) ⊙ n + z ⊙ h
     }
 
     // libtorch's LSTM cell: gates i, f, g, o → (h, c).
