@@ -24,7 +24,7 @@ namespace Anvil.Training.Privacy;
 /// </example>
 public sealed class PerSampleGradients
 {
-    /// <summary>Set to 1 to loop over examples even where batched rules exist: for comparing the two (bench/privacy.sh's text run).</summary>
+    /// <summary>Set to 1 to loop over examples even where batched rules exist: for comparing the two (bench/privacy-text.sh).</summary>
     internal const string LoopVariable = "ANVIL_DP_LOOP";
 
     internal static bool LoopForced => Environment.GetEnvironmentVariable(LoopVariable) == "1";
