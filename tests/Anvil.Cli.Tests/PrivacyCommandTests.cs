@@ -53,15 +53,19 @@ public class PrivacyCommandTests
         Assert.DoesNotContain("running", anvil.Run("runs", "list").Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void ATextGruTrainsPrivatelyWithEachExampleItsOwnPass()
+    [Theory]
+    [InlineData(false)] // embedding and GRU have batched per-example rules: one pass per batch
+    [InlineData(true)]  // ANVIL_DP_LOOP=1, the comparison: one pass per example
+    public void ATextGruTrainsPrivatelyInOnePassPerBatchOrLoopedWhenAsked(bool loop)
     {
         using var anvil = new AnvilProcess();
+        if (loop)
+            anvil.Variables["ANVIL_DP_LOOP"] = "1";
 
         var (exit, stdout, stderr) = anvil.Run("train", "--recipe", TextRunTests.WriteRecipe(anvil, epochs: 1), "--dp-epsilon", "8", "--dp-delta", "1e-3", "--json");
 
         Assert.True(exit == 0, stderr);
-        Assert.Contains("each example gets its own forward and backward pass", stderr, StringComparison.Ordinal);
+        Assert.Equal(loop, stderr.Contains("each example gets its own forward and backward pass", StringComparison.Ordinal));
         var line = JsonDocument.Parse(stdout.TrimEnd().Split('\n')[^1]).RootElement;
         Assert.InRange(line.GetProperty("dp_epsilon").GetDouble(), 0.1, 8.0);
         Assert.InRange(line.GetProperty("test_accuracy").GetDouble(), 0.0, 1.0);

@@ -41,8 +41,20 @@ public sealed class RecurrentLayer : Module<Tensor, Tensor?, Tensor>
         };
         _directions = bidirectional ? 2 : 1;
         _returnSequences = returnSequences;
+        (Kind, Units, NumLayers) = (type, units, numLayers);
         RegisterComponents();
     }
+
+    /// <summary><see cref="LayerTypes.Lstm"/> or <see cref="LayerTypes.Gru"/>.</summary>
+    internal string Kind { get; }
+    /// <summary>H: units per direction.</summary>
+    internal long Units { get; }
+    internal long NumLayers { get; }
+    internal int Directions => _directions;
+    internal bool ReturnSequences => _returnSequences;
+
+    /// <summary>One of libtorch's weights by its name, e.g. <c>weight_ih_l0</c>, <c>bias_hh_l1_reverse</c>.</summary>
+    internal Parameter Weight(string name) => rnn.get_parameter(name) ?? throw new InvalidOperationException($"The {Kind} layer has no parameter {name}.");
 
     /// <summary>
     /// (B, T, F) and valid lengths (B) int64, each in 1..T, or null when every sequence is full length →

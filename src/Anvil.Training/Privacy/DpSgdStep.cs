@@ -111,6 +111,8 @@ public sealed class DpSgdStep : ITrainingStep, IBatchSampler, IDisposable
         {
             foreach (var (parameter, sum) in sums)
                 parameter.grad = (sum + randn(parameter.shape, generator: _secret) * (NoiseMultiplier * clip)) / expected;
+            foreach (var embedding in _gradients.Embeddings)
+                embedding.grad![InputKinds.PadId].zero_(); // the pad id's vector stays zero: its gradient is always 0, so it needs no noise
         }
         optimizer.step();
         Steps++;

@@ -6,13 +6,14 @@ using Module = TorchSharp.torch.nn.Module;
 namespace Anvil.Training.Privacy;
 
 /// <summary>
-/// Each example's gradient, clipped to a norm and summed, in one forward and one backward pass over the batch: the inputs of
-/// every dense and conv2d layer are kept and the gradients of their outputs taken, and per example a dense weight's gradient
-/// is gᵀa and a convolution's is g·unfold(a)ᵀ (the method of Opacus's hooks, Goodfellow 2015). Each example's norm is taken
-/// without forming its gradient where that is cheaper (‖g‖·‖a‖ for a dense layer, Gram matrices for a convolution with few
-/// output positions), and the clipped sum is one matrix product per layer. A model with other weighted layers (embeddings,
-/// LSTM and GRU layers, 1-d and transposed convolutions, layer norm) is <see cref="Looped"/>: each example gets its own
-/// forward and backward pass, exact for any layer and slower by about the batch size. Batch norm is refused: it mixes the
+/// Each example's gradient, clipped to a norm and summed, in one forward and one backward pass over the batch (the method
+/// of Opacus's hooks, Goodfellow 2015): the inputs of every weighted layer are kept and the gradients of their outputs
+/// taken. Per example a dense weight's gradient is gᵀa, a convolution's g·unfold(a)ᵀ, an embedding's the rows of g summed
+/// by token id, and an LSTM's or GRU's Σₜ gₜaₜᵀ over the matrix products of its recurrence run step by step with the
+/// same weights (<see cref="UnrolledRecurrence"/>). Each example's norm is taken without forming its gradient where that
+/// is cheaper, and the clipped sum is one matrix product or scatter per weight. A model with other weighted layers (1-d
+/// and transposed convolutions, layer norm, residual blocks) is <see cref="Looped"/>: each example gets its own forward
+/// and backward pass, exact for any layer and slower by about the batch size. Batch norm is refused: it mixes the
 /// examples of a batch, so no per-example bound exists for it.
 /// </summary>
 /// <example>
@@ -23,27 +24,36 @@ namespace Anvil.Training.Privacy;
 /// </example>
 public sealed class PerSampleGradients
 {
-    private readonly IReadOnlyList<nn.Module<Tensor, Tensor>> _modules;
-    private readonly SpecModel? _loopOver; // set when a layer has no batched rule: each example gets its own pass
+    /// <summary>Set to 1 to loop over examples even where batched rules exist: for comparing the two (bench/privacy-text.sh).</summary>
+    internal const string LoopVariable = "ANVIL_DP_LOOP";
 
-    private PerSampleGradients(IReadOnlyList<nn.Module<Tensor, Tensor>> modules, SpecModel? loopOver) => (_modules, _loopOver) = (modules, loopOver);
+    internal static bool LoopForced => Environment.GetEnvironmentVariable(LoopVariable) == "1";
+
+    private readonly IReadOnlyList<Module> _modules;
+    private readonly SpecModel _model;
+    private readonly bool _looped; // a layer has no batched rule: each example gets its own pass
+
+    private PerSampleGradients(SpecModel model, IReadOnlyList<Module> modules, bool looped) => (_model, _modules, _looped) = (model, modules, looped);
 
     /// <summary>True when some layer has no batched rule, so each example gets its own forward and backward pass.</summary>
-    public bool Looped => _loopOver is not null;
+    public bool Looped => _looped;
 
     /// <summary>The model's layers as one sequence of modules, or the whole model looped over examples when a weighted layer has no batched rule; batch norm is refused by name.</summary>
-    public static PerSampleGradients For(SpecModel model)
+    /// <param name="model">The model to train.</param>
+    /// <param name="loop">Loop over examples even where every layer has a batched rule (for comparing the two); also set by <c>ANVIL_DP_LOOP=1</c>.</param>
+    public static PerSampleGradients For(SpecModel model, bool loop = false)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var modules = new List<nn.Module<Tensor, Tensor>>();
+        var modules = new List<Module>();
         var batched = true;
         foreach (var (name, layer) in model.Layers())
             batched &= Expand(name, layer, modules);
-        return batched ? new PerSampleGradients(modules, null) : new PerSampleGradients([], model);
+        loop |= LoopForced;
+        return new PerSampleGradients(model, modules, !batched || loop);
     }
 
     // False when the layer has weights without a batched rule (the model is then looped over examples).
-    private static bool Expand(string layerName, Module layer, List<nn.Module<Tensor, Tensor>> into)
+    private static bool Expand(string layerName, Module layer, List<Module> into)
     {
         switch (layer)
         {
@@ -56,11 +66,11 @@ public sealed class PerSampleGradients
                 return batched;
             case Conv2d { groups: not 1 } or Conv2d { padding_type: not null } or Conv2d { padding_mode: not TorchSharp.PaddingModes.Zeros }:
                 return false;
-            case Linear or Conv2d:
-                into.Add((nn.Module<Tensor, Tensor>)layer);
+            case Linear or Conv2d or Embedding or RecurrentLayer:
+                into.Add(layer);
                 return true;
-            case nn.Module<Tensor, Tensor> plain when !plain.parameters().Any():
-                into.Add(plain);
+            case nn.Module<Tensor, Tensor> or nn.Module<Tensor, Tensor?, Tensor> when !layer.parameters().Any():
+                into.Add(layer);
                 return true;
             default:
                 if (layer.modules().Any(m => m is BatchNorm1d or BatchNorm2d))
@@ -89,43 +99,74 @@ public sealed class PerSampleGradients
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(meanLoss);
-        if (_loopOver is { } model)
-            return LoopedSum(model, inputs, targets, meanLoss, maxNorm, out outputs, out loss, out norms);
-        var captured = new List<(nn.Module<Tensor, Tensor> Layer, Tensor Input, Tensor Output)>();
-        var x = inputs;
-        foreach (var module in _modules)
-        {
-            var y = module.call(x);
-            if (module is Linear or Conv2d && Trainable(module).Any())
-                captured.Add((module, x, y));
-            x = y;
-        }
-        outputs = x;
+        if (_looped)
+            return LoopedSum(_model, inputs, targets, meanLoss, maxNorm, out outputs, out loss, out norms);
+        var captured = Forward(inputs, out outputs);
         var batch = inputs.shape[0];
         var mean = meanLoss(inputs, outputs, targets);
         loss = mean.item<float>();
-        var outputGradients = autograd.grad([mean * batch], captured.Select(c => c.Output).ToArray()); // the sum: each example's gradient is its own
-        var layers = captured.Select((c, i) => c.Layer is Linear linear
-            ? Dense(linear, c.Input.detach(), outputGradients[i])
-            : Convolution((Conv2d)c.Layer, c.Input.detach(), outputGradients[i])).ToList();
+        var all = autograd.grad([mean * batch], captured.SelectMany(c => c.Outputs).ToArray()); // the sum: each example's gradient is its own
+        var layers = new List<LayerGradients>();
+        var taken = 0;
+        foreach (var c in captured)
+        {
+            layers.Add(c.Rule(all.Skip(taken).Take(c.Outputs.Length).ToArray()));
+            taken += c.Outputs.Length;
+        }
         var squared = zeros(batch, dtype: ScalarType.Float32);
         foreach (var layer in layers)
             squared = squared + layer.NormSquared;
         norms = squared.sqrt();
         var scale = (maxNorm / (norms + 1e-6)).clamp_max(1.0); // (B)
-        return layers.SelectMany(layer => layer.Sums(scale)).ToList();
+        var sums = layers.SelectMany(layer => layer.Sums(scale)).ToDictionary<(Parameter, Tensor), Parameter, Tensor>(s => s.Item1, s => s.Item2, ReferenceEqualityComparer.Instance);
+        return [.. Parameters.Select(p => (p, sums[p]))];
     }
 
-    /// <summary>
-    /// One layer's part: each example's squared gradient norm (B), and the sums of its examples' gradients weighted by a
-    /// per-example scale (B) — computed as one matrix product, without a tensor per example where the layer allows.
-    /// </summary>
-    private sealed record LayerGradients(Tensor NormSquared, Func<Tensor, IEnumerable<(Parameter, Tensor)>> Sums);
+    // A weighted layer's outputs, whose gradients its rule turns into per-example norms and sums.
+    private sealed record Captured(Tensor[] Outputs, Func<Tensor[], LayerGradients> Rule);
+
+    // The model's forward (as SpecModel's: token ids give each sequence's length to the sequence layers), keeping what the rules need.
+    private List<Captured> Forward(Tensor inputs, out Tensor outputs)
+    {
+        using var lengths = InputKinds.Of(_model.Spec) == InputKinds.Tokens ? SpecModel.SequenceLengths(inputs) : null;
+        var captured = new List<Captured>();
+        var x = inputs;
+        foreach (var module in _modules)
+        {
+            var a = x;
+            switch (module)
+            {
+                case RecurrentLayer recurrent:
+                    var products = new List<UnrolledRecurrence.Product>();
+                    x = UnrolledRecurrence.Forward(recurrent, a, lengths, products);
+                    foreach (var product in products.Where(p => p.Weight.requires_grad || p.Bias.requires_grad))
+                        captured.Add(new Captured(product.Outputs, g => LayerGradients.Dense(
+                            LayerGradients.Trainable(product.Weight), LayerGradients.Trainable(product.Bias), product.Input, g.Length == 1 ? g[0] : stack(g, 1))));
+                    continue;
+                case nn.Module<Tensor, Tensor?, Tensor> sequence:
+                    x = sequence.call(a, lengths);
+                    continue;
+            }
+            x = ((nn.Module<Tensor, Tensor>)module).call(a);
+            if (!module.parameters().Any(p => p.requires_grad))
+                continue;
+            captured.Add(module switch
+            {
+                Linear linear => new Captured([x], g => LayerGradients.Dense(LayerGradients.Trainable(linear.weight), LayerGradients.Trainable(linear.bias), a.detach(), g[0])),
+                Conv2d convolution => new Captured([x], g => LayerGradients.Convolution(convolution, a.detach(), g[0])),
+                Embedding embedding => new Captured([x], g => LayerGradients.Embedding(embedding, a, g[0])),
+                _ => throw new InvalidOperationException($"Unreachable: {module.GetType().Name} has weights but no batched rule."),
+            });
+        }
+        outputs = x;
+        return captured;
+    }
+
+    /// <summary>The weights of the model's embeddings, whose row <see cref="InputKinds.PadId"/> is never trained: not even noise may move it.</summary>
+    public IEnumerable<Parameter> Embeddings => _model.modules().OfType<Embedding>().Select(e => e.get_parameter("weight")!).Where(p => p.requires_grad);
 
     /// <summary>Every trainable weight the sums cover: all of the model's.</summary>
-    public IEnumerable<Parameter> Parameters => _loopOver is { } model
-        ? model.parameters().Where(p => p.requires_grad)
-        : _modules.Where(m => m is Linear or Conv2d).SelectMany(Trainable);
+    public IEnumerable<Parameter> Parameters => _model.parameters().Where(p => p.requires_grad);
 
     // One forward and backward pass per example: its gradient exactly, whatever the layers, at the cost of B small passes.
     private List<(Parameter Parameter, Tensor Sum)> LoopedSum(SpecModel model, Tensor inputs, Tensor targets, Func<Tensor, Tensor, Tensor, Tensor> meanLoss,
@@ -160,65 +201,4 @@ public sealed class PerSampleGradients
         return [.. parameters.Zip(sums, (p, sum) => (p, sum))];
     }
 
-    private static IEnumerable<Parameter> Trainable(nn.Module<Tensor, Tensor> module) => module.parameters().Where(p => p.requires_grad);
-
-    // y = a Wᵀ + b over (B, [T,] in), g = ∂loss/∂y. Per example ∂W = Σₜ gₜᵀ aₜ and ∂b = Σₜ gₜ; with one step (T = 1)
-    // ‖∂W‖² = ‖g‖²‖a‖². Weighted sums: ∂W = (s·g)ᵀ a over all examples and steps, one matrix product.
-    private static LayerGradients Dense(Linear layer, Tensor input, Tensor gradient)
-    {
-        var batch = input.shape[0];
-        var a = input.reshape(batch, -1, input.shape[^1]);            // (B, T, in)
-        var g = gradient.reshape(batch, -1, gradient.shape[^1]);      // (B, T, out)
-        var weight = layer.weight!.requires_grad;
-        var norm = zeros(batch);
-        if (weight)
-            norm = norm + (a.shape[1] == 1 ? g.pow(2).sum([1, 2]) * a.pow(2).sum([1, 2]) : GhostNorm(g, a));
-        if (layer.bias is { requires_grad: true })
-            norm = norm + g.sum(1).pow(2).sum(1);
-        return new LayerGradients(norm, scale => Sums(scale));
-
-        IEnumerable<(Parameter, Tensor)> Sums(Tensor scale)
-        {
-            var weighted = (g * scale.view(batch, 1, 1)).reshape(-1, g.shape[2]); // (B·T, out)
-            if (weight)
-                yield return (layer.weight!, weighted.t().matmul(a.reshape(-1, a.shape[2])));
-            if (layer.bias is { requires_grad: true } bias)
-                yield return (bias, weighted.sum(dim: 0)); // dim: a bare 0 would convert to ScalarType.Byte and pick sum(type)
-        }
-    }
-
-    // Per example ∂W = g · unfold(a)ᵀ over the L output positions and ∂b = Σ positions of g. The norm comes from the
-    // per-example gradients (B, O, C·kh·kw) when they are the smaller tensor, otherwise from L×L Gram matrices (ghost
-    // norm, Li et al. 2022); the weighted sum is one product over all examples and positions.
-    private static LayerGradients Convolution(Conv2d layer, Tensor input, Tensor gradient)
-    {
-        var batch = input.shape[0];
-        var (k, d, p, s) = (layer.kernel_size, layer.dilation, layer.padding!, layer.stride);
-        var columns = nn.functional.unfold(input, (k[0], k[1]), (d[0], d[1]), (p[0], p[1]), (s[0], s[1])).transpose(1, 2); // (B, L, C·kh·kw)
-        var g = gradient.reshape(batch, layer.out_channels, -1).transpose(1, 2);                                            // (B, L, O)
-        var weight = layer.weight!.requires_grad;
-        var norm = zeros(batch);
-        if (weight)
-        {
-            var positions = g.shape[1];
-            norm = norm + (positions * positions <= g.shape[2] * columns.shape[2]
-                ? GhostNorm(g, columns)
-                : bmm(g.transpose(1, 2), columns).pow(2).sum([1, 2]));
-        }
-        if (layer.bias is { requires_grad: true })
-            norm = norm + g.sum(1).pow(2).sum(1);
-        return new LayerGradients(norm, scale => Sums(scale));
-
-        IEnumerable<(Parameter, Tensor)> Sums(Tensor scale)
-        {
-            var weighted = (g * scale.view(batch, 1, 1)).reshape(-1, g.shape[2]); // (B·L, O)
-            if (weight)
-                yield return (layer.weight!, weighted.t().matmul(columns.reshape(-1, columns.shape[2])).view(layer.weight!.shape));
-            if (layer.bias is { requires_grad: true } bias)
-                yield return (bias, weighted.sum(dim: 0));
-        }
-    }
-
-    // ‖Σₜ gₜᵀ aₜ‖² per example without forming it: Σₜ,ᵤ (gₜ·gᵤ)(aₜ·aᵤ), from (B, T, T) Gram matrices.
-    private static Tensor GhostNorm(Tensor g, Tensor a) => (bmm(g, g.transpose(1, 2)) * bmm(a, a.transpose(1, 2))).sum([1, 2]);
 }

@@ -283,7 +283,10 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
             callbacks.Insert(0, new PrivacyBudget(privacy));
             progress.WriteLine($"DP-SGD: ε = {privacy.Options.Epsilon} at δ = {privacy.Options.Delta:G3} over {recipe.Epochs} epochs: noise multiplier σ = {privacy.NoiseMultiplier:F3}, sampling rate q = {privacy.SamplingRate:G3}, clipping norm C = {privacy.Options.MaxGradNorm}.");
             if (privacy.LoopsOverExamples)
-                progress.WriteLine("DP-SGD: the model has layers (embedding, recurrent, …) without batched per-example gradients, so each example gets its own forward and backward pass: exact, and slower by about the batch size.");
+            {
+                var why = PerSampleGradients.LoopForced ? $"{PerSampleGradients.LoopVariable}=1 asks for it" : "the model has layers (1-d or transposed convolutions, layer norm, residual blocks, …) without batched per-example gradients";
+                progress.WriteLine($"DP-SGD: {why}, so each example gets its own forward and backward pass: exact, and slower by about the batch size.");
+            }
         }
         using var adversarial = recipe.Adversarial is { } attack ? AdversarialStep.Create(model, ITrainingStep.For(data.Train.Task, recipe), attack) : null;
         if (adversarial is not null)

@@ -78,6 +78,25 @@ public sealed class DpSgdStepTests
     }
 
     [Fact]
+    public void NoiseNeverMovesTheEmbeddingsPadRow()
+    {
+        manual_seed(2);
+        var spec = TextGru.Create([8], ["ham", "spam"], vocabularySize: 12);
+        using var model = ModelBuilder.Build(spec);
+        var recipe = Recipe with { Model = TextGru.Name, BatchSize = 4 };
+        using var step = DpSgdStep.Create(model, ITrainingStep.For(TaskKind.Classification, recipe), recipe.Privacy!, recipe, examples: 64);
+        using var optimizer = optim.SGD(model.parameters(), 1.0);
+        using var tokens = tensor(new long[] { 3, 4, 5, 0, 0, 0, 0, 0, 7, 7, 2, 9, 1, 0, 0, 0 }, [2, 8]);
+        var embedding = model.parameters().First(); // (12, 64)
+        var before = embedding[1].clone();
+
+        step.TrainBatch(model, optimizer, tokens, tensor(new long[] { 0, 1 }), new Generator(1));
+
+        Assert.Equal(0f, embedding[0].abs().sum().item<float>());
+        Assert.False(embedding[1].allclose(before), "the other rows get their gradient and noise");
+    }
+
+    [Fact]
     public void TheStepsTakenSurviveACheckpoint()
     {
         using var train = TinyData.Images(256);

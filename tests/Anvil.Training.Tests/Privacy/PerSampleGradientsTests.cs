@@ -79,21 +79,98 @@ public sealed class PerSampleGradientsTests
         Assert.Contains("\"batch_norm\": false", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(1e6)]
-    [InlineData(0.05)]
-    public void AGruTextModelIsLoopedOverExamplesWithEachExampleClipped(double maxNorm)
+    // Token ids (B, T) right-padded to uneven lengths, one row all padding (it counts as one step), small vocabulary so ids repeat.
+    private static Tensor UnevenTokens(int vocabulary, long steps, params long[] lengths)
     {
-        // Embedding and GRU layers have no batched rule here: each example gets its own pass (dropout off to compare).
+        var ids = randint(1, vocabulary, [lengths.Length, steps], dtype: ScalarType.Int64);
+        for (var i = 0; i < lengths.Length; i++)
+            ids[i, TensorIndex.Slice(lengths[i])].fill_(0);
+        return ids;
+    }
+
+    private static ModelSpec Text(int vocabulary, params LayerSpec[] recurrent) => new()
+    {
+        Name = "dp-text", InputShape = [12], InputKind = InputKinds.Tokens, ClassNames = ["spam", "ham", "other"],
+        Layers =
+        [
+            new LayerSpec { Type = LayerTypes.Embedding, VocabularySize = vocabulary, Units = 5 },
+            .. recurrent,
+            new LayerSpec { Type = LayerTypes.SequencePool, Pooling = "max" },
+            new LayerSpec { Type = LayerTypes.Dense },
+        ],
+    };
+
+    [Theory]
+    [InlineData(1e6, false)]
+    [InlineData(0.05, false)]
+    [InlineData(1e6, true)]
+    [InlineData(0.05, true)]
+    public void ATextGruModelHasEachExampleClippedBatchedOrLooped(double maxNorm, bool loop)
+    {
+        // The built-in text GRU (bidirectional, every step returned, max pooled) without its dropout, to compare.
         manual_seed(5);
         var spec = BuiltInModels.Create("text-gru", [12], ["spam", "ham"], vocabularySize: 30);
         using var model = ModelBuilder.Build(spec with { Layers = [.. spec.Layers.Where(l => l.Type != LayerTypes.Dropout)] });
         model.train();
-        var gradients = PerSampleGradients.For(model);
-        Assert.True(gradients.Looped);
-        using var tokens = randint(1, 30, [5, 12], dtype: ScalarType.Int64);
+        var gradients = PerSampleGradients.For(model, loop);
+        Assert.Equal(loop, gradients.Looped);
+        using var tokens = UnevenTokens(30, 12, 12, 7, 3, 0, 9);
         using var labels = tensor(new long[] { 0, 1, 1, 0, 1 });
 
         AssertEachExampleClipped(model, gradients, tokens, labels, maxNorm, classes: 2);
+    }
+
+    // Embedding, then a stacked bidirectional recurrent layer returning every step (max pooled) or, without the pooling, its
+    // final states (the forward direction's held from each sequence's last valid step).
+    [Theory]
+    [InlineData(LayerTypes.Lstm, true, 1e6)]
+    [InlineData(LayerTypes.Lstm, true, 0.05)]
+    [InlineData(LayerTypes.Gru, false, 1e6)]
+    [InlineData(LayerTypes.Gru, false, 0.05)]
+    public void AnEmbeddingAndBidirectionalTwoLayerRecurrenceHasEachExampleClippedInOnePass(string type, bool returnSequences, double maxNorm)
+    {
+        manual_seed(6);
+        var spec = Text(20, new LayerSpec { Type = type, Units = 4, NumLayers = 2, Bidirectional = true, ReturnSequences = returnSequences });
+        using var model = ModelBuilder.Build(spec with { Layers = [.. spec.Layers.Where(l => returnSequences || l.Type != LayerTypes.SequencePool)] });
+        var gradients = PerSampleGradients.For(model);
+        Assert.False(gradients.Looped);
+        using var tokens = UnevenTokens(20, 12, 2, 12, 5, 1, 8);
+        using var labels = tensor(new long[] { 2, 0, 1, 2, 1 });
+
+        AssertEachExampleClipped(model, gradients, tokens, labels, maxNorm, classes: 3);
+    }
+
+    [Theory]
+    [InlineData(1e6)]
+    [InlineData(0.05)]
+    public void ASeriesLstmHasEachExampleClippedInOnePass(double maxNorm)
+    {
+        manual_seed(8);
+        var spec = new ModelSpec
+        {
+            Name = "dp-series", InputShape = [10, 3], ClassNames = ["down", "up"],
+            Layers = [new LayerSpec { Type = LayerTypes.Lstm, Units = 4, NumLayers = 2 }, new LayerSpec { Type = LayerTypes.Dense, Units = 5, Activation = "tanh" }, new LayerSpec { Type = LayerTypes.Dense }],
+        };
+        using var model = ModelBuilder.Build(spec);
+        var gradients = PerSampleGradients.For(model);
+        Assert.False(gradients.Looped);
+        using var series = randn(5, 10, 3);
+        using var labels = tensor(new long[] { 0, 1, 1, 0, 1 });
+
+        AssertEachExampleClipped(model, gradients, series, labels, maxNorm, classes: 2);
+    }
+
+    [Fact]
+    public void TheEmbeddingsPadRowGetsNothing()
+    {
+        manual_seed(9);
+        using var model = ModelBuilder.Build(Text(20, new LayerSpec { Type = LayerTypes.Gru, Units = 3, ReturnSequences = true }));
+        using var tokens = UnevenTokens(20, 12, 3, 6, 0);
+        var sums = PerSampleGradients.For(model).ClippedSum(tokens, tensor(new long[] { 0, 1, 2 }), (_, o, t) => CrossEntropy.Loss(o, t, 0), 1.0, out _, out _, out _);
+
+        var embedding = sums[0].Sum; // (V, D): the first parameter is the embedding's
+        Assert.Equal(new long[] { 20, 5 }, embedding.shape);
+        Assert.Equal(0f, embedding[0].abs().sum().item<float>());
+        Assert.True(embedding[TensorIndex.Slice(1)].abs().sum().item<float>() > 0);
     }
 }
