@@ -1,7 +1,5 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
-using Anvil.Registry;
-using Anvil.Registry.Versions;
 using Anvil.Serving.Inference;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,10 +18,7 @@ internal static class BareEndpoint
 {
     public static object Run(string versionDirectory, string url)
     {
-        var home = AnvilHome.Resolve();
-        using var verifier = ManifestSigner.OpenForVerification(home);
-        var digest = Path.GetFileName(versionDirectory.TrimEnd('/'))["sha256-".Length..];
-        var version = ModelVersionFiles.Open(versionDirectory, verifier, digest);
+        var version = RegisteredVersion.Open(versionDirectory);
         using var predictor = new OnnxPredictor(version, Environment.ProcessorCount);
         var labels = version.Manifest.Signature.ClassLabels;
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Anvil.Registry;
-using Anvil.Registry.Versions;
 using Anvil.Serving.Inference;
 
 namespace Anvil.Bench;
@@ -13,10 +11,7 @@ internal static class OnnxRuntimeBenchmark
 {
     public static object Run(string versionDirectory, int batch, double seconds)
     {
-        var home = AnvilHome.Resolve();
-        using var verifier = ManifestSigner.OpenForVerification(home);
-        var digest = Path.GetFileName(versionDirectory.TrimEnd('/'))["sha256-".Length..];
-        var version = ModelVersionFiles.Open(versionDirectory, verifier, digest);
+        var version = RegisteredVersion.Open(versionDirectory);
         using var predictor = new OnnxPredictor(version, Environment.ProcessorCount);
         var random = new Random(1);
         var input = new float[batch * predictor.SampleSize];

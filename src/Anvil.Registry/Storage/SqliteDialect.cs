@@ -32,7 +32,7 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>The native connections already given their settings (the pool hands them out again).</summary>
     private static readonly ConditionalWeakTable<sqlite3, object> Configured = new();
 
-    /// <summary>Open connections kept for the next session, each with its prepared commands.</summary>
+    /// <summary>At most this many open connections wait for the next session, each with its prepared commands.</summary>
     private const int MaxIdle = 32;
 
     private readonly string _connectionString;
