@@ -17,7 +17,7 @@ internal sealed class Session(DbConnection connection, DbTransaction? transactio
     private const int MaxKept = 256;
 
     private readonly Dictionary<string, DbCommand> _commands = kept ?? new(StringComparer.Ordinal);
-    private readonly List<DbCommand> _used = [];
+    private readonly HashSet<DbCommand> _used = []; // the kept commands this session ran, each once
 
     public SqlDialect Dialect { get; } = dialect;
 
