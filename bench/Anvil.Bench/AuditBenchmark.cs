@@ -40,7 +40,11 @@ internal static class AuditBenchmark
         var found = flagged.Count(flipped.Contains);
         var wider = ConfidentLearning.Find(report.Probabilities, noisyLabels, 10, LabelIssueFilter.PruneByNoiseRate).Issues.Select(i => i.Index).ToHashSet();
         var widerFound = wider.Count(flipped.Contains);
+        var both = ConfidentLearning.Find(report.Probabilities, noisyLabels, 10, LabelIssueFilter.Both).Issues.Select(i => i.Index).ToHashSet();
+        var bothFound = both.Count(flipped.Contains);
 
+        KeepProbabilities(seed, report.Probabilities, labels, noisyLabels);
+        var retrain = Environment.GetEnvironmentVariable("RETRAIN") != "0";
         var keep = Enumerable.Range(0, labels.Length).Where(i => !flagged.Contains(i)).Select(i => (long)i).ToArray();
         using var cleaned = noisy.Subset(tensor(keep));
         return new
@@ -57,14 +61,26 @@ internal static class AuditBenchmark
             prune_by_noise_rate_flagged = wider.Count,
             prune_by_noise_rate_precision = wider.Count == 0 ? 0 : (double)widerFound / wider.Count,
             prune_by_noise_rate_recall = (double)widerFound / flipped.Count,
+            both_flagged = both.Count,
+            both_precision = both.Count == 0 ? 0 : (double)bothFound / both.Count,
+            both_recall = (double)bothFound / flipped.Count,
             estimated_noise_rate = report.Labels.EstimatedNoiseRate,
             out_of_fold_accuracy = report.OutOfFoldAccuracy,
             near_duplicates = report.NearDuplicates.Count,
             outliers = report.Outliers.Count,
             audit_seconds = auditSeconds,
-            test_accuracy_noisy = TestAccuracy(noisy, test, spec, recipe),
-            test_accuracy_without_flagged = TestAccuracy(cleaned, test, spec, recipe),
+            test_accuracy_noisy = retrain ? TestAccuracy(noisy, test, spec, recipe) : (double?)null,
+            test_accuracy_without_flagged = retrain ? TestAccuracy(cleaned, test, spec, recipe) : (double?)null,
         };
+    }
+
+    /// <summary>The out-of-fold probabilities with the true and given labels, for studying filters offline (bench/out/audit).</summary>
+    private static void KeepProbabilities(int seed, float[] probabilities, long[] labels, long[] given)
+    {
+        var directory = Environment.GetEnvironmentVariable("AUDIT_OUT");
+        if (string.IsNullOrEmpty(directory))
+            return;
+        File.WriteAllText(Path.Combine(directory, $"probabilities-{seed}.json"), System.Text.Json.JsonSerializer.Serialize(new { labels, given, probabilities }));
     }
 
     private static double TestAccuracy(TensorDataset train, TensorDataset test, ModelSpec spec, Recipe recipe)

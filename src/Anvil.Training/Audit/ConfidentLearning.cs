@@ -10,18 +10,25 @@ namespace Anvil.Training.Audit;
 /// Per-class thresholds are the mean probability the model gives a class on the examples labelled with it. The
 /// confident joint counts, for each given label, the examples whose probability of some class reaches that class's
 /// threshold (the likeliest such class when several do); calibrated to the class sizes it estimates the joint
-/// distribution of given and true labels. For each off-diagonal cell (given i, true j) the examples labelled i with
-/// the largest margin p(j) − p(i) are candidates, as many as the cell estimates ("prune by noise rate"); an example
-/// whose given label is the model's own prediction is never flagged, and by default (<see cref="LabelIssueFilter.Both"/>)
-/// neither is one whose confident class is its given label or none: classes a model confuses by nature (a shirt and
-/// a T-shirt) fill the estimated counts with unsure examples, which a wrong label rarely is.
+/// distribution of given and true labels (<see cref="LabelAudit.EstimatedCounts"/>).
+/// Which examples are flagged (<see cref="LabelIssueFilter"/>), never one whose given label is the model's own prediction:
+/// <list type="bullet">
+/// <item>by default (<see cref="LabelIssueFilter.SelfConfidence"/>), as many as the confident joint's off-diagonal holds
+/// (examples confidently of another class than their label), taken in order of the lowest probability of the given label:
+/// cleanlab's <c>num_label_issues(estimation_method="off_diagonal")</c> with <c>rank_by="self_confidence"</c>. Classes a
+/// model confuses by nature (a shirt and a T-shirt) give their examples a lower but not a vanishing probability of
+/// their label; a wrong label gets what the model gives any class the example is not, so it ranks first;</item>
+/// <item>for each off-diagonal cell (given i, true j) of the calibrated joint, that many examples labelled i with the
+/// largest margin p(j) − p(i) ("prune by noise rate", <see cref="LabelIssueFilter.PruneByNoiseRate"/>), and of those only
+/// the ones confidently of another class (<see cref="LabelIssueFilter.Both"/>).</item>
+/// </list>
 /// </remarks>
 public static class ConfidentLearning
 {
     /// <param name="probabilities">(N × K) out-of-fold class probabilities, row-major: each row from a model that never saw the example.</param>
     /// <param name="labels">The N given labels, 0 … K−1.</param>
-    /// <param name="filter">Which examples of the counted ones are flagged; <see cref="LabelIssueFilter.Both"/> by default.</param>
-    public static LabelAudit Find(float[] probabilities, IReadOnlyList<long> labels, int classes, LabelIssueFilter filter = LabelIssueFilter.Both)
+    /// <param name="filter">Which examples are flagged; <see cref="LabelIssueFilter.SelfConfidence"/> by default.</param>
+    public static LabelAudit Find(float[] probabilities, IReadOnlyList<long> labels, int classes, LabelIssueFilter filter = LabelIssueFilter.SelfConfidence)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
         ArgumentNullException.ThrowIfNull(labels);
@@ -52,7 +59,9 @@ public static class ConfidentLearning
 
         var (joint, confidentClass) = ConfidentJoint(probabilities, labels, classes, thresholds);
         var estimated = EstimatedCounts(joint, sizes, n);
-        var flagged = Prune(probabilities, labels, classes, estimated);
+        var flagged = filter == LabelIssueFilter.SelfConfidence
+            ? LeastSelfConfident(probabilities, labels, classes, confidentClass)
+            : Prune(probabilities, labels, classes, estimated);
         if (filter == LabelIssueFilter.Both)
             flagged.RemoveWhere(i => confidentClass[i] < 0 || confidentClass[i] == labels[i]); // not confidently another class
         var issues = flagged
@@ -111,6 +120,19 @@ public static class ConfidentLearning
         return counts;
     }
 
+    /// <summary>
+    /// As many examples as are confidently of another class than their label (and not predicted as their label), those
+    /// with the lowest probability of their given label among the examples the model disagrees with.
+    /// </summary>
+    private static SortedSet<int> LeastSelfConfident(float[] p, IReadOnlyList<long> labels, int k, int[] confidentClass)
+    {
+        var disagreed = Enumerable.Range(0, labels.Count)
+            .Where(i => TensorPrimitives.IndexOfMax(p.AsSpan(i * k, k)) != labels[i])
+            .ToList();
+        var count = disagreed.Count(i => confidentClass[i] >= 0 && confidentClass[i] != labels[i]);
+        return [.. disagreed.OrderBy(i => p[(i * k) + (int)labels[i]]).ThenBy(i => i).Take(count)];
+    }
+
     private static SortedSet<int> Prune(float[] p, IReadOnlyList<long> labels, int k, long[,] estimated)
     {
         var flagged = new SortedSet<int>();
@@ -143,6 +165,9 @@ public static class ConfidentLearning
 /// <summary>Which of the examples confident learning counts are flagged.</summary>
 public enum LabelIssueFilter
 {
+    /// <summary>As many as are confidently of another class, the lowest probability of the given label first (the best precision).</summary>
+    SelfConfidence,
+
     /// <summary>Every candidate of "prune by noise rate" the model disagrees with (more found, more false alarms).</summary>
     PruneByNoiseRate,
 

@@ -56,13 +56,13 @@ public sealed class ConfidentLearningTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void TheDefaultFilterFlagsOnlyExamplesConfidentlyOfAnotherClass(int seed)
+    public void TheBothFilterFlagsOnlyExamplesConfidentlyOfAnotherClass(int seed)
     {
         int[] flipped = [3, 17, 40, 41, 99, 150, 151, 200, 260, 299];
         var (p, labels, _) = Noisy(flipped, seed);
         var wider = ConfidentLearning.Find(p, labels, classes: 3, LabelIssueFilter.PruneByNoiseRate);
 
-        var audit = ConfidentLearning.Find(p, labels, classes: 3);
+        var audit = ConfidentLearning.Find(p, labels, classes: 3, LabelIssueFilter.Both);
 
         Assert.NotEmpty(audit.Issues);
         Assert.Subset(wider.Issues.Select(i => i.Index).ToHashSet(), audit.Issues.Select(i => i.Index).ToHashSet());
@@ -74,6 +74,45 @@ public sealed class ConfidentLearningTests
         Assert.All(wider.Issues.Where(i => i.SuggestedLabelProbability >= wider.Thresholds[i.SuggestedLabel]),
             issue => Assert.Contains(audit.Issues, i => i.Index == issue.Index)); // only the unsure ones are left out
         Assert.Equal(wider.EstimatedCounts, audit.EstimatedCounts);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void TheDefaultFilterFlagsTheLeastSelfConfidentAsManyAsAreConfidentlyOfAnotherClass(int seed)
+    {
+        int[] flipped = [3, 17, 40, 41, 99, 150, 151, 201, 260, 298];
+        var (p, labels, _) = Noisy(flipped, seed);
+        void Set(int i, float p0, float p1, float p2) => (p[i * 3], p[(i * 3) + 1], p[(i * 3) + 2]) = (p0, p1, p2);
+        foreach (var i in flipped)
+        {
+            var unsure = Array.IndexOf(flipped, i) < 4; // the first four: the true class below its threshold
+            for (var c = 0; c < 3; c++)
+                p[(i * 3) + c] = c == i % 3 ? (unsure ? 0.6f : 0.9f) : c == labels[i] ? (unsure ? 0.02f : 0.05f) : (unsure ? 0.38f : 0.05f);
+        }
+
+        int[] confused = [5, 20, 35, 50]; // clean class-2 examples the model is sure are class 1, though 0.13 for their label
+        foreach (var i in confused)
+            Set(i, 0.02f, 0.85f, 0.13f);
+        var unsureOfLabel = Enumerable.Range(0, 300).Where(i => i % 3 == 2 && i % 5 == 0 && i > 50 && !flipped.Contains(i)).ToArray();
+        foreach (var i in unsureOfLabel)
+            Set(i, 0.05f, 0.5f, 0.45f); // class 2 taken, unsure, for class 1
+        int Predicted(int i) => Enumerable.Range(0, 3).MaxBy(c => p[(i * 3) + c]);
+
+        var audit = ConfidentLearning.Find(p, labels, classes: 3);
+        var both = ConfidentLearning.Find(p, labels, classes: 3, LabelIssueFilter.Both);
+
+        // as many as are confidently of another class (6 sure flips + 4 confused), the least self-confident first: every flip
+        var disagreed = Enumerable.Range(0, 300).Where(i => Predicted(i) != labels[i]).ToList();
+        var confidentlyElsewhere = disagreed.Count(i => Enumerable.Range(0, 3).Where(c => p[(i * 3) + c] >= audit.Thresholds[c])
+            .DefaultIfEmpty(-1).MaxBy(c => c < 0 ? 0 : p[(i * 3) + c]) is var c && c >= 0 && c != labels[i]);
+        Assert.Equal(10, confidentlyElsewhere);
+        Assert.Equal(flipped, audit.Issues.Select(i => i.Index).Order());
+        Assert.Equal(audit.Issues.OrderBy(i => i.GivenLabelProbability).Select(i => i.Index), audit.Issues.Select(i => i.Index));
+        // the stricter filter keeps the confused clean examples and loses the unsure flips
+        Assert.Superset(confused.ToHashSet(), both.Issues.Select(i => i.Index).ToHashSet());
+        Assert.DoesNotContain(both.Issues, i => Array.IndexOf(flipped, i.Index) is >= 0 and < 4);
     }
 
     [Fact]
