@@ -80,6 +80,7 @@ internal static class AuditBenchmark
         var directory = Environment.GetEnvironmentVariable("AUDIT_OUT");
         if (string.IsNullOrEmpty(directory))
             return;
+        Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, $"probabilities-{seed}.json"), System.Text.Json.JsonSerializer.Serialize(new { labels, given, probabilities }));
     }
 
