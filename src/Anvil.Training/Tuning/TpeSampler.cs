@@ -2,8 +2,11 @@ namespace Anvil.Training.Tuning;
 
 /// <summary>
 /// The Tree-structured Parzen Estimator (Bergstra et al. 2011, "Algorithms for Hyper-Parameter
-/// Optimization"). After the random startup trials, the complete trials are split into the best
-/// γ(n) = min(⌈n/10⌉, 25) ("good") and the rest plus every pruned and running trial ("bad"); each parameter gets a
+/// Optimization"). After the random startup trials (complete and pruned ones count, as in Optuna), the n finished
+/// trials are split into the best γ(n) = min(⌈n/10⌉, 25) ("good") and the rest plus every running trial ("bad"). The
+/// good are complete trials by value; while there are fewer complete than γ(n), pruned trials fill them, those that
+/// got furthest first, then by their value there (Optuna's split). A study with a pruner thus leaves its random start
+/// as soon as one without, though most of its trials never complete. Each parameter gets a
 /// <see cref="ParzenEstimator"/> l(x) over the good values and g(x) over the bad ones, and the next
 /// value is the one of 24 draws from l that maximises l(x)/g(x), which maximises expected improvement.
 /// Parameters are treated independently (univariate TPE). With several objectives the good trials are the best
@@ -29,13 +32,16 @@ public sealed class TpeSampler(int seed, IReadOnlyList<bool> maximize, int start
         var complete = maximize.Count == 1
             ? trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).ToList()
             : ParetoFront.Complete(trials, maximize.Count);
-        if (complete.Count < startupTrials)
+        var pruned = trials.Where(t => t.State == TrialState.Pruned && t.Intermediate.Count > 0).ToList();
+        var finished = complete.Count + pruned.Count;
+        if (finished == 0 || finished < startupTrials)
             return space.Parameters.ToDictionary(p => p.Name, p => p.Range.SampleUniform(random));
         // Ties broken by trial number so the split does not depend on the order trials arrive in.
-        var good = TpeSplit.Good(complete, maximize, Math.Min((complete.Count + 9) / 10, 25));
+        var count = Math.Min((finished + 9) / 10, 25);
+        var good = TpeSplit.Good(complete, maximize, Math.Min(count, complete.Count)).Concat(FurthestFirst(pruned).Take(count - complete.Count)).ToList();
         // Running trials count as bad too (Optuna's "constant liar"): parallel workers then spread out
         // instead of all sampling next to the same good trial before any of them reports.
-        var bad = complete.Except(good).Concat(trials.Where(t => t.State is TrialState.Pruned or TrialState.Running)).ToList();
+        var bad = complete.Concat(pruned).Except(good).Concat(trials.Where(t => t.State == TrialState.Running)).ToList();
         var values = new Dictionary<string, double>();
         foreach (var (name, range) in space.Parameters)
         {
@@ -54,6 +60,14 @@ public sealed class TpeSampler(int seed, IReadOnlyList<bool> maximize, int start
         }
         return values;
     }
+
+    // Pruned trials best first: the furthest epoch reached, then the value there (a pruner exists only with one objective).
+    private IEnumerable<TrialRecord> FurthestFirst(List<TrialRecord> pruned) =>
+        pruned.Select(t => (Trial: t, Epoch: t.Intermediate.Keys.Max()))
+            .OrderByDescending(p => p.Epoch)
+            .ThenBy(p => maximize[0] ? -p.Trial.Intermediate[p.Epoch] : p.Trial.Intermediate[p.Epoch])
+            .ThenBy(p => p.Trial.Number)
+            .Select(p => p.Trial);
 
     // A trial sampled before the parameter joined the space has no value for it and is left out.
     private static List<double> Observed(IEnumerable<TrialRecord> trials, string name) =>

@@ -89,4 +89,28 @@ public class SamplerTests
         static int Crowded(double[] xs) => xs.Count(x => x is >= 1.5 and <= 2.5);
         Assert.True(Crowded(beside) < Crowded(alone) / 2, $"{Crowded(beside)} of 40 next to the running trials, {Crowded(alone)} without them");
     }
+
+    [Fact]
+    public void TpeCountsPrunedTrialsAndLearnsFromThoseThatGotFurthest()
+    {
+        var space = new SearchSpace([], new Dictionary<string, ParameterRange> { ["x"] = new() { Type = "float", Low = 0, High = 10 } });
+        // Twenty pruned trials spread over [0, 10], none complete: three reached epoch 3 (x = 1.75 and 2.25 with 0.4
+        // there, x = 7.75 with 0.1), the rest were stopped at epoch 1 with 0.5.
+        var pruned = Enumerable.Range(0, 20).Select(i =>
+        {
+            var x = (i + 0.5) / 2;
+            var curve = x is 1.75 or 2.25 ? new Dictionary<int, double> { [1] = 0.3, [3] = 0.4 }
+                : x is 7.75 ? new Dictionary<int, double> { [1] = 0.3, [3] = 0.1 }
+                : new Dictionary<int, double> { [1] = 0.5 };
+            return new TrialRecord(i, new Dictionary<string, double> { ["x"] = x }, TrialState.Pruned, null, curve);
+        }).ToList();
+        var sampler = new TpeSampler(1, maximize: true, startupTrials: 10);
+
+        var xs = Enumerable.Range(0, 40).Select(n => sampler.Sample(space, pruned, 100 + n)!["x"]).ToArray();
+
+        // 20 finished trials pass the 10 startup ones though none is complete (a uniform draw would put about 8 of 40
+        // in [1, 3]); γ(20) = 2 good: the furthest, by their value there, so x = 1.75 and 2.25, not 7.75 nor the 0.5s
+        var nearGood = xs.Count(x => x is >= 1 and <= 3);
+        Assert.True(nearGood >= 30, $"{nearGood} of 40 draws in [1, 3]: {string.Join(" ", xs.Select(x => x.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))}");
+    }
 }
