@@ -45,8 +45,7 @@ internal static class AuditBenchmark
 
         KeepProbabilities(seed, report.Probabilities, labels, noisyLabels);
         var retrain = Environment.GetEnvironmentVariable("RETRAIN") != "0";
-        var keep = Enumerable.Range(0, labels.Length).Where(i => !flagged.Contains(i)).Select(i => (long)i).ToArray();
-        using var cleaned = noisy.Subset(tensor(keep));
+        using var cleaned = retrain ? Without(noisy, flagged) : null;
         return new
         {
             contender = "audit",
@@ -70,9 +69,13 @@ internal static class AuditBenchmark
             outliers = report.Outliers.Count,
             audit_seconds = auditSeconds,
             test_accuracy_noisy = retrain ? TestAccuracy(noisy, test, spec, recipe) : (double?)null,
-            test_accuracy_without_flagged = retrain ? TestAccuracy(cleaned, test, spec, recipe) : (double?)null,
+            test_accuracy_without_flagged = cleaned is null ? (double?)null : TestAccuracy(cleaned, test, spec, recipe),
         };
     }
+
+    /// <summary>A copy of the data without the flagged examples.</summary>
+    private static TensorDataset Without(TensorDataset data, HashSet<int> flagged) =>
+        data.Subset(tensor(Enumerable.Range(0, data.Count).Where(i => !flagged.Contains(i)).Select(i => (long)i).ToArray()));
 
     /// <summary>The out-of-fold probabilities with the true and given labels, for studying filters offline (bench/out/audit).</summary>
     private static void KeepProbabilities(int seed, float[] probabilities, long[] labels, long[] given)

@@ -98,15 +98,15 @@ public sealed class ConfidentLearningTests
         var unsureOfLabel = Enumerable.Range(0, 300).Where(i => i % 3 == 2 && i % 5 == 0 && i > 50 && !flipped.Contains(i)).ToArray();
         foreach (var i in unsureOfLabel)
             Set(i, 0.05f, 0.5f, 0.45f); // class 2 taken, unsure, for class 1
-        int Predicted(int i) => Enumerable.Range(0, 3).MaxBy(c => p[(i * 3) + c]);
 
         var audit = ConfidentLearning.Find(p, labels, classes: 3);
         var both = ConfidentLearning.Find(p, labels, classes: 3, LabelIssueFilter.Both);
 
         // as many as are confidently of another class (6 sure flips + 4 confused), the least self-confident first: every flip
-        var disagreed = Enumerable.Range(0, 300).Where(i => Predicted(i) != labels[i]).ToList();
-        var confidentlyElsewhere = disagreed.Count(i => Enumerable.Range(0, 3).Where(c => p[(i * 3) + c] >= audit.Thresholds[c])
-            .DefaultIfEmpty(-1).MaxBy(c => c < 0 ? 0 : p[(i * 3) + c]) is var c && c >= 0 && c != labels[i]);
+        // confident class: the likeliest of the classes at or above their threshold, −1 when none is
+        int Confident(int i) => Enumerable.Range(0, 3).Where(c => p[(i * 3) + c] >= audit.Thresholds[c]).DefaultIfEmpty(-1).MaxBy(c => c < 0 ? 0 : p[(i * 3) + c]);
+        int Predicted(int i) => Enumerable.Range(0, 3).MaxBy(c => p[(i * 3) + c]);
+        var confidentlyElsewhere = Enumerable.Range(0, 300).Count(i => Predicted(i) != labels[i] && Confident(i) >= 0 && Confident(i) != labels[i]);
         Assert.Equal(10, confidentlyElsewhere);
         Assert.Equal(flipped, audit.Issues.Select(i => i.Index).Order());
         Assert.Equal(audit.Issues.OrderBy(i => i.GivenLabelProbability).Select(i => i.Index), audit.Issues.Select(i => i.Index));
