@@ -14,7 +14,8 @@ seeds="${SEEDS:-1 2 3}"
 limit="${LIMIT:-8000}"          # samples per split; 10% of them validate
 epochs="${EPOCHS:-3}"
 workers="${WORKERS:-2}"         # one thread each
-pruner="${PRUNER:-median}"      # or successive_halving (ASHA: rungs at 1, 3, 9 … epochs, one in 3 goes on)
+pruner="${PRUNER:-median}"      # or successive_halving (ASHA: rungs at MIN_EPOCHS × 3^k epochs, one in 3 goes on)
+min_epochs="${MIN_EPOCHS:-1}"   # ASHA's first rung
 ways="${WAYS:-tpe random tpe-pruned}"
 out="$root/bench/out/tune"; rm -rf "$out"; mkdir -p "$out"
 export ANVIL_HOME="$out/home"
@@ -28,9 +29,9 @@ cp -r "$root/src/Anvil.Cli/bin/Release/net10.0/linux-x64" "$out/bin"
 
 # One study file per (way, seed): the sample's space and base recipe, with this run's sampler, pruner and seed.
 study() { # NAME SAMPLER PRUNE SEED
-  /usr/bin/python3 - "$root/samples/tune/fmnist.json" "$out/$1.json" "$1" "$2" "$3" "$4" "$epochs" "$startup" "$pruner" <<'PY'
+  /usr/bin/python3 - "$root/samples/tune/fmnist.json" "$out/$1.json" "$1" "$2" "$3" "$4" "$epochs" "$startup" "$pruner" "$min_epochs" <<'PY'
 import json, sys
-src, dst, name, sampler, prune, seed, epochs, startup, pruner = sys.argv[1:]
+src, dst, name, sampler, prune, seed, epochs, startup, pruner, min_epochs = sys.argv[1:]
 s = json.load(open(src))
 s.update(name=name, sampler=sampler, seed=int(seed))
 if sampler == "tpe":
@@ -41,7 +42,7 @@ s["recipe"].update(epochs=int(epochs), threads=1)
 if prune == "yes" and pruner == "median":
     s["pruner"] = {"type": "median", "startup_trials": 4, "warmup_epochs": 1}
 elif prune == "yes":
-    s["pruner"] = {"type": pruner, "min_epochs": 1, "reduction_factor": 3}
+    s["pruner"] = {"type": pruner, "min_epochs": int(min_epochs), "reduction_factor": 3}
 else:
     s.pop("pruner", None)
 json.dump(s, open(dst, "w"), indent=1)

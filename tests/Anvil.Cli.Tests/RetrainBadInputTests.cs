@@ -71,6 +71,7 @@ public class RetrainBadInputTests
         BadInputTests.AssertOneClearError(anvil.Run("feedback", "list", "--org", "acme", "--model", "nope"), "has no model 'nope'");
         BadInputTests.AssertOneClearError(anvil.Run("feedback", "list", "--org", "acme", "--cursor", "bogus"), "next_cursor");
         BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--held-out", "1.5"), "strictly between 0 and 1");
+        BadInputTests.AssertOneClearError(anvil.Run("retrain", "--model", "fashion", "--org", "acme", "--significance", "0"), "--significance must lie strictly between 0 and 1", "got 0");
         BadInputTests.AssertOneClearError(anvil.Run("models", "rollback", "fashion", "--org", "acme"), "no previous champion");
 
         var trained = anvil.Run("train", "--recipe", SeriesForecastTests.WriteRecipe(anvil, epochs: 1), "--json");

@@ -17,6 +17,11 @@ internal static class RetrainCommand
         var heldOut = new Option<double>("--held-out") { Description = "Share of the feedback held out (never trained on) to judge champion and challenger.", DefaultValueFactory = _ => 0.25 };
         var seed = new Option<int>("--seed") { Description = "Seed of the stratified held-out split of the feedback.", DefaultValueFactory = _ => 42 };
         var tolerance = new Option<double>("--tolerance") { Description = "Percentage points the challenger may lose on the original test set and still be promoted.", DefaultValueFactory = _ => 0.5 };
+        var significance = new Option<double>("--significance")
+        {
+            Description = "The McNemar p-value the challenger's gain on held-out feedback must fall below (the chance that a challenger no better than the champion is promoted is at most half of it).",
+            DefaultValueFactory = _ => 0.05,
+        };
         var promote = new Option<bool>("--promote") { Description = "Move 'champion' to the challenger when the gate passes (the old one stays as 'previous'); exit code 4 when it refuses." };
         var shadow = new Option<int>("--shadow") { Description = "Also replay the last N logged inputs through champion and challenger (0: none)." };
         var maxKeyShare = new Option<double>("--max-key-share") { Description = "Most of the retraining set (training examples plus feedback) one API key's feedback may make up; beyond it, its newest items are left out.", DefaultValueFactory = _ => 0.5 };
@@ -26,9 +31,9 @@ internal static class RetrainCommand
         {
             Description = "A minimum the challenger's trust report must meet to be promoted, e.g. robust_accuracy>=0.6 or dp_epsilon<=3 (repeatable); a figure not measured fails it.",
         };
-        var command = new Command("retrain", "Train a challenger on the champion's data plus feedback-labelled logged inputs, register it as 'challenger', and gate it against the champion (test set within --tolerance, McNemar p < 0.05 on held-out feedback).")
+        var command = new Command("retrain", "Train a challenger on the champion's data plus feedback-labelled logged inputs, register it as 'challenger', and gate it against the champion (test set within --tolerance, McNemar p < --significance on held-out feedback).")
         {
-            model, org, heldOut, seed, tolerance, promote, shadow, maxKeyShare, trustAll, json, require,
+            model, org, heldOut, seed, tolerance, significance, promote, shadow, maxKeyShare, trustAll, json, require,
         };
         command.SetAction(p => CommandRunner.Run(p, cancellationToken =>
         {
@@ -36,6 +41,8 @@ internal static class RetrainCommand
             FeedbackSplit.RequireFraction(p.GetValue(heldOut));
             if (!(p.GetValue(tolerance) >= 0))
                 throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {p.GetValue(tolerance)}.");
+            if (!(p.GetValue(significance) is > 0 and < 1))
+                throw new ArgumentException($"--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got {p.GetValue(significance)}.");
             if (!(p.GetValue(maxKeyShare) is > 0 and <= 1))
                 throw new ArgumentException($"--max-key-share must be more than 0 and at most 1 (the share of the retraining set one key's feedback may make up), e.g. 0.5; got {p.GetValue(maxKeyShare)}.");
             if (p.GetValue(shadow) < 0)
@@ -45,6 +52,7 @@ internal static class RetrainCommand
             var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), p.GetValue(tolerance), p.GetValue(promote), p.GetValue(shadow), screen)
             {
                 Requirements = requirements,
+                Significance = p.GetValue(significance),
             };
             var r = new Retrainer(registries, openStore(), Console.Error).Retrain(options, cancellationToken);
             if (r.Gate is not { } gate)

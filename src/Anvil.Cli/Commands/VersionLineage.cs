@@ -25,7 +25,7 @@ internal static class VersionLineage
     /// </summary>
     public static string DescribeGate(IReadOnlyDictionary<string, double> metrics) =>
         metrics.TryGetValue("gate_mcnemar_p", out var p) ? FormattableString.Invariant(
-            $"\n        gate: test {metrics["gate_champion_test_accuracy"] * 100:0.00}% → {metrics["gate_challenger_test_accuracy"] * 100:0.00}%, held-out feedback {metrics["gate_champion_feedback_accuracy"] * 100:0.00}% → {metrics["gate_challenger_feedback_accuracy"] * 100:0.00}%, McNemar p = {p:G3}, {(metrics["gate_promotable"] > 0 ? "passed" : "refused")}")
+            $"\n        gate: test {metrics["gate_champion_test_accuracy"] * 100:0.00}% → {metrics["gate_challenger_test_accuracy"] * 100:0.00}%, held-out feedback {metrics["gate_champion_feedback_accuracy"] * 100:0.00}% → {metrics["gate_challenger_feedback_accuracy"] * 100:0.00}%, McNemar p = {p:G3}{(metrics.TryGetValue("gate_significance", out var level) ? $" (< {level:G3} required)" : "")}, {(metrics["gate_promotable"] > 0 ? "passed" : "refused")}")
         : "";
 
     /// <summary>" ← int8-static of v1 (calibration 256)", or empty for a version built from a run.</summary>
