@@ -10,14 +10,14 @@ namespace Anvil.Cli.Tests;
 /// </summary>
 public class TuneParetoTests
 {
-    private static string WriteStudy(AnvilProcess anvil, string name, string dropout = "", string second = "latency_ms")
+    private static string WriteStudy(AnvilProcess anvil, string name, string dropout = "", string second = "latency_ms", string sampler = "tpe")
     {
         var path = Path.Combine(anvil.Home, $"{name}.json");
         File.WriteAllText(path, $$"""
             {
               "name": "{{name}}",
               "objectives": [{ "metric": "val_accuracy", "direction": "maximize" }, { "metric": "{{second}}", "direction": "minimize" }],
-              "sampler": "tpe", "startup_trials": 2, "seed": 1, "limit": 200,
+              "sampler": "{{sampler}}", {{(sampler == "tpe" ? "\"startup_trials\": 2," : "")}} "seed": 1, "limit": 200,
               "recipe": { "model": "mlp", "epochs": 1, "batch_size": 32, "optimizer": "adam", "validation_fraction": 0.2 },
               "space": {
                 {{dropout}}
@@ -110,8 +110,38 @@ public class TuneParetoTests
 
         Assert.NotEqual(0, exit);
         var error = stderr.TrimEnd().Split('\n')[^1];
+        Assert.Contains("No trial of study 'bad-rate' completed; the last refused was trial 0 (", error);
         Assert.Contains("spec.layers[2].rate = 1.5", error);
         Assert.Contains("\"rate\" must be in [0, 1), got 1.5", error);
         Assert.DoesNotContain("   at ", stderr);
+
+        // Every trial refused: the worker stops after three in a row rather than spending the whole budget on them.
+        var again = anvil.Run("tune", "--study", study, "--trials", "10", "--data-dir", data);
+
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains($"{3} trials in a row were refused, so the study stops; the last, trial 3 (", again.Stderr.TrimEnd().Split('\n')[^1]);
+        Assert.Equal(4, TuneCommandTests.Trials(anvil, "bad-rate").Count(t => t.Status == TrialStatus.Failed));
+        Assert.Equal(4, TuneCommandTests.Trials(anvil, "bad-rate").Count);
+    }
+
+    [Fact]
+    public void ARefusedCombinationFailsItsTrialAndTheStudyGoesOn()
+    {
+        using var anvil = new AnvilProcess();
+        var data = anvil.SampleFashionMnist();
+        var study = WriteStudy(anvil, "some-bad", """ "spec.layers[2].rate": { "type": "categorical", "choices": [0.2, 1.5] }, """, sampler: "random");
+
+        var (exit, stdout, stderr) = anvil.Run("tune", "--study", study, "--trials", "6", "--data-dir", data, "--json");
+
+        Assert.True(exit == 0, stderr);
+        var trials = TuneCommandTests.Trials(anvil, "some-bad");
+        Assert.Equal(6, trials.Count);
+        Assert.All(trials, t => Assert.Equal(t.Parameters["spec.layers[2].rate"] == 1 ? TrialStatus.Failed : TrialStatus.Complete, t.Status)); // a categorical is stored as its choice's index: 1 is 1.5
+        var failed = trials.Count(t => t.Status == TrialStatus.Failed);
+        Assert.InRange(failed, 1, 5); // both kinds drawn (the random sampler's draws depend on the seed and trial number alone)
+        var json = TuneCommandTests.LastJsonLine(stdout);
+        Assert.Equal(6 - failed, json.GetProperty("trials_complete").GetInt32());
+        var first = trials.First(t => t.Status == TrialStatus.Failed).Number;
+        Assert.Contains(stderr.Split('\n'), l => l.StartsWith($"Trial {first} failed: ", StringComparison.Ordinal) && l.Contains("\"rate\" must be in [0, 1), got 1.5", StringComparison.Ordinal));
     }
 }

@@ -49,10 +49,10 @@ internal static class TuneCommand
             var source = data.Read(p, study.SearchSpace().Apply(new Dictionary<string, double>()));
             using var others = p.GetValue(workers) > 1 ? new TuneWorkers(p.GetValue(workers) - 1, WorkerArguments(p, data, path, budget, limit)) : null;
             using var recorder = new RegistryRunRecorder(openStore(), organizationId: organization.Id);
+            var worker = new StudyWorker(study, storage, recorder, Console.Error, registries.Time, lease, new TuneMeasurement(recorder));
             try
             {
-                new StudyWorker(study, storage, recorder, Console.Error, registries.Time, lease, new TuneMeasurement(recorder))
-                    .Run(source, new TrainingLimits(limit, null), budget, cancellationToken);
+                worker.Run(source, new TrainingLimits(limit, null), budget, cancellationToken);
             }
             catch
             {
@@ -63,6 +63,8 @@ internal static class TuneCommand
             var runs = openStore();
             var summary = StudySummary.From(study, storage.Trials(), runId => TrainingCost(runs, runId));
             TuneReport.PrintSummary(study, summary);
+            if (summary.TrialsComplete == 0 && summary.TrialsPruned == 0 && worker.LastRefusal is { } refusal)
+                throw new ArgumentException($"No trial of study '{study.Name}' completed; the last refused was {refusal}");
             if (p.GetValue(register) is not null)
             {
                 var (number, runId) = RegisteredTrial(study, storage.Trials(), summary, p.GetValue(registerTrial));

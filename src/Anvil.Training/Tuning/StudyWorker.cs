@@ -20,6 +20,18 @@ namespace Anvil.Training.Tuning;
 /// <param name="measurement">Measures latency_ms and bytes objectives; null refuses studies that have them.</param>
 public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IRunRecorder recorder, TextWriter progress, TimeProvider time, TimeSpan leaseDuration, IModelMeasurement? measurement = null)
 {
+    /// <summary>
+    /// Trials in a row this worker may see refused (the recipe or spec rejects the sampled parameters: an
+    /// <see cref="ArgumentException"/> or <see cref="InvalidDataException"/>) before it stops: one refused combination fails its trial and the study goes on,
+    /// as Optuna's <c>catch</c> does, but a refusal of every trial (a bad base recipe) is not repeated for the whole budget.
+    /// </summary>
+    public const int RefusalsInARowAllowed = 3;
+
+    private int _refusedInARow;
+
+    /// <summary>Why this worker's last refused trial was refused, or null when none was.</summary>
+    public string? LastRefusal { get; private set; }
+
     /// <summary>Runs trials until the study has <paramref name="maxTrials"/> or is cancelled; returns how many this worker ended.</summary>
     public int Run(DataSource source, TrainingLimits limits, int maxTrials, CancellationToken cancellationToken = default)
     {
@@ -58,11 +70,21 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
                 : pipeline.Train(new RunRequest(source, space.Apply(trial.Parameters), $"{study.Name}-trial-{number}", limits, ModelGiven: study.NamesModel,
                     EditSpec: space.HasSpecFields ? spec => space.ApplySpec(spec, trial.Parameters) : null), cancellationToken);
         }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        {
+            storage.Finish(number, TrialState.Failed, null);
+            LastRefusal = $"trial {number} ({space.Describe(trial.Parameters)}): {e.Message}";
+            progress.WriteLine($"Trial {number} failed: {e.Message}");
+            if (++_refusedInARow >= RefusalsInARowAllowed)
+                throw new ArgumentException($"{_refusedInARow} trials in a row were refused, so the study stops; the last, {LastRefusal}", e);
+            return true;
+        }
         catch
         {
             storage.Finish(number, TrialState.Failed, null);
             throw;
         }
+        _refusedInARow = 0;
         if (pruning.LeaseLost || keeper.LeaseLost)
             return false;
         if (summary.Outcome == RunOutcome.Interrupted)
