@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Anvil.Cli.Tests.Support;
 using Anvil.Registry.Tuning;
 
@@ -97,6 +98,53 @@ public class TuneParetoTests
         // A wider first hidden layer has more weights, so a larger graph.
         var (narrow, wide) = trials[0].Parameters["spec.layers[1].units"] < trials[1].Parameters["spec.layers[1].units"] ? (trials[0], trials[1]) : (trials[1], trials[0]);
         Assert.True(narrow.Values![1] < wide.Values![1] || narrow.Parameters["spec.layers[1].units"] == wide.Parameters["spec.layers[1].units"]);
+    }
+
+    // A two-objective study of a recipe file (with its data), the first objective a validation metric, the second latency_ms.
+    private static string WriteStudy(AnvilProcess anvil, string name, string recipeFile, string metric, string direction, string parameter, JsonObject range)
+    {
+        var path = Path.Combine(anvil.Home, $"{name}.json");
+        File.WriteAllText(path, new JsonObject
+        {
+            ["name"] = name, ["sampler"] = "random", ["seed"] = 1,
+            ["objectives"] = new JsonArray(new JsonObject { ["metric"] = metric, ["direction"] = direction }, new JsonObject { ["metric"] = "latency_ms", ["direction"] = "minimize" }),
+            ["recipe"] = JsonNode.Parse(File.ReadAllText(recipeFile)),
+            ["space"] = new JsonObject { [parameter] = range },
+        }.ToJsonString());
+        return path;
+    }
+
+    // The forecasting recipe of SeriesForecastTests with its model named, so the study can check a spec field against it.
+    private static string SeriesGruRecipe(AnvilProcess anvil)
+    {
+        var path = SeriesForecastTests.WriteRecipe(anvil, epochs: 1);
+        var recipe = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        recipe["model"] = "series-gru";
+        File.WriteAllText(path, recipe.ToJsonString());
+        return path;
+    }
+
+    [Theory]
+    [InlineData("series")]
+    [InlineData("text")]
+    public void ASeriesOrTextModelIsTunedAgainstTheLatencyOfItsGraph(string kind)
+    {
+        using var anvil = new AnvilProcess();
+        var study = kind == "series"
+            ? WriteStudy(anvil, kind, SeriesGruRecipe(anvil), "val_mae", "minimize",
+                "spec.layers[0].units", new JsonObject { ["type"] = "int", ["low"] = 4, ["high"] = 64, ["log"] = true })
+            : WriteStudy(anvil, kind, TextRunTests.WriteRecipe(anvil, epochs: 1), "val_accuracy", "maximize",
+                "learning_rate", new JsonObject { ["type"] = "float", ["low"] = 1e-3, ["high"] = 1e-2, ["log"] = true });
+
+        var (exit, stdout, stderr) = anvil.Run("tune", "--study", study, "--trials", "2", "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(2, TuneCommandTests.LastJsonLine(stdout).GetProperty("trials_complete").GetInt32());
+        Assert.All(TuneCommandTests.Trials(anvil, kind), t =>
+        {
+            Assert.True(t.Values![0] > 0, "val_mae in degrees, or val_accuracy");
+            Assert.True(t.Values[1] > 0, "latency_ms of the graph on a window or on token ids");
+        });
     }
 
     [Fact]

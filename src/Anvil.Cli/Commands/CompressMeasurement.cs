@@ -38,13 +38,20 @@ internal sealed record CompressMeasurement(double Accuracy, long Bytes, double L
         var data = new float[batch * sampleSize];
         for (var i = 0; i < batch; i++)
             inputs.AsSpan(i * sampleSize % inputs.Length, sampleSize).CopyTo(data.AsSpan(i * sampleSize));
+        return MedianMilliseconds(() => Run(session, data, batch, sampleShape), repetitions);
+    }
+
+    /// <summary>Median milliseconds of one call of <paramref name="run"/>, after a warm-up.</summary>
+    public static double MedianMilliseconds(Action run, int repetitions = Repetitions)
+    {
+        ArgumentNullException.ThrowIfNull(run);
         for (var i = 0; i < Warmup; i++)
-            Run(session, data, batch, sampleShape);
+            run();
         var times = new double[repetitions];
         for (var i = 0; i < repetitions; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            Run(session, data, batch, sampleShape);
+            run();
             times[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
         Array.Sort(times);

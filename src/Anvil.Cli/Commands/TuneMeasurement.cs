@@ -1,5 +1,4 @@
 using Anvil.Export;
-using Anvil.Training.Data;
 using Anvil.Training.Models;
 using Anvil.Training.Runs;
 using Anvil.Training.Tuning;
@@ -10,7 +9,8 @@ namespace Anvil.Cli.Commands;
 /// <summary>
 /// A tuning trial's model measured as <c>compress</c> measures one: exported to ONNX (bytes: the graph's file size,
 /// weights included), then the median of <see cref="Repetitions"/> batch-1 runs in ONNX Runtime on one fixed
-/// pseudo-random sample (dense float kernels take the same time whatever the values).
+/// pseudo-random sample of the model's input kind (dense kernels take the same time whatever the values): pixels or
+/// features, a series window, or token ids of the full length (no padding, the slowest case of a recurrent model).
 /// </summary>
 internal sealed class TuneMeasurement(IRunRecorder recorder) : IModelMeasurement
 {
@@ -21,8 +21,6 @@ internal sealed class TuneMeasurement(IRunRecorder recorder) : IModelMeasurement
     {
         var artifacts = new RunArtifacts(recorder.GetRun(runId).ArtifactsDirectory);
         var spec = artifacts.LoadSpec();
-        if (spec.Head != TaskKind.Classification || InputKinds.Of(spec) is InputKinds.Tokens or InputKinds.Series)
-            throw new ArgumentException($"Run {runId} is a {(spec.Head == TaskKind.Classification ? InputKinds.Of(spec) + " model" : "regressor")}; latency_ms and bytes objectives measure image and feature classifiers only. Use validation metrics as objectives.");
         byte[] onnx;
         using (var model = artifacts.LoadModel(spec))
             onnx = OnnxExporter.ToBytes(model);
@@ -31,14 +29,35 @@ internal sealed class TuneMeasurement(IRunRecorder recorder) : IModelMeasurement
             values[Objective.Bytes] = onnx.LongLength;
         if (metrics.Contains(Objective.LatencyMs))
         {
-            var shape = spec.InputShape.Select(d => (long)d).ToArray();
-            var random = new Random(0);
-            var sample = new float[spec.InputShape.Aggregate(1, (a, b) => a * b)];
-            for (var i = 0; i < sample.Length; i++)
-                sample[i] = random.NextSingle();
             using var session = new InferenceSession(onnx);
-            values[Objective.LatencyMs] = CompressMeasurement.MedianMilliseconds(session, sample, 1, shape, Repetitions);
+            using var input = Sample(spec);
+            using var options = new RunOptions();
+            var output = OnnxExporter.OutputNameOf(spec);
+            values[Objective.LatencyMs] = CompressMeasurement.MedianMilliseconds(() =>
+            {
+                using var outputs = session.Run(options, [OnnxExporter.InputName], [input], [output]);
+            }, Repetitions);
         }
         return values;
+    }
+
+    // One sample (batch 1) of the graph's input: int64 token ids for a text model, float32 otherwise.
+    private static OrtValue Sample(ModelSpec spec)
+    {
+        var random = new Random(0);
+        long[] shape = [1, .. spec.InputShape.Select(d => (long)d)];
+        var size = spec.InputShape.Aggregate(1, (a, b) => a * b);
+        if (InputKinds.Of(spec) == InputKinds.Tokens)
+        {
+            var vocabulary = spec.Layers[0].VocabularySize ?? 2;
+            var ids = new long[size];
+            for (var i = 0; i < size; i++)
+                ids[i] = random.NextInt64(1, Math.Max(2, vocabulary)); // never the pad id: every sequence full length
+            return OrtValue.CreateTensorValueFromMemory(ids, shape);
+        }
+        var sample = new float[size];
+        for (var i = 0; i < size; i++)
+            sample[i] = random.NextSingle();
+        return OrtValue.CreateTensorValueFromMemory(sample, shape);
     }
 }
