@@ -22,8 +22,9 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
 {
     /// <summary>
     /// Trials in a row this worker may see refused (the recipe or spec rejects the sampled parameters: an
-    /// <see cref="ArgumentException"/> or <see cref="InvalidDataException"/>) before it stops: one refused combination fails its trial and the study goes on,
-    /// as Optuna's <c>catch</c> does, but a refusal of every trial (a bad base recipe) is not repeated for the whole budget.
+    /// <see cref="ArgumentException"/> or <see cref="InvalidDataException"/>) before it stops. One refused combination
+    /// fails its trial and the study goes on, as Optuna's <c>catch</c> does; a refusal of every trial (a bad base
+    /// recipe) is not repeated for the whole budget.
     /// </summary>
     public const int RefusalsInARowAllowed = 3;
 
