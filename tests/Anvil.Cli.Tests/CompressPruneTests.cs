@@ -65,4 +65,30 @@ public class CompressPruneTests
         BadInputTests.AssertOneClearError(anvil.Run("compress", runId[..10], "--method", "prune-channels", "--fine-tune-epochs", "0"), "--fine-tune-epochs must be 1 or more");
         Assert.Single(JsonDocument.Parse(anvil.Run("runs", "list", "--json").Stdout).RootElement.EnumerateArray()); // nothing recorded
     }
+
+    [Theory]
+    [InlineData("prune-channels")]
+    [InlineData("prune-magnitude")]
+    public void AKilledFineTuningResumesThePrunedModelAndKeepsItsPruning(string method)
+    {
+        using var anvil = new AnvilProcess();
+        var source = ServeCommandTests.TrainAndRegister(anvil, epochs: 1, limit: 512);
+        var pruned = anvil.KillAfter("Epoch 1/30", "compress", source[..12], "--method", method, "--fraction", "0.8", "--fine-tune-epochs", "30");
+        Assert.NotNull(pruned);
+        Assert.NotEqual(source, pruned);
+
+        var (exit, stdout, stderr) = anvil.Run("train", "--resume", pruned!, "--json");
+
+        Assert.True(exit == 0, stderr);
+        Assert.Contains($"Run {pruned}: resuming from its last checkpoint.", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Epoch 1/30", stderr, StringComparison.Ordinal);
+        Assert.Contains("Epoch 30/30", stderr, StringComparison.Ordinal);
+        var shown = JsonDocument.Parse(anvil.Run("runs", "show", pruned!, "--json").Stdout).RootElement;
+        Assert.Contains(source, shown.ToString(), StringComparison.Ordinal); // pruned_from
+        using var model = new Anvil.Training.Runs.RunArtifacts(LastJsonLine(stdout).GetProperty("artifacts_dir").GetString()!).LoadModel();
+        if (method == "prune-channels")
+            Assert.Equal(16, model.Spec.Layers[0].Filters); // seed-cnn's 32 filters, 80% removed, kept a multiple of 16
+        else
+            Assert.InRange(Anvil.Training.Compression.MagnitudePruning.Sparsity(model), 0.799, 1.0); // the zeros stayed zero through the resumed epochs
+    }
 }
