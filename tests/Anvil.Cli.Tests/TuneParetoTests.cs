@@ -167,7 +167,7 @@ public class TuneParetoTests
         var again = anvil.Run("tune", "--study", study, "--trials", "10", "--data-dir", data);
 
         Assert.NotEqual(0, again.ExitCode);
-        Assert.Contains($"{3} trials in a row were refused, so the study stops; the last, trial 3 (", again.Stderr.TrimEnd().Split('\n')[^1]);
+        Assert.Contains("3 trials in a row were refused, so the study stops; the last, trial 3 (", again.Stderr.TrimEnd().Split('\n')[^1]);
         Assert.Equal(4, TuneCommandTests.Trials(anvil, "bad-rate").Count(t => t.Status == TrialStatus.Failed));
         Assert.Equal(4, TuneCommandTests.Trials(anvil, "bad-rate").Count);
     }
