@@ -16,11 +16,11 @@ internal static class RetrainCommand
         var org = new Option<string>("--org") { Description = "Organization that owns the model.", Required = true };
         var heldOut = new Option<double>("--held-out") { Description = "Share of the feedback held out (never trained on) to judge champion and challenger.", DefaultValueFactory = _ => 0.25 };
         var seed = new Option<int>("--seed") { Description = "Seed of the stratified held-out split of the feedback.", DefaultValueFactory = _ => 42 };
-        var tolerance = new Option<double>("--tolerance") { Description = "Percentage points the challenger may lose on the original test set and still be promoted.", DefaultValueFactory = _ => 0.5 };
+        var tolerance = new Option<double>("--tolerance") { Description = "Percentage points the challenger may lose on the original test set and still be promoted.", DefaultValueFactory = _ => PromotionGate.DefaultTolerancePoints };
         var significance = new Option<double>("--significance")
         {
             Description = "The McNemar p-value the challenger's gain on held-out feedback must fall below (the chance that a challenger no better than the champion is promoted is at most half of it).",
-            DefaultValueFactory = _ => 0.05,
+            DefaultValueFactory = _ => PromotionGate.DefaultAlpha,
         };
         var promote = new Option<bool>("--promote") { Description = "Move 'champion' to the challenger when the gate passes (the old one stays as 'previous'); exit code 4 when it refuses." };
         var shadow = new Option<int>("--shadow") { Description = "Also replay the last N logged inputs through champion and challenger (0: none)." };
@@ -39,20 +39,16 @@ internal static class RetrainCommand
         {
             var organization = registries.Organizations.Get(p.GetValue(org)!);
             FeedbackSplit.RequireFraction(p.GetValue(heldOut));
-            if (!(p.GetValue(tolerance) >= 0))
-                throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {p.GetValue(tolerance)}.");
-            if (!(p.GetValue(significance) is > 0 and < 1))
-                throw new ArgumentException($"--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got {p.GetValue(significance)}.");
+            var promotionGate = new PromotionGate(p.GetValue(tolerance), p.GetValue(significance)).Validated();
             if (!(p.GetValue(maxKeyShare) is > 0 and <= 1))
                 throw new ArgumentException($"--max-key-share must be more than 0 and at most 1 (the share of the retraining set one key's feedback may make up), e.g. 0.5; got {p.GetValue(maxKeyShare)}.");
             if (p.GetValue(shadow) < 0)
                 throw new ArgumentException($"--shadow must be 0 (no replay) or a number of logged inputs; got {p.GetValue(shadow)}.");
             var screen = p.GetValue(trustAll) ? null : new FeedbackScreen(MaxKeyShare: p.GetValue(maxKeyShare));
             var requirements = (p.GetValue(require) ?? []).Select(TrustRequirement.Parse).ToList(); // before anything is trained
-            var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), p.GetValue(tolerance), p.GetValue(promote), p.GetValue(shadow), screen)
+            var options = new RetrainOptions(organization.Id, p.GetValue(model)!, p.GetValue(heldOut), p.GetValue(seed), promotionGate, p.GetValue(promote), p.GetValue(shadow), screen)
             {
                 Requirements = requirements,
-                Significance = p.GetValue(significance),
             };
             var r = new Retrainer(registries, openStore(), Console.Error).Retrain(options, cancellationToken);
             if (r.Gate is not { } gate)

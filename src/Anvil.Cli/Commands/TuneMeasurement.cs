@@ -49,10 +49,10 @@ internal sealed class TuneMeasurement(IRunRecorder recorder) : IModelMeasurement
         var size = spec.InputShape.Aggregate(1, (a, b) => a * b);
         if (InputKinds.Of(spec) == InputKinds.Tokens)
         {
-            var vocabulary = spec.Layers[0].VocabularySize ?? 2;
+            var vocabulary = spec.Layers[0].VocabularySize!.Value; // a token model's first layer is its embedding
             var ids = new long[size];
             for (var i = 0; i < size; i++)
-                ids[i] = random.NextInt64(1, Math.Max(2, vocabulary)); // never the pad id: every sequence full length
+                ids[i] = random.NextInt64(1, vocabulary); // never the pad id 0: every sequence full length
             return OrtValue.CreateTensorValueFromMemory(ids, shape);
         }
         var sample = new float[size];

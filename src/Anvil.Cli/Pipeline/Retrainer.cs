@@ -78,7 +78,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
         var challengerTest = Accuracy(challengerScorer.Predict(testInputs), testLabels);
         var championHeldOut = Correct(championScorer.Predict(heldOut.Inputs), heldOut.Labels);
         var challengerHeldOut = Correct(challengerScorer.Predict(heldOut.Inputs), heldOut.Labels);
-        var gate = new PromotionGate(o.TolerancePoints, o.Significance).Judge(new GateFigures(championTest, challengerTest, championHeldOut, challengerHeldOut));
+        var gate = o.Gate.Judge(new GateFigures(championTest, challengerTest, championHeldOut, challengerHeldOut));
         if (ChallengerAttack.Points(o.Requirements) is { Count: > 0 } attacks)
         {
             ChallengerAttack.Run(recorder, summary.RunId, original.Test, attacks, progress);
@@ -94,7 +94,7 @@ internal sealed class Retrainer(Registries registries, IRunStore runs, TextWrite
             ["gate_champion_feedback_accuracy"] = gate.ChampionHeldOutAccuracy,
             ["gate_challenger_feedback_accuracy"] = gate.ChallengerHeldOutAccuracy,
             ["gate_mcnemar_p"] = gate.PValue,
-            ["gate_significance"] = o.Significance,
+            ["gate_significance"] = o.Gate.Alpha,
             ["gate_promotable"] = promotable ? 1 : 0,
         });
         var shadow = o.Shadow > 0

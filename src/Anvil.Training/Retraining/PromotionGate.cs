@@ -12,8 +12,25 @@ namespace Anvil.Training.Retraining;
 /// <example>
 /// <code>GateDecision d = new PromotionGate().Judge(figures);   // d.Promote, or d.Reasons says why not</code>
 /// </example>
-public sealed record PromotionGate(double TolerancePoints = 0.5, double Alpha = 0.05)
+public sealed record PromotionGate(double TolerancePoints = PromotionGate.DefaultTolerancePoints, double Alpha = PromotionGate.DefaultAlpha)
 {
+    /// <summary>The default of <c>--tolerance</c>: percentage points of test accuracy the challenger may lose.</summary>
+    public const double DefaultTolerancePoints = 0.5;
+
+    /// <summary>The default of <c>--significance</c>: the McNemar level the held-out gain must reach.</summary>
+    public const double DefaultAlpha = 0.05;
+
+    /// <summary>This gate, once its tolerance and level are in range; `retrain` checks it before anything is trained.</summary>
+    /// <exception cref="ArgumentException">The tolerance is negative or the level is not strictly between 0 and 1.</exception>
+    public PromotionGate Validated()
+    {
+        if (!(TolerancePoints >= 0))
+            throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {TolerancePoints}.");
+        if (!(Alpha > 0 && Alpha < 1))
+            throw new ArgumentException($"--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got {Alpha}.");
+        return this;
+    }
+
     /// <summary>The fewest discordant pairs that can reach p &lt; <see cref="Alpha"/> (all on one side): 6 for 0.05.</summary>
     public int MinimumDiscordant
     {
@@ -29,10 +46,7 @@ public sealed record PromotionGate(double TolerancePoints = 0.5, double Alpha = 
     public GateDecision Judge(GateFigures figures)
     {
         ArgumentNullException.ThrowIfNull(figures);
-        if (!(TolerancePoints >= 0))
-            throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {TolerancePoints}.");
-        if (!(Alpha > 0 && Alpha < 1))
-            throw new ArgumentException($"The significance level must lie strictly between 0 and 1, e.g. 0.05; got {Alpha}.");
+        Validated();
         var test = McNemar.Compare(figures.ChallengerHeldOutCorrect, figures.ChampionHeldOutCorrect);
         var count = figures.ChampionHeldOutCorrect.Count;
         var champion = Share(figures.ChampionHeldOutCorrect);

@@ -21,7 +21,7 @@ namespace Anvil.Training.Tuning;
 public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IRunRecorder recorder, TextWriter progress, TimeProvider time, TimeSpan leaseDuration, IModelMeasurement? measurement = null)
 {
     /// <summary>
-    /// Trials in a row this worker may see refused (the recipe or spec rejects the sampled parameters: an
+    /// Trials in a row this worker may see refused (applying the sampled parameters to the recipe or the spec throws an
     /// <see cref="ArgumentException"/> or <see cref="InvalidDataException"/>) before it stops. One refused combination
     /// fails its trial and the study goes on, as Optuna's <c>catch</c> does; a refusal of every trial (a bad base
     /// recipe) is not repeated for the whole budget.
@@ -68,10 +68,10 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
                 return EndFromCurve(trial, space.Apply(trial.Parameters).Epochs); // the run had finished; only the trial's end was not recorded
             summary = lease.TakenOver && trial.RunId is { } resumed
                 ? pipeline.Resume(resumed, cancellationToken)
-                : pipeline.Train(new RunRequest(source, space.Apply(trial.Parameters), $"{study.Name}-trial-{number}", limits, ModelGiven: study.NamesModel,
-                    EditSpec: space.HasSpecFields ? spec => space.ApplySpec(spec, trial.Parameters) : null), cancellationToken);
+                : pipeline.Train(new RunRequest(source, Refusable(() => space.Apply(trial.Parameters)), $"{study.Name}-trial-{number}", limits, ModelGiven: study.NamesModel,
+                    EditSpec: space.HasSpecFields ? spec => Refusable(() => space.ApplySpec(spec, trial.Parameters)) : null), cancellationToken);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        catch (RefusedParameters e)
         {
             storage.Finish(number, TrialState.Failed, null);
             LastRefusal = $"trial {number} ({space.Describe(trial.Parameters)}): {e.Message}";
@@ -105,6 +105,22 @@ public sealed class StudyWorker(StudyDefinition study, IStudyStorage storage, IR
         progress.WriteLine($"Trial {number} {state.ToString().ToLowerInvariant()}{(value is { } v ? $": {study.ReportedMetric} {v:G4}" : "")}.");
         return storage.Finish(number, state, value);
     }
+
+    // The trial's parameters applied to the recipe or the spec; what those refuse is the parameters' fault, not the study's.
+    private static T Refusable<T>(Func<T> apply)
+    {
+        try
+        {
+            return apply();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        {
+            throw new RefusedParameters(e);
+        }
+    }
+
+    // A combination of parameter values the recipe or spec refuses: the trial fails, the study goes on.
+    private sealed class RefusedParameters(Exception refusal) : Exception(refusal.Message, refusal);
 
     // One value per objective, in the study's order: validation metrics of the last epoch, then the model measured.
     private double[] Values(string runId, IReadOnlyDictionary<string, double> lastEpoch)

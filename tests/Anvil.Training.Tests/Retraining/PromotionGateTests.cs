@@ -78,4 +78,18 @@ public sealed class PromotionGateTests
         Assert.True(decision.TooSmall);
         Assert.Contains("has 5 items; McNemar's test needs at least 6", Assert.Single(decision.Reasons), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(-1, 0.05, "--tolerance must be 0 or more percentage points (e.g. 0.5); got -1.")]
+    [InlineData(0.5, 0, "--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got 0.")]
+    [InlineData(0.5, 1, "--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got 1.")]
+    public void AGateOutOfRangeIsRefusedBeforeItJudgesAndWhenItJudges(double tolerance, double alpha, string message)
+    {
+        var gate = new PromotionGate(tolerance, alpha);
+
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => gate.Validated()).Message);
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => gate.Judge(HeldOut(b: 8, c: 0, both: 0, neither: 0))).Message);
+        var inRange = gate with { TolerancePoints = 0, Alpha = 0.01 };
+        Assert.Same(inRange, inRange.Validated());
+    }
 }
