@@ -19,12 +19,20 @@ command -v wrk >/dev/null || { echo "wrk is missing: sudo apt-get install wrk" >
   echo "Fashion-MNIST is missing: sudo apt-get install dataset-fashion-mnist" >&2; exit 1; }
 anvil() { "$root/anvil" "$@"; }
 
-# The model: one epoch of the default recipe (vgg-small) is enough to measure speed; registered once.
-if ! anvil models list --org bench 2>/dev/null | grep -q '^fashion '; then
-  anvil orgs create bench >/dev/null 2>&1 || true
+# The model: one epoch of the default recipe (vgg-small) is enough to measure speed; trained and registered once,
+# and the home then copied aside. Every run starts from that copy: a run's ledger and prediction log grow the
+# database by about 1 GB, and a run on the home of the runs before it measured a bigger database each time.
+# (The registry keeps the version's absolute path, so the copy goes back to the same place.)
+pristine="$out/pristine-home"
+if [ ! -d "$pristine" ]; then
+  rm -rf "$ANVIL_HOME"
+  anvil orgs create bench >/dev/null
   run_id="$(anvil train --epochs 1 --json | tail -n 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_id"])')"
   anvil register "$run_id" --name fashion --org bench >&2
+  cp -a "$ANVIL_HOME" "$pristine.tmp" && mv "$pristine.tmp" "$pristine"
 fi
+rm -rf "$ANVIL_HOME"
+cp -a "$pristine" "$ANVIL_HOME"
 anvil plans set bench --rpm 100000000 --monthly-quota 100000000000 --price-per-1000 0.10 >/dev/null
 export KEY="$(anvil keys create --org bench --plan bench 2>/dev/null)"
 version_dir="$(anvil models show fashion --org bench --json | python3 -c '
