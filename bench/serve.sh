@@ -21,7 +21,7 @@ anvil() { "$root/anvil" "$@"; }
 
 # The model: one epoch of the default recipe (vgg-small) is enough to measure speed; trained and registered once,
 # and the home then copied aside. Every run starts from that copy: a run's ledger and prediction log grow the
-# database by about 1 GB, and a run on the home of the runs before it measured a bigger database each time.
+# database by about 0.7–0.9 GB, and a run on the home of the runs before it measured a bigger database each time.
 # (The registry keeps the version's absolute path, so the copy goes back to the same place.)
 pristine="$out/pristine-home"
 if [ ! -d "$pristine" ]; then
