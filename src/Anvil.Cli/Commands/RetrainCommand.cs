@@ -39,7 +39,7 @@ internal static class RetrainCommand
         {
             var organization = registries.Organizations.Get(p.GetValue(org)!);
             FeedbackSplit.RequireFraction(p.GetValue(heldOut));
-            var promotionGate = new PromotionGate(p.GetValue(tolerance), p.GetValue(significance)).Validated();
+            var promotionGate = new PromotionGate(p.GetValue(tolerance), p.GetValue(significance)); // refuses a value out of range
             if (!(p.GetValue(maxKeyShare) is > 0 and <= 1))
                 throw new ArgumentException($"--max-key-share must be more than 0 and at most 1 (the share of the retraining set one key's feedback may make up), e.g. 0.5; got {p.GetValue(maxKeyShare)}.");
             if (p.GetValue(shadow) < 0)

@@ -20,16 +20,22 @@ public sealed record PromotionGate(double TolerancePoints = PromotionGate.Defaul
     /// <summary>The default of <c>--significance</c>: the McNemar level the held-out gain must reach.</summary>
     public const double DefaultAlpha = 0.05;
 
-    /// <summary>This gate, once its tolerance and level are in range; `retrain` checks it before anything is trained.</summary>
-    /// <exception cref="ArgumentException">The tolerance is negative or the level is not strictly between 0 and 1.</exception>
-    public PromotionGate Validated()
-    {
-        if (!(TolerancePoints >= 0))
-            throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {TolerancePoints}.");
-        if (!(Alpha > 0 && Alpha < 1))
-            throw new ArgumentException($"--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got {Alpha}.");
-        return this;
-    }
+    // A gate out of range cannot be made (nor copied with `with`), so `retrain` refuses it before anything is trained
+    // and Judge never checks again.
+
+    /// <exception cref="ArgumentException">Negative.</exception>
+    public double TolerancePoints { get; init => field = InRange(value); } = InRange(TolerancePoints);
+
+    /// <exception cref="ArgumentException">Not strictly between 0 and 1.</exception>
+    public double Alpha { get; init => field = LevelInRange(value); } = LevelInRange(Alpha);
+
+    private static double InRange(double points) => points >= 0
+        ? points
+        : throw new ArgumentException($"--tolerance must be 0 or more percentage points (e.g. 0.5); got {points}.");
+
+    private static double LevelInRange(double alpha) => alpha is > 0 and < 1
+        ? alpha
+        : throw new ArgumentException($"--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got {alpha}.");
 
     /// <summary>The fewest discordant pairs that can reach p &lt; <see cref="Alpha"/> (all on one side): 6 for 0.05.</summary>
     public int MinimumDiscordant
@@ -46,7 +52,6 @@ public sealed record PromotionGate(double TolerancePoints = PromotionGate.Defaul
     public GateDecision Judge(GateFigures figures)
     {
         ArgumentNullException.ThrowIfNull(figures);
-        Validated();
         var test = McNemar.Compare(figures.ChallengerHeldOutCorrect, figures.ChampionHeldOutCorrect);
         var count = figures.ChampionHeldOutCorrect.Count;
         var champion = Share(figures.ChampionHeldOutCorrect);

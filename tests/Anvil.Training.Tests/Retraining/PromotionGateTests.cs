@@ -83,13 +83,13 @@ public sealed class PromotionGateTests
     [InlineData(-1, 0.05, "--tolerance must be 0 or more percentage points (e.g. 0.5); got -1.")]
     [InlineData(0.5, 0, "--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got 0.")]
     [InlineData(0.5, 1, "--significance must lie strictly between 0 and 1, e.g. 0.05 or 0.01; got 1.")]
-    public void AGateOutOfRangeIsRefusedBeforeItJudgesAndWhenItJudges(double tolerance, double alpha, string message)
+    public void AGateOutOfRangeCannotBeMadeNorCopied(double tolerance, double alpha, string message)
     {
-        var gate = new PromotionGate(tolerance, alpha);
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => new PromotionGate(tolerance, alpha)).Message);
+        Assert.Equal(message, Assert.Throws<ArgumentException>(() => new PromotionGate() with { TolerancePoints = tolerance, Alpha = alpha }).Message);
 
-        Assert.Equal(message, Assert.Throws<ArgumentException>(() => gate.Validated()).Message);
-        Assert.Equal(message, Assert.Throws<ArgumentException>(() => gate.Judge(HeldOut(b: 8, c: 0, both: 0, neither: 0))).Message);
-        var inRange = gate with { TolerancePoints = 0, Alpha = 0.01 };
-        Assert.Same(inRange, inRange.Validated());
+        var inRange = new PromotionGate() with { TolerancePoints = 0, Alpha = 0.01 };
+        Assert.Equal((0.0, 0.01), (inRange.TolerancePoints, inRange.Alpha));
+        Assert.True(inRange.Judge(HeldOut(b: 8, c: 0, both: 0, neither: 0)).Promote);
     }
 }
