@@ -83,17 +83,20 @@ public sealed class RegistryDatabase : IDisposable
         {
             try
             {
-                return InSession(connection =>
+                var (result, mark) = InSession(connection =>
                 {
+                    using var writer = Dialect.EnterWriter(); // released after the commit, before the flush
                     using var transaction = durable ? Dialect.BeginWrite(connection) : Dialect.BeginUnsyncedWrite(connection);
                     using var session = new Session(connection, transaction, Dialect, _vault, Dialect.KeptCommands(connection));
                     var result = work(session);
                     if (durable)
-                        Dialect.CommitDurably(transaction);
-                    else
-                        transaction.Commit();
-                    return result;
+                        return (result, Dialect.CommitForDisk(transaction));
+                    transaction.Commit();
+                    return (result, 0L);
                 });
+                if (durable)
+                    Dialect.AwaitDisk(mark);
+                return result;
             }
             catch (DbException exception) when (attempt < TransientRetries && Dialect.IsTransient(exception))
             {

@@ -46,14 +46,31 @@ internal abstract class SqlDialect : IDisposable
     public abstract DbTransaction BeginUnsyncedWrite(DbConnection connection);
 
     /// <summary>
-    /// Commits a transaction of <see cref="BeginWrite"/> and returns once it is on disk. PostgreSQL's commit
-    /// waits for its own log flush; SQLite's is flushed after the commit, outside the write lock.
+    /// Waits until this process has no other write transaction on the database, and returns what ends that wait
+    /// when disposed (after the commit or rollback); null when the backend needs no such wait (PostgreSQL locks rows,
+    /// not the database). See <see cref="WriterGate"/>.
     /// </summary>
-    public virtual void CommitDurably(DbTransaction transaction)
+    public virtual IDisposable? EnterWriter() => null;
+
+    /// <summary>
+    /// Commits a transaction of <see cref="BeginWrite"/>; it is on disk once <see cref="AwaitDisk"/> has returned for the
+    /// mark this returns. PostgreSQL's commit waits for its own log flush (nothing left to wait for); SQLite's log is
+    /// flushed by <see cref="AwaitDisk"/>, after the write lock is released.
+    /// </summary>
+    public virtual long CommitForDisk(DbTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         transaction.Commit();
+        return 0;
     }
+
+    /// <summary>Returns once the commit that returned <paramref name="mark"/> from <see cref="CommitForDisk"/> is on disk.</summary>
+    public virtual void AwaitDisk(long mark)
+    {
+    }
+
+    /// <summary>Commits a transaction of <see cref="BeginWrite"/> and returns once it is on disk.</summary>
+    public void CommitDurably(DbTransaction transaction) => AwaitDisk(CommitForDisk(transaction));
 
     /// <summary>A transaction that only reads, seeing one consistent snapshot.</summary>
     public abstract DbTransaction BeginRead(DbConnection connection);

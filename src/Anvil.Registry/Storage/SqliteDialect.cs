@@ -136,14 +136,22 @@ internal sealed class SqliteDialect : SqlDialect
     // log (CommitDurably) takes it to disk with its own.
     public override DbTransaction BeginUnsyncedWrite(DbConnection connection) => BeginWrite(connection);
 
-    public override void CommitDurably(DbTransaction transaction)
+    public override IDisposable EnterWriter() =>
+        WriterGate.Enter(Path, TimeSpan.FromMilliseconds(BusyTimeoutMilliseconds))
+        ?? throw new SqliteException($"Another write to the registry database {Path} in this process held it for over {BusyTimeoutMilliseconds} ms; this write was not made.", SqliteBusy);
+
+    public override long CommitForDisk(DbTransaction transaction)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         transaction.Commit();
-        var mine = Interlocked.Increment(ref _committed);
+        return Interlocked.Increment(ref _committed);
+    }
+
+    public override void AwaitDisk(long mark)
+    {
         lock (_flushing)
         {
-            if (_flushed >= mine)
+            if (_flushed >= mark)
                 return; // a flush that began after this commit returned has covered it
             var covered = Interlocked.Read(ref _committed);
             try

@@ -178,6 +178,66 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task AWriterWaitsAtTheProcesssGateWhileAnotherIsInItsTransactionNotInSqlitesBusyHandler()
+    {
+        var database = OpenDatabase();
+        var path = ((SqliteDialect)database.Dialect).Path;
+        database.Write(session => session.Execute("CREATE TABLE t (x INTEGER)"));
+        using var inside = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var first = Task.Run(() => database.Write(session =>
+        {
+            session.Execute("INSERT INTO t (x) VALUES (1)");
+            inside.Set();
+            release.Wait();
+            return 0;
+        }));
+        Assert.True(inside.Wait(TimeSpan.FromSeconds(30)));
+
+        var secondBegan = false;
+        var second = Task.Run(() => database.Write(session =>
+        {
+            secondBegan = true;
+            return DbReading.ToLong(session.Scalar("SELECT COUNT(*) FROM t"));
+        }));
+        Assert.True(SpinWait.SpinUntil(() => WriterGate.Waiting(path) == 1, TimeSpan.FromSeconds(30))); // queued at the gate, holding no SQLite lock
+        Assert.False(Volatile.Read(ref secondBegan));
+        release.Set();
+
+        await first;
+        Assert.Equal(1, await second); // began after the first had committed, and sees its row
+        Assert.Equal(0, WriterGate.Waiting(path));
+    }
+
+    [Fact]
+    public void AWriteThatFailsLeavesTheGateToTheNext()
+    {
+        var database = OpenDatabase();
+        database.Write(session => session.Execute("CREATE TABLE t (x INTEGER)"));
+
+        Assert.Throws<InvalidOperationException>(() => database.Write<int>(_ => throw new InvalidOperationException("refused")));
+
+        using var gate = WriterGate.Enter(((SqliteDialect)database.Dialect).Path, TimeSpan.Zero); // free at once: the failed write gave it back
+        Assert.NotNull(gate);
+    }
+
+    [Fact]
+    public async Task TheGateAdmitsOneWriterPerFileAndTimesOut()
+    {
+        var path = Path.Combine(_temp.Path, "a.db");
+        using (var held = WriterGate.Enter(path, TimeSpan.FromSeconds(5)))
+        {
+            Assert.NotNull(held);
+            Assert.Null(await Task.Run(() => WriterGate.Enter(path, TimeSpan.FromMilliseconds(50))));
+            using var other = WriterGate.Enter(Path.Combine(_temp.Path, "b.db"), TimeSpan.Zero); // another file has its own gate
+            Assert.NotNull(other);
+        }
+
+        using var next = WriterGate.Enter(path, TimeSpan.Zero);
+        Assert.NotNull(next);
+    }
+
+    [Fact]
     public void FlushingAFileThatIsGoneIsNothingToDo()
     {
         var path = Path.Combine(_temp.Path, "log");
