@@ -189,8 +189,7 @@ public sealed class SqliteStorageTests : IDisposable
         {
             session.Execute("INSERT INTO t (x) VALUES (1)");
             inside.Set();
-            release.Wait();
-            return 0;
+            return release.Wait(TimeSpan.FromSeconds(60)) ? 0 : throw new TimeoutException("the test never released the first writer");
         }));
         Assert.True(inside.Wait(TimeSpan.FromSeconds(30)));
 
