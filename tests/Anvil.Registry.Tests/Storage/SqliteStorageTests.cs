@@ -178,7 +178,7 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
-    public async Task AWriterWaitsAtTheProcesssGateWhileAnotherIsInItsTransactionNotInSqlitesBusyHandler()
+    public async Task AWriterWaitsAtTheProcessGateWhileAnotherIsInItsTransactionNotInSqlitesBusyHandler()
     {
         var database = OpenDatabase();
         var path = ((SqliteDialect)database.Dialect).Path;
