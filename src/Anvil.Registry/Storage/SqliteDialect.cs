@@ -42,11 +42,13 @@ internal sealed class SqliteDialect : SqlDialect
     private readonly Lock _flushing = new();
     private long _committed; // durable commits of this process that returned from SQLite's commit
     private long _flushed; // how many of them a flush of the log has covered
+    private readonly WriterGate _writers;
 
     public SqliteDialect(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        _writers = WriterGate.Of(Path);
         var directory = System.IO.Path.GetDirectoryName(Path);
         if (directory is not null)
         {
@@ -133,11 +135,11 @@ internal sealed class SqliteDialect : SqlDialect
         ((SqliteConnection)connection).BeginTransaction(deferred: false);
 
     // WAL with synchronous=NORMAL: the commit is in the log (safe from kill -9), and the next flush of the
-    // log (CommitDurably) takes it to disk with its own.
+    // log (AwaitDisk) takes it to disk with its own.
     public override DbTransaction BeginUnsyncedWrite(DbConnection connection) => BeginWrite(connection);
 
     public override IDisposable EnterWriter() =>
-        WriterGate.Enter(Path, TimeSpan.FromMilliseconds(BusyTimeoutMilliseconds))
+        _writers.Enter(TimeSpan.FromMilliseconds(BusyTimeoutMilliseconds))
         ?? throw new SqliteException($"Another write to the registry database {Path} in this process held it for over {BusyTimeoutMilliseconds} ms; this write was not made.", SqliteBusy);
 
     public override long CommitForDisk(DbTransaction transaction)

@@ -9,38 +9,26 @@ namespace Anvil.Registry.Storage;
 /// reservation and a usage commit) lost milliseconds asleep on a lock held for a fraction of one
 /// (docs/decisions/0005-serving-path.md). Other processes still meet SQLite's own lock and busy timeout.
 /// </summary>
-internal static class WriterGate
+#pragma warning disable CA1001 // a gate lives as long as the process, like the file's lock it stands for
+internal sealed class WriterGate
+#pragma warning restore CA1001
 {
-    private static readonly ConcurrentDictionary<string, Gate> Gates = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, WriterGate> Gates = new(StringComparer.Ordinal);
+
+    private readonly SemaphoreSlim _semaphore = new(1, 1);
+
+    private WriterGate()
+    {
+    }
+
+    /// <summary>The gate of the file at <paramref name="path"/> (a full path): the same for every opener in this process.</summary>
+    public static WriterGate Of(string path) => Gates.GetOrAdd(path, _ => new WriterGate());
 
     /// <summary>
-    /// Waits until no other writer of this process is in a transaction on <paramref name="path"/>; dispose the result
-    /// once the transaction has committed or rolled back. Null when <paramref name="timeout"/> passed first.
+    /// Waits until no other writer of this process is in a transaction on the file; dispose the result once the
+    /// transaction has committed or rolled back. Null when <paramref name="timeout"/> passed first.
     /// </summary>
-    public static IDisposable? Enter(string path, TimeSpan timeout)
-    {
-        var gate = Gates.GetOrAdd(path, _ => new Gate());
-        Interlocked.Increment(ref gate.Waiting);
-        try
-        {
-            return gate.Semaphore.Wait(timeout) ? new Entered(gate.Semaphore) : null;
-        }
-        finally
-        {
-            Interlocked.Decrement(ref gate.Waiting);
-        }
-    }
-
-    /// <summary>Writers of this process waiting at the gate of <paramref name="path"/> right now.</summary>
-    public static int Waiting(string path) => Gates.TryGetValue(path, out var gate) ? Volatile.Read(ref gate.Waiting) : 0;
-
-#pragma warning disable CA1001 // a gate lives as long as the process, like the file's lock it stands for
-    private sealed class Gate
-#pragma warning restore CA1001
-    {
-        public readonly SemaphoreSlim Semaphore = new(1, 1);
-        public int Waiting;
-    }
+    public IDisposable? Enter(TimeSpan timeout) => _semaphore.Wait(timeout) ? new Entered(_semaphore) : null;
 
     private sealed class Entered(SemaphoreSlim semaphore) : IDisposable
     {
