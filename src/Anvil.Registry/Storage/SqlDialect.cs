@@ -64,7 +64,10 @@ internal abstract class SqlDialect : IDisposable
         return 0;
     }
 
-    /// <summary>Returns once the commit that returned <paramref name="mark"/> from <see cref="CommitForDisk"/> is on disk.</summary>
+    /// <summary>
+    /// Returns once the commit that returned <paramref name="mark"/> from <see cref="CommitForDisk"/> is on disk; throws
+    /// <see cref="UnconfirmedWriteException"/> when the flush fails (the commit stands, its durability is unknown).
+    /// </summary>
     public virtual void AwaitDisk(long mark)
     {
     }

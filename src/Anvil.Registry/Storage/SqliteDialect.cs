@@ -25,7 +25,7 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>How long a connection waits for another process's write lock before failing.</summary>
     public const int BusyTimeoutMilliseconds = 5000;
 
-    private const int SqliteBusy = 5, SqliteLocked = 6, SqliteIoError = 10;
+    private const int SqliteBusy = 5, SqliteLocked = 6;
     private const int ConstraintPrimaryKey = 1555; // SQLITE_CONSTRAINT_PRIMARYKEY
     private const int ConstraintUnique = 2067; // SQLITE_CONSTRAINT_UNIQUE
 
@@ -163,7 +163,7 @@ internal sealed class SqliteDialect : SqlDialect
             }
             catch (IOException e)
             {
-                throw new SqliteException($"The registry database {Path} could not be flushed to disk: {e.Message}", SqliteIoError);
+                throw new UnconfirmedWriteException($"The registry database {Path} could not be flushed to disk, so commits since the last flush may not survive a crash: {e.Message}", e);
             }
 
             _flushed = covered;

@@ -95,9 +95,22 @@ public static class InferenceRoute
                 lease.Served(input.Count); // /metrics counts it under the caller's own organization, model and version
                 var (response, records) = kind.Build(requestId, lease.Version, lease.Model, input, outputs);
                 var json = JsonSerializer.Serialize(response, response.GetType(), ApiJson.Options);
-                var outcome = await usage.RecordAsync(new UsageRequest(
-                    caller.Key, caller.Plan, requestId, requestHash, lease.Version.ModelId, lease.Version.ModelName,
-                    lease.Version.Version, records, json, reservation, FreshId: !clientChosen)).ConfigureAwait(false);
+                UsageOutcome outcome;
+                try
+                {
+                    outcome = await usage.RecordAsync(new UsageRequest(
+                        caller.Key, caller.Plan, requestId, requestHash, lease.Version.ModelId, lease.Version.ModelName,
+                        lease.Version.Version, records, json, reservation, FreshId: !clientChosen)).ConfigureAwait(false);
+                }
+                catch (UnconfirmedWriteException)
+                {
+                    settled = true; // the event stands and consumed the reservation: refunding it would under-count the month
+                    context.Response.Headers.RetryAfter = "5";
+                    return Problems.Of(503, clientChosen
+                        ? $"The server's disk did not confirm this request's usage record, so its answer is withheld; it may be billed. Retry with the same {IdempotencyHeader}: the answer is then returned without a second charge."
+                        : $"The server's disk did not confirm this request's usage record (request {requestId}), so its answer is withheld; it may be billed. Send an {IdempotencyHeader} with each request so that a retry is never billed twice.");
+                }
+
                 settled = true;
                 return outcome.Status == UsageOutcomeStatus.Accepted
                     ? Results.Text(json, "application/json", Encoding.UTF8, 200)

@@ -76,6 +76,11 @@ public sealed partial class UsageWriter(UsageLedger ledger, ServingOptions optio
         {
             return ledger.Record(group);
         }
+        catch (UnconfirmedWriteException e)
+        {
+            LogFlushFailed(group.Length, e.Message); // committed: the group is billed once the log reaches the disk
+            throw;
+        }
         catch (Exception e)
         {
             LogCommitFailed(group.Length, e.GetType().Name, e.Message); // the transaction rolled back whole: nothing of the group is billed
@@ -98,4 +103,7 @@ public sealed partial class UsageWriter(UsageLedger ledger, ServingOptions optio
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Usage commit of {Requests} requests failed and rolled back; they were answered 503 and nothing was billed ({Error}: {Reason})")]
     private partial void LogCommitFailed(int requests, string error, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Usage of {Requests} requests was committed but the disk did not confirm it; they were answered 503 without their answers and may be billed. Check the disk: {Reason}")]
+    private partial void LogFlushFailed(int requests, string reason);
 }
