@@ -4,6 +4,8 @@
 # auth, no ledger, no log) and behind `./anvil serve` (the full metered path), each driven by wrk from a
 # second process on loopback, single requests and under concurrency, with adaptive batching off
 # (--max-batch-size 1) and on; then in-process ONNX Runtime on the same model and batch sizes.
+# The three servers run in turn, ROUNDS times (default 3), so that a slow minute of this shared VM falls on all of
+# them; every figure is the median over the rounds (each round's rows are in results.jsonl).
 # Prints p50/p99 latency, throughput and the ratios; the last line is the metered/bare throughput ratio.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +13,7 @@ out="$root/bench/out/serve"; mkdir -p "$out"
 export ANVIL_HOME="$out/home"
 duration="${DURATION:-10}"
 concurrency="${CONCURRENCY:-1 32}"
+rounds="${ROUNDS:-3}"
 port="${PORT:-18080}"
 url="http://127.0.0.1:$port"
 
@@ -31,10 +34,15 @@ if [ ! -d "$pristine" ]; then
   anvil register "$run_id" --name fashion --org bench >&2
   cp -a "$ANVIL_HOME" "$pristine.tmp" && mv "$pristine.tmp" "$pristine"
 fi
-rm -rf "$ANVIL_HOME"
-cp -a "$pristine" "$ANVIL_HOME"
-anvil plans set bench --rpm 100000000 --monthly-quota 100000000000 --price-per-1000 0.10 >/dev/null
-export KEY="$(anvil keys create --org bench --plan bench 2>/dev/null)"
+# Every metered server starts on a fresh copy, so that neither batching setting nor a later round measures a bigger ledger.
+fresh_home() {
+  rm -rf "$ANVIL_HOME"
+  cp -a "$pristine" "$ANVIL_HOME"
+  anvil plans set bench --rpm 100000000 --monthly-quota 100000000000 --price-per-1000 0.10 >/dev/null
+  KEY="$(anvil keys create --org bench --plan bench 2>/dev/null)"
+  export KEY
+}
+fresh_home
 version_dir="$(anvil models show fashion --org bench --json | python3 -c '
 import json, sys
 d = json.load(sys.stdin); champion = d["model"]["aliases"]["champion"]
@@ -71,7 +79,7 @@ measure() {
   before="$(batches)"
   wrk -t1 -c"$c" -d"${duration}s" --latency -s "$out/post-$n.lua" "$url$path" > "$out/wrk-$contender-$batch-$c-$n.txt"
   after="$(batches)"
-  python3 - "$out/wrk-$contender-$batch-$c-$n.txt" "$batch" "$c" "$before" "$after" "$n" "$contender" >> "$results" <<'PY'
+  python3 - "$out/wrk-$contender-$batch-$c-$n.txt" "$batch" "$c" "$before" "$after" "$n" "$contender" "$round" >> "$results" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
 def ms(label):
@@ -80,7 +88,7 @@ def ms(label):
 b0, s0 = map(float, sys.argv[4].split()); b1, s1 = map(float, sys.argv[5].split())
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-print(json.dumps({"contender": sys.argv[7], "max_batch_size": int(sys.argv[2]), "concurrency": int(sys.argv[3]),
+print(json.dumps({"contender": sys.argv[7], "round": int(sys.argv[8]), "max_batch_size": int(sys.argv[2]), "concurrency": int(sys.argv[3]),
     "inputs_per_request": int(sys.argv[6]), "requests_per_second": rps, "predictions_per_second": rps * int(sys.argv[6]),
     "p50_ms": ms("50%"), "p99_ms": ms("99%"), "non_2xx": int(errors.group(1)) if errors else 0,
     "mean_batch": (s1 - s0) / (b1 - b0) if b1 > b0 else float(sys.argv[6])}))
@@ -92,26 +100,31 @@ wait_up() {
   kill -0 "$1" 2>/dev/null || { echo "the server did not start; see $2" >&2; exit 1; }
 }
 
-# The bare endpoint: no batching (each request is one ORT run), so batches = requests.
-batches() { echo "0 0"; }
-dotnet "$bench" bare-serve "$version_dir" "$url" > "$out/bare.log" 2>&1 &
-server=$!
-wait_up "$server" "$out/bare.log"
-wrk -t1 -c32 -d"${WARMUP:-15}s" -s "$out/post-1.lua" "$url/predict" >/dev/null
-for c in $concurrency; do measure bare 1 "$c" 1 /predict; done
-kill "$server"; wait "$server" 2>/dev/null || true
-
-# The full metered path: API key, plan limits, reservation, ledger commit (fsync), prediction log.
-batches() { curl -fs -H "Authorization: Bearer $METRICS_TOKEN" "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}'; }
 export ANVIL_METRICS_TOKEN="$METRICS_TOKEN"
-for batch in 1 32; do
-  "$root/anvil" serve --urls "$url" --max-batch-size "$batch" --max-queue-delay-ms 2 > "$out/server-$batch.log" 2>&1 &
-  server=$!   # ./anvil execs dotnet, so this is the server itself
-  wait_up "$server" "$out/server-$batch.log"
-  wrk -t1 -c32 -d"${WARMUP:-15}s" -s "$out/post-1.lua" "$url/v1/models/fashion/predict" >/dev/null   # JIT tiering settles
-  for c in $concurrency; do measure metered "$batch" "$c" 1 /v1/models/fashion/predict; done
-  [ "$batch" = 1 ] || measure metered "$batch" 2 32 /v1/models/fashion/predict
+# The bare endpoint: no batching (each request is one ORT run), so batches = requests.
+bare_batches() { echo "0 0"; }
+metered_batches() { curl -fs -H "Authorization: Bearer $METRICS_TOKEN" "$url/metrics" | awk '/^anvil_batches_total/ {b+=$2} /^anvil_batch_samples_total/ {s+=$2} END {print b+0, s+0}'; }
+for round in $(seq "$rounds"); do
+  batches() { bare_batches; }
+  dotnet "$bench" bare-serve "$version_dir" "$url" > "$out/bare.log" 2>&1 &
+  server=$!
+  wait_up "$server" "$out/bare.log"
+  wrk -t1 -c32 -d"${WARMUP:-15}s" -s "$out/post-1.lua" "$url/predict" >/dev/null
+  for c in $concurrency; do measure bare 1 "$c" 1 /predict; done
   kill "$server"; wait "$server" 2>/dev/null || true
+
+  # The full metered path: API key, plan limits, reservation, ledger commit (fsync), prediction log.
+  batches() { metered_batches; }
+  for batch in 1 32; do
+    fresh_home
+    "$root/anvil" serve --urls "$url" --max-batch-size "$batch" --max-queue-delay-ms 2 > "$out/server-$batch.log" 2>&1 &
+    server=$!   # ./anvil execs dotnet, so this is the server itself
+    wait_up "$server" "$out/server-$batch.log"
+    wrk -t1 -c32 -d"${WARMUP:-15}s" -s "$out/post-1.lua" "$url/v1/models/fashion/predict" >/dev/null   # JIT tiering settles
+    for c in $concurrency; do measure metered "$batch" "$c" 1 /v1/models/fashion/predict; done
+    [ "$batch" = 1 ] || measure metered "$batch" 2 32 /v1/models/fashion/predict
+    kill "$server"; wait "$server" 2>/dev/null || true
+  done
 done
 
 # In-process ONNX Runtime at the batch sizes the server ran.
@@ -123,10 +136,18 @@ print(' '.join(map(str, sorted(sizes))))"); do
 done
 
 python3 - "$results" <<'PY'
-import json, sys
+import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-http = [r for r in rows if r["contender"] in ("bare", "metered")]
+runs = {}
+for r in rows:
+    if r["contender"] in ("bare", "metered"):
+        runs.setdefault((r["contender"], r["max_batch_size"], r["concurrency"], r["inputs_per_request"]), []).append(r)
+# each row: the median of each figure over the rounds
+http = [dict(group[0], **{k: statistics.median(g[k] for g in group) for k in
+        ("requests_per_second", "predictions_per_second", "p50_ms", "p99_ms", "mean_batch", "non_2xx")}, rounds=len(group))
+        for group in runs.values()]
 ort = {r["batch"]: r for r in rows if r["contender"] == "onnxruntime-in-process"}
+print(f"Medians of {max(r['rounds'] for r in http)} rounds:")
 print(f"{'contender':>9} {'max batch':>9} {'conc':>5} {'inputs':>6} {'req/s':>8} {'pred/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'mean batch':>10} {'ORT img/s':>10} {'http/ORT':>9} {'non-2xx':>8}")
 for r in http:
     o = ort.get(max(1, round(r["mean_batch"])))
@@ -141,5 +162,10 @@ gain = on_top["requests_per_second"] / off_top["requests_per_second"]
 print(f"\nmetered p50 at concurrency 1: {on_one['p50_ms']:.2f} ms vs bare {bare_one['p50_ms']:.2f} ms = {on_one['p50_ms'] / bare_one['p50_ms']:.2f}x (goal <= 2)")
 print(f"batching at concurrency {top}: {gain:.2f}x the throughput (mean batch {on_top['mean_batch']:.1f}) at {on_top['p50_ms'] / off_top['p50_ms']:.2f}x the p50; "
       f"in-process ORT gains {ort_gain:.2f}x from batch 1 to 32 -> {gain / ort_gain:.2f} of ORT's gain (goal >= 0.8)")
+def per_round(contender, batch, c):
+    return {r["round"]: r for r in rows if (r["contender"], r.get("max_batch_size"), r.get("concurrency"), r.get("inputs_per_request")) == (contender, batch, c, 1)}
+bare_rounds, metered_rounds = per_round("bare", 1, top), per_round("metered", 32, top)
+spread = [metered_rounds[k]["requests_per_second"] / bare_rounds[k]["requests_per_second"] for k in sorted(bare_rounds) if k in metered_rounds]
+print(f"metered/bare throughput at concurrency {top}, round by round: {', '.join(f'{x:.2f}' for x in spread)}")
 print(f"metered/bare throughput {on_top['requests_per_second'] / bare_top['requests_per_second']:.2f} at concurrency {top}")
 PY
