@@ -32,17 +32,22 @@ internal static class CompressPrune
     {
         ArgumentNullException.ThrowIfNull(recorder);
         var source = recorder.GetRun(runIdOrPrefix);
-        var pruned = new RunPipeline(recorder, progress, interactive: false).Prune(source.Id, options);
-        if (pruned.Outcome != RunOutcome.Finished)
+        (CompressMeasurement Before, CompressMeasurement After, Weights Source, Weights Pruned)? measured = null;
+        var pruned = new RunPipeline(recorder, progress, interactive: false).Prune(source.Id, options, (data, summary) =>
+        {
+            if (summary.Outcome != RunOutcome.Finished)
+                return;
+            // the fine-tuning's own data: the same split and normalisation, loaded once
+            progress.WriteLine($"Measuring the source and the pruned model on run {source.Id}'s test set in ONNX Runtime...");
+            var artifacts = new RunArtifacts(source.ArtifactsDirectory);
+            var (sourceOnnxBytes, sourceWeights) = Export(artifacts);
+            var (prunedOnnx, prunedWeights) = Export(new RunArtifacts(summary.ArtifactsDir));
+            var (before, after) = CompressRun.Measure(data, artifacts.LoadSpec(), sourceOnnx ?? sourceOnnxBytes, prunedOnnx);
+            measured = (before, after, sourceWeights, prunedWeights);
+        });
+        if (pruned.Outcome != RunOutcome.Finished || measured is not { } m)
             throw new ArgumentException($"The pruned run {pruned.RunId} ended {pruned.Outcome} during fine-tuning; nothing was measured or registered. See ./anvil runs show {pruned.RunId[..12]}.");
-        var artifacts = new RunArtifacts(source.ArtifactsDirectory);
-        var spec = artifacts.LoadSpec();
-        progress.WriteLine($"Measuring the source and the pruned model on run {source.Id}'s test set in ONNX Runtime...");
-        using var data = RunPipeline.LoadAgain(source, artifacts, artifacts.LoadRecipe(), spec, progress);
-        var (sourceOnnxBytes, sourceWeights) = Export(artifacts);
-        var (prunedOnnx, prunedWeights) = Export(new RunArtifacts(pruned.ArtifactsDir));
-        var (before, after) = CompressRun.Measure(data, spec, sourceOnnx ?? sourceOnnxBytes, prunedOnnx);
-        return new Result(source.Id, pruned, before, after, sourceWeights, prunedWeights);
+        return new Result(source.Id, pruned, m.Before, m.After, m.Source, m.Pruned);
     }
 
     private static (byte[] Onnx, Weights Weights) Export(RunArtifacts artifacts)

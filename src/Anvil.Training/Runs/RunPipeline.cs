@@ -112,7 +112,14 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     /// tenth of its learning rate, distilled from the unpruned source when <see cref="PruningOptions.DistillWeight"/> is
     /// above 0, and evaluated like any run (test metrics as served).
     /// </summary>
-    public RunSummary Prune(string runIdOrPrefix, PruningOptions options, CancellationToken cancellationToken = default)
+    /// <param name="runIdOrPrefix">The finished run to prune.</param>
+    /// <param name="options">How much to prune, and how to fine-tune.</param>
+    /// <param name="afterFit">
+    /// Called with the source's data (still loaded) and the pruned run's summary once the fine-tuning has ended, e.g. to
+    /// measure both graphs on the test set without loading the data a second time.
+    /// </param>
+    /// <param name="cancellationToken">Ends the fine-tuning after the current batch.</param>
+    public RunSummary Prune(string runIdOrPrefix, PruningOptions options, Action<PreparedData, RunSummary>? afterFit = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -161,8 +168,10 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         target.SaveModel(pruned, tuning, data.CsvPolicy); // the pruned weights: a resume before the first checkpoint starts from them
         data.Tokenizer?.Vocabulary.Save(target.VocabularyPath);
         progress.WriteLine($"Run {run.Id}: run {source.Id} pruned ({described}; {before:N0} → {Parameters(pruned):N0} parameters), fine-tuned for {tuning.Epochs} epoch{(tuning.Epochs == 1 ? "" : "s")} at learning rate {tuning.LearningRate:G3}{(tuning.Distill is { } d ? $", distilled from the source (temperature {d.Temperature}, weight {d.Weight})" : "")}.");
-        return FitAndEvaluate(run.Id, pruned, tuning.Distill is null ? null : trained, tuning, data, target, resumeFrom: null, TrainingLimits.FromParameters(source.Parameters), clock, cancellationToken,
+        var summary = FitAndEvaluate(run.Id, pruned, tuning.Distill is null ? null : trained, tuning, data, target, resumeFrom: null, TrainingLimits.FromParameters(source.Parameters), clock, cancellationToken,
             keepZero is null ? [] : [keepZero]);
+        afterFit?.Invoke(data, summary);
+        return summary;
     }
 
     private static (SpecModel, string) Narrowed(SpecModel trained, double fraction)
