@@ -148,7 +148,7 @@ public static class ServingApp
             .WithMetadata(developer)
             .DocumentBody<FeedbackRequest>()
             .Produces<FeedbackResponse>(201).ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(413)
-            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429)
+            .ProducesProblem(415).ProducesProblem(422).ProducesProblem(429).ProducesProblem(503)
             .DocumentExamples(ApiExamples.AddFeedback);
         v1.MapGet("/feedback", FeedbackListEndpoint.Handle)
             .WithName("ListFeedback")

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using Anvil.Registry;
+using Anvil.Serving.Api;
 using Anvil.Serving.Tests.Support;
 
 namespace Anvil.Serving.Tests;
@@ -28,6 +29,39 @@ public sealed class FeedbackAndUsageTests : ServedModelTest
         var caller = Host.Keys.Authenticate(Client.DefaultRequestHeaders.Authorization!.Parameter).Key!;
         Assert.Equal(caller.Id, feedback.KeyId); // the key that sent it, for retraining's per-key screen
         Assert.Equal(image.SelectMany(c => c.SelectMany(r => r)).ToArray(), MemoryMarshal.Cast<byte, float>(prediction.Input).ToArray());
+    }
+
+    [Fact]
+    public async Task FeedbackTheDiskDidNotConfirmIsA503AndSendingItAgainStoresIt()
+    {
+        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString()!;
+        // The flush of SQLite's log fails after the commit, as a failing disk makes it fail: the server's connections keep
+        // the log open, and the path the flush opens now ends in a symbolic link to itself (ELOOP, an I/O error).
+        var log = Host.Home.DatabasePath + "-wal";
+        File.Move(log, log + ".held");
+        File.CreateSymbolicLink(log, log);
+        HttpResponseMessage failed;
+        try
+        {
+            failed = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker"}"""));
+        }
+        finally
+        {
+            File.Delete(log);
+            File.Move(log + ".held", log);
+        }
+
+        using (failed)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode); // was the exception handler's 500
+            Assert.Equal(TimeSpan.FromSeconds(5), failed.Headers.RetryAfter?.Delta);
+            Assert.Equal(FeedbackEndpoint.UnconfirmedProblem, (await Requests.ReadJsonAsync(failed)).GetProperty("detail").GetString());
+        }
+
+        using var again = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker"}"""));
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        var (feedback, _) = Assert.Single(new FeedbackStore(Host.Database, Host.Time).List(Host.Acme.Id));
+        Assert.Equal("Sneaker", feedback.LabelName);
     }
 
     [Fact]

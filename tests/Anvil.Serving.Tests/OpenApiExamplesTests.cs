@@ -22,7 +22,7 @@ public sealed class OpenApiExamplesTests : ServedModelTest
         ["Generate"] = [400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
         ["ListModels"] = [401, 500],
         ["GetModel"] = [401, 404, 500, 503],
-        ["AddFeedback"] = [400, 401, 403, 404, 413, 415, 422, 429, 500],
+        ["AddFeedback"] = [400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
         ["ListFeedback"] = [400, 401, 404, 500],
         ["GetUsage"] = [400, 401, 500],
     };

@@ -129,6 +129,7 @@ public static class ApiExamples
             [413] = "The body is 20,000 bytes; the limit is 16,384 bytes. Send fewer inputs per request or smaller images.",
             [415] = "Send feedback as JSON with the header 'Content-Type: application/json'.",
             [422] = $"Prediction '{PredictionId}' is a forecast of model 'weather'; feedback names a class, and a forecaster has none, so its predictions take no feedback.",
+            [503] = FeedbackEndpoint.UnconfirmedProblem,
         },
     };
 

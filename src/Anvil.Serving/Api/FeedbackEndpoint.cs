@@ -4,6 +4,7 @@ using Anvil.Registry.Versions;
 using Anvil.Serving.Inference;
 using Anvil.Serving.Inputs;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Anvil.Serving.Api;
 
@@ -11,8 +12,11 @@ namespace Anvil.Serving.Api;
 /// POST /v1/predictions/{id}/feedback: the correct label (a class name or index) and an optional
 /// comment, stored next to the logged input so it can become training data.
 /// </summary>
-public static class FeedbackEndpoint
+public static partial class FeedbackEndpoint
 {
+    /// <summary>The 503 of a feedback whose write was committed but not confirmed on disk.</summary>
+    public const string UnconfirmedProblem = "The feedback may have been saved, but the server's disk did not confirm it. Send it again in a few seconds: a second feedback on a prediction replaces the first.";
+
     private const int MaxBodyBytes = 16 * 1024;
 
     private static readonly JsonSerializerOptions Strict = new(ApiJson.Options)
@@ -22,6 +26,25 @@ public static class FeedbackEndpoint
     };
 
     public static async Task<IResult> HandleAsync(
+        string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, FeedbackLimiter limiter, ModelRouter router, ILoggerFactory logs)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(logs);
+        try
+        {
+            return await StoreAsync(id, context, ledger, feedback, limiter, router).ConfigureAwait(false);
+        }
+        catch (UnconfirmedWriteException e)
+        {
+            // committed, its flush refused (an I/O error): the same feedback again is harmless, it replaces this one
+            var logger = logs.CreateLogger(typeof(FeedbackEndpoint));
+            LogFlushFailed(logger, e.Message);
+            context.Response.Headers.RetryAfter = "5";
+            return Problems.Of(503, UnconfirmedProblem);
+        }
+    }
+
+    private static async Task<IResult> StoreAsync(
         string id, HttpContext context, UsageLedger ledger, FeedbackStore feedback, FeedbackLimiter limiter, ModelRouter router)
     {
         var caller = Caller.From(context);
@@ -94,4 +117,7 @@ public static class FeedbackEndpoint
 
         throw new InputException(400, $"label must be one of the model's classes ({string.Join(", ", labels.Select(l => $"\"{l}\""))}) or an index from 0 to {labels.Count - 1}; got {label.GetRawText()}.");
     }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "A feedback write was committed but the disk did not confirm it; answered 503. Check the disk: {Reason}")]
+    private static partial void LogFlushFailed(ILogger logger, string reason);
 }
