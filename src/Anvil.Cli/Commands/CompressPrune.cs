@@ -35,8 +35,6 @@ internal static class CompressPrune
         (CompressMeasurement Before, CompressMeasurement After, Weights Source, Weights Pruned)? measured = null;
         var pruned = new RunPipeline(recorder, progress, interactive: false).Prune(source.Id, options, (data, summary) =>
         {
-            if (summary.Outcome != RunOutcome.Finished)
-                return;
             // the fine-tuning's own data: the same split and normalisation, loaded once
             progress.WriteLine($"Measuring the source and the pruned model on run {source.Id}'s test set in ONNX Runtime...");
             var artifacts = new RunArtifacts(source.ArtifactsDirectory);
@@ -45,7 +43,7 @@ internal static class CompressPrune
             var (before, after) = CompressRun.Measure(data, artifacts.LoadSpec(), sourceOnnx ?? sourceOnnxBytes, prunedOnnx);
             measured = (before, after, sourceWeights, prunedWeights);
         });
-        if (pruned.Outcome != RunOutcome.Finished || measured is not { } m)
+        if (measured is not { } m) // measured only when the fine-tuning finished
             throw new ArgumentException($"The pruned run {pruned.RunId} ended {pruned.Outcome} during fine-tuning; nothing was measured or registered. See ./anvil runs show {pruned.RunId[..12]}.");
         return new Result(source.Id, pruned, m.Before, m.After, m.Source, m.Pruned);
     }

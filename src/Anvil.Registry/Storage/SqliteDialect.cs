@@ -161,7 +161,7 @@ internal sealed class SqliteDialect : SqlDialect
                 Flushes++;
                 DataSync.Flush(Path + "-wal"); // no log file: a checkpoint moved every commit into the flushed database file
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) // the log's path no longer opens, or its flush failed
             {
                 throw new UnconfirmedWriteException($"The registry database {Path} could not be flushed to disk, so commits since the last flush may not survive a crash: {e.Message}", e);
             }

@@ -115,8 +115,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
     /// <param name="runIdOrPrefix">The finished run to prune.</param>
     /// <param name="options">How much to prune, and how to fine-tune.</param>
     /// <param name="afterFit">
-    /// Called with the source's data (still loaded) and the pruned run's summary once the fine-tuning has ended, e.g. to
-    /// measure both graphs on the test set without loading the data a second time.
+    /// Called with the source's data (still loaded) and the pruned run's summary when the fine-tuning has finished (not when
+    /// it was stopped or failed), e.g. to measure both graphs on the test set without loading the data a second time.
     /// </param>
     /// <param name="cancellationToken">Ends the fine-tuning after the current batch.</param>
     public RunSummary Prune(string runIdOrPrefix, PruningOptions options, Action<PreparedData, RunSummary>? afterFit = null, CancellationToken cancellationToken = default)
@@ -170,7 +170,8 @@ public sealed class RunPipeline(IRunRecorder recorder, TextWriter progress, bool
         progress.WriteLine($"Run {run.Id}: run {source.Id} pruned ({described}; {before:N0} → {Parameters(pruned):N0} parameters), fine-tuned for {tuning.Epochs} epoch{(tuning.Epochs == 1 ? "" : "s")} at learning rate {tuning.LearningRate:G3}{(tuning.Distill is { } d ? $", distilled from the source (temperature {d.Temperature}, weight {d.Weight})" : "")}.");
         var summary = FitAndEvaluate(run.Id, pruned, tuning.Distill is null ? null : trained, tuning, data, target, resumeFrom: null, TrainingLimits.FromParameters(source.Parameters), clock, cancellationToken,
             keepZero is null ? [] : [keepZero]);
-        afterFit?.Invoke(data, summary);
+        if (summary.Outcome == RunOutcome.Finished)
+            afterFit?.Invoke(data, summary);
         return summary;
     }
 
