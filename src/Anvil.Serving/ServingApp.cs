@@ -87,6 +87,12 @@ public static class ServingApp
         app.UseExceptionHandler(errors => errors.Run(context =>
         {
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            if (error is System.Data.Common.DbException) // logged by the handler with its cause; the client learns to retry, not the database's message
+            {
+                context.Response.Headers.RetryAfter = "5";
+                return Problems.WriteAsync(context, 503, Problems.DatabaseUnavailable);
+            }
+
             return error is Microsoft.AspNetCore.Http.BadHttpRequestException bad
                 ? Problems.WriteAsync(context, bad.StatusCode, bad.StatusCode == 413 ? $"The body is larger than the limit of {options.MaxBodyBytes:N0} bytes." : "The request is malformed.")
                 : Problems.WriteAsync(context, 500, Problems.ServerFailed);
@@ -104,7 +110,7 @@ public static class ServingApp
 
     private static void MapV1(WebApplication app)
     {
-        var v1 = app.MapGroup("/v1").ProducesProblem(401).ProducesProblem(500); // 500: the exception handler's answer, on every route
+        var v1 = app.MapGroup("/v1").ProducesProblem(401).ProducesProblem(500).ProducesProblem(503); // the exception handler's answers, on every route
         var developer = new RequiredRole(Role.Developer);
         var viewer = new RequiredRole(Role.Viewer);
 

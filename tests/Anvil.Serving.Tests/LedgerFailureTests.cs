@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Anvil.Serving.Tests;
 
-/// <summary>When the usage ledger cannot be written, predictions get 503 with Retry-After, never a 500, and nothing is half-billed.</summary>
+/// <summary>When the usage ledger cannot be written, predictions get 503 with Retry-After, never a 500, and nothing is half-billed; other routes get 503 too.</summary>
 public sealed class LedgerFailureTests : ServedModelTest
 {
     private void Sql(string sql)
@@ -74,5 +74,39 @@ public sealed class LedgerFailureTests : ServedModelTest
         Assert.Equal(3, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
         using var health = await Client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task ADatabaseFailureOutsidePredictIsA503WithRetryAfterAndTheSameRequestsSucceedOnceItIsMended()
+    {
+        var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString()!;
+        // a write fails as a full disk makes it fail, then a read fails as a lost table (or database) makes it fail
+        Sql("CREATE TRIGGER storage_fails BEFORE INSERT ON feedback BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;");
+        using (var write = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker"}""")))
+            await AssertUnavailableAsync(write); // was the exception handler's 500
+        Sql("DROP TRIGGER storage_fails; ALTER TABLE feedback RENAME TO feedback_held;");
+        try
+        {
+            using var read = await Client.GetAsync(new Uri("/v1/feedback", UriKind.Relative));
+            await AssertUnavailableAsync(read);
+            using var health = await Client.GetAsync(new Uri("/healthz", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+        finally
+        {
+            Sql("ALTER TABLE feedback_held RENAME TO feedback;");
+        }
+
+        Assert.Equal(0, (await Requests.ReadJsonAsync(await Client.GetAsync(new Uri("/v1/feedback", UriKind.Relative)))).GetProperty("items").GetArrayLength());
+        using var again = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker"}"""));
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(1, (await Requests.ReadJsonAsync(await Client.GetAsync(new Uri("/v1/feedback", UriKind.Relative)))).GetProperty("items").GetArrayLength());
+    }
+
+    private static async Task AssertUnavailableAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.Equal(Api.Problems.DatabaseUnavailable, await Requests.DetailAsync(response));
     }
 }

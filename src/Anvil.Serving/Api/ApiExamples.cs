@@ -68,6 +68,7 @@ public static class ApiExamples
             [415] = "Content-Type 'text/plain' is not accepted; send application/json {\"inputs\": [...]}, image/png, image/jpeg or multipart/form-data.",
             [422] = "inputs[0] holds no words, only control or formatting characters; send text with at least one word.",
             [429] = "Plan 'free' allows 60 requests per minute; retry in 12 s.",
+            [503] = InferenceRoute.QueueFullProblem,
         },
     };
 
@@ -88,6 +89,7 @@ public static class ApiExamples
             [400] = "Model 'buyers' is not a generator (its output_kind is \"probabilities\"); only generators make images. Call POST /v1/models/buyers/predict with its inputs instead.",
             [413] = "count 300 is more than one request may generate: your plan and this server allow at most 256. Split them across requests with different seeds.",
             [415] = "Content-Type 'text/plain' is not accepted; send application/json {\"count\": n, \"seed\": s}.",
+            [503] = InferenceRoute.QueueFullProblem,
         },
     };
 

@@ -35,6 +35,9 @@ public static class InferenceRoute
     public const string IdempotencyHeader = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    /// <summary>The 503 of a request the model's queue (or its organization's share of it) has no room for.</summary>
+    public const string QueueFullProblem = "The model's queue is full; retry in a second.";
+
     public static async Task<IResult> HandleAsync(string name, HttpContext context, InferenceServices services, InferenceKind kind)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -86,7 +89,7 @@ public static class InferenceRoute
                 if (outputs is null)
                 {
                     context.Response.Headers.RetryAfter = "1";
-                    return Problems.Of(503, "The model's queue is full; retry in a second.");
+                    return Problems.Of(503, QueueFullProblem);
                 }
 
                 if (Array.Exists(outputs, p => !float.IsFinite(p))) // softmax of overflowing logits, or a regressor overflowing: never a 500

@@ -25,7 +25,7 @@ public static class OpenApiExamples
         [422] = "This Idempotency-Key was already used for a different request; use a new key for a new request.",
         [429] = "Plan 'free' allows 60 requests per minute; retry in 12 s.",
         [500] = Problems.ServerFailed,
-        [503] = "The model's queue is full; retry in a second.",
+        [503] = Problems.DatabaseUnavailable,
     };
 
     public static RouteHandlerBuilder DocumentExamples(this RouteHandlerBuilder endpoint, OperationExamples examples) =>
