@@ -41,24 +41,7 @@ public sealed class LedgerFailureTests : ServedModelTest
     public async Task AUsageCommitTheDiskDidNotConfirmIsA503ThatSaysItMayBeBilledAndItsRetryReplaysWithoutASecondCharge()
     {
         Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)))).StatusCode);
-        // The flush of SQLite's log fails as a failing disk makes it fail, after the commit: the server's connections keep
-        // the log open, but the path the flush opens now ends in a symbolic link to itself (ELOOP, an I/O error).
-        var log = Host.Home.DatabasePath + "-wal";
-        Assert.True(File.Exists(log), "the served database runs in WAL mode with its log present");
-        File.Move(log, log + ".held");
-        File.CreateSymbolicLink(log, log);
-        HttpResponseMessage failed;
-        try
-        {
-            failed = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(2), Requests.Image(3)), idempotencyKey: "disk-trouble");
-        }
-        finally
-        {
-            File.Delete(log);
-            File.Move(log + ".held", log);
-        }
-
-        using (failed)
+        using (var failed = await WhileTheFlushFailsAsync(() => Requests.PredictAsync(Client, Requests.Json(Requests.Image(2), Requests.Image(3)), idempotencyKey: "disk-trouble")))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(5), failed.Headers.RetryAfter?.Delta);
@@ -74,6 +57,49 @@ public sealed class LedgerFailureTests : ServedModelTest
         Assert.Equal(3, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
         using var health = await Client.GetAsync(new Uri("/healthz", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task WithoutAKeyTheUnconfirmed503GivesTheRequestIdAsTheKeyWhoseRetryReplaysWithoutASecondCharge()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1)))).StatusCode);
+        string requestId;
+        using (var failed = await WhileTheFlushFailsAsync(() => Requests.PredictAsync(Client, Requests.Json(Requests.Image(2), Requests.Image(3)))))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+            var detail = await Requests.DetailAsync(failed);
+            Assert.Contains("may be billed", detail, StringComparison.Ordinal);
+            requestId = System.Text.RegularExpressions.Regex.Match(detail, "'Idempotency-Key: (req_[^']+)'").Groups[1].Value;
+            Assert.NotEmpty(requestId);
+        }
+
+        Assert.Equal(3, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11)); // the commit stands
+        using var retried = await Requests.PredictAsync(Client, Requests.Json(Requests.Image(2), Requests.Image(3)), idempotencyKey: requestId);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.True(retried.Headers.Contains("Idempotent-Replayed")); // the stored answer, not a second inference
+        Assert.Equal(requestId, (await Requests.ReadJsonAsync(retried)).GetProperty("request_id").GetString());
+        Assert.Equal(3, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
+    }
+
+    /// <summary>
+    /// Sends a request while the flush of SQLite's log fails as a failing disk makes it fail, after the commit: the server's
+    /// connections keep the log open, but the path the flush opens ends in a symbolic link to itself (ELOOP, an I/O error).
+    /// </summary>
+    private async Task<HttpResponseMessage> WhileTheFlushFailsAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var log = Host.Home.DatabasePath + "-wal";
+        Assert.True(File.Exists(log), "the served database runs in WAL mode with its log present");
+        File.Move(log, log + ".held");
+        File.CreateSymbolicLink(log, log);
+        try
+        {
+            return await send();
+        }
+        finally
+        {
+            File.Delete(log);
+            File.Move(log + ".held", log);
+        }
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public static class InferenceRoute
                     context.Response.Headers.RetryAfter = "5";
                     return Problems.Of(503, clientChosen
                         ? $"The server's disk did not confirm this request's usage record, so its answer is withheld; it may be billed. Retry with the same {IdempotencyHeader}: the answer is then returned without a second charge."
-                        : $"The server's disk did not confirm this request's usage record (request {requestId}), so its answer is withheld; it may be billed. Send an {IdempotencyHeader} with each request so that a retry is never billed twice.");
+                        : $"The server's disk did not confirm this request's usage record, so its answer is withheld; it may be billed. Retry with the same body and the header '{IdempotencyHeader}: {requestId}' (this request's id): the answer is then returned without a second charge.");
                 }
 
                 settled = true;
