@@ -35,28 +35,10 @@ public sealed class FeedbackAndUsageTests : ServedModelTest
     public async Task FeedbackTheDiskDidNotConfirmIsA503AndSendingItAgainStoresIt()
     {
         var id = (await Requests.ReadJsonAsync(await Requests.PredictAsync(Client, Requests.Json(Requests.Image(1))))).GetProperty("predictions")[0].GetProperty("id").GetString()!;
-        // The flush of SQLite's log fails after the commit, as a failing disk makes it fail: the server's connections keep
-        // the log open, and the path the flush opens now ends in a symbolic link to itself (ELOOP, an I/O error).
-        var log = Host.Home.DatabasePath + "-wal";
-        File.Move(log, log + ".held");
-        File.CreateSymbolicLink(log, log);
-        HttpResponseMessage failed;
-        try
-        {
-            failed = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker"}"""));
-        }
-        finally
-        {
-            File.Delete(log);
-            File.Move(log + ".held", log);
-        }
-
-        using (failed)
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode); // was the exception handler's 500
-            Assert.Equal(TimeSpan.FromSeconds(5), failed.Headers.RetryAfter?.Delta);
-            Assert.Equal(FeedbackEndpoint.UnconfirmedProblem, (await Requests.ReadJsonAsync(failed)).GetProperty("detail").GetString());
-        }
+        using var failed = await WhileTheFlushFailsAsync(() => Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker"}""")));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode); // was the exception handler's 500
+        Assert.Equal(TimeSpan.FromSeconds(5), failed.Headers.RetryAfter?.Delta);
+        Assert.Equal(FeedbackEndpoint.UnconfirmedProblem, (await Requests.ReadJsonAsync(failed)).GetProperty("detail").GetString());
 
         using var again = await Client.PostAsync($"/v1/predictions/{id}/feedback", Requests.RawJson("""{"label": "Sneaker"}"""));
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);

@@ -81,27 +81,6 @@ public sealed class LedgerFailureTests : ServedModelTest
         Assert.Equal(3, Host.Ledger.BilledPredictions(Host.Acme.Id, 2026, 11));
     }
 
-    /// <summary>
-    /// Sends a request while the flush of SQLite's log fails as a failing disk makes it fail, after the commit: the server's
-    /// connections keep the log open, but the path the flush opens ends in a symbolic link to itself (ELOOP, an I/O error).
-    /// </summary>
-    private async Task<HttpResponseMessage> WhileTheFlushFailsAsync(Func<Task<HttpResponseMessage>> send)
-    {
-        var log = Host.Home.DatabasePath + "-wal";
-        Assert.True(File.Exists(log), "the served database runs in WAL mode with its log present");
-        File.Move(log, log + ".held");
-        File.CreateSymbolicLink(log, log);
-        try
-        {
-            return await send();
-        }
-        finally
-        {
-            File.Delete(log);
-            File.Move(log + ".held", log);
-        }
-    }
-
     [Fact]
     public async Task ADatabaseFailureOutsidePredictIsA503WithRetryAfterAndTheSameRequestsSucceedOnceItIsMended()
     {

@@ -27,4 +27,26 @@ public abstract class ServedModelTest : IAsyncLifetime
         Client.Dispose();
         await Host.DisposeAsync();
     }
+
+    /// <summary>
+    /// Sends a request while the flush of SQLite's log fails as a failing disk makes it fail, after the commit: the server's
+    /// connections keep the log open, but the path the flush opens ends in a symbolic link to itself (ELOOP, an I/O error).
+    /// </summary>
+    protected async Task<HttpResponseMessage> WhileTheFlushFailsAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        var log = Host.Home.DatabasePath + "-wal";
+        Assert.True(File.Exists(log), "the served database runs in WAL mode with its log present");
+        File.Move(log, log + ".held");
+        File.CreateSymbolicLink(log, log);
+        try
+        {
+            return await send();
+        }
+        finally
+        {
+            File.Delete(log);
+            File.Move(log + ".held", log);
+        }
+    }
 }
