@@ -118,8 +118,10 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time, TimeSpan
 
     /// <summary>
     /// <see cref="Reserve(ApiKey, Plan, int)"/> for several requests in one write transaction (requests that
-    /// arrive while the previous write waits for the lock are reserved together). Results are in the order of
-    /// <paramref name="requests"/>; counters are locked in key-id order, so replicas never wait in a cycle.
+    /// arrive while the previous write waits for the lock are reserved together), with the outcomes one call per
+    /// request in this order would give; a key with room for all its requests has each counter incremented once.
+    /// Results are in the order of <paramref name="requests"/>; counters are locked in key-id order, so replicas
+    /// never wait in a cycle.
     /// </summary>
     public IReadOnlyList<Reservation> Reserve(IReadOnlyList<(ApiKey Key, Plan Plan, int Inputs)> requests)
     {
@@ -131,15 +133,17 @@ public sealed class UsageLedger(RegistryDatabase db, TimeProvider time, TimeSpan
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
         }
 
-        var order = Enumerable.Range(0, requests.Count).OrderBy(i => requests[i].Key.Id, StringComparer.Ordinal).ToArray();
+        var keys = Enumerable.Range(0, requests.Count).GroupBy(i => requests[i].Key.Id).OrderBy(key => key.Key, StringComparer.Ordinal).ToArray();
         var now = time.GetUtcNow();
         // Unsynced: kill -9 keeps it, and the durable commit of the usage event that consumes it flushes it to disk.
         return db.Write(session =>
         {
             var reservations = new Reservation[requests.Count];
-            foreach (var i in order)
+            foreach (var key in keys)
             {
-                reservations[i] = UsageCounters.Reserve(session, requests[i].Key.Id, requests[i].Plan, requests[i].Inputs, now);
+                var granted = UsageCounters.Reserve(session, key.Key, [.. key.Select(i => (requests[i].Plan, requests[i].Inputs))], now);
+                foreach (var (i, reservation) in key.Zip(granted))
+                    reservations[i] = reservation;
             }
 
             return reservations;

@@ -67,6 +67,29 @@ public abstract class UsageLedgerReservationTests(RegistryBackend backend) : Reg
         Assert.True(Ledger.Reserve(acme.Key, acme.Plan, 6).Granted); // 4 billed, 6 left
     }
 
+    [Theory]
+    [InlineData(100, 1_000)] // room for every request: one increment of each counter per key
+    [InlineData(3, 1_000)]   // the minute fills within the batch
+    [InlineData(100, 10)]    // the month fills within the batch
+    public void ABatchOfReservationsHasTheOutcomesAndCountersOfTheSameReservationsOneByOne(int requestsPerMinute, long monthlyQuota)
+    {
+        var plan = new Plan("limited", requestsPerMinute, monthlyQuota, 0);
+        var batched = new[] { NewCustomer("acme", plan), NewCustomer("beta", plan) };
+        var single = new[] { NewCustomer("gamma", plan), NewCustomer("delta", plan) };
+        int[] inputs = [4, 1, 4, 3, 1, 2];
+        var owners = new[] { 0, 1, 0, 0, 1, 0 }; // two keys, interleaved
+
+        var together = Ledger.Reserve([.. inputs.Select((n, i) => (batched[owners[i]].Key, plan, n))]);
+        var apart = inputs.Select((n, i) => Ledger.Reserve(single[owners[i]].Key, plan, n)).ToList();
+
+        Assert.Equal(apart.Select(r => (r.Status, r.Inputs, r.RetryAfter, r.QuotaLeft)), together.Select(r => (r.Status, r.Inputs, r.RetryAfter, r.QuotaLeft)));
+        Assert.Equal(owners.Select(o => batched[o].Key.Id), together.Select(r => r.KeyId));
+        Assert.Equal(single.Select(c => Ledger.Used(c.Key)), batched.Select(c => Ledger.Used(c.Key)));
+        Assert.Contains(together, r => r.Granted);
+        if (requestsPerMinute < inputs.Length || monthlyQuota < inputs.Sum())
+            Assert.Contains(together, r => !r.Granted); // the limit was met inside the batch, not before it
+    }
+
     [Fact]
     public void AReplicaWhoseClockRunsBehindDoesNotResetTheMinute()
     {
