@@ -92,6 +92,37 @@ public sealed class MetricsTests
         Assert.Contains($"anvil_batch_samples_total{{digest=\"{fashion.ManifestDigest}\"}} 5", lines); // the session's batches: every tenant's, named by no tenant
     }
 
+    [Fact]
+    public async Task MetricsShowTheLedgersGroupCommitsAndAdmissionWritesWithTheTimeSpentInThem()
+    {
+        await using var host = await ServingHost.StartAsync(new ServingOptions { MetricsToken = "operator-secret" });
+        host.AddVersion(host.Acme);
+        using var acme = host.Client(host.CreateKey(host.Acme));
+        using var operatorClient = host.Client();
+        var before = await LedgerMetricsAsync(operatorClient);
+
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(acme, Requests.Json(Requests.Image(1)))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Requests.PredictAsync(acme, Requests.Json(Requests.Image(2), Requests.Image(3)))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Requests.PredictAsync(acme, Requests.RawJson("{\"inputs\": 7}"))).StatusCode); // counted in the minute: a write, no commit
+        var after = await LedgerMetricsAsync(operatorClient);
+
+        Assert.Equal(0, before["anvil_usage_committed_requests_total"]);
+        Assert.Equal(2, after["anvil_usage_committed_requests_total"]); // requests, not predictions
+        Assert.InRange(after["anvil_usage_commits_total"], 1, 2); // one group, or one each
+        Assert.Equal(3, after["anvil_admission_writes_total"] - before["anvil_admission_writes_total"]); // two reservations one at a time, one counted bad body
+        Assert.True(after["anvil_usage_commit_seconds_total"] > 0);
+        Assert.True(after["anvil_admission_write_seconds_total"] > before["anvil_admission_write_seconds_total"]);
+    }
+
+    private static async Task<Dictionary<string, double>> LedgerMetricsAsync(HttpClient operatorClient)
+    {
+        using var response = await Get(operatorClient, "Bearer operator-secret");
+        return (await response.Content.ReadAsStringAsync()).Split('\n')
+            .Where(line => line.StartsWith("anvil_usage_", StringComparison.Ordinal) || line.StartsWith("anvil_admission_", StringComparison.Ordinal))
+            .Select(line => line.Split(' '))
+            .ToDictionary(parts => parts[0], parts => double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     private static Task<HttpResponseMessage> Get(HttpClient client, string authorization)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Anvil.Serving.Inference;
+using Anvil.Serving.Metering;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,8 @@ namespace Anvil.Serving.Api;
 
 /// <summary>
 /// GET /metrics in Prometheus text format: batches and samples per loaded session (their ratio is the
-/// mean batch size), and answered requests and predictions per organization, model and version. It names every tenant's organization and models, so it is answered
+/// mean batch size), answered requests and predictions per organization, model and version, and the usage ledger's
+/// group commits and reservation writes with the seconds spent in them (how busy its one writer is). It names every tenant's organization and models, so it is answered
 /// only on the operator's own listener (<see cref="ServingOptions.MetricsUrls"/>) or, on the API's
 /// listener, to the operator's token (<see cref="ServingOptions.MetricsToken"/>); otherwise it is 404.
 /// A remote address proves nothing here: behind a reverse proxy on the same host every caller is local.
@@ -29,8 +31,10 @@ public static class MetricsEndpoint
         return options.Urls + ";" + options.MetricsUrls;
     }
 
-    public static IResult Handle(HttpContext context, ModelRouter router, ServingOptions options)
+    public static IResult Handle(HttpContext context, ModelRouter router, ServingOptions options, Admission admission, UsageWriter usage)
     {
+        ArgumentNullException.ThrowIfNull(admission);
+        ArgumentNullException.ThrowIfNull(usage);
         if (!OnMetricsListener(context, options) && !HoldsToken(context, options.MetricsToken))
             return Problems.Of(404, "Not found.");
         var text = new StringBuilder();
@@ -54,6 +58,21 @@ public static class MetricsEndpoint
             text.Append(CultureInfo.InvariantCulture, $"anvil_requests_total{labels} {requests}\n");
             text.Append(CultureInfo.InvariantCulture, $"anvil_predictions_total{labels} {predictions}\n");
         }
+
+        // the ledger's writes, every tenant's together: the usage group commits (their rate of seconds is how busy the one
+        // durable writer is) and the writes on the keys' counters before inference (reservations, refunds, counted bad requests)
+        var (commits, committed, commitSeconds) = usage.Counters;
+        var (writes, writeSeconds) = admission.Counters;
+        text.AppendLine("# TYPE anvil_usage_commits_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"anvil_usage_commits_total {commits}\n");
+        text.AppendLine("# TYPE anvil_usage_committed_requests_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"anvil_usage_committed_requests_total {committed}\n");
+        text.AppendLine("# TYPE anvil_usage_commit_seconds_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"anvil_usage_commit_seconds_total {commitSeconds:R}\n");
+        text.AppendLine("# TYPE anvil_admission_writes_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"anvil_admission_writes_total {writes}\n");
+        text.AppendLine("# TYPE anvil_admission_write_seconds_total counter");
+        text.Append(CultureInfo.InvariantCulture, $"anvil_admission_write_seconds_total {writeSeconds:R}\n");
 
         return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Anvil.Registry;
 
@@ -18,11 +19,20 @@ public sealed class Admission : IDisposable
     private readonly Channel<(ApiKey Key, Plan Plan, int Inputs, TaskCompletionSource<Reservation> Done)> _reservations =
         Channel.CreateUnbounded<(ApiKey, Plan, int, TaskCompletionSource<Reservation>)>(new UnboundedChannelOptions()); // not SingleReader: that kind cannot Count, which the fast path reads
 
+    private long _writes;
+    private long _writeTicks;
+
     public Admission(UsageLedger ledger)
     {
         _ledger = ledger;
         _ = Task.Run(ReserveLoopAsync);
     }
+
+    /// <summary>
+    /// Write transactions so far (reservations, alone or together, refunds, counted bad requests) and the seconds spent in
+    /// them, waiting for the database's write lock included.
+    /// </summary>
+    public (long Writes, double Seconds) Counters => (Interlocked.Read(ref _writes), (double)Interlocked.Read(ref _writeTicks) / Stopwatch.Frequency);
 
     /// <summary>See <see cref="UsageLedger.Reserve(ApiKey, Plan, int)"/>.</summary>
     public Task<Reservation> ReserveAsync(ApiKey key, Plan plan, int inputs)
@@ -31,7 +41,7 @@ public sealed class Admission : IDisposable
         {
             try
             {
-                return Task.FromResult(_ledger.Reserve(key, plan, inputs));
+                return Task.FromResult(Timed(() => _ledger.Reserve(key, plan, inputs)));
             }
             finally
             {
@@ -89,11 +99,25 @@ public sealed class Admission : IDisposable
         await _writer.WaitAsync().ConfigureAwait(false);
         try
         {
-            return work();
+            return Timed(work);
         }
         finally
         {
             _writer.Release();
+        }
+    }
+
+    private T Timed<T>(Func<T> work)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            Interlocked.Increment(ref _writes);
+            Interlocked.Add(ref _writeTicks, Stopwatch.GetTimestamp() - started);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Anvil.Registry;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,16 @@ public sealed partial class UsageWriter(UsageLedger ledger, ServingOptions optio
 
     private readonly SemaphoreSlim _committing = new(1, 1);
     private volatile bool _stopping;
+    private long _commits;
+    private long _committedRequests;
+    private long _commitTicks;
+
+    /// <summary>
+    /// Group commits so far, the requests in them (their ratio is the mean group) and the seconds spent committing, the
+    /// flush included (its rate is how busy the ledger's one durable writer is: near 1, requests queue for it).
+    /// </summary>
+    public (long Commits, long Requests, double Seconds) Counters =>
+        (Interlocked.Read(ref _commits), Interlocked.Read(ref _committedRequests), (double)Interlocked.Read(ref _commitTicks) / Stopwatch.Frequency);
 
     public Task<UsageOutcome> RecordAsync(UsageRequest request)
     {
@@ -72,6 +83,7 @@ public sealed partial class UsageWriter(UsageLedger ledger, ServingOptions optio
 
     private IReadOnlyList<UsageOutcome> Commit(UsageRequest[] group)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             return ledger.Record(group);
@@ -85,6 +97,12 @@ public sealed partial class UsageWriter(UsageLedger ledger, ServingOptions optio
         {
             LogCommitFailed(group.Length, e.GetType().Name, e.Message); // the transaction rolled back whole: nothing of the group is billed
             throw;
+        }
+        finally
+        {
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _committedRequests, group.Length);
+            Interlocked.Add(ref _commitTicks, Stopwatch.GetTimestamp() - started);
         }
     }
 
