@@ -11,7 +11,8 @@ namespace Anvil.Serving.Api;
 /// <summary>
 /// GET /metrics in Prometheus text format: batches and samples per loaded session (their ratio is the
 /// mean batch size), answered requests and predictions per organization, model and version, and the usage ledger's
-/// group commits and reservation writes with the seconds spent in them (how busy its one writer is). It names every tenant's organization and models, so it is answered
+/// group commits and the admission's writes with the seconds spent in them (how busy its one writer is). It names every
+/// tenant's organization and models, so it is answered
 /// only on the operator's own listener (<see cref="ServingOptions.MetricsUrls"/>) or, on the API's
 /// listener, to the operator's token (<see cref="ServingOptions.MetricsToken"/>); otherwise it is 404.
 /// A remote address proves nothing here: behind a reverse proxy on the same host every caller is local.

@@ -41,7 +41,15 @@ public sealed class Admission : IDisposable
         {
             try
             {
-                return Task.FromResult(Timed(() => _ledger.Reserve(key, plan, inputs)));
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    return Task.FromResult(_ledger.Reserve(key, plan, inputs));
+                }
+                finally
+                {
+                    Count(started);
+                }
             }
             finally
             {
@@ -116,9 +124,14 @@ public sealed class Admission : IDisposable
         }
         finally
         {
-            Interlocked.Increment(ref _writes);
-            Interlocked.Add(ref _writeTicks, Stopwatch.GetTimestamp() - started);
+            Count(started);
         }
+    }
+
+    private void Count(long started)
+    {
+        Interlocked.Increment(ref _writes);
+        Interlocked.Add(ref _writeTicks, Stopwatch.GetTimestamp() - started);
     }
 
     public void Dispose()
