@@ -12,9 +12,9 @@ namespace Anvil.Serving.Api;
 /// GET /metrics in Prometheus text format: batches and samples per loaded session (their ratio is the
 /// mean batch size), answered requests and predictions per organization, model and version, and the usage ledger's
 /// group commits and the admission's writes with the seconds spent in them (how busy its one writer is). It names every
-/// tenant's organization and models, so it is answered
-/// only on the operator's own listener (<see cref="ServingOptions.MetricsUrls"/>) or, on the API's
-/// listener, to the operator's token (<see cref="ServingOptions.MetricsToken"/>); otherwise it is 404.
+/// tenant's organization and models, so it is answered only on the operator's own listener
+/// (<see cref="ServingOptions.MetricsUrls"/>) or, on the API's listener, to the operator's token
+/// (<see cref="ServingOptions.MetricsToken"/>); otherwise it is 404.
 /// A remote address proves nothing here: behind a reverse proxy on the same host every caller is local.
 /// </summary>
 public static class MetricsEndpoint
@@ -64,19 +64,18 @@ public static class MetricsEndpoint
         // durable writer is) and the writes on the keys' counters before inference (reservations, refunds, counted bad requests)
         var (commits, committed, commitSeconds) = usage.Counters;
         var (writes, writeSeconds) = admission.Counters;
-        text.AppendLine("# TYPE anvil_usage_commits_total counter");
-        text.Append(CultureInfo.InvariantCulture, $"anvil_usage_commits_total {commits}\n");
-        text.AppendLine("# TYPE anvil_usage_committed_requests_total counter");
-        text.Append(CultureInfo.InvariantCulture, $"anvil_usage_committed_requests_total {committed}\n");
-        text.AppendLine("# TYPE anvil_usage_commit_seconds_total counter");
-        text.Append(CultureInfo.InvariantCulture, $"anvil_usage_commit_seconds_total {commitSeconds:R}\n");
-        text.AppendLine("# TYPE anvil_admission_writes_total counter");
-        text.Append(CultureInfo.InvariantCulture, $"anvil_admission_writes_total {writes}\n");
-        text.AppendLine("# TYPE anvil_admission_write_seconds_total counter");
-        text.Append(CultureInfo.InvariantCulture, $"anvil_admission_write_seconds_total {writeSeconds:R}\n");
+        Counter(text, "anvil_usage_commits_total", commits);
+        Counter(text, "anvil_usage_committed_requests_total", committed);
+        Counter(text, "anvil_usage_commit_seconds_total", commitSeconds);
+        Counter(text, "anvil_admission_writes_total", writes);
+        Counter(text, "anvil_admission_write_seconds_total", writeSeconds);
 
         return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
     }
+
+    /// <summary>One unlabelled counter: its type line and its value (a count or seconds, both shortest round-trip).</summary>
+    private static void Counter(StringBuilder text, string name, double value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# TYPE {name} counter\n{name} {value:R}\n");
 
     /// <summary>
     /// Middleware: the metrics listener answers /metrics and /healthz only. It is the operator's port,
